@@ -1,0 +1,45 @@
+// swift-tools-version: 6.1
+// GPT-Trader for Swift: one event-driven kernel for backtest, paper and live trading.
+// Targets follow the layers of docs/architecture.md; arrows only point down.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "GPTTrader",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gpt-trader", targets: ["gpt-trader"]),
+        .library(name: "TraderCore", targets: ["TraderCore"]),
+        .library(name: "TraderStrategies", targets: ["TraderStrategies"]),
+        .library(name: "TraderEngine", targets: ["TraderEngine"]),
+        .library(name: "TraderData", targets: ["TraderData"]),
+        .library(name: "TraderApp", targets: ["TraderApp"]),
+        .library(name: "TraderCLI", targets: ["TraderCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "TraderCore", swiftSettings: strict),
+        .target(name: "TraderStrategies", dependencies: ["TraderCore"], swiftSettings: strict),
+        .target(name: "TraderEngine", dependencies: ["TraderCore", "TraderStrategies"], swiftSettings: strict),
+        .target(name: "TraderData", dependencies: ["TraderCore"], swiftSettings: strict),
+        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData"], swiftSettings: strict),
+        .target(
+            name: "TraderCLI",
+            dependencies: ["TraderApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "gpt-trader", dependencies: ["TraderCLI"], swiftSettings: strict),
+
+        .testTarget(name: "TraderCoreTests", dependencies: ["TraderCore"]),
+        .testTarget(name: "TraderStrategiesTests", dependencies: ["TraderStrategies"]),
+        .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
+        .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
+        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI"]),
+    ]
+)

@@ -1,0 +1,105 @@
+/// A columnar series of bars for one instrument: one contiguous array per field.
+///
+/// Columnar storage is what keeps the bar loop fast (sequential loads, no per-bar objects) and
+/// lets many parallel workers share one read-only copy: copies of a `BarSeries` share the array
+/// buffers. Invariants are checked at construction: equal column lengths, strictly increasing
+/// timestamps, finite positive prices, `high >= low`, non-negative volume.
+public struct BarSeries: Sendable {
+    public let symbol: String
+    public let timeframe: Timeframe
+    public let timestamps: [Int64]
+    public let open: [Double]
+    public let high: [Double]
+    public let low: [Double]
+    public let close: [Double]
+    public let volume: [Double]
+
+    /// Validates and builds a series. `timeframe` is inferred from the spacing when nil.
+    public init(
+        symbol: String, timeframe: Timeframe? = nil, timestamps: [Int64],
+        open: [Double], high: [Double], low: [Double], close: [Double], volume: [Double]
+    ) throws(DomainError) {
+        let n = timestamps.count
+        guard open.count == n, high.count == n, low.count == n, close.count == n, volume.count == n else {
+            throw .invalid(field: "bars", reason: "columns have different lengths")
+        }
+        for i in 0..<n {
+            if i > 0 && timestamps[i] <= timestamps[i - 1] {
+                throw .invalid(field: "bars", reason: "timestamp at bar \(i) (\(Timestamp(nanos: timestamps[i]))) is not after the previous one")
+            }
+            if let why = Bar.violation(open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i]) {
+                throw .invalid(field: "bars", reason: "bar \(i) (\(Timestamp(nanos: timestamps[i]))): \(why)")
+            }
+        }
+        self.init(unchecked: symbol, timeframe: timeframe ?? Timeframe.infer(from: timestamps) ?? .day1,
+                  timestamps: timestamps, open: open, high: high, low: low, close: close, volume: volume)
+    }
+
+    /// Builds a series from columns the caller has already validated (the CSV reader checks each
+    /// row as it parses, with file and line in its errors).
+    public init(
+        unchecked symbol: String, timeframe: Timeframe, timestamps: [Int64],
+        open: [Double], high: [Double], low: [Double], close: [Double], volume: [Double]
+    ) {
+        self.symbol = symbol
+        self.timeframe = timeframe
+        self.timestamps = timestamps
+        self.open = open
+        self.high = high
+        self.low = low
+        self.close = close
+        self.volume = volume
+    }
+
+    @inlinable public var count: Int { timestamps.count }
+    @inlinable public var isEmpty: Bool { timestamps.isEmpty }
+
+    /// The bar at `index`, assembled from the columns.
+    @inlinable public subscript(index: Int) -> Bar {
+        Bar(timestamp: Timestamp(nanos: timestamps[index]), open: open[index], high: high[index],
+            low: low[index], close: close[index], volume: volume[index])
+    }
+
+    public var first: Bar? { isEmpty ? nil : self[0] }
+    public var last: Bar? { isEmpty ? nil : self[count - 1] }
+
+    /// The bars with `start <= timestamp <= end` (either bound optional), found by binary search.
+    public func slice(from start: Timestamp? = nil, through end: Timestamp? = nil) -> BarSeries {
+        let lo = start.map { lowerBound($0.nanos) } ?? 0
+        let hi = end.map { upperBound($0.nanos) } ?? count
+        return slice(lo..<max(lo, hi))
+    }
+
+    /// The bars at positions `range`.
+    public func slice(_ range: Range<Int>) -> BarSeries {
+        BarSeries(unchecked: symbol, timeframe: timeframe, timestamps: Array(timestamps[range]),
+                  open: Array(open[range]), high: Array(high[range]), low: Array(low[range]),
+                  close: Array(close[range]), volume: Array(volume[range]))
+    }
+
+    /// Memory held by the columns, in bytes.
+    public var byteCount: Int { count * (MemoryLayout<Int64>.stride + 5 * MemoryLayout<Double>.stride) }
+
+    /// First index with timestamp >= t.
+    public func lowerBound(_ t: Int64) -> Int {
+        var lo = 0, hi = count
+        while lo < hi { let mid = (lo + hi) / 2; if timestamps[mid] < t { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    /// First index with timestamp > t.
+    public func upperBound(_ t: Int64) -> Int {
+        var lo = 0, hi = count
+        while lo < hi { let mid = (lo + hi) / 2; if timestamps[mid] <= t { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    /// True when more than 60 % of the expected weekend share of bars falls on Saturday or Sunday:
+    /// backtesting.py's test for markets that trade every day (365-day years instead of 252).
+    public var tradesOnWeekends: Bool {
+        guard !isEmpty else { return false }
+        var weekend = 0
+        for t in timestamps where Timestamp(nanos: t).weekday >= 5 { weekend += 1 }
+        return Double(weekend) / Double(count) > 2.0 / 7.0 * 0.6
+    }
+}

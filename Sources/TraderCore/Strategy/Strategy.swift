@@ -1,0 +1,78 @@
+/// A trading strategy: fed one bar at a time, it answers with a `Signal` and may also submit
+/// orders through the context.
+///
+/// Strategies see the current bar and nothing later; anything about the past they keep themselves,
+/// in O(1) incremental indicators. The kernel is generic over the concrete strategy type, so calls
+/// are specialized and inlined in the bar loop; implementations keep `onBar` free of allocation.
+/// The same value runs in backtests, paper trading and live trading.
+public protocol Strategy: Sendable {
+    /// Bars needed before the strategy can emit a meaningful signal.
+    var warmupBars: Int { get }
+
+    /// Decides on `bar`, the newest bar; `context` carries the position and accepts orders.
+    mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal
+}
+
+/// What a strategy may read and do while deciding on a bar.
+///
+/// A plain struct passed `inout`: reading the position costs nothing and order requests go to a
+/// buffer whose capacity is reused bar after bar, so the bar loop does not allocate.
+public struct StrategyContext: Sendable {
+    /// Position of the bar being decided on, 0-based from the start of the run.
+    @inlinable public var barIndex: Int { _barIndex }
+    @usableFromInline var _barIndex: Int = 0
+    /// Net signed units held.
+    @inlinable public var position: Double { _position }
+    @usableFromInline var _position: Double = 0
+    /// Average entry price of the open lots, NaN when flat.
+    @inlinable public var entryPrice: Double { _entryPrice }
+    @usableFromInline var _entryPrice: Double = .nan
+    /// Equity marked at this bar's close.
+    @inlinable public var equity: Double { _equity }
+    @usableFromInline var _equity: Double = 0
+    /// Cash in the account.
+    @inlinable public var cash: Double { _cash }
+    @usableFromInline var _cash: Double = 0
+    /// Orders the strategy submitted on this bar, executed by the broker from the next fill point.
+    @inlinable public var orders: [Order] { _orders }
+    @usableFromInline var _orders: [Order] = []
+    /// Ids of working orders the strategy asked to cancel on this bar.
+    @inlinable public var cancellations: [Int] { _cancellations }
+    @usableFromInline var _cancellations: [Int] = []
+    private var nextOrderId = 1
+
+    public init() {
+        _orders.reserveCapacity(4)
+        _cancellations.reserveCapacity(4)
+    }
+
+    /// Submits an order; returns the id the broker will know it by.
+    @discardableResult
+    public mutating func submit(_ order: Order) -> Int {
+        var o = order
+        o.id = nextOrderId
+        nextOrderId += 1
+        _orders.append(o)
+        return o.id
+    }
+
+    /// Asks the broker to cancel a working order.
+    public mutating func cancel(orderId: Int) { _cancellations.append(orderId) }
+
+    /// Updates the read-only view before a bar is handed to the strategy (called by the kernel).
+    @inlinable
+    public mutating func prepare(barIndex: Int, position: Double, entryPrice: Double, equity: Double, cash: Double) {
+        _barIndex = barIndex
+        _position = position
+        _entryPrice = entryPrice
+        _equity = equity
+        _cash = cash
+    }
+
+    /// Empties the order and cancellation buffers, keeping their capacity (called by the kernel).
+    @inlinable
+    public mutating func clearRequests() {
+        if !_orders.isEmpty { _orders.removeAll(keepingCapacity: true) }
+        if !_cancellations.isEmpty { _cancellations.removeAll(keepingCapacity: true) }
+    }
+}
