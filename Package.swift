@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData"], swiftSettings: strict),
         .target(
             name: "TraderCLI",
-            dependencies: ["TraderApp", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(name: "gpt-trader", dependencies: ["TraderCLI"], swiftSettings: strict),
@@ -40,6 +43,6 @@ let package = Package(
         .testTarget(name: "TraderStrategiesTests", dependencies: ["TraderStrategies"]),
         .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
         .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
-        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI"]),
+        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp"]),
     ]
 )

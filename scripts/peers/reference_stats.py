@@ -26,6 +26,8 @@ import platform
 import sys
 import warnings
 
+os.environ.setdefault("TQDM_DISABLE", "1")  # no progress bars on stderr
+
 import numpy as np
 import pandas as pd
 
@@ -154,7 +156,7 @@ def intermediates(stats, df):
     index = df.index
     period = _data_period(index)
     freq_days = period.days
-    have_weekends = bool(index.dayofweek.to_series().between(5, 6).mean() > 2 / 7 * .6)
+    have_weekends = bool(index.day_of_week.to_series().between(5, 6).mean() > 2 / 7 * .6)
     annual = (52 if freq_days == 7 else 12 if freq_days == 31 else 1 if freq_days == 365
               else (365 if have_weekends else 252))
     freq = {7: 'W', 31: 'ME', 365: 'YE'}.get(freq_days, 'D')

@@ -6,26 +6,33 @@
 /// Lots close first-in first-out. The same type serves backtest, paper and live trading.
 public struct Portfolio: Sendable {
     public private(set) var initialCash: Double
-    public private(set) var cash: Double
+    @inlinable public var cash: Double { _cash }
+    @usableFromInline var _cash: Double
     public private(set) var openTrades: [OpenTrade] = []
     public private(set) var closedTrades: [Trade] = []
     public private(set) var totalCommission: Double = 0
     /// Net signed units held: the sum of open lot sizes.
-    public private(set) var position: Double = 0
+    @inlinable public var position: Double { _position }
+    @usableFromInline var _position: Double = 0
+    /// Σ size × entry price over open lots, kept so equity is O(1) per bar.
+    @usableFromInline var sizeTimesEntry: Double = 0
 
     public init(cash: Double) throws(DomainError) {
         guard cash > 0, cash.isFinite else { throw .invalid(field: "capital", reason: "must be a positive amount, got \(cash)") }
         self.initialCash = cash
-        self.cash = cash
+        self._cash = cash
         openTrades.reserveCapacity(8)
     }
 
     /// Equity if marked at `price`.
+    /// Computed as `cash + (price × position − Σ size × entry)`, the same expression as
+    /// backtesting.py's `equity`, so curves agree to the last bits.
     @inlinable public func equity(at price: Double) -> Double {
-        var e = cash
-        for t in openTrades { e += t.size * (price - t.entryPrice) }
-        return e
+        _position == 0 ? cash : cash + (price * _position - sizeTimesEntry)
     }
+
+    /// Average entry price of the open lots, NaN when flat.
+    public var averageEntryPrice: Double { _position == 0 ? .nan : sizeTimesEntry / _position }
 
     /// Sum of `|size| × entryPrice` over open lots: the capital tied up in positions.
     @inlinable public var openNotional: Double {
@@ -37,7 +44,7 @@ public struct Portfolio: Sendable {
     /// Books a fill: pays its commission, closes opposite lots FIFO (realizing their profit) and
     /// opens a new lot with whatever quantity is left.
     public mutating func apply(_ fill: Fill) {
-        cash -= fill.commission
+        _cash -= fill.commission
         totalCommission += fill.commission
         var remaining = fill.signedQuantity
         let commissionPerUnit = fill.quantity > 0 ? fill.commission / fill.quantity : 0
@@ -50,21 +57,25 @@ public struct Portfolio: Sendable {
                               entryTime: first.entryTime, exitTime: fill.timestamp, entryPrice: first.entryPrice,
                               exitPrice: fill.price, commission: entryCommission + commissionPerUnit * closing,
                               exitReason: fill.reason)
-            cash += sign * closing * (fill.price - first.entryPrice)
+            _cash += sign * closing * (fill.price - first.entryPrice)
+            sizeTimesEntry -= sign * closing * first.entryPrice
+            _position -= sign * closing
             closedTrades.append(trade)
             if closing == abs(first.size) {
                 openTrades.removeFirst()
+                // Reset the running sums exactly when flat, so rounding never accumulates.
+                if openTrades.isEmpty { sizeTimesEntry = 0; _position = 0 }
             } else {
                 openTrades[0].size -= sign * closing
                 openTrades[0].entryCommission -= entryCommission
             }
             remaining += sign * closing
-            position -= sign * closing
         }
         if remaining != 0 {
             openTrades.append(OpenTrade(size: remaining, entryPrice: fill.price, entryBar: fill.barIndex,
                                         entryTime: fill.timestamp, entryCommission: commissionPerUnit * abs(remaining)))
-            position += remaining
+            _position += remaining
+            sizeTimesEntry += remaining * fill.price
         }
     }
 

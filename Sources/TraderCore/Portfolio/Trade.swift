@@ -36,7 +36,8 @@ public struct Trade: Hashable, Sendable {
     public var commission: Double
     /// Net profit: `size * (exit - entry) - commission`.
     public var pnl: Double
-    /// Net return on the entry value: `pnl / (|size| * entryPrice)`.
+    /// Net return: `sign × (exit / entry − 1) − commission / (|size| × entry)` (backtesting.py's
+    /// `pl_pct`).
     public var returnPct: Double
     public var exitReason: ExitReason
 
@@ -51,7 +52,7 @@ public struct Trade: Hashable, Sendable {
         self.exitPrice = exitPrice
         self.commission = commission
         self.pnl = size * (exitPrice - entryPrice) - commission
-        self.returnPct = pnl / (abs(size) * entryPrice)
+        self.returnPct = (size > 0 ? 1 : -1) * (exitPrice / entryPrice - 1) - commission / (abs(size) * entryPrice)
         self.exitReason = exitReason
     }
 

@@ -1,0 +1,99 @@
+import Foundation
+public import TraderCore
+import TraderData
+
+/// Finds and loads bars for a symbol or a file: the one place that decides where market data
+/// comes from, so the CLI, the API and workflows resolve `--symbol GOOG` the same way.
+///
+/// Symbols are looked up as `SYMBOL.csv` in, in order: the directories in `GPT_TRADER_DATA_DIR`
+/// (colon-separated), `./data`, `./data/sample`, and the `data/sample` folder of the checkout the
+/// executable was built in (so `swift run gpt-trader backtest` works from any directory).
+public struct MarketDataLocator: Sendable {
+    public let searchPaths: [String]
+
+    /// Search paths from the process environment and working directory.
+    public init() {
+        self.init(environment: ProcessInfo.processInfo.environment, currentDirectory: FileManager.default.currentDirectoryPath)
+    }
+
+    public init(environment: [String: String], currentDirectory: String) {
+        var paths: [String] = []
+        if let dirs = environment["GPT_TRADER_DATA_DIR"] { paths += dirs.split(separator: ":").map(String.init) }
+        paths.append(currentDirectory + "/data")
+        paths.append(currentDirectory + "/data/sample")
+        // .build/<config>/gpt-trader → checkout root.
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("data/sample").path
+            if FileManager.default.fileExists(atPath: candidate + "/GOOG.csv") { paths.append(candidate); break }
+            dir = dir.deletingLastPathComponent()
+        }
+        var seen = Set<String>()
+        searchPaths = paths.filter { seen.insert($0).inserted }
+    }
+
+    /// The CSV file for `symbol`, or nil.
+    public func file(for symbol: String) -> String? {
+        for dir in searchPaths {
+            for name in [symbol, symbol.uppercased(), symbol.lowercased()] {
+                let path = "\(dir)/\(name).csv"
+                if FileManager.default.fileExists(atPath: path) { return path }
+            }
+        }
+        return nil
+    }
+
+    /// Symbols with a CSV file in the search paths.
+    public func availableSymbols() -> [String] {
+        var out = Set<String>()
+        for dir in searchPaths {
+            for f in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where f.hasSuffix(".csv") {
+                out.insert(String(f.dropLast(4)))
+            }
+        }
+        return out.sorted()
+    }
+
+    /// Loads bars from `source`, restricted to `start ... end` when given.
+    public func load(_ source: DataSource, start: Timestamp? = nil, end: Timestamp? = nil) throws(AppError) -> BarSeries {
+        let series: BarSeries
+        do {
+            switch source {
+            case let .file(path, symbol):
+                series = try CSVBarReader.read(path: path, symbol: symbol)
+            case let .symbol(symbol):
+                guard let path = file(for: symbol) else {
+                    let known = availableSymbols()
+                    throw AppError.usage("no data for symbol '\(symbol)'" + (known.isEmpty ? "" : "; available: \(known.joined(separator: ", "))")
+                        + " (or pass --data FILE.csv, or --synthetic BARS)")
+                }
+                series = try CSVBarReader.read(path: path, symbol: symbol.uppercased())
+            case let .synthetic(symbol, bars, seed, timeframe):
+                series = try SyntheticBars.generate(symbol: symbol, bars: bars, seed: seed, timeframe: timeframe)
+            }
+        } catch let e as AppError {
+            throw e
+        } catch let e as DataError {
+            throw .usage(e.description)
+        } catch {
+            throw .usage("\(error)")
+        }
+        if let start, let end, end < start { throw .usage("--end (\(end)) is before --start (\(start))") }
+        let sliced = (start == nil && end == nil) ? series : series.slice(from: start, through: end)
+        guard !sliced.isEmpty else {
+            throw .usage("no bars for \(series.symbol) between \(start?.description ?? "the start") and \(end?.description ?? "the end"); the data covers \(series.first!.timestamp) … \(series.last!.timestamp)")
+        }
+        return sliced
+    }
+}
+
+/// Where bars come from.
+public enum DataSource: Sendable, Hashable {
+    /// A symbol looked up in the data directories.
+    case symbol(String)
+    /// A CSV file, with the symbol to call it.
+    case file(path: String, symbol: String?)
+    /// A seeded synthetic series.
+    case synthetic(symbol: String, bars: Int, seed: UInt64, timeframe: Timeframe)
+}

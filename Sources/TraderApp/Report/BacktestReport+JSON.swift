@@ -1,0 +1,62 @@
+import TraderCore
+public import TraderEngine
+
+extension BacktestReport {
+    /// The machine-readable report: run description, metrics, and optionally trades and equity.
+    public static func json(_ r: BacktestResult, parameters: [(String, Double)], includeTrades: Bool) -> JSONValue {
+        var metrics: [(String, JSONValue)] = []
+        for row in rows(r) where !["symbol", "strategy"].contains(row.key) {
+            metrics.append((row.key, json(row.value)))
+        }
+        let s = r.settings
+        let settings: [(String, JSONValue)] = [
+            ("capital", .number(s.initialCapital)),
+            ("commission_rate", .number(s.commission.rate)),
+            ("commission_fixed", .number(s.commission.fixed)),
+            ("spread", .number(s.costs.spread)),
+            ("slippage_bps", .number(s.costs.slippage * 10_000)),
+            ("fill", .string(s.fill.rawValue)),
+            ("direction", .string(s.direction.rawValue)),
+            ("position_fraction", .number(s.positionFraction)),
+            ("whole_units", .bool(s.wholeUnits)),
+            ("stop_loss", s.stopLoss.map(JSONValue.number) ?? .null),
+            ("take_profit", s.takeProfit.map(JSONValue.number) ?? .null),
+            ("trailing_stop", s.trailingStop.map(JSONValue.number) ?? .null),
+            ("close_at_end", .bool(s.closeAtEnd)),
+        ]
+        var doc: [(String, JSONValue)] = [
+            ("symbol", .string(r.symbol)),
+            ("timeframe", .string(r.timeframe.description)),
+            ("strategy", .object([("name", .string(r.strategy)), ("parameters", .object(parameters.map { ($0.0, .number($0.1)) }))])),
+            ("settings", .object(settings)),
+            ("metrics", .object(metrics)),
+        ]
+        if includeTrades {
+            doc.append(("trades", .array(r.trades.map(json))))
+            doc.append(("open_trades", .array(r.openTrades.map(json))))
+        }
+        return .object(doc)
+    }
+
+    static func json(_ t: Trade) -> JSONValue {
+        .object([
+            ("size", .number(t.size)), ("entry_bar", .integer(t.entryBar)), ("exit_bar", .integer(t.exitBar)),
+            ("entry_time", .string(t.entryTime.iso8601(dateOnlyAtMidnight: true))),
+            ("exit_time", .string(t.exitTime.iso8601(dateOnlyAtMidnight: true))),
+            ("entry_price", .number(t.entryPrice)), ("exit_price", .number(t.exitPrice)),
+            ("pnl", .number(t.pnl)), ("return_pct", .number(t.returnPct * 100)),
+            ("commission", .number(t.commission)), ("duration_days", .number(t.duration.days)),
+            ("exit_reason", .string(t.exitReason.rawValue)),
+        ])
+    }
+
+    static func json(_ v: ReportRow.Value) -> JSONValue {
+        switch v {
+        case let .number(d), let .money(d), let .percent(d): .number(d)
+        case let .integer(i): .integer(i)
+        case let .time(t): .string(t.iso8601(dateOnlyAtMidnight: true))
+        case let .duration(d): d.map { .number($0.days) } ?? .null
+        case let .text(s): .string(s)
+        }
+    }
+}

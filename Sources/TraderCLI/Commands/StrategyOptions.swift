@@ -1,0 +1,66 @@
+import Foundation
+import ArgumentParser
+import TraderStrategies
+
+/// Strategy selection and parameters shared by every command that runs a strategy.
+///
+/// Parameters can be given as their own options (`--fast 10`) or as `--param fast=10`; options
+/// that the chosen strategy does not take are refused with its list of parameters.
+struct StrategyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Strategy to run (see `gpt-trader strategies`).", valueName: "name"))
+    var strategy: String = "sma-crossover"
+
+    @Option(help: "sma-crossover: fast moving-average period.") var fast: Int?
+    @Option(help: "sma-crossover: slow moving-average period.") var slow: Int?
+    @Option(help: "momentum, breakout: lookback in bars.") var lookback: Int?
+    @Option(help: "momentum, volatility, ensemble: signal threshold.") var threshold: Double?
+    @Option(help: "mean-reversion, volatility: indicator period.") var period: Int?
+    @Option(help: "mean-reversion: Bollinger band width in standard deviations.") var std: Double?
+    @Option(help: "scalp: move that triggers, in basis points.") var bps: Double?
+    @Option(help: ArgumentHelp("ensemble: member strategies, comma-separated.", valueName: "a,b,c")) var members: String?
+    @Option(help: ArgumentHelp("ensemble: member weights, comma-separated.", valueName: "w1,w2,w3")) var weights: String?
+    @Option(name: .customLong("param"), help: ArgumentHelp("Any strategy parameter as name=value (repeatable).", valueName: "name=value"))
+    var params: [String] = []
+
+    /// The validated strategy specification.
+    func spec() throws -> StrategySpec {
+        var overrides: [String: Double] = [:]
+        let named: [(String, Double?)] = [
+            ("fast", fast.map(Double.init)), ("slow", slow.map(Double.init)), ("lookback", lookback.map(Double.init)),
+            ("threshold", threshold), ("period", period.map(Double.init)), ("std", std), ("bps", bps),
+        ]
+        for case let (name, value?) in named { overrides[name] = value }
+        for p in params {
+            let parts = p.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param '\(p)' must look like name=value") }
+            guard let v = Double(parts[1]) else { throw ValidationError("--param \(parts[0]): '\(parts[1])' is not a number") }
+            overrides[parts[0]] = v
+        }
+        var memberList: [(name: String, weight: Double)]?
+        if members != nil || weights != nil {
+            guard strategy == "ensemble" else { throw ValidationError("--members and --weights apply to the ensemble strategy only") }
+            let names = (members ?? StrategyCatalog.defaultEnsemble.map(\.name).joined(separator: ","))
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            var ws: [Double]
+            if let weights {
+                ws = []
+                for w in weights.split(separator: ",") {
+                    guard let v = Double(w.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--weights: '\(w)' is not a number") }
+                    ws.append(v)
+                }
+            } else {
+                ws = Array(repeating: 1, count: names.count)
+            }
+            guard ws.count == names.count else {
+                throw ValidationError("--weights has \(ws.count) values for \(names.count) members")
+            }
+            memberList = zip(names, ws).map { ($0, $1) }
+        }
+        do {
+            return try StrategySpec(name: strategy, overrides: overrides, members: memberList)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+}
+

@@ -1,0 +1,34 @@
+/// Why market data could not be read or written. Every description is one line a user can act
+/// on; row problems read `FILE:LINE: REASON`, like a compiler diagnostic.
+public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Nothing exists at `path`.
+    case fileNotFound(String)
+    /// `path` exists but could not be opened or read; `reason` is the system's explanation.
+    case unreadable(String, reason: String)
+    /// `path` could not be written; `reason` is the system's explanation.
+    case unwritable(String, reason: String)
+    /// A row of `file` is invalid: a missing field, a non-number, an impossible bar, a timestamp
+    /// out of order. `line` is the 1-based line of the file (the header is line 1).
+    case malformed(file: String, line: Int, reason: String)
+    /// `file` has no data rows.
+    case empty(String)
+    /// The header of `file` does not name the columns a bar needs.
+    case unknownLayout(String, header: String)
+
+    public var description: String {
+        switch self {
+        case let .fileNotFound(path):
+            "\(path): no such file"
+        case let .unreadable(path, reason):
+            "\(path): cannot read: \(reason)"
+        case let .unwritable(path, reason):
+            "\(path): cannot write: \(reason)"
+        case let .malformed(file, line, reason):
+            "\(file):\(line): \(reason)"
+        case let .empty(file):
+            "\(file): no data rows"
+        case let .unknownLayout(file, header):
+            "\(file): unrecognized header '\(header)': \(CSVLayout.problem(withHeader: header))"
+        }
+    }
+}

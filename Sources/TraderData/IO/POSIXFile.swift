@@ -1,0 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Whole-file reads and atomic writes through plain POSIX calls (no Foundation).
+enum POSIXFile {
+    /// Every byte of the file at `path`.
+    static func readAll(path: String) throws(DataError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { throw .fileNotFound(path) }
+            throw .unreadable(path, reason: message(code))
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: message(errno)) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw .unreadable(path, reason: "is a directory") }
+
+        // Read straight into the array's storage, one byte more than the size fstat reported so
+        // a file that grew meanwhile is noticed; then read any remainder in chunks.
+        var failure: Int32 = 0
+        var bytes = [UInt8](unsafeUninitializedCapacity: max(Int(info.st_size), 0) + 1) { buffer, initialized in
+            (initialized, failure) = fill(fd, buffer)
+        }
+        if failure != 0 { throw .unreadable(path, reason: message(failure)) }
+        if bytes.count > Int(info.st_size) {
+            while true {
+                let chunk = [UInt8](unsafeUninitializedCapacity: 1 << 16) { buffer, initialized in
+                    (initialized, failure) = fill(fd, buffer)
+                }
+                if failure != 0 { throw .unreadable(path, reason: message(failure)) }
+                if chunk.isEmpty { break }
+                bytes.append(contentsOf: chunk)
+            }
+        }
+        return bytes
+    }
+
+    /// Reads from `fd` until `buffer` is full or the file ends; returns the bytes read and the
+    /// `errno` of a failure (0 when none).
+    private static func fill(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>) -> (Int, Int32) {
+        guard let base = buffer.baseAddress else { return (0, 0) }
+        var count = 0
+        while count < buffer.count {
+            let n = read(fd, base + count, buffer.count - count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return (count, errno)
+            }
+            if n == 0 { break }
+            count += n
+        }
+        return (count, 0)
+    }
+
+    /// Writes `bytes` to a temporary file next to `path`, flushes it to disk, then renames it over
+    /// `path`, so readers see either the old file or the complete new one, never a partial one.
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(DataError) {
+        let temporary = "\(path).tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .unwritable(path, reason: message(errno)) }
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == 0 && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == 0 { failure = errno }
+        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
+        if failure != 0 {
+            unlink(temporary)
+            throw .unwritable(path, reason: message(failure))
+        }
+    }
+
+    /// The system's text for an `errno` value.
+    static func message(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+}

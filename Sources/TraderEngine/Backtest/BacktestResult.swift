@@ -1,0 +1,39 @@
+public import TraderCore
+
+/// Everything a backtest produced: what was run, the statistics, the equity curve and the trades.
+public struct BacktestResult: Sendable {
+    public let symbol: String
+    public let strategy: String
+    public let settings: ExecutionSettings
+    public let timeframe: Timeframe
+    /// Bar timestamps (shared with the input series, not copied).
+    public let timestamps: [Int64]
+    /// Equity marked at each bar's close.
+    public let equity: [Double]
+    /// Closed trades, in the order they closed.
+    public let trades: [Trade]
+    /// Positions still open after the last bar, marked at its close (not in the statistics).
+    public let openTrades: [Trade]
+    public let metrics: PerformanceMetrics
+    public let fills: Int
+    public let rejectedOrders: Int
+    /// True when equity reached zero and the run stopped early, as backtesting.py does.
+    public let ranOutOfMoney: Bool
+
+    public init(symbol: String, strategy: String, settings: ExecutionSettings, timeframe: Timeframe, timestamps: [Int64], equity: [Double], trades: [Trade], openTrades: [Trade], metrics: PerformanceMetrics, fills: Int, rejectedOrders: Int, ranOutOfMoney: Bool) {
+        self.symbol = symbol
+        self.strategy = strategy
+        self.settings = settings
+        self.timeframe = timeframe
+        self.timestamps = timestamps
+        self.equity = equity
+        self.trades = trades
+        self.openTrades = openTrades
+        self.metrics = metrics
+        self.fills = fills
+        self.rejectedOrders = rejectedOrders
+        self.ranOutOfMoney = ranOutOfMoney
+    }
+
+    public var barCount: Int { equity.count }
+}

@@ -1,0 +1,90 @@
+public import TraderCore
+public import TraderStrategies
+
+/// Runs a strategy over a bar series through the `TradingKernel` and computes the statistics.
+public enum Backtester {
+    /// How often (in bars) the progress callback is called.
+    public static let progressInterval = 1 << 16
+
+    /// Runs `strategy` over `series`. Generic, so the whole bar loop is specialized for `S`.
+    /// `progress` is called every `progressInterval` bars with (bars done, total).
+    @inlinable
+    public static func run<S: Strategy>(
+        _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(DomainError) -> BacktestResult {
+        var events = NoEventSink()
+        return try run(strategy, name: name, on: series, settings: settings, events: &events, progress: progress)
+    }
+
+    /// Runs `strategy` and reports every kernel event to `events`.
+    @inlinable
+    public static func run<S: Strategy, E: EventSink>(
+        _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings, events: inout E,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws(DomainError) -> BacktestResult {
+        let n = series.count
+        guard n > 0 else { throw .invalid(field: "data", reason: "no bars to backtest (check --start/--end)") }
+        let warmup = strategy.warmupBars
+        var kernel = try TradingKernel(strategy: strategy, settings: settings, events: events)
+        var outOfMoney = false
+        let equity = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+            series.timestamps.withUnsafeBufferPointer { ts in
+            series.open.withUnsafeBufferPointer { o in
+            series.high.withUnsafeBufferPointer { h in
+            series.low.withUnsafeBufferPointer { l in
+            series.close.withUnsafeBufferPointer { c in
+            series.volume.withUnsafeBufferPointer { v in
+                var i = 0
+                while i < n {
+                    let bar = Bar(timestamp: Timestamp(nanos: ts[i]), open: o[i], high: h[i], low: l[i], close: c[i], volume: v[i])
+                    var e = kernel.onBar(bar, index: i)
+                    if i == n - 1 && settings.closeAtEnd && kernel.broker.position != 0 {
+                        kernel.closeAll(bar, index: i)
+                        e = kernel.broker.portfolio.equity(at: c[i])
+                    }
+                    if e <= 0 {
+                        // Out of money: close everything and stop, equity stays at zero.
+                        kernel.closeAll(bar, index: i)
+                        outOfMoney = true
+                        while i < n { buffer[i] = 0; i += 1 }
+                        break
+                    }
+                    buffer[i] = e
+                    i += 1
+                    if let progress, i & (progressInterval - 1) == 0 { progress(i, n) }
+                }
+            }}}}}}
+            initialized = n
+        }
+        events = kernel.events
+        let portfolio = kernel.broker.portfolio
+        let last = series[n - 1]
+        let metrics = MetricsCalculator.compute(equity: equity, trades: portfolio.closedTrades, series: series,
+                                                firstTradingBar: max(0, warmup - 1))
+        return BacktestResult(
+            symbol: series.symbol, strategy: name, settings: settings, timeframe: series.timeframe,
+            timestamps: series.timestamps, equity: equity, trades: portfolio.closedTrades,
+            openTrades: portfolio.markedOpenTrades(at: last.close, bar: n - 1, time: last.timestamp),
+            metrics: metrics, fills: kernel.broker.fillCount, rejectedOrders: kernel.broker.rejectedOrders,
+            ranOutOfMoney: outOfMoney)
+    }
+
+    /// Runs the strategy described by `spec`, specialized for its concrete type.
+    public static func run(
+        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> BacktestResult {
+        try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, progress: progress))
+    }
+
+    struct RunVisitor: StrategyVisitor {
+        let name: String
+        let series: BarSeries
+        let settings: ExecutionSettings
+        let progress: (@Sendable (Int, Int) -> Void)?
+        func visit<S: Strategy>(_ strategy: S) throws -> BacktestResult {
+            try Backtester.run(strategy, name: name, on: series, settings: settings, progress: progress)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+public import TraderCore
+
+/// Commission charged per fill: a rate on traded value, a fixed fee, or both.
+///
+/// `commission = fixed + |units| × price × rate`, the same function as backtesting.py's
+/// `commission=(fixed, relative)`, charged on entry and on exit.
+public struct CommissionModel: Hashable, Sendable, Codable {
+    public var rate: Double
+    public var fixed: Double
+
+    public init(rate: Double = 0, fixed: Double = 0) throws(DomainError) {
+        guard rate >= 0, rate < 1, rate.isFinite else { throw .invalid(field: "commission", reason: "rate must be in [0, 1), got \(rate)") }
+        guard fixed >= 0, fixed.isFinite else { throw .invalid(field: "commission-fixed", reason: "must be >= 0, got \(fixed)") }
+        self.rate = rate
+        self.fixed = fixed
+    }
+
+    public static let zero = try! CommissionModel()
+
+    @inlinable public func commission(units: Double, price: Double) -> Double {
+        fixed + abs(units) * price * rate
+    }
+}
+
+/// Price impact of trading, as fractions of price that always work against the trader.
+///
+/// `spread` is the full bid-ask spread paid once per round trip, on entry (backtesting.py's
+/// `spread`); `slippage` is paid on every fill, entries and exits alike.
+public struct SlippageModel: Hashable, Sendable, Codable {
+    public var spread: Double
+    public var slippage: Double
+
+    public init(spread: Double = 0, slippageBps: Double = 0) throws(DomainError) {
+        guard spread >= 0, spread < 1, spread.isFinite else { throw .invalid(field: "spread", reason: "must be in [0, 1), got \(spread)") }
+        guard slippageBps >= 0, slippageBps < 10_000, slippageBps.isFinite else {
+            throw .invalid(field: "slippage", reason: "must be in [0, 10000) basis points, got \(slippageBps)")
+        }
+        self.spread = spread
+        self.slippage = slippageBps / 10_000
+    }
+
+    public static let zero = try! SlippageModel()
+
+    /// The price an entry in direction `sign` (+1 buy, −1 sell) pays.
+    @inlinable public func entryPrice(_ price: Double, sign: Double) -> Double {
+        price * (1 + sign * (spread + slippage))
+    }
+
+    /// The price an exit in direction `sign` (the exit order's side) gets.
+    @inlinable public func exitPrice(_ price: Double, sign: Double) -> Double {
+        slippage == 0 ? price : price * (1 + sign * slippage)
+    }
+}

@@ -1,0 +1,15 @@
+/// Python's float floor division `a // b`, reproduced so that whole-unit position sizes match
+/// backtesting.py exactly even when `a / b` rounds up to an integer in binary floating point.
+@inlinable
+public func pythonFloorDivide(_ a: Double, _ b: Double) -> Double {
+    var mod = a.truncatingRemainder(dividingBy: b)
+    var div = (a - mod) / b
+    if mod != 0 && ((b < 0) != (mod < 0)) {
+        mod += b
+        div -= 1
+    }
+    if div == 0 { return (0.0 * a / b).sign == .minus ? -0.0 : 0.0 }
+    var floorDiv = div.rounded(.down)
+    if div - floorDiv > 0.5 { floorDiv += 1 }
+    return floorDiv
+}

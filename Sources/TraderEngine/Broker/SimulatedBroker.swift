@@ -1,0 +1,169 @@
+public import TraderCore
+
+/// The broker of backtests and paper trading: holds working orders, matches them against bars
+/// with the fill and cost models, sizes entries, enforces protective exits, and books fills into
+/// the portfolio.
+///
+/// A value type with buffers reserved up front: matching a bar with no working orders is a few
+/// comparisons, and nothing allocates per bar.
+public struct SimulatedBroker: Sendable {
+    public private(set) var portfolio: Portfolio
+    public let settings: ExecutionSettings
+    @usableFromInline var working: [WorkingOrder] = []
+    @usableFromInline var protection = ProtectiveExits()
+    /// Orders rejected (insufficient equity, nothing to reduce), for the report.
+    public private(set) var rejectedOrders = 0
+    public private(set) var fillCount = 0
+
+    public init(settings: ExecutionSettings) throws(DomainError) {
+        try settings.validate()
+        self.settings = settings
+        self.portfolio = try Portfolio(cash: settings.initialCapital)
+        working.reserveCapacity(8)
+    }
+
+    @inlinable public var position: Double { portfolio.position }
+    @inlinable public var hasWorkingOrders: Bool { !working.isEmpty }
+    @inlinable public var workingOrders: [WorkingOrder] { working }
+
+    // MARK: - Accepting orders
+
+    /// Queues `order`; a signal entry cancels other waiting signal entries (one pending entry at a
+    /// time, as backtesting.py's exclusive orders).
+    public mutating func submit(_ order: Order, reason: ExitReason, signalEntry: Bool = false) {
+        if signalEntry { working.removeAll { $0.isSignalEntry } }
+        working.append(WorkingOrder(order: order, reason: reason, submittedDay: order.submittedAt.epochDay, isSignalEntry: signalEntry))
+    }
+
+    /// Cancels a working order by id; returns whether it was found.
+    @discardableResult
+    public mutating func cancel(orderId: Int) -> Bool {
+        guard let i = working.firstIndex(where: { $0.order.id == orderId }) else { return false }
+        working.remove(at: i)
+        return true
+    }
+
+    // MARK: - Matching
+
+    /// Matches working orders and protective exits against bar `index`. Orders fill in the order
+    /// they were submitted; protective exits are checked after them, stop before target.
+    @inlinable
+    public mutating func process<E: EventSink>(index: Int, bar: Bar, window: PriceWindow, events: inout E) {
+        if !working.isEmpty { matchWorking(index: index, bar: bar, window: window, marketOnly: false, events: &events) }
+        if protection.isActive && portfolio.position != 0 {
+            checkProtection(index: index, bar: bar, window: window, events: &events)
+        }
+    }
+
+    /// Fills waiting market orders at `price` (fills at the close of the decision bar).
+    @inlinable
+    public mutating func fillMarketOrders<E: EventSink>(index: Int, bar: Bar, price: Double, events: inout E) {
+        guard !working.isEmpty else { return }
+        matchWorking(index: index, bar: bar, window: PriceWindow(price: price), marketOnly: true, events: &events)
+    }
+
+    @usableFromInline
+    mutating func matchWorking<E: EventSink>(index: Int, bar: Bar, window: PriceWindow, marketOnly: Bool, events: inout E) {
+        let day = bar.timestamp.epochDay
+        var i = 0
+        while i < working.count {
+            if working[i].order.timeInForce == .day && day > working[i].submittedDay {
+                let id = working[i].order.id
+                working.remove(at: i)
+                events.record(.orderCancelled(id: id, reason: "day order expired"))
+                continue
+            }
+            if marketOnly, working[i].order.type != .market { i += 1; continue }
+            guard let raw = working[i].matchPrice(in: window, positionSign: portfolio.position.sign == .minus ? -1 : 1) else { i += 1; continue }
+            let w = working.remove(at: i)
+            execute(w, rawPrice: raw, index: index, bar: bar, events: &events)
+        }
+    }
+
+    @usableFromInline
+    mutating func execute<E: EventSink>(_ w: WorkingOrder, rawPrice: Double, index: Int, bar: Bar, events: inout E) {
+        let side = w.order.side
+        let sign = side.sign
+        let position = portfolio.position
+        let reducing = position != 0 && (position > 0) != (sign > 0)
+        let units: Double
+        let price: Double
+        switch w.order.quantity {
+        case .entirePosition:
+            guard reducing else { rejectedOrders += 1; events.record(.orderRejected(id: w.order.id, reason: "no position to close")); return }
+            units = abs(position)
+            price = settings.costs.exitPrice(rawPrice, sign: sign)
+        case let .units(u):
+            if w.order.reduceOnly {
+                guard reducing else { rejectedOrders += 1; events.record(.orderRejected(id: w.order.id, reason: "reduce-only order with nothing to reduce")); return }
+                units = min(u, abs(position))
+                price = settings.costs.exitPrice(rawPrice, sign: sign)
+            } else {
+                units = u
+                price = reducing ? settings.costs.exitPrice(rawPrice, sign: sign) : settings.costs.entryPrice(rawPrice, sign: sign)
+                if !reducing {
+                    let cost = units * price + settings.commission.commission(units: units, price: price)
+                    if cost > marginAvailable(at: rawPrice) {
+                        rejectedOrders += 1
+                        events.record(.orderRejected(id: w.order.id, reason: "insufficient equity"))
+                        return
+                    }
+                }
+            }
+        case let .equityFraction(f):
+            price = settings.costs.entryPrice(rawPrice, sign: sign)
+            // backtesting.py's sizing: commission folded into the unit price, then floored.
+            let unitCost = price + settings.commission.commission(units: f, price: rawPrice) / f
+            let budget = marginAvailable(at: rawPrice) * f
+            var u = budget / unitCost
+            if settings.wholeUnits { u = pythonFloorDivide(budget, unitCost) }
+            guard u > 0 else {
+                rejectedOrders += 1
+                events.record(.orderRejected(id: w.order.id, reason: "insufficient equity for one unit"))
+                return
+            }
+            units = u
+        }
+        let fill = Fill(orderId: w.order.id, barIndex: index, timestamp: bar.timestamp, side: side, quantity: units,
+                        price: price, commission: settings.commission.commission(units: units, price: price), reason: w.reason)
+        let closedBefore = portfolio.closedTrades.count
+        portfolio.apply(fill)
+        fillCount += 1
+        events.record(.filled(fill))
+        if portfolio.closedTrades.count > closedBefore {
+            for t in portfolio.closedTrades[closedBefore...] { events.record(.tradeClosed(t)) }
+        }
+        let now = portfolio.position
+        if now == 0 {
+            protection.clear()
+        } else if w.isSignalEntry || (position == 0) || (position > 0) != (now > 0) {
+            protection.arm(entry: price, sign: now > 0 ? 1 : -1, settings: settings)
+        }
+    }
+
+    /// Equity not tied up in open positions, the budget for a new entry (backtesting.py's
+    /// `margin_available` with leverage 1), marked at `price`.
+    @inlinable
+    public func marginAvailable(at price: Double) -> Double {
+        let position = portfolio.position
+        if position == 0 { return max(0, portfolio.cash) }
+        return max(0, portfolio.equity(at: price) - abs(position) * price)
+    }
+
+    @usableFromInline
+    mutating func checkProtection<E: EventSink>(index: Int, bar: Bar, window: PriceWindow, events: inout E) {
+        guard let (raw, reason) = protection.exit(in: window) else { return }
+        let side: OrderSide = portfolio.position > 0 ? .sell : .buy
+        let order = try! Order(side: side, quantity: .entirePosition, reduceOnly: true, submittedAt: bar.timestamp)
+        execute(WorkingOrder(order: order, reason: reason, submittedDay: 0, isSignalEntry: false), rawPrice: raw, index: index, bar: bar, events: &events)
+    }
+
+    /// Closes whatever is open at `price` (end of data).
+    public mutating func closeAll<E: EventSink>(index: Int, bar: Bar, price: Double, events: inout E) {
+        working.removeAll()
+        guard portfolio.position != 0 else { return }
+        let side: OrderSide = portfolio.position > 0 ? .sell : .buy
+        let order = try! Order(side: side, quantity: .entirePosition, reduceOnly: true, submittedAt: bar.timestamp)
+        execute(WorkingOrder(order: order, reason: .endOfData, submittedDay: 0, isSignalEntry: false), rawPrice: price, index: index, bar: bar, events: &events)
+    }
+}

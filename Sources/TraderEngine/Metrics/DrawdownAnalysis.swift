@@ -1,0 +1,202 @@
+import TraderCore
+
+/// Drawdown of an equity curve: `1 − equity / running peak`, its maximum, and its episodes.
+///
+/// An episode runs from a bar at a peak (drawdown exactly 0) to the next bar back at a peak, or to
+/// the last bar if equity never recovers; only episodes longer than one bar count, as in
+/// backtesting.py's `compute_drawdown_duration_peaks`.
+struct DrawdownAnalysis {
+    var peak = -Double.infinity
+    var maxDrawdown = 0.0
+    var episodes = 0
+    var depthSum = 0.0
+    var durationSum: Int64 = 0
+    var longest: Int64 = 0
+
+    init(equity: [Double], timestamps: [Int64]) {
+        let n = equity.count
+        var lastZero = 0
+        var episodeDepth = 0.0
+        for i in 0..<n {
+            let e = equity[i]
+            if e > peak { peak = e }
+            let dd = 1 - e / peak
+            if dd > maxDrawdown { maxDrawdown = dd }
+            if dd > episodeDepth { episodeDepth = dd }
+            let isZero = dd == 0
+            if isZero || i == n - 1 {
+                if i > lastZero + 1 { record(from: lastZero, to: i, depth: episodeDepth, timestamps: timestamps) }
+                if isZero { lastZero = i; episodeDepth = 0 }
+            }
+        }
+    }
+
+    private mutating func record(from a: Int, to b: Int, depth: Double, timestamps: [Int64]) {
+        let d = timestamps[b] - timestamps[a]
+        episodes += 1
+        depthSum += depth
+        durationSum += d
+        longest = max(longest, d)
+    }
+
+    var meanEpisodeDepth: Double { episodes == 0 ? .nan : depthSum / Double(episodes) }
+    var maxEpisodeNanos: Int64? { episodes == 0 ? nil : longest }
+    var meanEpisodeNanos: Int64? { episodes == 0 ? nil : Int64(Double(durationSum) / Double(episodes)) }
+}
+
+/// Equity returns between calendar periods (days for intraday and daily bars; weeks, months or
+/// years for coarser bars): the last equity of each period with bars, then percentage changes.
+struct PeriodicReturns {
+    var returns: [Double] = []
+
+    init(equity: [Double], timestamps: [Int64], frequencyDays: Int64) {
+        var lastKey = Int64.min
+        var lastValue = Double.nan
+        var previousPeriodValue = Double.nan
+        func key(_ t: Int64) -> Int64 {
+            let day = Timestamp(nanos: t).epochDay
+            switch frequencyDays {
+            case 7: return Int64((Double(day + 3) / 7).rounded(.down))  // weeks ending Sunday
+            case 31, 365:
+                let c = Timestamp.civilFromDays(day)
+                return frequencyDays == 31 ? Int64(c.year * 12 + c.month) : Int64(c.year)
+            default: return day
+            }
+        }
+        for i in 0..<equity.count {
+            let k = key(timestamps[i])
+            if k != lastKey {
+                if lastKey != Int64.min {
+                    if previousPeriodValue.isFinite { returns.append(lastValue / previousPeriodValue - 1) }
+                    previousPeriodValue = lastValue
+                }
+                lastKey = k
+            }
+            lastValue = equity[i]
+        }
+        if lastKey != Int64.min, previousPeriodValue.isFinite { returns.append(lastValue / previousPeriodValue - 1) }
+    }
+
+    /// `exp(mean(log(1 + r))) − 1`, 0 if any period lost everything, NaN with no returns.
+    var geometricMean: Double {
+        guard !returns.isEmpty else { return .nan }
+        var s = 0.0
+        for r in returns {
+            let x = (r.isNaN ? 0 : r) + 1
+            if x <= 0 { return 0 }
+            s += log(x)
+        }
+        return exp(s / Double(returns.count)) - 1
+    }
+
+    /// Sample variance (ddof 1), two-pass.
+    var sampleVariance: Double {
+        guard returns.count > 1 else { return .nan }
+        var mean = 0.0
+        for r in returns { mean += r }
+        mean /= Double(returns.count)
+        var ss = 0.0
+        for r in returns { ss += (r - mean) * (r - mean) }
+        return ss / Double(returns.count - 1)
+    }
+
+    /// `sqrt(mean(min(r, 0)²))` over all periods.
+    var downsideDeviation: Double {
+        guard !returns.isEmpty else { return .nan }
+        var ss = 0.0
+        for r in returns where r < 0 { ss += r * r }
+        return (ss / Double(returns.count)).squareRoot()
+    }
+}
+
+/// Beta of the strategy against the instrument: covariance of per-bar log returns of equity and
+/// close over the variance of the close's, computed in one numerically stable pass.
+struct LogReturnBeta {
+    var beta = Double.nan
+
+    init(equity: [Double], close: [Double]) {
+        let n = equity.count
+        guard n > 2 else { return }
+        var k = 0.0, meanX = 0.0, meanY = 0.0, cxy = 0.0, m2y = 0.0
+        var previousE = equity[0], previousC = close[0]
+        for i in 1..<n {
+            let e = equity[i], c = close[i]
+            let x = e == previousE ? 0 : log(e / previousE)
+            let y = log(c / previousC)
+            previousE = e
+            previousC = c
+            k += 1
+            let dx = x - meanX
+            meanX += dx / k
+            let dy = y - meanY
+            meanY += dy / k
+            cxy += dx * (y - meanY)
+            m2y += dy * (y - meanY)
+        }
+        beta = cxy / m2y
+    }
+}
+
+/// Statistics over closed trades.
+struct TradeStatistics {
+    var commissions = 0.0
+    var winRate = Double.nan
+    var best = Double.nan
+    var worst = Double.nan
+    var geometricMean = Double.nan
+    var meanReturn = Double.nan
+    var profitFactor = Double.nan
+    var sqn = Double.nan
+    var kelly = Double.nan
+    var maxDurationNanos: Int64?
+    var meanDurationNanos: Int64?
+
+    init(trades: [Trade]) {
+        let n = trades.count
+        for t in trades { commissions += t.commission }
+        guard n > 0 else { return }
+        var wins = 0, sumPnL = 0.0, sumRet = 0.0, gains = 0.0, losses = 0.0
+        var winPnL = 0.0, winCount = 0, lossPnL = 0.0, lossCount = 0
+        var logSum = 0.0, wipedOut = false
+        var longest: Int64 = 0, durationSum: Int64 = 0
+        best = -.infinity
+        worst = .infinity
+        for t in trades {
+            if t.pnl > 0 { wins += 1; winPnL += t.pnl; winCount += 1 }
+            if t.pnl < 0 { lossPnL += t.pnl; lossCount += 1 }
+            sumPnL += t.pnl
+            let r = t.returnPct
+            sumRet += r
+            if r > 0 { gains += r }
+            if r < 0 { losses += r }
+            best = max(best, r)
+            worst = min(worst, r)
+            if r + 1 <= 0 { wipedOut = true } else { logSum += log(r + 1) }
+            let d = t.exitTime.nanos - t.entryTime.nanos
+            longest = max(longest, d)
+            durationSum += d
+        }
+        winRate = Double(wins) / Double(n)
+        geometricMean = wipedOut ? 0 : exp(logSum / Double(n)) - 1
+        meanReturn = sumRet / Double(n)
+        profitFactor = gains / (losses == 0 ? .nan : abs(losses))
+        let meanPnL = sumPnL / Double(n)
+        if n > 1 {
+            var ss = 0.0
+            for t in trades { ss += (t.pnl - meanPnL) * (t.pnl - meanPnL) }
+            let sd = (ss / Double(n - 1)).squareRoot()
+            sqn = Double(n).squareRoot() * meanPnL / (sd == 0 ? .nan : sd)
+        }
+        let avgWin = winCount > 0 ? winPnL / Double(winCount) : .nan
+        let avgLoss = lossCount > 0 ? lossPnL / Double(lossCount) : .nan
+        kelly = winRate - (1 - winRate) / (avgWin / -avgLoss)
+        maxDurationNanos = longest
+        meanDurationNanos = Int64(Double(durationSum) / Double(n))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,102 @@
+public import TraderCore
+
+/// Computes `PerformanceMetrics` from an equity curve, the closed trades and the bars, in O(n)
+/// passes without per-bar allocation.
+public enum MetricsCalculator {
+    /// - Parameters:
+    ///   - equity: equity marked at each bar's close, one value per bar.
+    ///   - trades: closed trades (open positions at the end are not counted, as in backtesting.py).
+    ///   - firstTradingBar: first bar at which the strategy's indicators are defined; buy and hold
+    ///     is measured from its close.
+    public static func compute(equity: [Double], trades: [Trade], series: BarSeries, firstTradingBar: Int) -> PerformanceMetrics {
+        let n = equity.count
+        precondition(n == series.count && n > 0, "equity must have one value per bar")
+        let ts = series.timestamps
+        let close = series.close
+        let period = dataPeriod(ts)
+
+        // Drawdown, peak and episodes in one pass.
+        let dd = DrawdownAnalysis(equity: equity, timestamps: ts)
+
+        // Exposure: bars from entry to exit inclusive, over all bars.
+        var exposed = [Bool](repeating: false, count: n)
+        for t in trades { for i in t.entryBar...min(t.exitBar, n - 1) { exposed[i] = true } }
+        var exposedCount = 0
+        for e in exposed where e { exposedCount += 1 }
+
+        let e0 = equity[0], eN = equity[n - 1]
+        let returnPct = (eN - e0) / e0 * 100
+        let ftb = min(max(firstTradingBar, 0), n - 1)
+        let buyHold = (close[n - 1] - close[ftb]) / close[ftb] * 100
+
+        // Periodic (daily) returns of the equity curve.
+        let freqDays = period.nanos / Timestamp.nanosPerDay
+        let annualDays: Double = freqDays == 7 ? 52 : freqDays == 31 ? 12 : freqDays == 365 ? 1 : (series.tradesOnWeekends ? 365 : 252)
+        let periodic = PeriodicReturns(equity: equity, timestamps: ts, frequencyDays: freqDays)
+        let g = periodic.geometricMean
+        let annualized = pow(1 + g, annualDays) - 1
+        let variance = periodic.sampleVariance
+        let volatility = (pow(variance + (1 + g) * (1 + g), annualDays) - pow(1 + g, 2 * annualDays)).squareRoot() * 100
+        let durationNanos = ts[n - 1] - ts[0]
+        let years = Double(durationNanos / Timestamp.nanosPerSecond) / 86_400 / 365.25
+        let cagr = years != 0 ? (pow(eN / e0, 1 / years) - 1) * 100 : .nan
+        let sharpe = annualized * 100 / (volatility == 0 ? .nan : volatility)
+        let sortino = annualized / (periodic.downsideDeviation * annualDays.squareRoot())
+        let calmar = annualized / (dd.maxDrawdown == 0 ? .nan : dd.maxDrawdown)
+
+        let beta = LogReturnBeta(equity: equity, close: close).beta
+        let alpha = returnPct - beta * buyHold
+
+        // Trade statistics.
+        let stats = TradeStatistics(trades: trades)
+
+        return PerformanceMetrics(
+            start: Timestamp(nanos: ts[0]), end: Timestamp(nanos: ts[n - 1]), duration: Duration64(nanos: durationNanos),
+            exposureTimePct: Double(exposedCount) / Double(n) * 100,
+            equityFinal: eN, equityPeak: dd.peak, commissions: stats.commissions,
+            returnPct: returnPct, buyAndHoldReturnPct: buyHold,
+            annualizedReturnPct: annualized * 100, annualizedVolatilityPct: volatility, cagrPct: cagr,
+            sharpeRatio: sharpe, sortinoRatio: sortino, calmarRatio: calmar, alphaPct: alpha, beta: beta,
+            maxDrawdownPct: -dd.maxDrawdown * 100, avgDrawdownPct: -dd.meanEpisodeDepth * 100,
+            maxDrawdownDuration: dd.maxEpisodeNanos.map { ceil(Duration64(nanos: $0), to: period) },
+            avgDrawdownDuration: dd.meanEpisodeNanos.map { ceil(Duration64(nanos: $0), to: period) },
+            tradeCount: trades.count, winRatePct: stats.winRate * 100,
+            bestTradePct: stats.best * 100, worstTradePct: stats.worst * 100, avgTradePct: stats.geometricMean * 100,
+            maxTradeDuration: stats.maxDurationNanos.map { ceil(Duration64(nanos: $0), to: period) },
+            avgTradeDuration: stats.meanDurationNanos.map { ceil(Duration64(nanos: $0), to: period) },
+            profitFactor: stats.profitFactor, expectancyPct: stats.meanReturn * 100, sqn: stats.sqn,
+            kellyCriterion: stats.kelly, annualTradingDays: annualDays)
+    }
+
+    /// The bar spacing as backtesting.py reads it: the median gap among the last 100 timestamps.
+    public static func dataPeriod(_ ts: [Int64]) -> Duration64 {
+        guard ts.count >= 2 else { return Duration64(nanos: Timestamp.nanosPerDay) }
+        let tail = ts.suffix(100)
+        var gaps: [Int64] = []
+        gaps.reserveCapacity(tail.count)
+        var prev = tail.first!
+        for t in tail.dropFirst() { gaps.append(t - prev); prev = t }
+        gaps.sort()
+        let m = gaps.count
+        let median = m % 2 == 1 ? gaps[m / 2] : (gaps[m / 2 - 1] + gaps[m / 2]) / 2
+        return Duration64(nanos: median)
+    }
+
+    /// Rounds `d` up to the resolution of `period` (whole days for daily bars, hours for hourly),
+    /// as pandas' `Timedelta.ceil(period.resolution_string)`.
+    public static func ceil(_ d: Duration64, to period: Duration64) -> Duration64 {
+        var unit: Int64 = 1
+        for u in [Timestamp.nanosPerDay, 3_600_000_000_000, 60_000_000_000, Timestamp.nanosPerSecond, 1_000_000, 1_000] where period.nanos % u == 0 {
+            unit = u
+            break
+        }
+        let q = d.nanos / unit, r = d.nanos % unit
+        return Duration64(nanos: (r > 0 ? q + 1 : q) * unit)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,38 @@
+public import TraderCore
+
+/// Trend following on two simple moving averages: buy when the fast average crosses above the
+/// slow one, sell when it crosses below.
+///
+/// A cross means `fast[t-1] < slow[t-1]` and `fast[t] > slow[t]` with strict inequalities, exactly
+/// as `backtesting.lib.crossover`, so runs agree trade for trade with backtesting.py.
+public struct SMACrossover: Strategy {
+    public let fast: Int
+    public let slow: Int
+    @usableFromInline var fastMA: SMA
+    @usableFromInline var slowMA: SMA
+    @usableFromInline var previousFast = Double.nan
+    @usableFromInline var previousSlow = Double.nan
+
+    public init(fast: Int = 10, slow: Int = 30) throws(StrategyError) {
+        guard fast < slow else { throw .constraint(strategy: "sma-crossover", reason: "fast (\(fast)) must be < slow (\(slow))") }
+        do {
+            fastMA = try SMA(period: fast)
+            slowMA = try SMA(period: slow)
+        } catch { throw StrategyError(error, strategy: "sma-crossover") }
+        self.fast = fast
+        self.slow = slow
+    }
+
+    @inlinable public var warmupBars: Int { slow }
+
+    @inlinable
+    public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
+        let f = fastMA.update(bar.close)
+        let s = slowMA.update(bar.close)
+        defer { previousFast = f; previousSlow = s }
+        // Comparisons with NaN are false, so nothing fires during warm-up.
+        if previousFast < previousSlow && f > s { return .buy }
+        if previousFast > previousSlow && f < s { return .sell }
+        return .hold
+    }
+}

@@ -1,0 +1,45 @@
+import Testing
+import TraderCore
+
+@Suite struct PortfolioTests {
+    func fill(_ side: OrderSide, _ qty: Double, _ price: Double, bar: Int, commission: Double = 0) -> Fill {
+        Fill(orderId: 1, barIndex: bar, timestamp: Timestamp(seconds: Int64(bar) * 86_400), side: side, quantity: qty, price: price, commission: commission)
+    }
+
+    @Test func partialCloseSplitsTheLotFIFO() throws {
+        var p = try Portfolio(cash: 1000)
+        p.apply(fill(.buy, 10, 50, bar: 0, commission: 1))
+        p.apply(fill(.buy, 5, 60, bar: 1))
+        #expect(p.position == 15)
+        #expect(abs(p.equity(at: 55) - (999 + 10 * 5 - 5 * 5)) < 1e-9)
+        p.apply(fill(.sell, 12, 70, bar: 2, commission: 1.2))
+        #expect(p.closedTrades.count == 2)
+        #expect(p.closedTrades[0].size == 10 && p.closedTrades[0].entryPrice == 50)
+        #expect(p.closedTrades[1].size == 2 && p.closedTrades[1].entryPrice == 60)
+        #expect(abs(p.closedTrades[0].commission - (1 + 1.0)) < 1e-12)
+        #expect(p.position == 3 && p.openTrades.count == 1 && p.openTrades[0].size == 3)
+        #expect(abs(p.cash - (1000 - 1 - 1.2 + 10 * 20 + 2 * 10)) < 1e-9)
+    }
+
+    @Test func sellThroughZeroOpensAShort() throws {
+        var p = try Portfolio(cash: 1000)
+        p.apply(fill(.buy, 10, 50, bar: 0))
+        p.apply(fill(.sell, 15, 40, bar: 1))
+        #expect(p.position == -5)
+        #expect(p.closedTrades.count == 1 && p.closedTrades[0].pnl == -100)
+        #expect(p.openTrades[0].size == -5 && p.openTrades[0].entryPrice == 40)
+        #expect(p.equity(at: 30) == 1000 - 100 + 50)
+    }
+
+    @Test func tradeReturnIncludesCommission() {
+        let t = Trade(size: -10, entryBar: 0, exitBar: 1, entryTime: Timestamp(nanos: 0), exitTime: Timestamp(seconds: 60),
+                      entryPrice: 100, exitPrice: 90, commission: 2, exitReason: .signal)
+        #expect(t.pnl == 98)
+        #expect(abs(t.returnPct - (0.1 - 2.0 / 1000)) < 1e-15)
+        #expect(t.duration.seconds == 60)
+    }
+
+    @Test func rejectsNonPositiveCapital() {
+        #expect(throws: DomainError.self) { _ = try Portfolio(cash: 0) }
+    }
+}
