@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import TraderStrategies
 import TraderCore
 @testable import TraderEngine
 

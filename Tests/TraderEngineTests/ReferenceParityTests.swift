@@ -13,7 +13,7 @@ import TraderStrategies
 /// `buy()`/`sell()` size, exclusive orders). Nothing in the file comes from our own code.
 @Suite struct ReferenceParityTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let reference: [String: Any] = {
+    nonisolated(unsafe) static let reference: [String: Any] = {
         let data = try! Data(contentsOf: root.appendingPathComponent("Tests/Fixtures/backtesting_py_reference.json"))
         return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
     }()
