@@ -99,7 +99,17 @@ public struct BarSeries: Sendable {
     public var tradesOnWeekends: Bool {
         guard !isEmpty else { return false }
         var weekend = 0
-        for t in timestamps where Timestamp(nanos: t).weekday >= 5 { weekend += 1 }
+        // Timestamps are sorted: recompute the weekday only when a new calendar day starts.
+        var dayEnd = Int64.min
+        var isWeekend = false
+        for t in timestamps {
+            if t >= dayEnd {
+                let ts = Timestamp(nanos: t)
+                dayEnd = (ts.epochDay + 1) * Timestamp.nanosPerDay
+                isWeekend = ts.weekday >= 5
+            }
+            if isWeekend { weekend += 1 }
+        }
         return Double(weekend) / Double(count) > 2.0 / 7.0 * 0.6
     }
 }

@@ -27,6 +27,18 @@ public struct RingBuffer: Sendable {
         return old
     }
 
+    /// Appends `value` and returns the value it displaced, or 0 while the buffer is filling (the
+    /// branch-light form the running-sum indicators use on the hot path).
+    @inline(__always) @inlinable
+    public mutating func pushEvicting(_ value: Double) -> Double {
+        let h = head
+        let old = _count == storage.count ? storage[h] : 0
+        storage[h] = value
+        head = h + 1 == storage.count ? 0 : h + 1
+        if _count < storage.count { _count += 1 }
+        return old
+    }
+
     /// The value pushed `ago` pushes before the newest (0 = newest).
     @inlinable public subscript(ago ago: Int) -> Double {
         var i = head - 1 - ago

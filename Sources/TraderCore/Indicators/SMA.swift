@@ -21,16 +21,17 @@ public struct SMA: ScalarIndicator {
     @inlinable public var isReady: Bool { window.isFull }
     @inlinable public var warmup: Int { period }
 
-    @inlinable @discardableResult
+    @inline(__always) @inlinable @discardableResult
     public mutating func update(_ x: Double) -> Double {
+        let old = window.pushEvicting(x)
         add(x)
-        if let old = window.push(x) { add(-old) }
+        add(-old)  // adding -0 while filling changes nothing
         _value = window.isFull ? (sum + compensation) / Double(period) : .nan
         return _value
     }
 
     /// Neumaier's compensated addition.
-    @inlinable mutating func add(_ x: Double) {
+    @inline(__always) @inlinable mutating func add(_ x: Double) {
         let t = sum + x
         if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }
         sum = t

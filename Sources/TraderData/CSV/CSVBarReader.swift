@@ -19,8 +19,10 @@ public enum CSVBarReader {
     /// Reads and validates the CSV file at `path`. `symbol` defaults to the file name without
     /// its extension, uppercased (`data/goog.csv` → `GOOG`).
     public static func read(path: String, symbol: String? = nil) throws(DataError) -> BarSeries {
-        let bytes = try POSIXFile.readAll(path: path)
-        return try parse(bytes, source: path, symbol: symbol ?? defaultSymbol(forPath: path))
+        let symbol = symbol ?? defaultSymbol(forPath: path)
+        return try POSIXFile.withContents(path: path) { bytes throws(DataError) in
+            try parse(bytes, source: path, symbol: symbol)
+        }
     }
 
     /// Parses CSV text held in memory. `source` names it in error messages.
@@ -98,6 +100,7 @@ public enum CSVBarReader {
         var i = start
         var line = firstLine
         var previous = Int64.min
+        var dayCache = TimestampParser.DayCache()
         while i < n {
             // Blank lines (and Excel's all-delimiter lines) are skipped.
             let first = p[i]
@@ -137,7 +140,7 @@ public enum CSVBarReader {
                     guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, n, layout, column, source, line) }
                     volume = x
                 case .time:
-                    guard let t = timestamp(p, &i, n, delimiter) else { throw timeError(p, fieldStart, n, layout, column, source, line) }
+                    guard let t = timestamp(p, &i, n, delimiter, &dayCache) else { throw timeError(p, fieldStart, n, layout, column, source, line) }
                     time = t
                 case .timeOfDay:
                     guard let t = timeOfDayField(p, &i, n, delimiter) else { throw timeError(p, fieldStart, n, layout, column, source, line) }
@@ -197,7 +200,12 @@ public enum CSVBarReader {
     private static func number(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ delimiter: UInt8) -> Double? {
         let start = i
         if let value = DecimalParser.scan(p, &i, n), i == n || endsField(p[i], delimiter) { return value }
-        // Quotes, spaces, exotic spellings: trim the whole field and parse it exactly.
+        return slowNumber(p, &i, n, delimiter, start: start)
+    }
+
+    /// Quotes, spaces, exotic spellings: trims the whole field and parses it exactly.
+    @inline(never)
+    private static func slowNumber(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ delimiter: UInt8, start: Int) -> Double? {
         i = fieldEnd(p, start, n, delimiter)
         let (a, b) = trimmed(p, start, i)
         return DecimalParser.parseExactly(p, a, b)
@@ -205,9 +213,17 @@ public enum CSVBarReader {
 
     /// A time field as epoch nanoseconds; nil when it is empty or not a time.
     @inline(__always)
-    private static func timestamp(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ delimiter: UInt8) -> Int64? {
+    private static func timestamp(
+        _ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ delimiter: UInt8, _ cache: inout TimestampParser.DayCache
+    ) -> Int64? {
         let start = i
-        if let value = TimestampParser.scan(p, &i, n), i == n || endsField(p[i], delimiter) { return value }
+        if let value = TimestampParser.scan(p, &i, n, cache: &cache), i == n || endsField(p[i], delimiter) { return value }
+        return slowTimestamp(p, &i, n, delimiter, start: start)
+    }
+
+    /// A time field with quotes or spaces around it.
+    @inline(never)
+    private static func slowTimestamp(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ delimiter: UInt8, start: Int) -> Int64? {
         i = fieldEnd(p, start, n, delimiter)
         let (a, b) = trimmed(p, start, i)
         var j = a

@@ -8,6 +8,49 @@ import Darwin
 
 /// Whole-file reads and atomic writes through plain POSIX calls (no Foundation).
 enum POSIXFile {
+    /// Calls `body` with every byte of the file at `path`: memory-mapped when the file is a
+    /// regular, non-empty file (no copy, pages come straight from the page cache), otherwise read
+    /// into memory. The bytes are only valid inside `body`. (As with any mapping, truncating the
+    /// file while it is being parsed is not supported; `CSVBarWriter` replaces files by rename.)
+    static func withContents<R>(
+        path: String, _ body: (UnsafeRawBufferPointer) throws(DataError) -> R
+    ) throws(DataError) -> R {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { throw .fileNotFound(path) }
+            throw .unreadable(path, reason: message(code))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw .unreadable(path, reason: message(code))
+        }
+        let size = Int(info.st_size)
+        if (info.st_mode & S_IFMT) == S_IFREG && size > 0 {
+            #if os(Linux)
+            let flags = MAP_PRIVATE | MAP_POPULATE
+            #else
+            let flags = MAP_PRIVATE
+            #endif
+            let address = mmap(nil, size, PROT_READ, flags, fd, 0)
+            close(fd)
+            if let address, address != UnsafeMutableRawPointer(bitPattern: -1) {
+                defer { munmap(address, size) }
+                return try body(UnsafeRawBufferPointer(start: address, count: size))
+            }
+        } else {
+            close(fd)
+        }
+        let bytes = try readAll(path: path)
+        var result: Result<R, DataError>?
+        bytes.withUnsafeBytes { buffer in
+            do throws(DataError) { result = .success(try body(buffer)) } catch { result = .failure(error) }
+        }
+        return try result!.get()
+    }
+
     /// Every byte of the file at `path`.
     static func readAll(path: String) throws(DataError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

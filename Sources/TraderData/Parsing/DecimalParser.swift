@@ -55,41 +55,30 @@ public enum DecimalParser {
             let c = p[j]
             if c == ASCII.minus { negative = true; j += 1 } else if c == ASCII.plus { j += 1 }
         }
+        // Digits accumulate with wrapping arithmetic; more than 19 significant digits (which
+        // could wrap) are detected afterwards and left to strtod.
+        let digitsStart = j
         var mantissa: UInt64 = 0
-        var significant = 0
+        scanDigits(p, &j, end, &mantissa)
+        var digitCount = j - digitsStart
         var exponent = 0
-        var sawDigit = false
-        var truncated = false
-        while j < end {
-            let d = p[j] &- ASCII.zero
-            if d > 9 { break }
-            sawDigit = true
-            if significant < 19 {
-                mantissa = mantissa &* 10 &+ UInt64(d)
-                if mantissa != 0 { significant += 1 }
-            } else {
-                exponent += 1
-                if d != 0 { truncated = true }
-            }
-            j += 1
-        }
         if j < end && p[j] == ASCII.dot {
             j += 1
-            while j < end {
-                let d = p[j] &- ASCII.zero
-                if d > 9 { break }
-                sawDigit = true
-                if significant < 19 {
-                    mantissa = mantissa &* 10 &+ UInt64(d)
-                    exponent -= 1
-                    if mantissa != 0 { significant += 1 }
-                } else if d != 0 {
-                    truncated = true
-                }
-                j += 1
-            }
+            let fractionStart = j
+            scanDigits(p, &j, end, &mantissa)
+            exponent = fractionStart - j
+            digitCount -= exponent
         }
-        guard sawDigit, !truncated else { return nil }
+        guard digitCount > 0 else { return nil }
+        if digitCount > 19 {
+            // Leading zeros are not significant (and leave the mantissa exact).
+            var k = digitsStart
+            while k < j && (p[k] == ASCII.zero || p[k] == ASCII.dot) {
+                if p[k] == ASCII.zero { digitCount -= 1 }
+                k += 1
+            }
+            if digitCount > 19 { return nil }
+        }
         if j < end && p[j] | 0x20 == 0x65 {  // e or E
             var k = j + 1
             var exponentNegative = false
@@ -111,6 +100,58 @@ public enum DecimalParser {
         guard let value = makeDouble(mantissa: mantissa, exponent: exponent, negative: negative) else { return nil }
         i = j
         return value
+    }
+
+    /// Consumes the run of ASCII digits at `p[j]`, appending them to `mantissa` (wrapping; the
+    /// caller counts digits). Eight bytes at a time while they are available: the length of the
+    /// digit run within the word is found with bit tricks and the digits are converted at once.
+    @inline(__always)
+    static func scanDigits(_ p: UnsafePointer<UInt8>, _ j: inout Int, _ end: Int, _ mantissa: inout UInt64) {
+        while end - j >= 8 {
+            let word = loadEight(p, j)
+            let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+            let zeros: UInt64 = 0x3030_3030_3030_3030
+            // A byte of `flags` is zero exactly when that byte of `word` is a digit.
+            let flags = ((word & high) ^ zeros) | (((word &+ 0x0606_0606_0606_0606) & high) ^ zeros)
+            let count = flags.trailingZeroBitCount >> 3
+            if count == 0 { return }
+            // Move the digits to the top bytes, pad the bottom with '0's, convert.
+            let aligned = (word << UInt64(64 - 8 * count)) | (zeros >> UInt64(8 * count))
+            mantissa = mantissa &* powersOfTenInteger[count] &+ parseEight(aligned)
+            j += count
+            if count < 8 { return }
+        }
+        while j < end {
+            let d = p[j] &- ASCII.zero
+            if d > 9 { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            j += 1
+        }
+    }
+
+    /// 10^0 ... 10^8 as integers.
+    static let powersOfTenInteger: [UInt64] = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// Eight bytes from `p + j` as a little-endian word.
+    @inline(__always)
+    static func loadEight(_ p: UnsafePointer<UInt8>, _ j: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(p + j).loadUnaligned(as: UInt64.self))
+    }
+
+    /// True when all eight bytes of `word` are ASCII digits (fast_float's SWAR test).
+    @inline(__always)
+    static func isEightDigits(_ word: UInt64) -> Bool {
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        return ((word & high) | (((word &+ 0x0606_0606_0606_0606) & high) >> 4)) == 0x3333_3333_3333_3333
+    }
+
+    /// The value of eight ASCII digits, first byte most significant, in three multiplies.
+    @inline(__always)
+    static func parseEight(_ word: UInt64) -> UInt64 {
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        var value = word &- 0x3030_3030_3030_3030
+        value = (value &* 10) &+ (value >> 8)
+        return (((value & mask) &* 0x000F_4240_0000_0064) &+ (((value >> 16) & mask) &* 0x0000_2710_0000_0001)) >> 32
     }
 
     /// `±mantissa × 10^exponent`, correctly rounded, or nil when only `strtod` can tell.
@@ -135,7 +176,7 @@ public enum DecimalParser {
     /// The bit pattern of the double nearest `w × 10^q` (w != 0), after D. Lemire, "Number
     /// Parsing at a Gigabyte per Second" (2021), as implemented in fast_float. Nil only for the
     /// products the original paper left undecided, which then go to `strtod`.
-    @inline(__always)
+    @inline(never)
     static func eiselLemire(_ q: Int, _ w: UInt64) -> UInt64? {
         let infinityBits: UInt64 = 0x7FF0_0000_0000_0000
         if q < -342 { return 0 }

@@ -24,9 +24,94 @@ public enum TimestampParser {
         }
     }
 
+    /// The last `YYYY-MM-DD` seen and its day number: consecutive intraday rows share a date,
+    /// so most rows skip the calendar arithmetic.
+    struct DayCache {
+        var head: UInt64 = 0
+        var tail: UInt16 = 0
+        var days: Int64 = 0
+    }
+
     /// Parses a timestamp starting at `p[i]`; on success moves `i` past it.
     @inline(__always)
     static func scan(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Int64? {
+        var cache = DayCache()
+        return scan(p, &i, end, cache: &cache)
+    }
+
+    /// `scan` reusing the day number of the previous call's date when it repeats.
+    @inline(__always)
+    static func scan(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, cache: inout DayCache) -> Int64? {
+        if let nanos = scanFixed(p, &i, end, cache: &cache) { return nanos }
+        return scanGeneral(p, &i, end)
+    }
+
+    /// The common shapes at fixed positions: `YYYY-MM-DD` and `YYYY-MM-DD[T ]HH:MM:SS` with no
+    /// fraction or zone. Nil sends anything else to `scanGeneral`.
+    @inline(__always)
+    private static func scanFixed(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int, cache: inout DayCache) -> Int64? {
+        guard end - i >= 10 else { return nil }
+        let head = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+        let tail = UInt16(littleEndian: UnsafeRawPointer(p + i + 8).loadUnaligned(as: UInt16.self))
+        let days: Int64
+        if head == cache.head && tail == cache.tail {
+            days = cache.days
+        } else {
+            guard p[i + 4] == ASCII.minus, p[i + 7] == ASCII.minus else { return nil }
+            let y0 = p[i] &- ASCII.zero, y1 = p[i + 1] &- ASCII.zero, y2 = p[i + 2] &- ASCII.zero, y3 = p[i + 3] &- ASCII.zero
+            let m0 = p[i + 5] &- ASCII.zero, m1 = p[i + 6] &- ASCII.zero
+            let d0 = p[i + 8] &- ASCII.zero, d1 = p[i + 9] &- ASCII.zero
+            guard y0 <= 9, y1 <= 9, y2 <= 9, y3 <= 9, m0 <= 9, m1 <= 9, d0 <= 9, d1 <= 9 else { return nil }
+            let year = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
+            let month = Int(m0) * 10 + Int(m1)
+            let day = Int(d0) * 10 + Int(d1)
+            guard year >= 1, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+            days = daysSinceEpoch(year: year, month: month, day: day)
+            guard days > -106_750 && days < 106_750 else { return nil }  // Int64 nanoseconds: 1677...2262
+            cache = DayCache(head: head, tail: tail, days: days)
+        }
+        var k = i + 10
+        var secondsOfDay = 0
+        if k < end {
+            let c = p[k]
+            if c == 0x54 || c == ASCII.space {  // T or space
+                guard end - i >= 19, p[i + 13] == ASCII.colon, p[i + 16] == ASCII.colon else { return nil }
+                let h0 = p[i + 11] &- ASCII.zero, h1 = p[i + 12] &- ASCII.zero
+                let n0 = p[i + 14] &- ASCII.zero, n1 = p[i + 15] &- ASCII.zero
+                let s0 = p[i + 17] &- ASCII.zero, s1 = p[i + 18] &- ASCII.zero
+                guard h0 <= 9, h1 <= 9, n0 <= 9, n1 <= 9, s0 <= 9, s1 <= 9 else { return nil }
+                let hour = Int(h0) * 10 + Int(h1), minute = Int(n0) * 10 + Int(n1), second = Int(s0) * 10 + Int(s1)
+                guard hour <= 23, minute <= 59, second <= 59 else { return nil }
+                secondsOfDay = hour * 3600 + minute * 60 + second
+                k = i + 19
+                if k < end {
+                    let next = p[k]
+                    if next == ASCII.dot || next == ASCII.plus || next == ASCII.minus || next == 0x5A || next == 0x7A
+                        || next &- ASCII.zero <= 9 { return nil }
+                }
+            } else if c &- ASCII.zero <= 9 || c == 0x74 {
+                return nil
+            }
+        }
+        i = k
+        return (days * 86_400 + Int64(secondsOfDay)) * Timestamp.nanosPerSecond
+    }
+
+    /// Days from 1970-01-01 to a Gregorian date with `year >= 1` (H. Hinnant's
+    /// `days_from_civil`, in unsigned arithmetic since no era is negative).
+    @inline(__always)
+    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int64 {
+        let y = UInt(year - (month <= 2 ? 1 : 0))
+        let era = y / 400
+        let yoe = y - era * 400
+        let mp = UInt(month > 2 ? month - 3 : month + 9)
+        let doy = (153 * mp + 2) / 5 + UInt(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return Int64(era * 146_097 + doe) - 719_468
+    }
+
+    /// Every accepted shape, with flexible widths, fractions and zones.
+    private static func scanGeneral(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ end: Int) -> Int64? {
         var j = i
         var negative = false
         if j < end && p[j] == ASCII.minus { negative = true; j += 1 }
@@ -95,8 +180,7 @@ public enum TimestampParser {
         return overflow2 ? nil : nanos
     }
 
-    /// `H:MM`, `HH:MM:SS`, `HH:MM:SS.fffffffff` (`,` also accepted before the fraction; digits
-    /// beyond nanoseconds are dropped).
+    /// `H:MM`, `HH:MM:SS` or `HH:MM:SS.fffffffff` (digits beyond nanoseconds are dropped).
     @inline(__always)
     static func scanTimeOfDay(_ p: UnsafePointer<UInt8>, _ j: inout Int, _ end: Int) -> (seconds: Int64, nanos: Int64)? {
         guard let hour = digits(p, &j, end, min: 1, max: 2), hour <= 23 else { return nil }
@@ -109,7 +193,7 @@ public enum TimestampParser {
             j += 1
             guard let s = digits(p, &j, end, min: 2, max: 2), s <= 59 else { return nil }
             second = s
-            if j < end && (p[j] == ASCII.dot || p[j] == ASCII.comma) && j + 1 < end && p[j + 1] &- ASCII.zero <= 9 {
+            if j + 1 < end && p[j] == ASCII.dot && p[j + 1] &- ASCII.zero <= 9 {
                 j += 1
                 var scale: Int64 = 100_000_000
                 while j < end {

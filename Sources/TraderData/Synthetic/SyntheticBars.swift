@@ -120,13 +120,21 @@ public enum SyntheticBars {
             var drift = p.drift
             if previousClose > ceiling { drift = -abs(drift) - 0.002 * dayShare }
             if previousClose < floor { drift = abs(drift) + 0.002 * dayShare }
-            let gap = index == 0 ? 0 : clamp(0.15 * p.volatility * random.nextGaussian(), 0.2)
+            // Four uniforms from two draws (32 bits each is plenty for gaps, wicks and volume).
+            let bits1 = random.next(), bits2 = random.next()
+            let scale32 = 0x1p-32
+            let u1 = Double(bits1 >> 32) * scale32, u2 = Double(bits1 & 0xFFFF_FFFF) * scale32
+            let u3 = Double(bits2 >> 32) * scale32, u4 = Double(bits2 & 0xFFFF_FFFF) * scale32
+            // Overnight gap: triangular with standard deviation 0.15 σ (√6 · (u1 + u2 − 1) has variance 1).
+            let gap = index == 0 ? 0 : 0.15 * p.volatility * 2.449_489_742_783_178 * (u1 + u2 - 1)
             let open = previousClose * (1 + gap)
             let r = clamp(drift + p.volatility * random.nextGaussian(), 0.5)
             let close = open * (1 + r)
-            let high = max(open, close) * (1 + 0.6 * p.volatility * random.nextUniform())
-            let low = min(open, close) * (1 - min(0.6 * p.volatility * random.nextUniform(), 0.5))
-            let volume = (p.volume * (1 + 20 * abs(r)) * (0.6 + 0.8 * random.nextUniform())).rounded()
+            let high = max(open, close) * (1 + 0.6 * p.volatility * u3)
+            let low = min(open, close) * (1 - min(0.6 * p.volatility * u4, 0.5))
+            // Volume grows with the regime's turbulence and the size of the move; whole units.
+            let volumeUniform = Double(random.next() >> 11) * 0x1p-53
+            let volume = Double(Int64(p.volume * (1 + 20 * abs(r)) * (0.6 + 0.8 * volumeUniform) + 0.5))
 
             opens.append(open)
             highs.append(high)

@@ -27,35 +27,9 @@ public enum Backtester {
         guard n > 0 else { throw .invalid(field: "data", reason: "no bars to backtest (check --start/--end)") }
         let warmup = strategy.warmupBars
         var kernel = try TradingKernel(strategy: strategy, settings: settings, events: events)
-        var outOfMoney = false
-        let equity = [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
-            series.timestamps.withUnsafeBufferPointer { ts in
-            series.open.withUnsafeBufferPointer { o in
-            series.high.withUnsafeBufferPointer { h in
-            series.low.withUnsafeBufferPointer { l in
-            series.close.withUnsafeBufferPointer { c in
-            series.volume.withUnsafeBufferPointer { v in
-                var i = 0
-                while i < n {
-                    let bar = Bar(timestamp: Timestamp(nanos: ts[i]), open: o[i], high: h[i], low: l[i], close: c[i], volume: v[i])
-                    var e = kernel.onBar(bar, index: i)
-                    if i == n - 1 && settings.closeAtEnd && kernel.broker.position != 0 {
-                        kernel.closeAll(bar, index: i)
-                        e = kernel.broker.portfolio.equity(at: c[i])
-                    }
-                    if e <= 0 {
-                        // Out of money: close everything and stop, equity stays at zero.
-                        kernel.closeAll(bar, index: i)
-                        outOfMoney = true
-                        while i < n { buffer[i] = 0; i += 1 }
-                        break
-                    }
-                    buffer[i] = e
-                    i += 1
-                    if let progress, i & (progressInterval - 1) == 0 { progress(i, n) }
-                }
-            }}}}}}
-            initialized = n
+        var equity = [Double](repeating: 0, count: n)
+        let outOfMoney = equity.withUnsafeMutableBufferPointer { out in
+            runLoop(&kernel, series: series, closeAtEnd: settings.closeAtEnd, equity: out, progress: progress)
         }
         events = kernel.events
         let portfolio = kernel.broker.portfolio
@@ -68,6 +42,35 @@ public enum Backtester {
             openTrades: portfolio.markedOpenTrades(at: last.close, bar: n - 1, time: last.timestamp),
             metrics: metrics, fills: kernel.broker.fillCount, rejectedOrders: kernel.broker.rejectedOrders,
             ranOutOfMoney: outOfMoney)
+    }
+
+    /// The bar loop: walks the columns, feeds the kernel, writes equity. Returns whether equity
+    /// reached zero (the rest of `equity` is then zero, as in backtesting.py).
+    @inlinable
+    static func runLoop<S: Strategy, E: EventSink>(
+        _ kernel: inout TradingKernel<S, E>, series: BarSeries, closeAtEnd: Bool,
+        equity: UnsafeMutableBufferPointer<Double>, progress: (@Sendable (Int, Int) -> Void)?
+    ) -> Bool {
+        let n = series.count
+        let ts = series.timestamps, o = series.open, h = series.high, l = series.low, c = series.close, v = series.volume
+        var i = 0
+        while i < n {
+            let bar = Bar(timestamp: Timestamp(nanos: ts[i]), open: o[i], high: h[i], low: l[i], close: c[i], volume: v[i])
+            var e = kernel.onBar(bar, index: i)
+            if i == n - 1 && closeAtEnd && kernel.broker.position != 0 {
+                kernel.closeAll(bar, index: i)
+                e = kernel.broker.portfolio.equity(at: c[i])
+            }
+            if e <= 0 {
+                // Out of money: close everything and stop; equity stays at zero.
+                kernel.closeAll(bar, index: i)
+                return true
+            }
+            equity[i] = e
+            i += 1
+            if let progress, i & (progressInterval - 1) == 0 { progress(i, n) }
+        }
+        return false
     }
 
     /// Runs the strategy described by `spec`, specialized for its concrete type.

@@ -7,7 +7,8 @@ public import TraderCore
 /// A value type with buffers reserved up front: matching a bar with no working orders is a few
 /// comparisons, and nothing allocates per bar.
 public struct SimulatedBroker: Sendable {
-    public private(set) var portfolio: Portfolio
+    @inlinable public var portfolio: Portfolio { _read { yield _portfolio } }
+    @usableFromInline var _portfolio: Portfolio
     public let settings: ExecutionSettings
     @usableFromInline var working: [WorkingOrder] = []
     @usableFromInline var protection = ProtectiveExits()
@@ -18,12 +19,14 @@ public struct SimulatedBroker: Sendable {
     public init(settings: ExecutionSettings) throws(DomainError) {
         try settings.validate()
         self.settings = settings
-        self.portfolio = try Portfolio(cash: settings.initialCapital)
+        self._portfolio = try Portfolio(cash: settings.initialCapital)
         working.reserveCapacity(8)
     }
 
     @inlinable public var position: Double { portfolio.position }
     @inlinable public var hasWorkingOrders: Bool { !working.isEmpty }
+    /// Whether `process` has anything to do for the next bar: working orders or armed exits.
+    @inlinable public var needsMatching: Bool { !working.isEmpty || protection.isActive }
     @inlinable public var workingOrders: [WorkingOrder] { working }
 
     // MARK: - Accepting orders
@@ -127,7 +130,7 @@ public struct SimulatedBroker: Sendable {
         let fill = Fill(orderId: w.order.id, barIndex: index, timestamp: bar.timestamp, side: side, quantity: units,
                         price: price, commission: settings.commission.commission(units: units, price: price), reason: w.reason)
         let closedBefore = portfolio.closedTrades.count
-        portfolio.apply(fill)
+        _portfolio.apply(fill)
         fillCount += 1
         events.record(.filled(fill))
         if portfolio.closedTrades.count > closedBefore {

@@ -34,11 +34,14 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
     /// at that close, as backtesting.py records it).
     @inlinable
     public mutating func onBar(_ bar: Bar, index: Int) -> Double {
-        _broker.process(index: index, bar: bar, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low), events: &events)
-        let portfolio = broker.portfolio
-        let equity = portfolio.equity(at: bar.close)
-        context.prepare(barIndex: index, position: portfolio.position, entryPrice: portfolio.averageEntryPrice,
-                        equity: equity, cash: portfolio.cash)
+        if _broker.needsMatching {
+            _broker.process(index: index, bar: bar, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low), events: &events)
+        }
+        // Read the portfolio in place: copying it would retain its trade arrays on every bar.
+        let position = _broker.portfolio.position
+        let equity = _broker.portfolio.equity(at: bar.close)
+        context.prepare(barIndex: index, position: position, entryPrice: position == 0 ? .nan : _broker.portfolio.averageEntryPrice,
+                        equity: equity, cash: _broker.portfolio.cash)
         let signal = _strategy.onBar(bar, context: &context)
         if signal != .hold { route(signal, at: bar.timestamp) }
         if !context.orders.isEmpty || !context.cancellations.isEmpty { forwardRequests() }

@@ -63,8 +63,18 @@ struct PeriodicReturns {
             default: return day
             }
         }
+        var periodEnd = Int64.min  // for daily periods: the next midnight, so keys change rarely
         for i in 0..<equity.count {
-            let k = key(timestamps[i])
+            let t = timestamps[i]
+            let k: Int64
+            if frequencyDays == 7 || frequencyDays == 31 || frequencyDays == 365 {
+                k = key(t)
+            } else if t >= periodEnd {
+                k = Timestamp(nanos: t).epochDay
+                periodEnd = (k + 1) * Timestamp.nanosPerDay
+            } else {
+                k = lastKey
+            }
             if k != lastKey {
                 if lastKey != Int64.min {
                     if previousPeriodValue.isFinite { returns.append(lastValue / previousPeriodValue - 1) }
@@ -110,31 +120,56 @@ struct PeriodicReturns {
 }
 
 /// Beta of the strategy against the instrument: covariance of per-bar log returns of equity and
-/// close over the variance of the close's, computed in one numerically stable pass.
+/// close over the variance of the close's (numpy's `cov`, ddof 1).
+///
+/// One pass of shifted sums: no division inside the loop (a running mean would put a division on
+/// the loop-carried path and serialize every bar), and shifting by the first return keeps the
+/// sums free of cancellation even for strongly trending series.
 struct LogReturnBeta {
     var beta = Double.nan
 
     init(equity: [Double], close: [Double]) {
         let n = equity.count
         guard n > 2 else { return }
-        var k = 0.0, meanX = 0.0, meanY = 0.0, cxy = 0.0, m2y = 0.0
+        let shiftY = logOfRatio(close[1], close[0])
+        var sx = 0.0, sy = 0.0, sxy = 0.0, syy = 0.0
         var previousE = equity[0], previousC = close[0]
         for i in 1..<n {
             let e = equity[i], c = close[i]
-            let x = e == previousE ? 0 : log(e / previousE)
-            let y = log(c / previousC)
+            let x = e == previousE ? 0 : logOfRatio(e, previousE)
+            let y = logOfRatio(c, previousC) - shiftY
             previousE = e
             previousC = c
-            k += 1
-            let dx = x - meanX
-            meanX += dx / k
-            let dy = y - meanY
-            meanY += dy / k
-            cxy += dx * (y - meanY)
-            m2y += dy * (y - meanY)
+            sx += x
+            sy += y
+            sxy += x * y
+            syy += y * y
         }
-        beta = cxy / m2y
+        let m = Double(n - 1)
+        let cov = (sxy - sx * sy / m) / (m - 1)
+        let varY = (syy - sy * sy / m) / (m - 1)
+        beta = cov / varY
     }
+}
+
+/// `log(a / b)`, evaluated for ratios near 1 (almost every bar-to-bar return) with the Taylor series
+/// of `log1p` to 9 terms instead of a libm call: for |a/b − 1| < 2⁻⁷ the truncation error is
+/// below 1e-19 relative, far under the rounding of `a / b` itself, and it is several times faster.
+@inline(__always)
+func logOfRatio(_ a: Double, _ b: Double) -> Double {
+    let q = a / b
+    let r = q - 1
+    guard abs(r) < 0.0078125 else { return log(q) }
+    // r × (1 − r/2 + r²/3 − … + r⁸/9), evaluated with Estrin's scheme: the same polynomial as
+    // Horner's rule but a dependency chain of 5 operations instead of 16.
+    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
+    let a01 = 1 - r * 0.5
+    let a23 = 1.0 / 3 - r * 0.25
+    let a45 = 0.2 - r * (1.0 / 6)
+    let a67 = 1.0 / 7 - r * 0.125
+    let b0 = a01 + r2 * a23
+    let b1 = a45 + r2 * a67
+    return r * (b0 + r4 * b1 + r8 * (1.0 / 9))
 }
 
 /// Statistics over closed trades.

@@ -8,17 +8,13 @@ public import TraderCore
 public struct SMACrossover: Strategy {
     public let fast: Int
     public let slow: Int
-    @usableFromInline var fastMA: SMA
-    @usableFromInline var slowMA: SMA
+    @usableFromInline var averages: MovingAveragePair
     @usableFromInline var previousFast = Double.nan
     @usableFromInline var previousSlow = Double.nan
 
     public init(fast: Int = 10, slow: Int = 30) throws(StrategyError) {
         guard fast < slow else { throw .constraint(strategy: "sma-crossover", reason: "fast (\(fast)) must be < slow (\(slow))") }
-        do {
-            fastMA = try SMA(period: fast)
-            slowMA = try SMA(period: slow)
-        } catch { throw StrategyError(error, strategy: "sma-crossover") }
+        do { averages = try MovingAveragePair(fast: fast, slow: slow) } catch { throw StrategyError(error, strategy: "sma-crossover") }
         self.fast = fast
         self.slow = slow
     }
@@ -27,8 +23,9 @@ public struct SMACrossover: Strategy {
 
     @inlinable
     public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
-        let f = fastMA.update(bar.close)
-        let s = slowMA.update(bar.close)
+        averages.update(bar.close)
+        let f = averages.fast
+        let s = averages.slow
         defer { previousFast = f; previousSlow = s }
         // Comparisons with NaN are false, so nothing fires during warm-up.
         if previousFast < previousSlow && f > s { return .buy }

@@ -1,0 +1,38 @@
+// swift-tools-version: 6.1
+// Benchmarks for GPT-Trader, kept out of the main package so the harness never slows the main
+// build or CI. Run from this folder:
+//   swift package benchmark                      # ordo-one benchmarks (release)
+//   swift run -c release peer-compare FILE.csv   # figures in the format of ../shared/peers
+// or ../scripts/bench-peers from the repository root, which runs both next to the peers.
+import PackageDescription
+
+let package = Package(
+    name: "GPTTraderBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "GPTTrader", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "BacktestBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TraderEngine", package: "GPTTrader"),
+                .product(name: "TraderData", package: "GPTTrader"),
+                .product(name: "TraderStrategies", package: "GPTTrader"),
+            ],
+            path: "Benchmarks/BacktestBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "peer-compare",
+            dependencies: [
+                .product(name: "TraderEngine", package: "GPTTrader"),
+                .product(name: "TraderData", package: "GPTTrader"),
+                .product(name: "TraderStrategies", package: "GPTTrader"),
+            ],
+            path: "Sources/PeerCompare"
+        ),
+    ]
+)

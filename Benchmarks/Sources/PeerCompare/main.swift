@@ -1,0 +1,60 @@
+// Times GPT-Trader on a CSV the way ../shared/peers/peer_smacross.py times the peers, and prints
+// one JSON line per figure in the same format, so scripts/bench-peers can put them side by side.
+//
+// usage: peer-compare CSV [--fast 10] [--slow 20] [--commission 0] [--reps 5]
+import Foundation
+import TraderCore
+import TraderData
+import TraderEngine
+import TraderStrategies
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard let path = args.first else {
+    FileHandle.standardError.write("usage: peer-compare CSV [--fast 10] [--slow 20] [--commission 0] [--reps 5]\n".data(using: .utf8)!)
+    exit(2)
+}
+func option(_ name: String, _ fallback: Double, in args: [String] = args) -> Double {
+    guard let i = args.firstIndex(of: "--\(name)"), i + 1 < args.count, let v = Double(args[i + 1]) else { return fallback }
+    return v
+}
+let fast = Int(option("fast", 10)), slow = Int(option("slow", 20)), reps = Int(option("reps", 5))
+let commission = option("commission", 0)
+
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+let clock = ContinuousClock()
+
+// CSV import, best of reps.
+var series: BarSeries! = nil
+var importTimes: [Double] = []
+for _ in 0..<max(1, reps) {
+    let t = clock.measure { series = try! CSVBarReader.read(path: path, symbol: "BENCH") }
+    importTimes.append(seconds(t))
+}
+let bestImport = importTimes.min()!
+print("{\"framework\": \"gpt-trader\", \"task\": \"csv-import\", \"bars\": \(series.count), \"best_s\": \(bestImport), \"bars_per_s\": \(Int(Double(series.count) / bestImport))}")
+
+// Backtest: same strategy and settings as peer_smacross.py (long-only, next-open fills, whole
+// units, cash 10,000), full accounting and metrics included in the timed region.
+var settings = ExecutionSettings()
+settings.initialCapital = 10_000
+settings.commission = try! CommissionModel(rate: commission)
+let strategy = try! SMACrossover(fast: fast, slow: slow)
+_ = try! Backtester.run(strategy, name: "sma", on: series.slice(0..<min(series.count, 5000)), settings: settings)  // warm-up
+var times: [Double] = []
+var result: BacktestResult! = nil
+for _ in 0..<max(1, reps) {
+    let t = clock.measure { result = try! Backtester.run(strategy, name: "sma", on: series, settings: settings) }
+    times.append(seconds(t))
+}
+let best = times.min()!
+print("{\"framework\": \"gpt-trader\", \"task\": \"smacross\", \"bars\": \(series.count), \"best_s\": \(best), \"bars_per_s\": \(Int(Double(series.count) / best)), \"final_equity\": \(result.metrics.equityFinal), \"closed_trades\": \(result.trades.count)}")
+
+// Breakdown: the metrics report alone on the same equity curve (included in the figure above).
+var metricTimes: [Double] = []
+for _ in 0..<max(1, reps) {
+    let t = clock.measure {
+        _ = MetricsCalculator.compute(equity: result.equity, trades: result.trades, series: series, firstTradingBar: slow - 1)
+    }
+    metricTimes.append(seconds(t))
+}
+print("{\"framework\": \"gpt-trader\", \"task\": \"metrics-only\", \"bars\": \(series.count), \"best_s\": \(metricTimes.min()!)}")

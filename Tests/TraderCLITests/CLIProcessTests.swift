@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// Runs the built `gpt-trader` executable as a user would and checks output and exit codes.
+@Suite struct CLIProcessTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var executable: URL {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gpt-trader"),
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("gpt-trader"),
+            root.appendingPathComponent(".build/debug/gpt-trader"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+    }
+
+    struct Output { var status: Int32; var stdout: String; var stderr: String }
+
+    func run(_ args: [String], environment: [String: String] = [:]) throws -> Output {
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = args
+        p.currentDirectoryURL = Self.root
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    func temporaryFile(_ name: String, _ contents: String) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent(name).path
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func defaultBacktestPrintsAReport() throws {
+        let r = try run(["backtest"])
+        #expect(r.status == 0)
+        for label in ["Sharpe Ratio", "Sortino Ratio", "Max. Drawdown [%]", "# Trades", "Kelly Criterion", "GOOG"] {
+            #expect(r.stdout.contains(label), "missing \(label)")
+        }
+        #expect(!r.stdout.contains("\u{1B}["), "no color codes when stdout is not a terminal")
+    }
+
+    @Test func jsonOutputMatchesBacktestingPyTradeCount() throws {
+        // 46 trades and final equity 63341.19136 come from backtesting.py 0.6.6 on the same data
+        // (Tests/Fixtures/backtesting_py_reference.json, variant long_only).
+        let r = try run(["backtest", "--fast", "10", "--slow", "20", "--commission", "0.002", "--output", "json", "--trades"])
+        #expect(r.status == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let metrics = try #require(doc["metrics"] as? [String: Any])
+        #expect(metrics["trades"] as? Int == 46)
+        #expect(abs((metrics["equity_final"] as? Double ?? 0) - 63341.19135999998) < 1e-6)
+        #expect((doc["trades"] as? [Any])?.count == 46)
+        #expect((doc["open_trades"] as? [Any])?.count == 1)
+    }
+
+    @Test func malformedCSVGivesOneLineWithFileAndLine() throws {
+        let path = try temporaryFile("BAD.csv", "Date,Open,High,Low,Close,Volume\n2020-01-01,10,11,9,10,100\n2020-01-02,10,8,9,10,100\n")
+        let r = try run(["backtest", "--data", path])
+        #expect(r.status == 2)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(r.stderr.contains("BAD.csv:3:"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func badArgumentsExitWithTwo() throws {
+        for args in [["backtest", "--strategy", "nope"], ["backtest", "--fast", "30", "--slow", "20"],
+                     ["backtest", "--lookback", "5"], ["backtest", "--fill", "sometime"],
+                     ["backtest", "--commission", "-1"], ["backtest", "--symbol", "NOSUCH"],
+                     ["backtest", "--start", "2020-13-45"], ["backtest", "--start", "2030-01-01"],
+                     ["backtest", "--unknown-flag"], ["nosuchcommand"]] {
+            let r = try run(args)
+            #expect(r.status == 2, "\(args) exited \(r.status)")
+            #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+            #expect(r.stderr.hasPrefix("error: "), "\(args): \(r.stderr)")
+        }
+    }
+
+    @Test func strategiesListsEveryBuiltIn() throws {
+        let r = try run(["strategies", "--output", "json"])
+        #expect(r.status == 0)
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        #expect(list.compactMap { $0["name"] as? String } == ["sma-crossover", "momentum", "mean-reversion", "volatility", "breakout", "scalp", "ensemble"])
+        let table = try run(["strategies"])
+        #expect(table.stdout.contains("--fast") && table.stdout.contains("30"))
+    }
+
+    @Test func equityCSVHasOneRowPerBar() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-eq-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("equity.csv").path
+        let r = try run(["backtest", "--output", "quiet", "--equity-csv", path])
+        #expect(r.status == 0 && r.stdout.isEmpty)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2149)
+        #expect(lines[0] == "Date,Equity,DrawdownPct")
+        #expect(lines[1].hasPrefix("2004-08-19,10000"))
+    }
+
+    @Test func everyStrategyRunsLongShortOnSyntheticBars() throws {
+        for s in ["sma-crossover", "momentum", "mean-reversion", "volatility", "breakout", "scalp", "ensemble"] {
+            let r = try run(["backtest", "--strategy", s, "--synthetic", "3000", "--long-short", "--output", "json"])
+            #expect(r.status == 0, "\(s): \(r.stderr)")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let metrics = try #require(doc["metrics"] as? [String: Any])
+            #expect((metrics["bars"] as? Int) == 3000)
+        }
+    }
+
+    @Test func dateRangeRestrictsTheBars() throws {
+        let r = try run(["backtest", "--start", "2010-01-01", "--end", "2010-12-31", "--output", "json"])
+        #expect(r.status == 0)
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let metrics = try #require(doc["metrics"] as? [String: Any])
+        #expect(metrics["start"] as? String == "2010-01-04")
+        #expect(metrics["end"] as? String == "2010-12-31")
+        #expect(metrics["bars"] as? Int == 252)
+    }
+
+    @Test func helpAndVersionExitZero() throws {
+        let h = try run(["--help"])
+        #expect(h.status == 0 && h.stdout.contains("backtest"))
+        let v = try run(["--version"])
+        #expect(v.status == 0 && !v.stdout.isEmpty)
+    }
+}
