@@ -101,31 +101,60 @@ enum POSIXFile {
         return (count, 0)
     }
 
-    /// Writes `bytes` to a temporary file next to `path`, flushes it to disk, then renames it over
-    /// `path`, so readers see either the old file or the complete new one, never a partial one.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(DataError) {
+    /// Lets `produce` write a file through a `ChunkedWriter` on a temporary file next to `path`,
+    /// flushes it to disk, then renames it over `path`, so readers see either the old file or the
+    /// complete new one, never a partial one. On any failure the temporary file is removed.
+    static func writeAtomically(
+        to path: String, _ produce: (inout ChunkedWriter) throws(DataError) -> Void
+    ) throws(DataError) {
         let temporary = "\(path).tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .unwritable(path, reason: message(errno)) }
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
+        var writer = ChunkedWriter(fd: fd, path: path)
+        defer { writer.buffer.deallocate() }
+        var failure: DataError?
+        do throws(DataError) {
+            try produce(&writer)
+            try writer.flush()
+            if fsync(fd) != 0 { throw .unwritable(path, reason: message(errno)) }
+        } catch {
+            failure = error
+        }
+        if close(fd) != 0 && failure == nil { failure = .unwritable(path, reason: message(errno)) }
+        if failure == nil && rename(temporary, path) != 0 { failure = .unwritable(path, reason: message(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+    }
+
+    /// Buffers output in 1 MiB chunks and writes each full chunk to a file descriptor.
+    struct ChunkedWriter {
+        static let chunkSize = 1 << 20
+        let fd: Int32
+        let path: String
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: ChunkedWriter.chunkSize)
+        var count = 0
+
+        /// Makes room for `maxBytes` (at most `chunkSize`), lets `fill` write them, and keeps the
+        /// number of bytes it reports.
+        mutating func append(maxBytes: Int, _ fill: (UnsafeMutablePointer<UInt8>) -> Int) throws(DataError) {
+            if ChunkedWriter.chunkSize - count < maxBytes { try flush() }
+            count += fill(buffer + count)
+        }
+
+        /// Writes out everything buffered.
+        mutating func flush() throws(DataError) {
             var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            while offset < count {
+                let n = write(fd, buffer + offset, count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    failure = errno
-                    return
+                    throw .unwritable(path, reason: POSIXFile.message(errno))
                 }
                 offset += n
             }
-        }
-        if failure == 0 && fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0 && failure == 0 { failure = errno }
-        if failure == 0 && rename(temporary, path) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw .unwritable(path, reason: message(failure))
+            count = 0
         }
     }
 
