@@ -110,6 +110,12 @@ public struct BarSeries: Sendable {
             }
             if isWeekend { weekend += 1 }
         }
-        return Double(weekend) / Double(count) > 2.0 / 7.0 * 0.6
+        return BarSeries.isWeekendTrading(weekendBars: weekend, totalBars: count)
+    }
+
+    /// The weekend rule on counts: more than 60 % of 2/7 of the bars fall on weekends.
+    @inlinable
+    public static func isWeekendTrading(weekendBars: Int, totalBars: Int) -> Bool {
+        totalBars > 0 && Double(weekendBars) / Double(totalBars) > 2.0 / 7.0 * 0.6
     }
 }

@@ -88,10 +88,12 @@ public enum CSVBarReader {
         _ = roles.initialize(from: layout.roles)
         let hasTimeOfDay = layout.roles.contains(.timeOfDay)
 
-        // Preallocate from the length of the first row.
+        // Preallocate from the length of the first row, with 1/8 headroom for rows that get
+        // longer (prices gaining digits) so the columns rarely need to grow.
         var firstRowEnd = start
         while firstRowEnd < n && p[firstRowEnd] != ASCII.lf { firstRowEnd += 1 }
-        let estimate = (n - start) / max(firstRowEnd - start + 1, 8) + 16
+        let rows = (n - start) / max(firstRowEnd - start + 1, 8)
+        let estimate = rows + rows / 8 + 16
         var timestamps: [Int64] = [], opens: [Double] = [], highs: [Double] = []
         var lows: [Double] = [], closes: [Double] = [], volumes: [Double] = []
         timestamps.reserveCapacity(estimate); opens.reserveCapacity(estimate); highs.reserveCapacity(estimate)

@@ -160,12 +160,15 @@ public enum TimestampParser {
                     j += 1
                 } else if c == ASCII.plus || c == ASCII.minus {
                     j += 1
-                    guard let hours = digits(p, &j, end, min: 2, max: 2), hours <= 23 else { return nil }
+                    // ±HH, ±HH:MM or ±HHMM.
+                    guard let hours = twoDigits(p, j, end), hours <= 23 else { return nil }
+                    j += 2
                     var minutes = 0
                     if j < end && p[j] == ASCII.colon { j += 1 }
                     if j < end && p[j] &- ASCII.zero <= 9 {
-                        guard let m = digits(p, &j, end, min: 2, max: 2), m <= 59 else { return nil }
+                        guard let m = twoDigits(p, j, end), m <= 59 else { return nil }
                         minutes = m
+                        j += 2
                     }
                     let offset = Int64(hours * 3600 + minutes * 60)
                     offsetSeconds = c == ASCII.minus ? -offset : offset
@@ -237,6 +240,15 @@ public enum TimestampParser {
         let (nanos, overflow2) = scaled.addingReportingOverflow(fraction)
         guard !overflow2 else { return nil }
         return negative ? -nanos : nanos
+    }
+
+    /// The two digits at `p[j]`, `p[j + 1]`.
+    @inline(__always)
+    private static func twoDigits(_ p: UnsafePointer<UInt8>, _ j: Int, _ end: Int) -> Int? {
+        guard end - j >= 2 else { return nil }
+        let a = p[j] &- ASCII.zero, b = p[j + 1] &- ASCII.zero
+        guard a <= 9 && b <= 9 else { return nil }
+        return Int(a) * 10 + Int(b)
     }
 
     /// An unsigned decimal of `min...max` digits.

@@ -100,15 +100,12 @@ public enum SyntheticBars {
 
         var random = SeededRandom(seed: seed, stream: symbol)
         var regime = Int(random.next() % 5)  // any regime but a crisis to begin with
-        var opens = [Double](), highs = [Double](), lows = [Double](), closes = [Double](), volumes = [Double]()
-        opens.reserveCapacity(bars); highs.reserveCapacity(bars); lows.reserveCapacity(bars)
-        closes.reserveCapacity(bars); volumes.reserveCapacity(bars)
         var regimes: [MarketRegime] = []
         if recordRegimes { regimes.reserveCapacity(bars) }
 
         let ceiling = startPrice * 1e4, floor = startPrice * 1e-4
         var previousClose = startPrice
-        for index in 0..<bars {
+        let (opens, highs, lows, closes, volumes) = makeColumns(count: bars) { index in
             let u = random.nextUniform()
             let current = parameters[regime]
             if u >= current.persistence {
@@ -120,12 +117,13 @@ public enum SyntheticBars {
             var drift = p.drift
             if previousClose > ceiling { drift = -abs(drift) - 0.002 * dayShare }
             if previousClose < floor { drift = abs(drift) + 0.002 * dayShare }
-            // Four uniforms from two draws (32 bits each is plenty for gaps, wicks and volume).
+            // Four uniforms from two draws (32 bits each is plenty for gaps and wicks).
             let bits1 = random.next(), bits2 = random.next()
             let scale32 = 0x1p-32
             let u1 = Double(bits1 >> 32) * scale32, u2 = Double(bits1 & 0xFFFF_FFFF) * scale32
             let u3 = Double(bits2 >> 32) * scale32, u4 = Double(bits2 & 0xFFFF_FFFF) * scale32
-            // Overnight gap: triangular with standard deviation 0.15 σ (√6 · (u1 + u2 − 1) has variance 1).
+            // Gap from the previous close: triangular, standard deviation 0.15 σ
+            // (√6 · (u1 + u2 − 1) has variance 1).
             let gap = index == 0 ? 0 : 0.15 * p.volatility * 2.449_489_742_783_178 * (u1 + u2 - 1)
             let open = previousClose * (1 + gap)
             let r = clamp(drift + p.volatility * random.nextGaussian(), 0.5)
@@ -133,19 +131,47 @@ public enum SyntheticBars {
             let high = max(open, close) * (1 + 0.6 * p.volatility * u3)
             let low = min(open, close) * (1 - min(0.6 * p.volatility * u4, 0.5))
             // Volume grows with the regime's turbulence and the size of the move; whole units.
-            let volumeUniform = Double(random.next() >> 11) * 0x1p-53
+            let volumeUniform = random.nextUniform()
             let volume = Double(Int64(p.volume * (1 + 20 * abs(r)) * (0.6 + 0.8 * volumeUniform) + 0.5))
-
-            opens.append(open)
-            highs.append(high)
-            lows.append(low)
-            closes.append(close)
-            volumes.append(volume)
             previousClose = close
+            return (open, high, low, close, volume)
         }
         let series = BarSeries(unchecked: symbol, timeframe: timeframe, timestamps: times,
                                open: opens, high: highs, low: lows, close: closes, volume: volumes)
         return (series, regimes)
+    }
+
+    /// Five columns of `count` values built row by row in one pass, written straight into the
+    /// arrays' storage.
+    @inline(__always)
+    private static func makeColumns(
+        count: Int, _ row: (Int) -> (Double, Double, Double, Double, Double)
+    ) -> ([Double], [Double], [Double], [Double], [Double]) {
+        var highs: [Double] = [], lows: [Double] = [], closes: [Double] = [], volumes: [Double] = []
+        let opens = [Double](unsafeUninitializedCapacity: count) { o, oCount in
+            highs = [Double](unsafeUninitializedCapacity: count) { h, hCount in
+                lows = [Double](unsafeUninitializedCapacity: count) { l, lCount in
+                    closes = [Double](unsafeUninitializedCapacity: count) { c, cCount in
+                        volumes = [Double](unsafeUninitializedCapacity: count) { v, vCount in
+                            for i in 0..<count {
+                                let values = row(i)
+                                o.initializeElement(at: i, to: values.0)
+                                h.initializeElement(at: i, to: values.1)
+                                l.initializeElement(at: i, to: values.2)
+                                c.initializeElement(at: i, to: values.3)
+                                v.initializeElement(at: i, to: values.4)
+                            }
+                            vCount = count
+                        }
+                        cCount = count
+                    }
+                    lCount = count
+                }
+                hCount = count
+            }
+            oCount = count
+        }
+        return (opens, highs, lows, closes, volumes)
     }
 
     @inline(__always)

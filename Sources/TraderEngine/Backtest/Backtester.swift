@@ -46,7 +46,7 @@ public enum Backtester {
 
     /// The bar loop: walks the columns, feeds the kernel, writes equity. Returns whether equity
     /// reached zero (the rest of `equity` is then zero, as in backtesting.py).
-    @inlinable
+    @inlinable @inline(__always)
     static func runLoop<S: Strategy, E: EventSink>(
         _ kernel: inout TradingKernel<S, E>, series: BarSeries, closeAtEnd: Bool,
         equity: UnsafeMutableBufferPointer<Double>, progress: (@Sendable (Int, Int) -> Void)?

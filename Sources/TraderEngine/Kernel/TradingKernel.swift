@@ -32,7 +32,7 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
 
     /// Runs one bar through the kernel and returns equity marked at its close (before any fill
     /// at that close, as backtesting.py records it).
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, index: Int) -> Double {
         if _broker.needsMatching {
             _broker.process(index: index, bar: bar, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low), events: &events)

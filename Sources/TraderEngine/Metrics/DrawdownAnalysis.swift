@@ -12,31 +12,37 @@ struct DrawdownAnalysis {
     var depthSum = 0.0
     var durationSum: Int64 = 0
     var longest: Int64 = 0
+    // Running state of the scan.
+    private var lastZero = 0
+    private var lastZeroTime: Int64 = 0
+    private var episodeDepth = 0.0
 
+    init() {}
+
+    /// A whole curve at once (tests and small curves); `MetricsCalculator` steps it inside its
+    /// single fused pass instead.
     init(equity: [Double], timestamps: [Int64]) {
-        let n = equity.count
-        var lastZero = 0
-        var episodeDepth = 0.0
-        for i in 0..<n {
-            let e = equity[i]
-            if e > peak { peak = e }
-            let dd = 1 - e / peak
-            if dd > maxDrawdown { maxDrawdown = dd }
-            if dd > episodeDepth { episodeDepth = dd }
-            let isZero = dd == 0
-            if isZero || i == n - 1 {
-                if i > lastZero + 1 { record(from: lastZero, to: i, depth: episodeDepth, timestamps: timestamps) }
-                if isZero { lastZero = i; episodeDepth = 0 }
-            }
-        }
+        for i in equity.indices { step(i, equity[i], timestamps[i], isLast: i == equity.count - 1) }
     }
 
-    private mutating func record(from a: Int, to b: Int, depth: Double, timestamps: [Int64]) {
-        let d = timestamps[b] - timestamps[a]
-        episodes += 1
-        depthSum += depth
-        durationSum += d
-        longest = max(longest, d)
+    /// Adds bar `i` with equity `e` at time `t`.
+    @inline(__always)
+    mutating func step(_ i: Int, _ e: Double, _ t: Int64, isLast: Bool) {
+        if e > peak { peak = e }
+        let dd = 1 - e / peak
+        if dd > maxDrawdown { maxDrawdown = dd }
+        if dd > episodeDepth { episodeDepth = dd }
+        let isZero = dd == 0
+        if isZero || isLast {
+            if i > lastZero + 1 {
+                let d = t - lastZeroTime
+                episodes += 1
+                depthSum += episodeDepth
+                durationSum += d
+                longest = max(longest, d)
+            }
+            if isZero { lastZero = i; lastZeroTime = t; episodeDepth = 0 }
+        }
     }
 
     var meanEpisodeDepth: Double { episodes == 0 ? .nan : depthSum / Double(episodes) }
@@ -48,6 +54,8 @@ struct DrawdownAnalysis {
 /// years for coarser bars): the last equity of each period with bars, then percentage changes.
 struct PeriodicReturns {
     var returns: [Double] = []
+
+    init(returns: [Double]) { self.returns = returns }
 
     init(equity: [Double], timestamps: [Int64], frequencyDays: Int64) {
         var lastKey = Int64.min
@@ -122,33 +130,39 @@ struct PeriodicReturns {
 /// Beta of the strategy against the instrument: covariance of per-bar log returns of equity and
 /// close over the variance of the close's (numpy's `cov`, ddof 1).
 ///
-/// One pass of shifted sums: no division inside the loop (a running mean would put a division on
-/// the loop-carried path and serialize every bar), and shifting by the first return keeps the
+/// Shifted sums, one step per bar: no division on the loop-carried path (a running mean would
+/// serialize the bars on division latency), and the shift by the first market return keeps the
 /// sums free of cancellation even for strongly trending series.
-struct LogReturnBeta {
-    var beta = Double.nan
+struct BetaAccumulator {
+    private var shiftY = Double.nan
+    private var count = 0.0, sx = 0.0, sy = 0.0, sxy = 0.0, syy = 0.0
 
+    init() {}
+
+    /// A whole curve at once.
     init(equity: [Double], close: [Double]) {
-        let n = equity.count
-        guard n > 2 else { return }
-        let shiftY = logOfRatio(close[1], close[0])
-        var sx = 0.0, sy = 0.0, sxy = 0.0, syy = 0.0
-        var previousE = equity[0], previousC = close[0]
-        for i in 1..<n {
-            let e = equity[i], c = close[i]
-            let x = e == previousE ? 0 : logOfRatio(e, previousE)
-            let y = logOfRatio(c, previousC) - shiftY
-            previousE = e
-            previousC = c
-            sx += x
-            sy += y
-            sxy += x * y
-            syy += y * y
-        }
-        let m = Double(n - 1)
-        let cov = (sxy - sx * sy / m) / (m - 1)
-        let varY = (syy - sy * sy / m) / (m - 1)
-        beta = cov / varY
+        for i in 1..<max(1, equity.count) { step(equity[i - 1], equity[i], close[i - 1], close[i]) }
+    }
+
+    /// Adds the returns from bar i−1 to bar i.
+    @inline(__always)
+    mutating func step(_ previousE: Double, _ e: Double, _ previousC: Double, _ c: Double) {
+        let x = e == previousE ? 0 : logOfRatio(e, previousE)
+        var y = logOfRatio(c, previousC)
+        if count == 0 { shiftY = y }
+        y -= shiftY
+        count += 1
+        sx += x
+        sy += y
+        sxy += x * y
+        syy += y * y
+    }
+
+    var beta: Double {
+        guard count > 1 else { return .nan }
+        let cov = (sxy - sx * sy / count) / (count - 1)
+        let varY = (syy - sy * sy / count) / (count - 1)
+        return cov / varY
     }
 }
 

@@ -15,8 +15,39 @@ public enum MetricsCalculator {
         let close = series.close
         let period = dataPeriod(ts)
 
-        // Drawdown, peak and episodes in one pass.
-        let dd = DrawdownAnalysis(equity: equity, timestamps: ts)
+        // One fused pass over equity, closes and timestamps: drawdown and its episodes, the
+        // weekend share, daily equity returns and beta. Separate passes would stream the columns
+        // from memory four times.
+        let freqDays = period.nanos / Timestamp.nanosPerDay
+        let daily = freqDays != 7 && freqDays != 31 && freqDays != 365
+        var dd = DrawdownAnalysis()
+        var beta = BetaAccumulator()
+        var weekendBars = 0
+        var dailyReturns: [Double] = []
+        equity.withUnsafeBufferPointer { eq in
+        close.withUnsafeBufferPointer { cl in
+        ts.withUnsafeBufferPointer { tt in
+            var dayEnd = Int64.min
+            var isWeekend = false
+            var previousDayEquity = Double.nan
+            for i in 0..<n {
+                let e = eq[i], t = tt[i]
+                dd.step(i, e, t, isLast: i == n - 1)
+                if t >= dayEnd {
+                    let stamp = Timestamp(nanos: t)
+                    dayEnd = (stamp.epochDay + 1) * Timestamp.nanosPerDay
+                    isWeekend = stamp.weekday >= 5
+                    if daily && i > 0 {
+                        let last = eq[i - 1]  // last equity of the previous calendar day
+                        if previousDayEquity.isFinite { dailyReturns.append(last / previousDayEquity - 1) }
+                        previousDayEquity = last
+                    }
+                }
+                if isWeekend { weekendBars += 1 }
+                if i > 0 { beta.step(eq[i - 1], e, cl[i - 1], cl[i]) }
+            }
+            if daily && previousDayEquity.isFinite { dailyReturns.append(eq[n - 1] / previousDayEquity - 1) }
+        }}}
 
         // Exposure: bars from entry to exit inclusive, over all bars.
         let exposedCount = exposedBars(trades, barCount: n)
@@ -27,9 +58,10 @@ public enum MetricsCalculator {
         let buyHold = (close[n - 1] - close[ftb]) / close[ftb] * 100
 
         // Periodic (daily) returns of the equity curve.
-        let freqDays = period.nanos / Timestamp.nanosPerDay
-        let annualDays: Double = freqDays == 7 ? 52 : freqDays == 31 ? 12 : freqDays == 365 ? 1 : (series.tradesOnWeekends ? 365 : 252)
-        let periodic = PeriodicReturns(equity: equity, timestamps: ts, frequencyDays: freqDays)
+        let annualDays: Double = freqDays == 7 ? 52 : freqDays == 31 ? 12 : freqDays == 365 ? 1
+            : (BarSeries.isWeekendTrading(weekendBars: weekendBars, totalBars: n) ? 365 : 252)
+        let periodic = daily ? PeriodicReturns(returns: dailyReturns)
+            : PeriodicReturns(equity: equity, timestamps: ts, frequencyDays: freqDays)
         let g = periodic.geometricMean
         let annualized = pow(1 + g, annualDays) - 1
         let variance = periodic.sampleVariance
@@ -41,8 +73,7 @@ public enum MetricsCalculator {
         let sortino = annualized / (periodic.downsideDeviation * annualDays.squareRoot())
         let calmar = annualized / (dd.maxDrawdown == 0 ? .nan : dd.maxDrawdown)
 
-        let beta = LogReturnBeta(equity: equity, close: close).beta
-        let alpha = returnPct - beta * buyHold
+        let alpha = returnPct - beta.beta * buyHold
 
         // Trade statistics.
         let stats = TradeStatistics(trades: trades)
@@ -53,7 +84,7 @@ public enum MetricsCalculator {
             equityFinal: eN, equityPeak: dd.peak, commissions: stats.commissions,
             returnPct: returnPct, buyAndHoldReturnPct: buyHold,
             annualizedReturnPct: annualized * 100, annualizedVolatilityPct: volatility, cagrPct: cagr,
-            sharpeRatio: sharpe, sortinoRatio: sortino, calmarRatio: calmar, alphaPct: alpha, beta: beta,
+            sharpeRatio: sharpe, sortinoRatio: sortino, calmarRatio: calmar, alphaPct: alpha, beta: beta.beta,
             maxDrawdownPct: -dd.maxDrawdown * 100, avgDrawdownPct: -dd.meanEpisodeDepth * 100,
             maxDrawdownDuration: dd.maxEpisodeNanos.map { ceil(Duration64(nanos: $0), to: period) },
             avgDrawdownDuration: dd.meanEpisodeNanos.map { ceil(Duration64(nanos: $0), to: period) },

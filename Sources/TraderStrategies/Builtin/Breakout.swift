@@ -18,7 +18,7 @@ public struct Breakout: Strategy {
 
     @inlinable public var warmupBars: Int { lookback + 1 }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
         let upper = highest.value
         let lower = lowest.value

@@ -18,7 +18,7 @@ public struct MeanReversion: Strategy {
 
     @inlinable public var warmupBars: Int { period }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
         bands.update(bar.close)
         guard bands.isReady else { return .hold }

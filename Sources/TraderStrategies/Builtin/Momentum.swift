@@ -17,7 +17,7 @@ public struct Momentum: Strategy {
 
     @inlinable public var warmupBars: Int { lookback + 1 }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
         closes.push(bar.close)
         guard closes.isFull else { return .hold }

@@ -21,7 +21,7 @@ public struct SMACrossover: Strategy {
 
     @inlinable public var warmupBars: Int { slow }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
         averages.update(bar.close)
         let f = averages.fast

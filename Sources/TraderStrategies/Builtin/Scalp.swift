@@ -15,7 +15,7 @@ public struct Scalp: Strategy {
 
     @inlinable public var warmupBars: Int { 2 }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
         defer { previousClose = bar.close }
         let change = bar.close / previousClose - 1

@@ -23,7 +23,7 @@ public struct VolatilityFilter: Strategy {
 
     @inlinable public var warmupBars: Int { period + 1 }
 
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
         let mean = average.update(bar.close)
         defer { previousClose = bar.close }
