@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "TraderStrategiesTests", dependencies: ["TraderStrategies"]),
         .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
         .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
+        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp"]),
     ]
 )
