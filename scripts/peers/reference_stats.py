@@ -1,12 +1,12 @@
 """Produce backtesting.py reference statistics for the Swift port's parity tests.
 
 Runs backtesting.py (installed in the peers venv, see ../../../shared/peers/peer-bench setup)
-on Tests/Fixtures/GOOG.csv with an SMA(10)/SMA(20) crossover in several variants and writes
+on data/sample/GOOG.csv with an SMA(10)/SMA(20) crossover in several variants and writes
 Tests/Fixtures/backtesting_py_reference.json with full-precision (repr) floats.
 
 usage (from the repo root):
     /tmp/gpt-trader-peers/bin/python scripts/peers/reference_stats.py \
-        [--data Tests/Fixtures/GOOG.csv] [--out Tests/Fixtures/backtesting_py_reference.json]
+        [--data data/sample/GOOG.csv] [--out Tests/Fixtures/backtesting_py_reference.json]
 
 JSON encoding conventions:
   * floats are written with Python's repr (shortest round-trip), never rounded;
@@ -211,7 +211,7 @@ def run_variant(df, strat, kwargs):
 def main():
     repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=os.path.join(repo, "Tests/Fixtures/GOOG.csv"))
+    ap.add_argument("--data", default=os.path.join(repo, "data/sample/GOOG.csv"))
     ap.add_argument("--out", default=os.path.join(repo, "Tests/Fixtures/backtesting_py_reference.json"))
     args = ap.parse_args()
 
