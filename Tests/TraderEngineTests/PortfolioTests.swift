@@ -43,3 +43,16 @@ import TraderCore
         #expect(throws: DomainError.self) { _ = try Portfolio(cash: 0) }
     }
 }
+
+@Suite struct PositionSnapshotTests {
+    @Test func snapshotAveragesLotsAndMarksThem() throws {
+        var p = try Portfolio(cash: 10_000)
+        p.apply(Fill(orderId: 1, barIndex: 0, timestamp: Timestamp(nanos: 0), side: .buy, quantity: 10, price: 100, commission: 0))
+        p.apply(Fill(orderId: 2, barIndex: 1, timestamp: Timestamp(nanos: 1), side: .buy, quantity: 30, price: 110, commission: 0))
+        let s = p.position(markedAt: 120)
+        #expect(s.quantity == 40 && s.isLong)
+        #expect(abs(s.averageEntryPrice - 107.5) < 1e-12)
+        #expect(abs(s.unrealizedPnL - (10 * 20 + 30 * 10)) < 1e-9)
+        #expect(try Portfolio(cash: 1).position(markedAt: 5).isFlat)
+    }
+}
