@@ -14,7 +14,8 @@ public import TraderCore
 /// `DataError.malformed` with the file, the 1-based line and a reason naming the column, e.g.
 /// `GOOG.csv:7: Close 'null' is not a number`.
 ///
-/// The parser works on the raw bytes, with no `String` per field: about 0.1 s per million rows.
+/// The parser works on the raw bytes of a memory-mapped file, with no `String` per field and
+/// exact float parsing (`DecimalParser`): about 0.1–0.2 s per million rows in a release build.
 public enum CSVBarReader {
     /// Reads and validates the CSV file at `path`. `symbol` defaults to the file name without
     /// its extension, uppercased (`data/goog.csv` → `GOOG`).

@@ -7,8 +7,8 @@
 ///   and a separate `Time` column exist (and no `Datetime`/`Timestamp`), `Time` is read as the time
 ///   of day and added to the date.
 /// - `Open`, `High`, `Low`, `Close` (required) and `Volume` (optional, 0 when absent).
-/// - Yahoo's `Adj Close` is recognised and ignored: bars keep the raw prices; `hasAdjustedClose`
-///   records that the file offered adjusted ones.
+/// - Yahoo's `Adj Close` is recognised and deliberately ignored: bars take the `Close` column, as
+///   backtesting.py does, so OHLC stay consistent with each other.
 /// - Any other column is ignored.
 struct CSVLayout: Sendable {
     /// What a column feeds.
@@ -22,8 +22,6 @@ struct CSVLayout: Sendable {
     var roles: [Role]
     /// The header's own spelling of each column, for messages.
     var names: [String]
-    /// True when the file has an `Adj Close` column (ignored).
-    var hasAdjustedClose: Bool
 
     var columnCount: Int { roles.count }
 
@@ -51,7 +49,6 @@ struct CSVLayout: Sendable {
         let delimiter = chooseDelimiter(bytes)
         let names = splitHeader(bytes, delimiter: delimiter)
         var roles = [Role](repeating: .ignore, count: names.count)
-        var hasAdjustedClose = false
 
         // The time column: the best-ranked candidate wins; equal ranks are ambiguous.
         var timeCandidates: [(rank: Int, column: Int)] = []
@@ -75,7 +72,7 @@ struct CSVLayout: Sendable {
             case "close": roles[column] = .close
             case "volume": roles[column] = .volume
             case "adj close", "adj_close", "adjclose", "adjusted close", "adjusted_close":
-                hasAdjustedClose = true
+                break  // Yahoo's adjusted close: deliberately not used
             default:
                 if key.hasPrefix("unnamed") { timeCandidates.append((3, column)) }
             }
@@ -105,7 +102,7 @@ struct CSVLayout: Sendable {
         if bestRank == 1, let dateColumn, let timeColumn, dateColumn == best[0].column {
             roles[timeColumn] = .timeOfDay
         }
-        return .success(CSVLayout(delimiter: delimiter, roles: roles, names: names, hasAdjustedClose: hasAdjustedClose))
+        return .success(CSVLayout(delimiter: delimiter, roles: roles, names: names))
     }
 
     /// The name with ASCII letters lowercased, the key the roles are matched on.
@@ -156,21 +153,4 @@ struct CSVLayout: Sendable {
         while hi > lo && (bytes[hi - 1] == ASCII.space || bytes[hi - 1] == ASCII.tab || bytes[hi - 1] == ASCII.cr) { hi -= 1 }
         return String(decoding: bytes[lo..<hi], as: UTF8.self)
     }
-}
-
-/// Byte values the parsers look for.
-enum ASCII {
-    static let tab: UInt8 = 0x09
-    static let lf: UInt8 = 0x0A
-    static let cr: UInt8 = 0x0D
-    static let space: UInt8 = 0x20
-    static let quote: UInt8 = 0x22
-    static let plus: UInt8 = 0x2B
-    static let comma: UInt8 = 0x2C
-    static let minus: UInt8 = 0x2D
-    static let dot: UInt8 = 0x2E
-    static let slash: UInt8 = 0x2F
-    static let zero: UInt8 = 0x30
-    static let colon: UInt8 = 0x3A
-    static let semicolon: UInt8 = 0x3B
 }

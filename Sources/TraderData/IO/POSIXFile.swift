@@ -29,15 +29,12 @@ enum POSIXFile {
         }
         let size = Int(info.st_size)
         if (info.st_mode & S_IFMT) == S_IFREG && size > 0 {
-            #if os(Linux)
-            let flags = MAP_PRIVATE | MAP_POPULATE
-            #else
-            let flags = MAP_PRIVATE
-            #endif
-            let address = mmap(nil, size, PROT_READ, flags, fd, 0)
+            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
             close(fd)
             if let address, address != UnsafeMutableRawPointer(bitPattern: -1) {
                 defer { munmap(address, size) }
+                // The parser reads front to back: ask for aggressive read-ahead.
+                _ = madvise(address, size, MADV_SEQUENTIAL)
                 return try body(UnsafeRawBufferPointer(start: address, count: size))
             }
         } else {

@@ -13,7 +13,8 @@ public import TraderCore
 ///   generated with one seed are different but reproducible.
 /// - Daily bars (`.day1`) follow the equity calendar: Monday to Friday, weekends skipped (a
 ///   weekend start moves to the next Monday). Every other timeframe is continuous.
-/// - Every bar satisfies `Bar.violation == nil`; prices stay within 10^±4 of the start price.
+/// - Every bar satisfies `Bar.violation == nil`. Prices that stray beyond 10^±4 times the start
+///   price get a drift back towards it, so even very long series stay finite and positive.
 public enum SyntheticBars {
     /// Where series start by default: Monday, 3 January 2000.
     public static let defaultStart = Timestamp(year: 2000, month: 1, day: 3)
