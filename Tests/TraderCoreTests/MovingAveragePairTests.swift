@@ -2,10 +2,11 @@ import Testing
 @testable import TraderCore
 
 @Suite struct MovingAveragePairTests {
-    @Test func bitIdenticalToTwoSMAs() throws {
+    @Test(arguments: [(7, 19), (1, 2), (13, 150), (63, 64), (64, 65), (199, 200)])
+    func bitIdenticalToTwoSMAs(periods: (Int, Int)) throws {
         var rng = SeededRandom(seed: 11)
-        var pair = try MovingAveragePair(fast: 7, slow: 19)
-        var fast = try SMA(period: 7), slow = try SMA(period: 19)
+        var pair = try MovingAveragePair(fast: periods.0, slow: periods.1)
+        var fast = try SMA(period: periods.0), slow = try SMA(period: periods.1)
         var price = 100.0
         for i in 0..<5_000 {
             price *= 1 + 0.01 * rng.nextGaussian()

@@ -4,12 +4,36 @@
 /// length and reading the fast average's evicted value from it halves the buffer work per bar.
 /// Each average uses exactly `SMA`'s compensated arithmetic, so values are bit-identical to two
 /// separate `SMA`s.
+///
+/// This is the innermost code of the SMA-crossover backtest, so `update` is written for the
+/// instruction count (see "The hot path" in docs/architecture.md):
+/// - the window starts zero-filled, and a slot not written yet reads as 0 — exactly the value `SMA`
+///   subtracts while its window fills — so both evicted values are read without warm-up branches;
+/// - the fast average's evicted slot is tracked as a second index instead of being recomputed from
+///   the head with a modulo;
+/// - the window is a plain `Array` used through plain subscripts, so a copied pair (the optimizer
+///   copies strategy prototypes across tasks) never shares mutable state with the original. Its
+///   copy-on-write uniqueness check is a runtime call; in the backtest loop, where the strategy is
+///   a local variable (`TradingKernel.withStrategy`), the optimizer proves the buffer stays unique
+///   and hoists that check out of the loop. Measured against the alternatives: a
+///   `withUnsafeMutableBufferPointer` per bar keeps the call on every bar, and a window stored
+///   inline in the struct forces the whole strategy into memory; both were slower.
 public struct MovingAveragePair: Indicator {
     public let fastPeriod: Int
     public let slowPeriod: Int
-    @usableFromInline var window: RingBuffer
+    /// The last `slowPeriod` values; slot `head` holds the oldest (the one leaving the slow window).
+    @usableFromInline var window: [Double]
+    /// Slot the next value is written to.
+    @usableFromInline var head = 0
+    /// Slot of the value leaving the fast window: `head − fastPeriod` modulo `slowPeriod`.
+    @usableFromInline var fastTail: Int
+    /// The periods as `Double`, converted once instead of per bar (same values, so the quotients
+    /// are unchanged; still a true division, as pandas does, not a multiplication by 1/n).
+    @usableFromInline let fastDivisor: Double, slowDivisor: Double
     @usableFromInline var fastSum = 0.0, fastCompensation = 0.0
     @usableFromInline var slowSum = 0.0, slowCompensation = 0.0
+    /// Values seen, counted up to `slowPeriod` only (no more is needed, and it keeps the steady
+    /// state to one comparison).
     @usableFromInline var seen = 0
     @usableFromInline var _fast = Double.nan
     @usableFromInline var _slow = Double.nan
@@ -20,7 +44,10 @@ public struct MovingAveragePair: Indicator {
         guard fast < slow else { throw .invalid(field: "fast", reason: "must be < slow (\(slow)), got \(fast)") }
         fastPeriod = fast
         slowPeriod = slow
-        window = RingBuffer(capacity: slow)
+        window = [Double](repeating: 0, count: slow)
+        fastTail = slow - fast
+        fastDivisor = Double(fast)
+        slowDivisor = Double(slow)
     }
 
     /// The fast average, NaN until `fastPeriod` values were seen.
@@ -33,23 +60,41 @@ public struct MovingAveragePair: Indicator {
     /// Feeds the next value and updates both averages.
     @inline(__always) @inlinable
     public mutating func update(_ x: Double) {
-        // The value leaving the fast window is `fastPeriod` pushes back, read before pushing.
-        let leavingFast = seen >= fastPeriod ? window[ago: fastPeriod - 1] : 0
-        let leavingSlow = window.pushEvicting(x)
-        seen += 1
+        let h = head, t = fastTail
+        // Slot `t` is never slot `h` (0 < fast < slow), so both reads see values before this push.
+        // While the window fills, the slots read have never been written and hold 0.
+        let leavingFast = window[t], leavingSlow = window[h]
+        window[h] = x
+        head = h &+ 1 == slowPeriod ? 0 : h &+ 1  // both below `slowPeriod`: no overflow
+        fastTail = t &+ 1 == slowPeriod ? 0 : t &+ 1
         Self.add(x, &fastSum, &fastCompensation)
-        Self.add(-leavingFast, &fastSum, &fastCompensation)
+        Self.add(-leavingFast, &fastSum, &fastCompensation)  // adding -0 while filling changes nothing
         Self.add(x, &slowSum, &slowCompensation)
         Self.add(-leavingSlow, &slowSum, &slowCompensation)
-        _fast = seen >= fastPeriod ? (fastSum + fastCompensation) / Double(fastPeriod) : .nan
-        _slow = seen >= slowPeriod ? (slowSum + slowCompensation) / Double(slowPeriod) : .nan
+        _fast = (fastSum + fastCompensation) / fastDivisor
+        _slow = (slowSum + slowCompensation) / slowDivisor
+        // Warm-up bookkeeping behind one well-predicted branch: `seen` stops at `slowPeriod`, so
+        // the steady state pays a single comparison instead of two counters and two selects.
+        if seen < slowPeriod {
+            seen += 1
+            if seen < fastPeriod { _fast = .nan }
+            if seen < slowPeriod { _slow = .nan }
+        }
     }
 
-    /// Neumaier's compensated addition, as in `SMA`.
+    /// Compensated addition with the same result as `SMA`'s Neumaier step, bit for bit.
+    ///
+    /// Neumaier adds the rounding error of `sum + x`, computed by Fast2Sum on whichever operand is
+    /// larger in magnitude; Fast2Sum is exact there, so that term *is* the exact error. Knuth's
+    /// TwoSum below computes the same exact error without the comparison: six additions and no
+    /// branch or select, which is fewer instructions and keeps the sums' dependency chains short.
+    /// (Exactness holds for finite sums, which running sums of prices are.)
     @inline(__always) @inlinable
     static func add(_ x: Double, _ sum: inout Double, _ compensation: inout Double) {
         let t = sum + x
-        if abs(sum) >= abs(x) { compensation += (sum - t) + x } else { compensation += (x - t) + sum }
+        let xPart = t - sum
+        let sumPart = t - xPart
+        compensation += (sum - sumPart) + (x - xPart)
         sum = t
     }
 }

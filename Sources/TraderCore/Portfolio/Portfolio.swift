@@ -62,7 +62,9 @@ public struct Portfolio: Sendable {
             _position -= sign * closing
             closedTrades.append(trade)
             if closing == abs(first.size) {
-                openTrades.removeFirst()
+                // Usually the only lot: removeLast is O(1) and keeps the capacity, where
+                // removeFirst shifts through the general replaceSubrange path.
+                if openTrades.count == 1 { openTrades.removeLast() } else { openTrades.removeFirst() }
                 // Reset the running sums exactly when flat, so rounding never accumulates.
                 if openTrades.isEmpty { sizeTimesEntry = 0; _position = 0 }
             } else {

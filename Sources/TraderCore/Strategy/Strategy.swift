@@ -25,8 +25,12 @@ public struct StrategyContext: Sendable {
     @inlinable public var position: Double { _position }
     @usableFromInline var _position: Double = 0
     /// Average entry price of the open lots, NaN when flat.
-    @inlinable public var entryPrice: Double { _entryPrice }
-    @usableFromInline var _entryPrice: Double = .nan
+    ///
+    /// Derived on demand from the cost basis, exactly as `Portfolio.averageEntryPrice`: most
+    /// strategies never read it, and a division per bar in the kernel would be paid by all.
+    @inlinable public var entryPrice: Double { _position == 0 ? .nan : _positionCost / _position }
+    /// Σ size × entry price over the open lots.
+    @usableFromInline var _positionCost: Double = 0
     /// Equity marked at this bar's close.
     @inlinable public var equity: Double { _equity }
     @usableFromInline var _equity: Double = 0
@@ -39,6 +43,9 @@ public struct StrategyContext: Sendable {
     /// Ids of working orders the strategy asked to cancel on this bar.
     @inlinable public var cancellations: [Int] { _cancellations }
     @usableFromInline var _cancellations: [Int] = []
+    /// Orders plus cancellations requested on this bar: one counter for the kernel to test per bar
+    /// instead of two array counts.
+    @usableFromInline var _requestCount = 0
     private var nextOrderId = 1
 
     public init() {
@@ -53,20 +60,28 @@ public struct StrategyContext: Sendable {
         o.id = nextOrderId
         nextOrderId += 1
         _orders.append(o)
+        _requestCount += 1
         return o.id
     }
 
     /// Asks the broker to cancel a working order.
-    public mutating func cancel(orderId: Int) { _cancellations.append(orderId) }
+    public mutating func cancel(orderId: Int) {
+        _cancellations.append(orderId)
+        _requestCount += 1
+    }
+
+    /// Whether the strategy submitted or cancelled anything on this bar.
+    @inlinable public var hasRequests: Bool { _requestCount != 0 }
 
     /// Updates the read-only view before a bar is handed to the strategy (called by the kernel).
+    /// Takes the portfolio's raw running sums so that nothing is divided unless a strategy asks.
     @inlinable
-    public mutating func prepare(barIndex: Int, position: Double, entryPrice: Double, equity: Double, cash: Double) {
+    public mutating func prepare(barIndex: Int, portfolio: borrowing Portfolio, equity: Double) {
         _barIndex = barIndex
-        _position = position
-        _entryPrice = entryPrice
+        _position = portfolio._position
+        _positionCost = portfolio.sizeTimesEntry
         _equity = equity
-        _cash = cash
+        _cash = portfolio._cash
     }
 
     /// Empties the order and cancellation buffers, keeping their capacity (called by the kernel).
@@ -74,5 +89,6 @@ public struct StrategyContext: Sendable {
     public mutating func clearRequests() {
         if !_orders.isEmpty { _orders.removeAll(keepingCapacity: true) }
         if !_cancellations.isEmpty { _cancellations.removeAll(keepingCapacity: true) }
+        _requestCount = 0
     }
 }

@@ -15,19 +15,25 @@ struct ProtectiveExits: Sendable {
 
     @usableFromInline init() {}
 
-    @inlinable var isActive: Bool { sign != 0 }
+    /// Whether exits are armed; a stored flag rather than `sign != 0` because the kernel tests it
+    /// on every bar.
+    @usableFromInline var isActive = false
 
     @usableFromInline
     mutating func arm(entry: Double, sign: Double, settings: ExecutionSettings) {
         guard settings.stopLoss != nil || settings.takeProfit != nil || settings.trailingStop != nil else { return }
         self.sign = sign
+        isActive = sign != 0
         stop = settings.stopLoss.map { entry * (1 - sign * $0) } ?? .nan
         target = settings.takeProfit.map { entry * (1 + sign * $0) } ?? .nan
         trailFraction = settings.trailingStop ?? .nan
         best = entry
     }
 
-    @inlinable mutating func clear() { sign = 0 }
+    @inlinable mutating func clear() {
+        sign = 0
+        isActive = false
+    }
 
     /// The raw exit price and reason if an exit triggers within `w`; updates the trailing anchor.
     @usableFromInline

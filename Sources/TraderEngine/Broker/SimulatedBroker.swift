@@ -34,7 +34,7 @@ public struct SimulatedBroker: Sendable {
     /// Queues `order`; a signal entry cancels other waiting signal entries (one pending entry at a
     /// time, as backtesting.py's exclusive orders).
     public mutating func submit(_ order: Order, reason: ExitReason, signalEntry: Bool = false) {
-        if signalEntry { working.removeAll { $0.isSignalEntry } }
+        if signalEntry && !working.isEmpty { working.removeAll { $0.isSignalEntry } }
         working.append(WorkingOrder(order: order, reason: reason, submittedDay: order.submittedAt.epochDay, isSignalEntry: signalEntry))
     }
 
@@ -52,22 +52,35 @@ public struct SimulatedBroker: Sendable {
     /// they were submitted; protective exits are checked after them, stop before target.
     @inlinable
     public mutating func process<E: EventSink>(index: Int, bar: Bar, window: PriceWindow, events: inout E) {
-        if !working.isEmpty { matchWorking(index: index, bar: bar, window: window, marketOnly: false, events: &events) }
+        process(index: index, time: bar.timestamp, window: window, events: &events)
+    }
+
+    /// `process` for a bar given by its time and price window, all the broker reads of it (so
+    /// the backtest loop need not read the other columns for it).
+    @inlinable
+    public mutating func process<E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, events: inout E) {
+        if !working.isEmpty { matchWorking(index: index, time: time, window: window, marketOnly: false, events: &events) }
         if protection.isActive && portfolio.position != 0 {
-            checkProtection(index: index, bar: bar, window: window, events: &events)
+            checkProtection(index: index, time: time, window: window, events: &events)
         }
     }
 
     /// Fills waiting market orders at `price` (fills at the close of the decision bar).
     @inlinable
     public mutating func fillMarketOrders<E: EventSink>(index: Int, bar: Bar, price: Double, events: inout E) {
+        fillMarketOrders(index: index, time: bar.timestamp, price: price, events: &events)
+    }
+
+    /// `fillMarketOrders` for a bar given by its time.
+    @inlinable
+    public mutating func fillMarketOrders<E: EventSink>(index: Int, time: Timestamp, price: Double, events: inout E) {
         guard !working.isEmpty else { return }
-        matchWorking(index: index, bar: bar, window: PriceWindow(price: price), marketOnly: true, events: &events)
+        matchWorking(index: index, time: time, window: PriceWindow(price: price), marketOnly: true, events: &events)
     }
 
     @usableFromInline
-    mutating func matchWorking<E: EventSink>(index: Int, bar: Bar, window: PriceWindow, marketOnly: Bool, events: inout E) {
-        let day = bar.timestamp.epochDay
+    mutating func matchWorking<E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, marketOnly: Bool, events: inout E) {
+        let day = time.epochDay
         var i = 0
         while i < working.count {
             if working[i].order.timeInForce == .day && day > working[i].submittedDay {
@@ -78,13 +91,14 @@ public struct SimulatedBroker: Sendable {
             }
             if marketOnly, working[i].order.type != .market { i += 1; continue }
             guard let raw = working[i].matchPrice(in: window, positionSign: portfolio.position.sign == .minus ? -1 : 1) else { i += 1; continue }
-            let w = working.remove(at: i)
-            execute(w, rawPrice: raw, index: index, bar: bar, events: &events)
+            // Usually the only working order: taking the last element is O(1), unlike remove(at:).
+            let w = i == working.count - 1 ? working.removeLast() : working.remove(at: i)
+            execute(w, rawPrice: raw, index: index, time: time, events: &events)
         }
     }
 
     @usableFromInline
-    mutating func execute<E: EventSink>(_ w: WorkingOrder, rawPrice: Double, index: Int, bar: Bar, events: inout E) {
+    mutating func execute<E: EventSink>(_ w: WorkingOrder, rawPrice: Double, index: Int, time: Timestamp, events: inout E) {
         let side = w.order.side
         let sign = side.sign
         let position = portfolio.position
@@ -127,7 +141,7 @@ public struct SimulatedBroker: Sendable {
             }
             units = u
         }
-        let fill = Fill(orderId: w.order.id, barIndex: index, timestamp: bar.timestamp, side: side, quantity: units,
+        let fill = Fill(orderId: w.order.id, barIndex: index, timestamp: time, side: side, quantity: units,
                         price: price, commission: settings.commission.commission(units: units, price: price), reason: w.reason)
         let closedBefore = portfolio.closedTrades.count
         _portfolio.apply(fill)
@@ -154,11 +168,11 @@ public struct SimulatedBroker: Sendable {
     }
 
     @usableFromInline
-    mutating func checkProtection<E: EventSink>(index: Int, bar: Bar, window: PriceWindow, events: inout E) {
+    mutating func checkProtection<E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, events: inout E) {
         guard let (raw, reason) = protection.exit(in: window) else { return }
         let side: OrderSide = portfolio.position > 0 ? .sell : .buy
-        let order = try! Order(side: side, quantity: .entirePosition, reduceOnly: true, submittedAt: bar.timestamp)
-        execute(WorkingOrder(order: order, reason: reason, submittedDay: 0, isSignalEntry: false), rawPrice: raw, index: index, bar: bar, events: &events)
+        let order = try! Order(side: side, quantity: .entirePosition, reduceOnly: true, submittedAt: time)
+        execute(WorkingOrder(order: order, reason: reason, submittedDay: 0, isSignalEntry: false), rawPrice: raw, index: index, time: time, events: &events)
     }
 
     /// Closes whatever is open at `price` (end of data).
@@ -167,6 +181,6 @@ public struct SimulatedBroker: Sendable {
         guard portfolio.position != 0 else { return }
         let side: OrderSide = portfolio.position > 0 ? .sell : .buy
         let order = try! Order(side: side, quantity: .entirePosition, reduceOnly: true, submittedAt: bar.timestamp)
-        execute(WorkingOrder(order: order, reason: .endOfData, submittedDay: 0, isSignalEntry: false), rawPrice: price, index: index, bar: bar, events: &events)
+        execute(WorkingOrder(order: order, reason: .endOfData, submittedDay: 0, isSignalEntry: false), rawPrice: price, index: index, time: bar.timestamp, events: &events)
     }
 }

@@ -7,22 +7,73 @@ public import TraderCore
 /// go to the broker (and, with fills at the close, market orders execute at once). Only the edges
 /// change between modes: where bars come from and which broker fills. Generic over the strategy
 /// and the event sink, so the bar loop is specialized and does not allocate.
+///
+/// The state is two parts: the strategy, and `KernelCore` (broker, context, order routing). The
+/// per-bar logic lives in the core and takes the strategy `inout`, so the backtest loop can keep
+/// the strategy in a local variable for the whole run (`withStrategy`): a local whose address
+/// never reaches the out-of-line broker calls can live in registers, while a field of the kernel
+/// has to go through memory on every bar.
 public struct TradingKernel<S: Strategy, Events: EventSink> {
     /// The strategy, in its current state.
     @inlinable public var strategy: S { _strategy }
     /// The broker, with the portfolio and working orders.
-    @inlinable public var broker: SimulatedBroker { _broker }
+    @inlinable public var broker: SimulatedBroker { core._broker }
+    /// Where kernel events go. (`_modify` lets callers mutate the sink in place, e.g. append to
+    /// an `EventRecorder`, without copying its buffer.)
+    @inlinable public var events: Events {
+        get { core.events }
+        _modify { yield &core.events }
+    }
     @usableFromInline var _strategy: S
+    @usableFromInline var core: KernelCore<Events>
+
+    public init(strategy: S, settings: ExecutionSettings, events: Events) throws(DomainError) {
+        self._strategy = strategy
+        self.core = try KernelCore(settings: settings, events: events)
+    }
+
+    /// Runs one bar through the kernel and returns equity marked at its close (before any fill
+    /// at that close, as backtesting.py records it).
+    @inlinable @inline(__always)
+    public mutating func onBar(_ bar: Bar, index: Int) -> Double {
+        core.onBar(bar, index: index, strategy: &_strategy, fillAtClose: core.fillAtClose)
+    }
+
+    /// Runs `body` with the strategy moved into a local variable, then stores it back.
+    ///
+    /// The local starts as a copy that shares the strategy's buffers; the first mutation copies
+    /// them once (value semantics), which is nothing against a run of bars.
+    @inlinable @inline(__always)
+    mutating func withStrategy<R>(_ body: (inout S, inout KernelCore<Events>) -> R) -> R {
+        var strategy = _strategy
+        defer { _strategy = strategy }
+        return body(&strategy, &core)
+    }
+
+    /// Closes any open position at `bar`'s close (end of a run).
+    public mutating func closeAll(_ bar: Bar, index: Int) {
+        core.closeAll(bar, index: index)
+    }
+}
+
+/// Everything of the kernel but the strategy: the broker, the strategy's context and the routing
+/// of signals and orders. See `TradingKernel`.
+@usableFromInline
+struct KernelCore<Events: EventSink> {
     @usableFromInline var _broker: SimulatedBroker
-    public var events: Events
+    @usableFromInline var events: Events
     @usableFromInline var context = StrategyContext()
     @usableFromInline var nextKernelOrderId = -1
     @usableFromInline let direction: TradeDirection
     @usableFromInline let fillAtClose: Bool
     @usableFromInline let fraction: Double
+    /// Where the backtest loop leaves a fold of the columns it reads only to keep them streaming
+    /// through the cache (`Backtester.runLoop`); storing it keeps the compiler from dropping or
+    /// sinking those reads. Means nothing.
+    @usableFromInline var prefetchSink: UInt64 = 0
 
-    public init(strategy: S, settings: ExecutionSettings, events: Events) throws(DomainError) {
-        self._strategy = strategy
+    @usableFromInline
+    init(settings: ExecutionSettings, events: Events) throws(DomainError) {
         self._broker = try SimulatedBroker(settings: settings)
         self.events = events
         self.direction = settings.direction
@@ -30,23 +81,36 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
         self.fraction = settings.positionFraction
     }
 
-    /// Runs one bar through the kernel and returns equity marked at its close (before any fill
-    /// at that close, as backtesting.py records it).
+    /// `TradingKernel.onBar` for `strategy`. `fillAtClose` is passed in (it is always the
+    /// setting) so that a loop can be compiled once per value, without the test on every bar.
     @inlinable @inline(__always)
-    public mutating func onBar(_ bar: Bar, index: Int) -> Double {
-        if _broker.needsMatching {
-            _broker.process(index: index, bar: bar, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low), events: &events)
-        }
+    mutating func onBar<S: Strategy>(_ bar: Bar, index: Int, strategy: inout S, fillAtClose: Bool) -> Double {
+        if _broker.needsMatching { match(index: index, bar.timestamp, bar.open, bar.high, bar.low) }
         // Read the portfolio in place: copying it would retain its trade arrays on every bar.
-        let position = _broker.portfolio.position
         let equity = _broker.portfolio.equity(at: bar.close)
-        context.prepare(barIndex: index, position: position, entryPrice: position == 0 ? .nan : _broker.portfolio.averageEntryPrice,
-                        equity: equity, cash: _broker.portfolio.cash)
-        let signal = _strategy.onBar(bar, context: &context)
+        context.prepare(barIndex: index, portfolio: _broker.portfolio, equity: equity)
+        let signal = strategy.onBar(bar, context: &context)
         if signal != .hold { route(signal, at: bar.timestamp) }
-        if !context.orders.isEmpty || !context.cancellations.isEmpty { forwardRequests() }
-        if fillAtClose { _broker.fillMarketOrders(index: index, bar: bar, price: bar.close, events: &events) }
+        if context.hasRequests { forwardRequests() }
+        if fillAtClose { fillMarketOrdersAtClose(index: index, bar.timestamp, bar.close) }
         return equity
+    }
+
+    // The two broker calls below run on few bars (orders waiting, or fills at the close). They are
+    // out of line and take only the fields the broker reads, as scalars in registers: with the
+    // `Bar` as an argument the loop would store all six fields to memory on every bar for a call
+    // it rarely makes.
+
+    /// Matches working orders and protective exits against the bar.
+    @inline(never) @usableFromInline
+    mutating func match(index: Int, _ time: Timestamp, _ open: Double, _ high: Double, _ low: Double) {
+        _broker.process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), events: &events)
+    }
+
+    /// Fills market orders waiting at the bar's close.
+    @inline(never) @usableFromInline
+    mutating func fillMarketOrdersAtClose(index: Int, _ time: Timestamp, _ close: Double) {
+        _broker.fillMarketOrders(index: index, time: time, price: close, events: &events)
     }
 
     /// Turns a signal into orders: exits of the opposite position, then an entry sized as a
@@ -54,7 +118,7 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
     @usableFromInline
     mutating func route(_ signal: Signal, at time: Timestamp) {
         events.record(.signal(index: context.barIndex, signal))
-        let position = broker.position
+        let position = _broker.position
         switch signal {
         case .buy:
             if position < 0 { submitExit(.buy, at: time) }
@@ -107,8 +171,9 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
         }
     }
 
-    /// Closes any open position at `bar`'s close (end of a run).
-    public mutating func closeAll(_ bar: Bar, index: Int) {
+    /// Closes any open position at `bar`'s close.
+    @usableFromInline
+    mutating func closeAll(_ bar: Bar, index: Int) {
         _broker.closeAll(index: index, bar: bar, price: bar.close, events: &events)
     }
 }

@@ -15,9 +15,11 @@ public enum MetricsCalculator {
         let close = series.close
         let period = dataPeriod(ts)
 
-        // One fused pass over equity, closes and timestamps: drawdown and its episodes, the
-        // weekend share, daily equity returns and beta. Separate passes would stream the columns
-        // from memory four times.
+        // One pass over the bars in blocks: beta (vectorized, see `BetaAccumulator`) also collects
+        // each block's equity range, which settles the drawdown of most blocks without a per-bar
+        // pass (see `DrawdownAnalysis.add`); calendar days (weekend share, daily equity returns)
+        // are scanned only in blocks where a new day starts. Separate passes over whole arrays
+        // would stream the columns from memory several times.
         let freqDays = period.nanos / Timestamp.nanosPerDay
         let daily = freqDays != 7 && freqDays != 31 && freqDays != 365
         var dd = DrawdownAnalysis()
@@ -27,26 +29,41 @@ public enum MetricsCalculator {
         equity.withUnsafeBufferPointer { eq in
         close.withUnsafeBufferPointer { cl in
         ts.withUnsafeBufferPointer { tt in
+            let e = eq.baseAddress!, c = cl.baseAddress!, t = tt.baseAddress!
             var dayEnd = Int64.min
             var isWeekend = false
+            var dayStart = 0  // first bar of the current calendar day
             var previousDayEquity = Double.nan
-            for i in 0..<n {
-                let e = eq[i], t = tt[i]
-                dd.step(i, e, t, isLast: i == n - 1)
-                if t >= dayEnd {
-                    let stamp = Timestamp(nanos: t)
-                    dayEnd = (stamp.epochDay + 1) * Timestamp.nanosPerDay
-                    isWeekend = stamp.weekday >= 5
-                    if daily && i > 0 {
-                        let last = eq[i - 1]  // last equity of the previous calendar day
-                        if previousDayEquity.isFinite { dailyReturns.append(last / previousDayEquity - 1) }
-                        previousDayEquity = last
+            let block = 512
+            var start = 0
+            while start < n {
+                let end = min(n, start + block)
+                // Timestamps increase, so a block whose last bar falls before the end of the
+                // current day starts no new day and its timestamps need not be read at all.
+                if t[end - 1] >= dayEnd {
+                    for i in start..<end where t[i] >= dayEnd {
+                        // A new calendar day: weekend bars are counted a day at a time.
+                        if isWeekend { weekendBars += i - dayStart }
+                        dayStart = i
+                        let stamp = Timestamp(nanos: t[i])
+                        dayEnd = (stamp.epochDay + 1) * Timestamp.nanosPerDay
+                        isWeekend = stamp.weekday >= 5
+                        if daily && i > 0 {
+                            let last = e[i - 1]  // last equity of the previous calendar day
+                            if previousDayEquity.isFinite { dailyReturns.append(last / previousDayEquity - 1) }
+                            previousDayEquity = last
+                        }
                     }
                 }
-                if isWeekend { weekendBars += 1 }
-                if i > 0 { beta.step(eq[i - 1], e, cl[i - 1], cl[i]) }
+                var range = EquityRange()
+                if start == 0 { range.add(e[0]) }  // the first bar has no return
+                beta.add(equity: e, close: c, bars: max(start, 1)..<end, range: &range)
+                dd.add(equity: e, times: t, bars: start..<end, range: range)
+                start = end
             }
-            if daily && previousDayEquity.isFinite { dailyReturns.append(eq[n - 1] / previousDayEquity - 1) }
+            if isWeekend { weekendBars += n - dayStart }
+            dd.finish(n - 1, t[n - 1])
+            if daily && previousDayEquity.isFinite { dailyReturns.append(e[n - 1] / previousDayEquity - 1) }
         }}}
 
         // Exposure: bars from entry to exit inclusive, over all bars.
@@ -100,15 +117,23 @@ public enum MetricsCalculator {
     /// of the trades' bar intervals, in O(t log t) instead of a pass over every bar.
     static func exposedBars(_ trades: [Trade], barCount n: Int) -> Int {
         guard !trades.isEmpty else { return 0 }
-        var intervals = trades.map { (min($0.entryBar, n - 1), min($0.exitBar, n - 1)) }
+        // Trades close in order and nearly always open in order too; then the union is one pass
+        // over them, without copying the intervals out (an allocation the size of the trade list).
         var sorted = true
-        for i in 1..<intervals.count where intervals[i].0 < intervals[i - 1].0 { sorted = false; break }
-        if !sorted { intervals.sort { $0.0 < $1.0 } }
+        for i in 1..<trades.count where trades[i].entryBar < trades[i - 1].entryBar { sorted = false; break }
+        let clamped = trades.lazy.map { (min($0.entryBar, n - 1), min($0.exitBar, n - 1)) }
+        return sorted ? unionSize(clamped) : unionSize(clamped.sorted { $0.0 < $1.0 })
+    }
+
+    /// Size of the union of inclusive intervals given in order of their starts.
+    private static func unionSize(_ intervals: some Sequence<(Int, Int)>) -> Int {
         var total = 0
-        var (start, end) = intervals[0]
-        for (a, b) in intervals.dropFirst() {
-            if a > end { total += end - start + 1; start = a; end = b } else if b > end { end = b }
+        var current: (start: Int, end: Int)? = nil
+        for (a, b) in intervals {
+            guard let (start, end) = current else { current = (a, b); continue }
+            if a > end { total += end - start + 1; current = (a, b) } else if b > end { current = (start, b) }
         }
+        guard let (start, end) = current else { return 0 }
         return total + end - start + 1
     }
 
