@@ -1,0 +1,118 @@
+public import TraderCore
+import TraderStrategies
+
+/// One evaluated parameter set.
+public struct OptimizationEntry: Sendable {
+    /// Position of the set in the searched list: ties in score rank by it, so results do not
+    /// depend on how the work was split across workers.
+    public let index: Int
+    public let parameters: [String: Double]
+    public let score: Double
+    public let metrics: PerformanceMetrics
+}
+
+/// The outcome of a search: the best sets, ranked, and what happened to the rest.
+public struct OptimizationResult: Sendable {
+    public let objective: Objective
+    /// Best first, at most the requested top-N.
+    public let ranked: [OptimizationEntry]
+    /// Sets backtested.
+    public let evaluated: Int
+    /// Sets that could not be built (they violate a strategy rule such as fast < slow).
+    public let invalid: Int
+    /// Sets backtested but not ranked (too few trades, undefined metric).
+    public let unqualified: Int
+    /// True when the search was cancelled before every set ran; `ranked` holds the best so far.
+    public let cancelled: Bool
+}
+
+/// Runs many backtests of one strategy over parameter sets, in parallel, and keeps the best.
+///
+/// Workers share one read-only `BarSeries` (its column arrays are never copied), each keeps only
+/// its own top-N, and sets are handed out in chunks as workers finish, so memory does not grow
+/// with the number of sets and all cores stay busy. Each run is exactly `Backtester.run` of the
+/// same specification, so an entry's metrics equal a single backtest with those parameters.
+public enum Optimizer {
+    public static func run(
+        strategy name: String, fixed: [String: Double] = [:], sets: [[String: Double]],
+        on series: BarSeries, settings: ExecutionSettings, objective: Objective, top: Int = 10, jobs: Int,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) async -> OptimizationResult {
+        let total = sets.count
+        let workers = max(1, min(jobs, total))
+        let keep = max(1, top)
+        // Chunks small enough to balance the load, large enough to amortize task overhead.
+        let chunkSize = max(1, min(64, total / (workers * 8)))
+        let chunks = stride(from: 0, to: total, by: chunkSize).map { $0..<min($0 + chunkSize, total) }
+
+        return await withTaskGroup(of: ChunkResult.self) { group in
+            var next = 0
+            var merged = ChunkResult()
+            func addChunk() {
+                guard next < chunks.count else { return }
+                let range = chunks[next]
+                next += 1
+                group.addTask {
+                    evaluate(range, sets: sets, strategy: name, fixed: fixed, series: series, settings: settings,
+                             objective: objective, keep: keep)
+                }
+            }
+            for _ in 0..<workers { addChunk() }
+            while let done = await group.next() {
+                merged.merge(done, keep: keep)
+                progress?(merged.evaluated + merged.invalid, total)
+                if Task.isCancelled { group.cancelAll(); break }
+                addChunk()
+            }
+            return OptimizationResult(objective: objective, ranked: merged.best, evaluated: merged.evaluated,
+                                      invalid: merged.invalid, unqualified: merged.unqualified,
+                                      cancelled: merged.evaluated + merged.invalid < total)
+        }
+    }
+
+    static func evaluate(
+        _ range: Range<Int>, sets: [[String: Double]], strategy name: String, fixed: [String: Double],
+        series: BarSeries, settings: ExecutionSettings, objective: Objective, keep: Int
+    ) -> ChunkResult {
+        var result = ChunkResult()
+        for i in range {
+            if Task.isCancelled { break }
+            let parameters = fixed.merging(sets[i]) { _, new in new }
+            guard let spec = try? StrategySpec(name: name, overrides: parameters),
+                  let run = try? Backtester.run(spec, on: series, settings: settings) else {
+                result.invalid += 1
+                continue
+            }
+            result.evaluated += 1
+            guard let score = objective.score(run.metrics) else { result.unqualified += 1; continue }
+            result.insert(OptimizationEntry(index: i, parameters: sets[i], score: score, metrics: run.metrics), keep: keep)
+        }
+        return result
+    }
+
+    /// A worker's share: counts and its own bounded top-N.
+    struct ChunkResult: Sendable {
+        var best: [OptimizationEntry] = []
+        var evaluated = 0
+        var invalid = 0
+        var unqualified = 0
+
+        static func ranksBefore(_ a: OptimizationEntry, _ b: OptimizationEntry) -> Bool {
+            a.score != b.score ? a.score > b.score : a.index < b.index
+        }
+
+        mutating func insert(_ e: OptimizationEntry, keep: Int) {
+            if best.count == keep, let last = best.last, !Self.ranksBefore(e, last) { return }
+            let at = best.firstIndex { Self.ranksBefore(e, $0) } ?? best.count
+            best.insert(e, at: at)
+            if best.count > keep { best.removeLast() }
+        }
+
+        mutating func merge(_ other: ChunkResult, keep: Int) {
+            for e in other.best { insert(e, keep: keep) }
+            evaluated += other.evaluated
+            invalid += other.invalid
+            unqualified += other.unqualified
+        }
+    }
+}
