@@ -2,7 +2,7 @@ import ArgumentParser
 import TraderApp
 
 /// The root of the command tree.
-struct GPTTraderCommand: ParsableCommand {
+struct GPTTraderCommand: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -10,17 +10,21 @@ struct GPTTraderCommand: ParsableCommand {
         abstract: "Research, backtest and run trading strategies.",
         discussion: "Start with `gpt-trader backtest` (runs on the shipped GOOG sample) and `gpt-trader strategies`.",
         version: version,
-        subcommands: [BacktestCommand.self, StrategiesCommand.self])
+        subcommands: [BacktestCommand.self, OptimizeCommand.self, StrategiesCommand.self])
 }
 
 /// Entry point used by `main.swift` and by tests: parses `arguments` (without the program name),
 /// runs the command, prints errors as one line, and returns the exit code — 0 success, 2 usage
 /// error (bad option, bad value, bad data file), 1 runtime failure.
 public enum CLI {
-    public static func run(_ arguments: [String]) -> Int32 {
+    public static func run(_ arguments: [String]) async -> Int32 {
         do {
             var command = try GPTTraderCommand.parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             return 0
         } catch let e as AppError {
             printError("error: \(e.message)")

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import TraderApp
+import TraderCore
+import TraderEngine
+import TraderStrategies
+
+/// `gpt-trader optimize`: searches a strategy's parameters by grid or seeded random search, in
+/// parallel, and prints the best sets.
+struct OptimizeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optimize",
+        abstract: "Search a strategy's parameters (grid or seeded random search) in parallel.",
+        discussion: """
+        Every set is a full backtest with the same data and execution options as `backtest`; the
+        best sets by the chosen metric are printed. Ranges are name=start:stop:step (inclusive),
+        name=a,b,c or name=value.
+
+        Examples:
+          gpt-trader optimize --param fast=5:50:5 --param slow=20:200:20 --constraint 'fast<slow'
+          gpt-trader optimize --strategy momentum --param lookback=5:100:5 --param threshold=0.005:0.05:0.005 \\
+              --method random --samples 50 --seed 7 --metric sqn --output json
+        """)
+
+    @Option(help: ArgumentHelp("Strategy to optimize (see `gpt-trader strategies`).", valueName: "name"))
+    var strategy: String = "sma-crossover"
+    @Option(name: .customLong("param"), help: ArgumentHelp("Parameter range (repeatable).", valueName: "name=start:stop:step"))
+    var params: [String] = []
+    @Option(name: .customLong("constraint"), help: ArgumentHelp("Rule every set must satisfy (repeatable).", valueName: "fast<slow"))
+    var constraints: [String] = []
+    @Option(help: "Search method: grid or random.") var method: String = "grid"
+    @Option(help: "Random search: number of sets to draw.") var samples: Int = 100
+    @Option(help: "Random search: seed (same seed, same sets).") var seed: String = "42"
+    @Option(help: "Metric to rank by: \(Objective.Metric.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var metric: String = "sharpe"
+    @Flag(help: "Maximize the metric (default, except max-drawdown).") var maximize = false
+    @Flag(help: "Minimize the metric.") var minimize = false
+    @Option(name: .customLong("min-trades"), help: "Rank only runs with at least this many trades.") var minTrades: Int = 1
+    @Option(help: "How many of the best sets to print.") var top: Int = 10
+    @Option(help: "Parallel workers (default: all cores).") var jobs: Int?
+
+    @OptionGroup(title: "Data") var market: MarketOptions
+    @OptionGroup(title: "Execution") var execution: ExecutionOptions
+
+    @Option(help: "Output: table or json.") var output: OutputFormat = .table
+    @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
+
+    func validate() throws {
+        if maximize && minimize { throw ValidationError("--maximize and --minimize exclude each other") }
+        guard ["grid", "random"].contains(method) else {
+            throw ValidationError("--method must be grid or random, got '\(method)'")
+        }
+        guard UInt64(seed) != nil else { throw ValidationError("--seed must be a non-negative whole number, got '\(seed)'") }
+        guard top > 0 else { throw ValidationError("--top must be > 0") }
+        if let jobs, jobs <= 0 { throw ValidationError("--jobs must be > 0") }
+        guard minTrades >= 0 else { throw ValidationError("--min-trades must be >= 0") }
+    }
+
+    func run() async throws {
+        let descriptor: StrategyDescriptor
+        do { descriptor = try StrategyCatalog.descriptor(named: strategy) } catch { throw ValidationError(error.description) }
+        let objective: Objective
+        let space: ParameterSpace
+        let sets: [[String: Double]]
+        do {
+            objective = Objective(metric: try Objective.metric(named: metric), maximize: maximize ? true : minimize ? false : nil,
+                                  minimumTrades: minTrades)
+            var ranges: [ParameterRange] = []
+            for p in params { ranges.append(try ParameterRange(parsing: p)) }
+            var rules: [ParameterConstraint] = []
+            for c in constraints { rules.append(try ParameterConstraint(parsing: c)) }
+            space = try ParameterSpace(ranges: ranges, constraints: rules, known: descriptor.parameters.map(\.name))
+            sets = method == "grid" ? try space.grid() : try space.sample(samples, seed: UInt64(seed)!)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        // Each value must also be valid for the strategy (periods > 0, ...); reject up front.
+        for r in space.ranges {
+            guard let p = descriptor.parameter(named: r.name) else { continue }
+            for v in r.values {
+                do { try p.validate(v, strategy: strategy) } catch { throw ValidationError(error.description) }
+            }
+        }
+
+        let (source, start, end) = try market.resolve()
+        let settings = try execution.settings()
+        let service = BacktestService()
+        let request = BacktestRequest(source: source, start: start, end: end, strategy: try StrategySpec(name: strategy), settings: settings)
+        let bars = try service.loadBars(for: request)
+        let terminal = Terminal(noColorFlag: noColor)
+        let progress = ProgressBar(label: "optimize \(strategy)", enabled: terminal.stderrIsTTY && output != .json)
+        let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let result = await Optimizer.run(strategy: strategy, sets: sets, on: bars, settings: settings, objective: objective,
+                                         top: top, jobs: workers, progress: { progress.update($0, $1) })
+        progress.finish()
+        let names = space.ranges.map(\.name)
+        switch output {
+        case .json:
+            print(json(result, names: names, sets: sets.count, bars: bars, workers: workers).serialized())
+        case .table, .quiet:
+            print(table(result, names: names, terminal: terminal))
+            let seedNote = method == "random" ? ", seed \(seed)" : ""
+            print(terminal.paint("\(method) search\(seedNote): \(sets.count) sets, \(result.evaluated) run, \(result.invalid) invalid, "
+                + "\(result.unqualified) below --min-trades or undefined; \(workers) workers; \(objective)", .dim))
+        }
+        if result.ranked.isEmpty { throw AppError.runtime("no parameter set qualified (try a lower --min-trades)") }
+    }
+
+    func table(_ r: OptimizationResult, names: [String], terminal: Terminal) -> String {
+        let renderer = ReportRenderer(terminal: terminal)
+        var t = TextTable(headers: ["#"] + names + [r.objective.metric.rawValue, "Return [%]", "Sharpe", "Max DD [%]", "# Trades"],
+                          alignments: Array(repeating: .right, count: names.count + 6))
+        for (i, e) in r.ranked.enumerated() {
+            let m = e.metrics
+            t.rows.append([String(i + 1)] + names.map { renderer.number(e.parameters[$0] ?? .nan, digits: (e.parameters[$0] ?? 0).rounded() == e.parameters[$0] ? 0 : 4) }
+                + [renderer.number(r.objective.metric.value(m), digits: 4), renderer.number(m.returnPct, digits: 2),
+                   renderer.number(m.sharpeRatio, digits: 4), renderer.number(m.maxDrawdownPct, digits: 2), String(m.tradeCount)])
+        }
+        return t.render(headerStyle: { terminal.paint($0, .bold) })
+    }
+
+    func json(_ r: OptimizationResult, names: [String], sets: Int, bars: BarSeries, workers: Int) -> JSONValue {
+        .object([
+            ("strategy", .string(strategy)),
+            ("symbol", .string(bars.symbol)),
+            ("bars", .integer(bars.count)),
+            ("method", .string(method)),
+            ("seed", method == "random" ? .string(seed) : .null),
+            ("objective", .object([("metric", .string(r.objective.metric.rawValue)), ("maximize", .bool(r.objective.maximize)),
+                                   ("min_trades", .integer(r.objective.minimumTrades))])),
+            ("sets", .integer(sets)), ("evaluated", .integer(r.evaluated)), ("invalid", .integer(r.invalid)),
+            ("unqualified", .integer(r.unqualified)), ("workers", .integer(workers)), ("cancelled", .bool(r.cancelled)),
+            ("ranked", .array(r.ranked.map { e in
+                .object([
+                    ("parameters", .object(names.map { ($0, .number(e.parameters[$0] ?? .nan)) })),
+                    ("score", .number(r.objective.metric.value(e.metrics))),
+                    ("return_pct", .number(e.metrics.returnPct)), ("sharpe_ratio", .number(e.metrics.sharpeRatio)),
+                    ("sqn", .number(e.metrics.sqn)), ("max_drawdown_pct", .number(e.metrics.maxDrawdownPct)),
+                    ("trades", .integer(e.metrics.tradeCount)), ("equity_final", .number(e.metrics.equityFinal)),
+                ])
+            })),
+        ])
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import TraderApp
+import TraderCore
+import TraderEngine
+
+/// Where the bars of a run come from: `--symbol`, `--data`, or `--synthetic`, and the date range.
+struct MarketOptions: ParsableArguments {
+    @Option(help: "Symbol to load from the data directories (default GOOG, the shipped sample).") var symbol: String?
+    @Option(help: ArgumentHelp("CSV file with OHLCV bars.", valueName: "file")) var data: String?
+    @Option(help: ArgumentHelp("Use N seeded synthetic bars instead of a file.", valueName: "bars")) var synthetic: Int?
+    @Option(name: .customLong("synthetic-seed"), help: "Seed for --synthetic.") var syntheticSeed: UInt64 = 42
+    @Option(help: "Bar spacing for --synthetic (1m, 5m, 1h, 1d, ...).") var timeframe: String = "1d"
+    @Option(help: ArgumentHelp("First bar to use (ISO date or datetime).", valueName: "date")) var start: String?
+    @Option(help: ArgumentHelp("Last bar to use (ISO date or datetime).", valueName: "date")) var end: String?
+
+    func validate() throws {
+        if [symbol != nil, data != nil, synthetic != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of --symbol, --data and --synthetic")
+        }
+        if let synthetic, synthetic <= 0 { throw ValidationError("--synthetic must be a positive number of bars") }
+    }
+
+    /// The data source and the inclusive date range.
+    func resolve() throws -> (DataSource, Timestamp?, Timestamp?) {
+        let source: DataSource
+        if let data { source = .file(path: data, symbol: symbol) }
+        else if let synthetic {
+            let tf: Timeframe
+            do { tf = try Timeframe(parsing: timeframe) } catch { throw ValidationError("--timeframe: \(error.reasonText)") }
+            source = .synthetic(symbol: symbol ?? "SYNTH", bars: synthetic, seed: syntheticSeed, timeframe: tf)
+        } else { source = .symbol(symbol ?? "GOOG") }
+        return (source, try parseDate(start, "start"), try parseDate(end, "end", endOfDay: true))
+    }
+
+    func parseDate(_ text: String?, _ name: String, endOfDay: Bool = false) throws -> Timestamp? {
+        guard let text else { return nil }
+        guard let t = DateInput.parse(text) else {
+            throw ValidationError("--\(name): '\(text)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+        }
+        // A bare date as --end includes that whole day.
+        if endOfDay && text.count == 10 { return Timestamp(nanos: t.nanos + Timestamp.nanosPerDay - 1) }
+        return t
+    }
+}
+
+/// How orders execute: capital, costs, fills, direction, sizing and protective exits.
+struct ExecutionOptions: ParsableArguments {
+    @Option(help: "Starting capital.") var capital: Double = 10_000
+    @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commission: Double = 0.001
+    @Option(name: .customLong("commission-fixed"), help: "Fixed commission per fill.") var commissionFixed: Double = 0
+    @Option(help: "Slippage per fill, in basis points.") var slippage: Double = 0
+    @Option(help: "Bid-ask spread as a fraction of price, paid on entry.") var spread: Double = 0
+    @Option(help: "When orders fill: next-open or close.") var fill: String = "next-open"
+    @Flag(name: .customLong("long-short"), help: "Allow short positions: sell signals open shorts.")
+    var longShort = false
+    @Flag(name: .customLong("long-only"), help: "Only long positions (default).") var longOnly = false
+    @Option(help: "Fraction of equity per entry, in (0, 1] (default: all of it).") var size: Double?
+    @Flag(help: "Allow fractional units (default: whole units).") var fractional = false
+    @Option(name: .customLong("stop-loss"), help: "Stop-loss as a fraction of entry price (0.05 = 5 %).") var stopLoss: Double?
+    @Option(name: .customLong("take-profit"), help: "Take-profit as a fraction of entry price.") var takeProfit: Double?
+    @Option(name: .customLong("trailing-stop"), help: "Trailing stop as a fraction of the best price.") var trailingStop: Double?
+    @Flag(name: .customLong("close-at-end"), help: "Close open positions at the last bar's close.") var closeAtEnd = false
+
+    func validate() throws {
+        if longShort && longOnly { throw ValidationError("--long-only and --long-short exclude each other") }
+        guard FillTiming(rawValue: fill) != nil else { throw ValidationError("--fill must be next-open or close, got '\(fill)'") }
+    }
+
+    /// The validated execution settings; errors name the option.
+    func settings() throws -> ExecutionSettings {
+        var s = ExecutionSettings()
+        s.initialCapital = capital
+        do {
+            s.commission = try CommissionModel(rate: commission, fixed: commissionFixed)
+            s.costs = try SlippageModel(spread: spread, slippageBps: slippage)
+        } catch { throw ValidationError("--\(error.fieldName): \(error.reasonText)") }
+        s.fill = FillTiming(rawValue: fill)!
+        s.direction = longShort ? .longShort : .longOnly
+        if let size { s.positionFraction = size }
+        s.wholeUnits = !fractional
+        s.stopLoss = stopLoss
+        s.takeProfit = takeProfit
+        s.trailingStop = trailingStop
+        s.closeAtEnd = closeAtEnd
+        do { try s.validate() } catch { throw ValidationError("--\(error.fieldName): \(error.reasonText)") }
+        return s
+    }
+}
