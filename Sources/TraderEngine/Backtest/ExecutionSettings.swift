@@ -35,6 +35,10 @@ public struct ExecutionSettings: Hashable, Sendable {
     public var trailingStop: Double? = nil
     /// Close positions still open on the last bar at its close, so they count in the statistics.
     public var closeAtEnd: Bool = false
+    /// Signals before this bar are ignored: the strategy still sees those bars (its indicators
+    /// warm up) but opens nothing. Walk-forward test windows use it to start trading exactly at
+    /// the window's first bar with indicators already defined.
+    public var tradingStartBar: Int = 0
 
     public init() {}
 

@@ -67,6 +67,7 @@ struct KernelCore<Events: EventSink> {
     @usableFromInline let direction: TradeDirection
     @usableFromInline let fillAtClose: Bool
     @usableFromInline let fraction: Double
+    @usableFromInline let tradingStartBar: Int
     /// Where the backtest loop leaves a fold of the columns it reads only to keep them streaming
     /// through the cache (`Backtester.runLoop`); storing it keeps the compiler from dropping or
     /// sinking those reads. Means nothing.
@@ -79,6 +80,7 @@ struct KernelCore<Events: EventSink> {
         self.direction = settings.direction
         self.fillAtClose = settings.fill == .close
         self.fraction = settings.positionFraction
+        self.tradingStartBar = settings.tradingStartBar
     }
 
     /// `TradingKernel.onBar` for `strategy`. `fillAtClose` is passed in (it is always the
@@ -117,6 +119,7 @@ struct KernelCore<Events: EventSink> {
     /// fraction of equity. Repeated signals in the direction already held add nothing.
     @usableFromInline
     mutating func route(_ signal: Signal, at time: Timestamp) {
+        guard context.barIndex >= tradingStartBar else { return }  // still warming up
         events.record(.signal(index: context.barIndex, signal))
         let position = _broker.position
         switch signal {
