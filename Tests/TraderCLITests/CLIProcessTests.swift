@@ -174,3 +174,23 @@ extension CLIProcessTests {
         }
     }
 }
+
+extension CLIProcessTests {
+    @Test func optimizeWalkForwardFoldsDoNotOverlap() throws {
+        let r = try run(["optimize", "--method", "walk-forward", "--train", "365", "--test", "180", "--step", "180",
+                         "--param", "fast=5:20:5", "--param", "slow=20:60:20", "--constraint", "fast<slow",
+                         "--metric", "return", "--output", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let folds = try #require(doc["folds"] as? [[String: Any]])
+        #expect(folds.count > 10)
+        for f in folds {
+            let trainEnd = try #require(f["train_end"] as? String), testStart = try #require(f["test_start"] as? String)
+            #expect(trainEnd < testStart)  // ISO dates compare as strings
+        }
+        for (a, b) in zip(folds, folds.dropFirst()) {
+            #expect((a["test_end"] as! String) < (b["test_start"] as! String))
+        }
+        #expect((doc["out_of_sample_return_pct"] as? Double)?.isFinite == true)
+    }
+}

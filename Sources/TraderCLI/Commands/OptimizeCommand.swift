@@ -28,7 +28,10 @@ struct OptimizeCommand: AsyncParsableCommand {
     var params: [String] = []
     @Option(name: .customLong("constraint"), help: ArgumentHelp("Rule every set must satisfy (repeatable).", valueName: "fast<slow"))
     var constraints: [String] = []
-    @Option(help: "Search method: grid or random.") var method: String = "grid"
+    @Option(help: "Search method: grid, random or walk-forward.") var method: String = "grid"
+    @Option(help: "Walk-forward: training window in calendar days.") var train: Int = 60
+    @Option(help: "Walk-forward: test window in calendar days.") var test: Int = 30
+    @Option(help: "Walk-forward: step between folds in calendar days.") var step: Int = 30
     @Option(help: "Random search: number of sets to draw.") var samples: Int = 100
     @Option(help: "Random search: seed (same seed, same sets).") var seed: String = "42"
     @Option(help: "Metric to rank by: \(Objective.Metric.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -47,9 +50,10 @@ struct OptimizeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if maximize && minimize { throw ValidationError("--maximize and --minimize exclude each other") }
-        guard ["grid", "random"].contains(method) else {
-            throw ValidationError("--method must be grid or random, got '\(method)'")
+        guard ["grid", "random", "walk-forward"].contains(method) else {
+            throw ValidationError("--method must be grid, random or walk-forward, got '\(method)'")
         }
+        guard train > 0, test > 0, step > 0 else { throw ValidationError("--train, --test and --step must be positive numbers of days") }
         guard UInt64(seed) != nil else { throw ValidationError("--seed must be a non-negative whole number, got '\(seed)'") }
         guard top > 0 else { throw ValidationError("--top must be > 0") }
         if let jobs, jobs <= 0 { throw ValidationError("--jobs must be > 0") }
@@ -70,7 +74,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             var rules: [ParameterConstraint] = []
             for c in constraints { rules.append(try ParameterConstraint(parsing: c)) }
             space = try ParameterSpace(ranges: ranges, constraints: rules, known: descriptor.parameters.map(\.name))
-            sets = method == "grid" ? try space.grid() : try space.sample(samples, seed: UInt64(seed)!)
+            sets = method == "random" ? try space.sample(samples, seed: UInt64(seed)!) : try space.grid()
         } catch {
             throw ValidationError("\(error)")
         }
@@ -90,6 +94,11 @@ struct OptimizeCommand: AsyncParsableCommand {
         let terminal = Terminal(noColorFlag: noColor)
         let progress = ProgressBar(label: "optimize \(strategy)", enabled: terminal.stderrIsTTY && output != .json)
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        if method == "walk-forward" {
+            try await walkForward(sets: sets, bars: bars, settings: settings, objective: objective, workers: workers,
+                                  names: space.ranges.map(\.name), terminal: terminal)
+            return
+        }
         let result = await Optimizer.run(strategy: strategy, sets: sets, on: bars, settings: settings, objective: objective,
                                          top: top, jobs: workers, progress: { progress.update($0, $1) })
         progress.finish()
@@ -104,6 +113,65 @@ struct OptimizeCommand: AsyncParsableCommand {
                 + "\(result.unqualified) below --min-trades or undefined; \(workers) workers; \(objective)", .dim))
         }
         if result.ranked.isEmpty { throw AppError.runtime("no parameter set qualified (try a lower --min-trades)") }
+    }
+
+    func walkForward(sets: [[String: Double]], bars: BarSeries, settings: ExecutionSettings, objective: Objective,
+                     workers: Int, names: [String], terminal: Terminal) async throws {
+        let windows: WalkForward.Windows
+        do { windows = try WalkForward.Windows(trainDays: train, testDays: test, stepDays: step) } catch { throw ValidationError(error.description) }
+        let progress = ProgressBar(label: "walk-forward \(strategy)", enabled: terminal.stderrIsTTY && output != .json)
+        let result: WalkForward.Result
+        do {
+            result = try await WalkForward.run(strategy: strategy, sets: sets, on: bars, settings: settings, objective: objective,
+                                               windows: windows, jobs: workers, progress: { progress.update($0, $1) })
+        } catch let e as OptimizationError {
+            throw ValidationError(e.description)
+        }
+        progress.finish()
+        let renderer = ReportRenderer(terminal: terminal)
+        func day(_ i: Int) -> String { Timestamp(nanos: bars.timestamps[i]).iso8601(dateOnlyAtMidnight: true) }
+        switch output {
+        case .json:
+            let folds: [JSONValue] = result.folds.map { f in
+                .object([
+                    ("train_start", .string(day(f.split.train.lowerBound))), ("train_end", .string(day(f.split.train.upperBound - 1))),
+                    ("test_start", .string(day(f.split.test.lowerBound))), ("test_end", .string(day(f.split.test.upperBound - 1))),
+                    ("parameters", f.best.map { b in .object(names.map { ($0, .number(b.parameters[$0] ?? .nan)) }) } ?? .null),
+                    ("in_sample", f.best.map { b in .object([("score", .number(objective.metric.value(b.metrics))),
+                                                              ("return_pct", .number(b.metrics.returnPct)),
+                                                              ("sharpe_ratio", .number(b.metrics.sharpeRatio)),
+                                                              ("trades", .integer(b.metrics.tradeCount))]) } ?? .null),
+                    ("out_of_sample", f.outOfSample.map { m in .object([("score", .number(objective.metric.value(m))),
+                                                                         ("return_pct", .number(m.returnPct)),
+                                                                         ("sharpe_ratio", .number(m.sharpeRatio)),
+                                                                         ("trades", .integer(m.tradeCount))]) } ?? .null),
+                ])
+            }
+            print(JSONValue.object([
+                ("strategy", .string(strategy)), ("symbol", .string(bars.symbol)), ("method", .string("walk-forward")),
+                ("train_days", .integer(train)), ("test_days", .integer(test)), ("step_days", .integer(step)),
+                ("objective", .object([("metric", .string(objective.metric.rawValue)), ("maximize", .bool(objective.maximize))])),
+                ("sets", .integer(sets.count)), ("folds", .array(folds)),
+                ("out_of_sample_return_pct", .number(result.outOfSampleReturnPct)),
+                ("stitched_equity_final", .number(result.stitchedEquity.last ?? .nan)),
+            ]).serialized())
+        case .table, .quiet:
+            var t = TextTable(headers: ["Fold", "Train", "Test"] + names + ["IS \(objective.metric.rawValue)", "OOS \(objective.metric.rawValue)", "OOS Return [%]", "OOS Trades"],
+                              alignments: [.right, .left, .left] + Array(repeating: .right, count: names.count + 4))
+            for (i, f) in result.folds.enumerated() {
+                let params = names.map { n in f.best.map { renderer.number($0.parameters[n] ?? .nan, digits: ($0.parameters[n] ?? 0).rounded() == $0.parameters[n] ? 0 : 4) } ?? "--" }
+                t.rows.append([String(i + 1), "\(day(f.split.train.lowerBound))…\(day(f.split.train.upperBound - 1))",
+                               "\(day(f.split.test.lowerBound))…\(day(f.split.test.upperBound - 1))"] + params + [
+                    f.best.map { renderer.number(objective.metric.value($0.metrics), digits: 4) } ?? "--",
+                    f.outOfSample.map { renderer.number(objective.metric.value($0), digits: 4) } ?? "--",
+                    f.outOfSample.map { renderer.number($0.returnPct, digits: 2) } ?? "--",
+                    f.outOfSample.map { String($0.tradeCount) } ?? "0",
+                ])
+            }
+            print(t.render(headerStyle: { terminal.paint($0, .bold) }))
+            print(terminal.paint("walk-forward: \(result.folds.count) folds (train \(train) / test \(test) / step \(step) days), \(sets.count) sets per fold; "
+                + "stitched out-of-sample return \(renderer.number(result.outOfSampleReturnPct, digits: 2)) %; \(objective)", .dim))
+        }
     }
 
     func table(_ r: OptimizationResult, names: [String], terminal: Terminal) -> String {
