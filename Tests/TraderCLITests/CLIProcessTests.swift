@@ -194,3 +194,22 @@ extension CLIProcessTests {
         #expect((doc["out_of_sample_return_pct"] as? Double)?.isFinite == true)
     }
 }
+
+extension CLIProcessTests {
+    @Test func optimizeWritesAHeatMapWithACellPerPair() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-heat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("grid.svg").path
+        let r = try run(["optimize", "--param", "fast=5:50:5", "--param", "slow=20:200:20", "--constraint", "fast<slow",
+                         "--commission", "0.002", "--heatmap", path, "--output", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let svg = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.components(separatedBy: "fill=\"rgb(").count - 1 == 90)   // one colored cell per valid pair
+        #expect(svg.components(separatedBy: "fill=\"#eee\"").count - 1 == 10) // fast >= slow: empty
+        // Sharpe of SMA(10, 20) from backtesting.py's reference run: 0.863097952946099.
+        #expect(svg.contains("fast=10, slow=20: 0.8631"))
+        let bad = try run(["optimize", "--param", "fast=5:50:5", "--heatmap", path])
+        #expect(bad.status == 2 && bad.stderr.contains("two --param"))
+    }
+}

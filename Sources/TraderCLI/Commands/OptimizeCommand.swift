@@ -40,6 +40,8 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Flag(help: "Minimize the metric.") var minimize = false
     @Option(name: .customLong("min-trades"), help: "Rank only runs with at least this many trades.") var minTrades: Int = 1
     @Option(help: "How many of the best sets to print.") var top: Int = 10
+    @Option(help: ArgumentHelp("Write an SVG heat map of the metric over two parameters (grid or random).", valueName: "file.svg"))
+    var heatmap: String?
     @Option(help: "Parallel workers (default: all cores).") var jobs: Int?
 
     @OptionGroup(title: "Data") var market: MarketOptions
@@ -57,6 +59,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         guard UInt64(seed) != nil else { throw ValidationError("--seed must be a non-negative whole number, got '\(seed)'") }
         guard top > 0 else { throw ValidationError("--top must be > 0") }
         if let jobs, jobs <= 0 { throw ValidationError("--jobs must be > 0") }
+        if heatmap != nil && method == "walk-forward" { throw ValidationError("--heatmap applies to grid and random searches") }
         guard minTrades >= 0 else { throw ValidationError("--min-trades must be >= 0") }
     }
 
@@ -99,9 +102,24 @@ struct OptimizeCommand: AsyncParsableCommand {
                                   names: space.ranges.map(\.name), terminal: terminal)
             return
         }
-        let result = await Optimizer.run(strategy: strategy, sets: sets, on: bars, settings: settings, objective: objective,
-                                         top: top, jobs: workers, progress: { progress.update($0, $1) })
+        if heatmap != nil && space.ranges.count != 2 {
+            throw ValidationError("--heatmap needs exactly two --param ranges, got \(space.ranges.count)")
+        }
+        // A heat map needs every set's score, so keep them all; otherwise only the top N.
+        let keep = heatmap == nil ? top : sets.count
+        let full = await Optimizer.run(strategy: strategy, sets: sets, on: bars, settings: settings, objective: objective,
+                                       top: keep, jobs: workers, progress: { progress.update($0, $1) })
         progress.finish()
+        if let heatmap {
+            let (xr, yr) = (space.ranges[0], space.ranges[1])
+            var scores: [HeatmapSVG.Pair: Double] = [:]
+            for e in full.ranked {
+                scores[HeatmapSVG.Pair(x: e.parameters[xr.name] ?? .nan, y: e.parameters[yr.name] ?? .nan)] = objective.metric.value(e.metrics)
+            }
+            try HeatmapSVG(title: "\(strategy) on \(bars.symbol): \(objective.metric.rawValue)", xName: xr.name, yName: yr.name,
+                           xValues: xr.values, yValues: yr.values, scores: scores).write(to: heatmap)
+        }
+        let result = full.prefix(top)
         let names = space.ranges.map(\.name)
         switch output {
         case .json:

@@ -24,6 +24,12 @@ public struct OptimizationResult: Sendable {
     public let unqualified: Int
     /// True when the search was cancelled before every set ran; `ranked` holds the best so far.
     public let cancelled: Bool
+
+    /// The same result keeping only the first `n` ranked entries.
+    public func prefix(_ n: Int) -> OptimizationResult {
+        OptimizationResult(objective: objective, ranked: Array(ranked.prefix(n)), evaluated: evaluated, invalid: invalid,
+                           unqualified: unqualified, cancelled: cancelled)
+    }
 }
 
 /// Runs many backtests of one strategy over parameter sets, in parallel, and keeps the best.
