@@ -58,3 +58,35 @@ for _ in 0..<max(1, reps) {
     metricTimes.append(seconds(t))
 }
 print("{\"framework\": \"gpt-trader\", \"task\": \"metrics-only\", \"bars\": \(series.count), \"best_s\": \(metricTimes.min()!)}")
+
+// The optimization issue's grid on the same CSV: fast 5..50 step 5, slow 20..200 step 20,
+// fast < slow (90 sets), maximize Sharpe; one worker and all workers, best of reps.
+if args.contains("--grid") {
+    var sets: [[String: Double]] = []
+    for f in stride(from: 5.0, through: 50, by: 5) { for s in stride(from: 20.0, through: 200, by: 20) where f < s { sets.append(["fast": f, "slow": s]) } }
+    var gridSettings = ExecutionSettings()
+    gridSettings.commission = try! CommissionModel(rate: option("grid-commission", 0.002))
+    for jobs in [1, ProcessInfo.processInfo.activeProcessorCount] {
+        var best = Double.infinity
+        var top: OptimizationResult! = nil
+        for _ in 0..<max(1, reps) {
+            let start = ContinuousClock.now
+            let box = ResultBox()
+            let done = DispatchSemaphore(value: 0)
+            let s = series!
+            // Detached: top-level code runs on the main actor, which `done.wait()` blocks.
+            Task.detached {
+                box.value = await Optimizer.run(strategy: "sma-crossover", sets: sets, on: s, settings: gridSettings,
+                                                objective: Objective(metric: .sharpe), top: 1, jobs: jobs)
+                done.signal()
+            }
+            done.wait()
+            best = min(best, seconds(ContinuousClock.now - start))
+            top = box.value
+        }
+        let p = top.ranked[0].parameters
+        print("{\"framework\": \"gpt-trader\", \"task\": \"optimize-grid-90\", \"jobs\": \(jobs), \"best_s\": \(best), \"best\": {\"fast\": \(Int(p["fast"]!)), \"slow\": \(Int(p["slow"]!))}, \"sharpe\": \(top.ranked[0].metrics.sharpeRatio)}")
+    }
+}
+
+final class ResultBox: @unchecked Sendable { var value: OptimizationResult? }
