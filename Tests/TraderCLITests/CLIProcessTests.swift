@@ -213,3 +213,22 @@ extension CLIProcessTests {
         #expect(bad.status == 2 && bad.stderr.contains("two --param"))
     }
 }
+
+extension CLIProcessTests {
+    @Test func severalSymbolsGiveOneRowEachAndATotal() throws {
+        let r = try run(["backtest", "--symbols", "GOOG, EURUSD", "--fast", "10", "--slow", "20", "--commission", "0.002", "--output", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        let rows = try #require(doc["symbols"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["symbol"] as? String } == ["GOOG", "EURUSD"])
+        // GOOG's row is the single-symbol run: 46 trades, final equity 63341.19136 (backtesting.py's reference).
+        #expect(rows[0]["trades"] as? Int == 46)
+        #expect(abs((rows[0]["equity_final"] as? Double ?? 0) - 63341.19135999998) < 1e-6)
+        let total = try #require(doc["total"] as? [String: Any])
+        let finals = rows.compactMap { $0["equity_final"] as? Double }
+        #expect(abs((total["equity_final"] as? Double ?? 0) - finals.reduce(0, +)) < 1e-6)
+        #expect(total["trades"] as? Int == rows.compactMap { $0["trades"] as? Int }.reduce(0, +))
+        let bad = try run(["backtest", "--symbols", "GOOG", "--symbol", "GOOG"])
+        #expect(bad.status == 2)
+    }
+}

@@ -40,6 +40,10 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         let terminal = Terminal(noColorFlag: noColor)
+        if let list = market.symbols {
+            try runMany(market.symbolList(list), terminal: terminal)
+            return
+        }
         let req = try request()
         let service = BacktestService()
         let bars = try service.loadBars(for: req)
@@ -61,6 +65,57 @@ struct BacktestCommand: ParsableCommand {
                 print(renderer.trades(result))
             }
             if result.ranOutOfMoney { print(terminal.paint("equity reached zero; the run stopped early", .yellow)) }
+        }
+    }
+}
+
+extension BacktestCommand {
+    /// `--symbols A,B,C`: the same strategy and settings on each symbol, each with the full
+    /// starting capital; one row per symbol and a total over all of them.
+    func runMany(_ symbols: [String], terminal: Terminal) throws {
+        let (_, start, end) = try market.resolve()
+        let spec = try strategyOptions.spec()
+        let settings = try execution.settings()
+        let service = BacktestService()
+        var results: [BacktestResult] = []
+        for symbol in symbols {
+            let req = BacktestRequest(source: .symbol(symbol), start: start, end: end, strategy: spec, settings: settings)
+            results.append(try service.run(req, bars: try service.loadBars(for: req)))
+        }
+        let capital = settings.initialCapital * Double(results.count)
+        let final = results.reduce(0) { $0 + $1.metrics.equityFinal }
+        let totalTrades = results.reduce(0) { $0 + $1.metrics.tradeCount }
+        let totalReturn = (final - capital) / capital * 100
+        switch output {
+        case .quiet:
+            break
+        case .json:
+            let rows: [JSONValue] = results.map { r in
+                let m = r.metrics
+                return .object([("symbol", .string(r.symbol)), ("bars", .integer(r.barCount)), ("return_pct", .number(m.returnPct)),
+                                ("sharpe_ratio", .number(m.sharpeRatio)), ("max_drawdown_pct", .number(m.maxDrawdownPct)),
+                                ("trades", .integer(m.tradeCount)), ("win_rate_pct", .number(m.winRatePct)),
+                                ("equity_final", .number(m.equityFinal))])
+            }
+            print(JSONValue.object([
+                ("strategy", .string(spec.description)), ("symbols", .array(rows)),
+                ("total", .object([("capital", .number(capital)), ("equity_final", .number(final)),
+                                   ("return_pct", .number(totalReturn)), ("trades", .integer(totalTrades))])),
+            ]).serialized())
+        case .table:
+            let renderer = ReportRenderer(terminal: terminal)
+            var t = TextTable(headers: ["Symbol", "Bars", "Return [%]", "Sharpe", "Max DD [%]", "# Trades", "Win Rate [%]", "Equity Final [$]"],
+                              alignments: [.left] + Array(repeating: .right, count: 7))
+            for r in results {
+                let m = r.metrics
+                t.rows.append([r.symbol, String(r.barCount), renderer.number(m.returnPct, digits: 2), renderer.number(m.sharpeRatio, digits: 4),
+                               renderer.number(m.maxDrawdownPct, digits: 2), String(m.tradeCount), renderer.number(m.winRatePct, digits: 2),
+                               renderer.number(m.equityFinal, digits: 2, grouped: true)])
+            }
+            t.rows.append(["Total", String(results.reduce(0) { $0 + $1.barCount }), renderer.number(totalReturn, digits: 2), "", "",
+                           String(totalTrades), "", renderer.number(final, digits: 2, grouped: true)])
+            print(t.render(headerStyle: { terminal.paint($0, .bold) }))
+            print(terminal.paint(spec.description + ", \(renderer.number(settings.initialCapital, digits: 2, grouped: true)) per symbol", .dim))
         }
     }
 }

@@ -6,6 +6,7 @@ import TraderEngine
 /// Where the bars of a run come from: `--symbol`, `--data`, or `--synthetic`, and the date range.
 struct MarketOptions: ParsableArguments {
     @Option(help: "Symbol to load from the data directories (default GOOG, the shipped sample).") var symbol: String?
+    @Option(help: ArgumentHelp("Several symbols, comma-separated: one row each plus a total.", valueName: "A,B,C")) var symbols: String?
     @Option(help: ArgumentHelp("CSV file with OHLCV bars.", valueName: "file")) var data: String?
     @Option(help: ArgumentHelp("Use N seeded synthetic bars instead of a file.", valueName: "bars")) var synthetic: Int?
     @Option(name: .customLong("synthetic-seed"), help: "Seed for --synthetic.") var syntheticSeed: UInt64 = 42
@@ -14,10 +15,17 @@ struct MarketOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Last bar to use (ISO date or datetime).", valueName: "date")) var end: String?
 
     func validate() throws {
-        if [symbol != nil, data != nil, synthetic != nil].filter({ $0 }).count > 1 {
-            throw ValidationError("give only one of --symbol, --data and --synthetic")
+        if [symbol != nil, data != nil, synthetic != nil, symbols != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of --symbol, --symbols, --data and --synthetic")
         }
+        if let symbols, symbolList(symbols).isEmpty { throw ValidationError("--symbols needs at least one symbol") }
         if let synthetic, synthetic <= 0 { throw ValidationError("--synthetic must be a positive number of bars") }
+    }
+
+    /// The symbols of `--symbols`, trimmed, without empties or repeats.
+    func symbolList(_ text: String) -> [String] {
+        var seen = Set<String>()
+        return text.split(separator: ",").map { String($0).filter { !$0.isWhitespace } }.filter { !$0.isEmpty && seen.insert($0.uppercased()).inserted }
     }
 
     /// The data source and the inclusive date range.
