@@ -8,28 +8,14 @@ Run with the peers' venv: /tmp/gpt-trader-peers/bin/python scripts/peers/optimiz
 import argparse, json, os, time, warnings
 os.environ.setdefault("TQDM_DISABLE", "1")  # no progress bars in timed runs
 warnings.filterwarnings("ignore")
+import os.path, sys
 import pandas as pd
-from backtesting import Backtest, Strategy
-from backtesting.lib import crossover
+from backtesting import Backtest
 
-
-def sma(x, n):
-    return pd.Series(x).rolling(n).mean()
-
-
-class SmaCross(Strategy):
-    fast = 10
-    slow = 20
-
-    def init(self):
-        self.f = self.I(sma, self.data.Close, self.fast)
-        self.s = self.I(sma, self.data.Close, self.slow)
-
-    def next(self):
-        if crossover(self.f, self.s):
-            self.buy()
-        elif crossover(self.s, self.f):
-            self.position.close()
+# The same long-only SMA crossover the parity reference uses, with class-level fast/slow that
+# Backtest.optimize sets per run.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from reference_stats import SmaCrossLong as SmaCross  # noqa: E402
 
 
 if __name__ == "__main__":

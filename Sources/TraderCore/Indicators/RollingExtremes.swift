@@ -49,57 +49,40 @@ struct MonotonicDeque: Sendable {
     }
 }
 
-/// Highest value over the last `period` observations (the highest high when fed highs), pandas'
-/// `rolling(n).max()`.
-///
-/// Breakout and channel strategies (Donchian, stochastic) need it every bar; the monotonic deque
-/// makes that amortized O(1) instead of a scan of the window.
-public struct RollingMax: ScalarIndicator {
-    /// Number of values in the window.
-    public let period: Int
-    @usableFromInline var deque: MonotonicDeque
-    @usableFromInline var _value: Double = .nan
-    /// The latest window maximum, NaN during warm-up.
-    @inlinable public var value: Double { _value }
-
-    /// Creates a rolling maximum over `period` values; throws when `period` is not positive.
-    public init(period: Int) throws(DomainError) {
-        try requirePositivePeriod(period)
-        self.period = period
-        self.deque = MonotonicDeque(capacity: period, keepsMax: true)
-    }
-
-    /// True once `period` values have been seen.
-    @inlinable public var isReady: Bool { deque.pushed >= period }
-    /// Values needed before the first output: `period`.
-    @inlinable public var warmup: Int { period }
-
-    /// Feeds the next value and returns the window maximum (NaN during warm-up).
-    @inlinable @discardableResult
-    public mutating func update(_ x: Double) -> Double {
-        let m = deque.push(x)
-        _value = deque.pushed >= period ? m : .nan
-        return _value
-    }
+/// Which end of the window a `RollingExtreme` keeps.
+public protocol ExtremeSide: Sendable {
+    /// True for the maximum, false for the minimum.
+    static var keepsMax: Bool { get }
 }
 
+/// Marks the window maximum.
+public enum Highest: ExtremeSide { public static let keepsMax = true }
+/// Marks the window minimum.
+public enum Lowest: ExtremeSide { public static let keepsMax = false }
+
+/// Highest value over the last `period` observations (the highest high when fed highs), pandas'
+/// `rolling(n).max()`. Breakout and channel strategies need it every bar; the monotonic deque makes
+/// that amortized O(1) instead of a scan of the window.
+public typealias RollingMax = RollingExtreme<Highest>
+
 /// Lowest value over the last `period` observations (the lowest low when fed lows), pandas'
-/// `rolling(n).min()`.
-///
-/// The mirror of `RollingMax`, for channel bottoms, stochastic ranges and trailing stops.
-public struct RollingMin: ScalarIndicator {
+/// `rolling(n).min()`: channel bottoms, stochastic ranges and trailing stops.
+public typealias RollingMin = RollingExtreme<Lowest>
+
+/// The extreme (maximum or minimum, chosen by `Side`) of the last `period` observations.
+public struct RollingExtreme<Side: ExtremeSide>: ScalarIndicator {
     /// Number of values in the window.
     public let period: Int
     @usableFromInline var deque: MonotonicDeque
     @usableFromInline var _value: Double = .nan
-    /// The latest window minimum, NaN during warm-up.
+    /// The latest window extreme, NaN during warm-up.
     @inlinable public var value: Double { _value }
 
-    /// Creates a rolling minimum over `period` values; throws when `period` is not positive.
+    /// Creates a rolling extreme over `period` values; throws when `period` is not positive.
     public init(period: Int) throws(DomainError) {
         try requirePositivePeriod(period)
         self.period = period
-        self.deque = MonotonicDeque(capacity: period, keepsMax: false)
+        self.deque = MonotonicDeque(capacity: period, keepsMax: Side.keepsMax)
     }
 
     /// True once `period` values have been seen.
@@ -107,7 +90,7 @@ public struct RollingMin: ScalarIndicator {
     /// Values needed before the first output: `period`.
     @inlinable public var warmup: Int { period }
 
-    /// Feeds the next value and returns the window minimum (NaN during warm-up).
+    /// Feeds the next value and returns the window extreme (NaN during warm-up).
     @inlinable @discardableResult
     public mutating func update(_ x: Double) -> Double {
         let m = deque.push(x)

@@ -123,23 +123,26 @@ func logOfRatio(_ a: Double, _ b: Double) -> Double {
     let q = a / b
     let r = q - 1
     guard abs(r) < 0.0078125 else { return log(q) }
-    // r × (1 − r/2 + r²/3 − … + r⁸/9), evaluated with Estrin's scheme: the same polynomial as
-    // Horner's rule but a dependency chain of 5 operations instead of 16.
-    // Keep identical to `logOfRatioPolynomial`, operation for operation.
-    let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
-    let a01 = 1 - r * 0.5
-    let a23 = 1.0 / 3 - r * 0.25
-    let a45 = 0.2 - r * (1.0 / 6)
-    let a67 = 1.0 / 7 - r * 0.125
-    let b0 = a01 + r2 * a23
-    let b1 = a45 + r2 * a67
-    return r * (b0 + r4 * b1 + r8 * (1.0 / 9))
+    return logOfRatioPolynomial(r)
 }
 
-/// `logOfRatio`'s polynomial on four lanes, the same operations in the same order, so each lane is
-/// bit-identical to the scalar result (for |r| < 2⁻⁷; the caller checks the range).
+/// Values the `log1p` polynomial runs on: one `Double`, or four lanes of `SIMD4<Double>`.
+protocol LogPolynomialLane {
+    static func * (a: Self, b: Self) -> Self
+    static func * (a: Self, b: Double) -> Self
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Double, b: Self) -> Self
+}
+
+extension Double: LogPolynomialLane {}
+extension SIMD4: LogPolynomialLane where Scalar == Double {}
+
+/// `r × (1 − r/2 + r²/3 − … + r⁸/9)` (`log1p(r)` for |r| < 2⁻⁷; callers check the range), with
+/// Estrin's scheme: the same polynomial as Horner's rule but a dependency chain of 5 operations
+/// instead of 16. One generic body for the scalar and the four-lane case, so every lane is
+/// bit-identical to the scalar result by construction.
 @inline(__always)
-func logOfRatioPolynomial(_ r: SIMD4<Double>) -> SIMD4<Double> {
+func logOfRatioPolynomial<Lane: LogPolynomialLane>(_ r: Lane) -> Lane {
     let r2 = r * r, r4 = r2 * r2, r8 = r4 * r4
     let a01 = 1 - r * 0.5
     let a23 = 1.0 / 3 - r * 0.25
