@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "TraderCLI",
             dependencies: [
-                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine",
+                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine", "TraderData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "TraderStrategiesTests", dependencies: ["TraderStrategies"]),
         .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
         .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
-        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies"]),
+        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp"]),
     ]
 )

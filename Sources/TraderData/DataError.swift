@@ -14,6 +14,12 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
     case empty(String)
     /// The header of `file` does not name the columns a bar needs.
     case unknownLayout(String, header: String)
+    /// `path` is not a valid bar store file (wrong magic bytes or version, a checksum that does
+    /// not match, a size that does not match its header); `reason` says which.
+    case corrupt(String, reason: String)
+    /// `symbol` cannot name stored bars (empty, too long, or with characters a file name
+    /// cannot hold); `reason` says why.
+    case invalidSymbol(String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +35,10 @@ public enum DataError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(file): no data rows"
         case let .unknownLayout(file, header):
             "\(file): unrecognized header '\(header)': \(CSVLayout.problem(withHeader: header))"
+        case let .corrupt(path, reason):
+            "\(path): corrupt bar store file: \(reason)"
+        case let .invalidSymbol(symbol, reason):
+            "symbol '\(symbol)': \(reason)"
         }
     }
 }

@@ -5,7 +5,12 @@ import Testing
 @Suite struct CLIProcessTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// `$GPT_TRADER_BIN` when set; else the `gpt-trader` built beside the test bundle (so any
+    /// `--scratch-path` works); else `.build/debug/gpt-trader`.
     static var executable: URL {
+        if let bin = ProcessInfo.processInfo.environment["GPT_TRADER_BIN"], !bin.isEmpty {
+            return URL(fileURLWithPath: bin)
+        }
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gpt-trader"),
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("gpt-trader"),

@@ -1,22 +1,28 @@
 import Foundation
 public import TraderCore
-import TraderData
+public import TraderData
 
 /// Finds and loads bars for a symbol or a file: the one place that decides where market data
 /// comes from, so the CLI, the API and workflows resolve `--symbol GOOG` the same way.
 ///
-/// Symbols are looked up as `SYMBOL.csv` in, in order: the directories in `GPT_TRADER_DATA_DIR`
-/// (colon-separated), `./data`, `./data/sample`, and the `data/sample` folder of the checkout the
-/// executable was built in (so `swift run gpt-trader backtest` works from any directory).
+/// A symbol is looked up first in the binary bar store (`storeDirectory`: `GPT_TRADER_STORE_DIR`,
+/// else `store/` under the first data directory, so `./data/store` by default), where only the
+/// requested date range is read from the memory-mapped file; then as `SYMBOL.csv` in, in order:
+/// the directories in `GPT_TRADER_DATA_DIR` (colon-separated), `./data`, `./data/sample`, and the
+/// `data/sample` folder of the checkout the executable was built in (so `swift run gpt-trader
+/// backtest` works from any directory).
 public struct MarketDataLocator: Sendable {
     public let searchPaths: [String]
+    /// The bar store directory searched before the CSV files.
+    public let storeDirectory: String
 
     /// Search paths from the process environment and working directory.
     public init() {
         self.init(environment: ProcessInfo.processInfo.environment, currentDirectory: FileManager.default.currentDirectoryPath)
     }
 
-    public init(environment: [String: String], currentDirectory: String) {
+    /// Search paths from `environment`; `storeDirectory` overrides `GPT_TRADER_STORE_DIR`.
+    public init(environment: [String: String], currentDirectory: String, storeDirectory: String? = nil) {
         var paths: [String] = []
         if let dirs = environment["GPT_TRADER_DATA_DIR"] { paths += dirs.split(separator: ":").map(String.init) }
         paths.append(currentDirectory + "/data")
@@ -31,7 +37,12 @@ public struct MarketDataLocator: Sendable {
         }
         var seen = Set<String>()
         searchPaths = paths.filter { seen.insert($0).inserted }
+        let configured = storeDirectory ?? environment["GPT_TRADER_STORE_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        self.storeDirectory = configured ?? searchPaths[0] + "/store"
     }
+
+    /// The bar store searched before the CSV files.
+    public var store: BarStore { BarStore(directory: storeDirectory) }
 
     /// The CSV file for `symbol`, or nil.
     public func file(for symbol: String) -> String? {
@@ -44,9 +55,9 @@ public struct MarketDataLocator: Sendable {
         return nil
     }
 
-    /// Symbols with a CSV file in the search paths.
+    /// Symbols in the bar store or with a CSV file in the search paths.
     public func availableSymbols() -> [String] {
-        var out = Set<String>()
+        var out = Set(store.symbols())
         for dir in searchPaths {
             for f in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where f.hasSuffix(".csv") {
                 out.insert(String(f.dropLast(4)))
@@ -55,14 +66,20 @@ public struct MarketDataLocator: Sendable {
         return out.sorted()
     }
 
-    /// Loads bars from `source`, restricted to `start ... end` when given.
+    /// Loads bars from `source`, restricted to `start ... end` when given. A symbol in the bar
+    /// store is read from there, touching only the bars in range.
     public func load(_ source: DataSource, start: Timestamp? = nil, end: Timestamp? = nil) throws(AppError) -> BarSeries {
+        if let start, let end, end < start { throw .usage("--end (\(end)) is before --start (\(start))") }
         let series: BarSeries
         do {
             switch source {
             case let .file(path, symbol):
                 series = try CSVBarReader.read(path: path, symbol: symbol)
             case let .symbol(symbol):
+                if let stored = try store.open(symbol: symbol) {
+                    return try Self.inRange(stored.load(from: start, through: end), start: start, end: end,
+                                            symbol: stored.symbol, covers: (stored.first, stored.last))
+                }
                 guard let path = file(for: symbol) else {
                     let known = availableSymbols()
                     throw AppError.usage("no data for symbol '\(symbol)'" + (known.isEmpty ? "" : "; available: \(known.joined(separator: ", "))")
@@ -79,18 +96,23 @@ public struct MarketDataLocator: Sendable {
         } catch {
             throw .usage("\(error)")
         }
-        if let start, let end, end < start { throw .usage("--end (\(end)) is before --start (\(start))") }
+        guard let first = series.first, let last = series.last else { throw .usage("no bars for \(series.symbol)") }
         let sliced = (start == nil && end == nil) ? series : series.slice(from: start, through: end)
-        guard !sliced.isEmpty else {
-            throw .usage("no bars for \(series.symbol) between \(start?.description ?? "the start") and \(end?.description ?? "the end"); the data covers \(series.first!.timestamp) … \(series.last!.timestamp)")
-        }
-        return sliced
+        return try Self.inRange(sliced, start: start, end: end, symbol: series.symbol, covers: (first.timestamp, last.timestamp))
+    }
+
+    /// `bars`, or the usage error saying the range holds none and what the data covers.
+    private static func inRange(
+        _ bars: BarSeries, start: Timestamp?, end: Timestamp?, symbol: String, covers: (Timestamp, Timestamp)
+    ) throws(AppError) -> BarSeries {
+        guard bars.isEmpty else { return bars }
+        throw .usage("no bars for \(symbol) between \(start?.description ?? "the start") and \(end?.description ?? "the end"); the data covers \(covers.0) … \(covers.1)")
     }
 }
 
 /// Where bars come from.
 public enum DataSource: Sendable, Hashable {
-    /// A symbol looked up in the data directories.
+    /// A symbol looked up in the bar store, then the data directories.
     case symbol(String)
     /// A CSV file, with the symbol to call it.
     case file(path: String, symbol: String?)

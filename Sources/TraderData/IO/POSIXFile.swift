@@ -99,29 +99,22 @@ enum POSIXFile {
     }
 
     /// Lets `produce` write a file through a `ChunkedWriter` on a temporary file next to `path`,
-    /// flushes it to disk, then renames it over `path`, so readers see either the old file or the
-    /// complete new one, never a partial one. On any failure the temporary file is removed.
+    /// flushes it to disk, then renames it over `path` (see `AtomicFile`), so readers see either
+    /// the old file or the complete new one, never a partial one. On any failure the temporary
+    /// file is removed.
     static func writeAtomically(
         to path: String, _ produce: (inout ChunkedWriter) throws(DataError) -> Void
     ) throws(DataError) {
-        let temporary = "\(path).tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 36))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .unwritable(path, reason: message(errno)) }
-        var writer = ChunkedWriter(fd: fd, path: path)
+        let file = try AtomicFile(replacing: path)
+        var writer = ChunkedWriter(fd: file.fd, path: path)
         defer { writer.buffer.deallocate() }
-        var failure: DataError?
         do throws(DataError) {
             try produce(&writer)
             try writer.flush()
-            if fsync(fd) != 0 { throw .unwritable(path, reason: message(errno)) }
+            try file.commit()
         } catch {
-            failure = error
-        }
-        if close(fd) != 0 && failure == nil { failure = .unwritable(path, reason: message(errno)) }
-        if failure == nil && rename(temporary, path) != 0 { failure = .unwritable(path, reason: message(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw failure
+            file.abandon()
+            throw error
         }
     }
 

@@ -1,0 +1,225 @@
+import ArgumentParser
+import TraderApp
+import TraderCore
+import TraderData
+
+/// `gpt-trader data`: the binary bar store that backtests read before CSV files.
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Manage the binary bar store (import CSV, generate, list, inspect, remove).",
+        discussion: """
+        The store holds one compact columnar file per symbol and timeframe (SYMBOL_TF.gtbars,
+        docs/bar-store.md). `backtest --symbol X` and `optimize --symbol X` read X from the store
+        when it is there, memory-mapped, touching only the --start/--end range; CSV otherwise.
+        The store is --store DIR, else $GPT_TRADER_STORE_DIR, else store/ under the first data
+        directory ($GPT_TRADER_DATA_DIR, else ./data).
+
+        Examples:
+          gpt-trader data import prices.csv --symbol ACME
+          gpt-trader data generate --symbol SYNTH --bars 100000000 --timeframe 1m
+          gpt-trader data list
+          gpt-trader data info ACME
+        """,
+        subcommands: [DataImportCommand.self, DataListCommand.self, DataInfoCommand.self,
+                      DataGenerateCommand.self, DataRemoveCommand.self])
+}
+
+/// `--store DIR`, shared by the `data` subcommands.
+struct StoreOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Bar store directory (default: $GPT_TRADER_STORE_DIR, else ./data/store).", valueName: "dir"))
+    var store: String?
+
+    var service: BarStoreService { BarStoreService(directory: store) }
+}
+
+/// `gpt-trader data import FILE.csv --symbol X`.
+struct DataImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Validate a CSV file and store it as a binary bar file.",
+        discussion: "Every row is checked as for --data; a bad row stops the import with FILE:LINE: reason and nothing is written.")
+
+    @Argument(help: ArgumentHelp("CSV file with OHLCV bars.", valueName: "file.csv")) var file: String
+    @Option(help: "Symbol to store it as (default: the file name, uppercased).") var symbol: String?
+    @Option(help: "Timeframe to record (1m, 1h, 1d, ...; default: inferred from the bar spacing).") var timeframe: String?
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
+
+    func run() throws {
+        let tf = try timeframe.map { try parseTimeframe($0) }
+        let entry = try storeOptions.service.importCSV(path: file, symbol: symbol, timeframe: tf)
+        printEntry(entry, verb: "imported", output: output)
+    }
+}
+
+/// `gpt-trader data generate --symbol X --bars N`.
+struct DataGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write seeded synthetic bars into the store, streaming (any size, constant memory).",
+        discussion: """
+        The bars are those of `backtest --synthetic N --synthetic-seed S --timeframe TF` for the
+        same symbol: generated in 64K-bar chunks and written as they come, so 100 million bars
+        (4.8 GB) need a few MB of memory.
+        """)
+
+    @Option(help: "Symbol to store the bars as (also selects the random stream).") var symbol: String
+    @Option(help: "Number of bars.") var bars: Int
+    @Option(help: "Seed (same seed and symbol, same bars).") var seed: UInt64 = 42
+    @Option(help: "Bar spacing (1m, 5m, 1h, 1d, ...).") var timeframe: String = "1m"
+    @Option(help: ArgumentHelp("Time of the first bar (ISO date or datetime; default 2000-01-03).", valueName: "date"))
+    var start: String?
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
+
+    func validate() throws {
+        guard bars > 0 else { throw ValidationError("--bars must be a positive number of bars, got \(bars)") }
+    }
+
+    func run() throws {
+        let tf = try parseTimeframe(timeframe)
+        var first = SyntheticBars.defaultStart
+        if let start {
+            guard let t = DateInput.parse(start) else {
+                throw ValidationError("--start: '\(start)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
+            }
+            first = t
+        }
+        let terminal = Terminal()
+        let progress = ProgressBar(label: "generate \(symbol)", enabled: terminal.stderrIsTTY && output != .json && bars >= 5_000_000)
+        let entry = try storeOptions.service.generate(symbol: symbol, bars: bars, seed: seed, timeframe: tf, start: first,
+                                                      progress: { progress.update($0, $1) })
+        progress.finish()
+        printEntry(entry, verb: "generated", output: output)
+    }
+}
+
+/// `gpt-trader data list`.
+struct DataListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the stored symbols and timeframes with their bars and dates.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Output: table or json.") var output: OutputFormat = .table
+    @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
+
+    func run() throws {
+        let service = storeOptions.service
+        let entries = try service.list()
+        switch output {
+        case .json:
+            print(JSONValue.array(entries.map(entryJSON)).serialized())
+        case .table, .quiet:
+            guard !entries.isEmpty else {
+                print("no bars stored in \(service.store.directory)")
+                return
+            }
+            let terminal = Terminal(noColorFlag: noColor)
+            var table = TextTable(headers: ["Symbol", "Timeframe", "Bars", "First", "Last", "Size"],
+                                  alignments: [.left, .left, .right, .left, .left, .right])
+            for e in entries {
+                table.rows.append([e.symbol, e.timeframe.description, grouped(e.count), e.first.description,
+                                   e.last.description, byteSize(e.byteCount)])
+            }
+            print(table.render(headerStyle: { terminal.paint($0, .bold) }))
+            print(terminal.paint("\(entries.count) file\(entries.count == 1 ? "" : "s") in \(service.store.directory)", .dim))
+        }
+    }
+}
+
+/// `gpt-trader data info SYMBOL`.
+struct DataInfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show a stored symbol's files and verify their checksums.",
+        discussion: "Reads every byte to check the column checksums; a corrupt file is an error (exit 2). --no-verify reads only the headers.")
+
+    @Argument(help: "Stored symbol.") var symbol: String
+    @Option(help: "Only this timeframe (default: all stored).") var timeframe: String?
+    @Flag(name: .customLong("no-verify"), help: "Skip the column checksums.") var noVerify = false
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(help: "Output: table or json.") var output: OutputFormat = .table
+
+    func run() throws {
+        let tf = try timeframe.map { try parseTimeframe($0) }
+        let entries = try storeOptions.service.info(symbol: symbol, timeframe: tf, verify: !noVerify)
+        switch output {
+        case .json:
+            print(JSONValue.array(entries.map { e in
+                guard case var .object(fields) = entryJSON(e) else { return entryJSON(e) }
+                fields.append(("format_version", .integer(Int(e.version))))
+                fields.append(("checksums", .string(noVerify ? "not checked" : "ok")))
+                return .object(fields)
+            }).serialized())
+        case .table, .quiet:
+            for (i, e) in entries.enumerated() {
+                if i > 0 { print("") }
+                var table = TextTable(headers: ["", ""], alignments: [.left, .left])
+                table.rows = [
+                    ["Symbol", e.symbol], ["Timeframe", e.timeframe.description], ["Bars", grouped(e.count)],
+                    ["First", e.first.description], ["Last", e.last.description],
+                    ["Size", "\(byteSize(e.byteCount)) (\(grouped(e.byteCount)) bytes)"], ["File", e.path],
+                    ["Format", "gtbars version \(e.version)"], ["Checksums", noVerify ? "not checked" : "ok"],
+                ]
+                print(table.render())
+            }
+        }
+    }
+}
+
+/// `gpt-trader data remove SYMBOL`.
+struct DataRemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "remove", abstract: "Delete a symbol's stored files.")
+
+    @Argument(help: "Stored symbol.") var symbol: String
+    @Option(help: "Only this timeframe (default: all stored).") var timeframe: String?
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let tf = try timeframe.map { try parseTimeframe($0) }
+        for path in try storeOptions.service.remove(symbol: symbol, timeframe: tf) { print("removed \(path)") }
+    }
+}
+
+// MARK: - Shared formatting
+
+/// A `--timeframe` value, or a usage error naming the option.
+private func parseTimeframe(_ text: String) throws -> Timeframe {
+    do { return try Timeframe(parsing: text) } catch { throw ValidationError("--timeframe: \(error.reasonText)") }
+}
+
+/// One line saying what was written (table), the entry as JSON, or nothing (quiet).
+private func printEntry(_ e: BarStoreEntry, verb: String, output: OutputFormat) {
+    switch output {
+    case .quiet: break
+    case .json: print(entryJSON(e).serialized())
+    case .table:
+        print("\(verb) \(grouped(e.count)) bars of \(e.symbol) (\(e.timeframe)) \(e.first) … \(e.last) into \(e.path) (\(byteSize(e.byteCount)))")
+    }
+}
+
+private func entryJSON(_ e: BarStoreEntry) -> JSONValue {
+    .object([("symbol", .string(e.symbol)), ("timeframe", .string(e.timeframe.description)), ("bars", .integer(e.count)),
+             ("first", .string(e.first.description)), ("last", .string(e.last.description)), ("bytes", .integer(e.byteCount)),
+             ("path", .string(e.path))])
+}
+
+/// 1234567 → "1,234,567".
+private func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return (n < 0 ? "-" : "") + out
+}
+
+/// 4_800_000_512 → "4.5 GiB".
+private func byteSize(_ n: Int) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+    var value = Double(n), unit = 0
+    while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+    return unit == 0 ? "\(n) bytes" : "\(format1(value)) \(units[unit])"
+}

@@ -1,0 +1,220 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import TraderCore
+
+/// An open, memory-mapped `.gtbars` file: validated once on open, then read in place.
+///
+/// Opening maps the whole file read-only and checks the header (`BarStoreHeader.decode`: magic,
+/// version, header checksum, sizes against the file length) and that the first and last
+/// timestamps match the header. Nothing else is read: pages of a column come in from the page
+/// cache only when a load touches them, so opening a 5 GB file costs the same as a 5 KB one.
+///
+/// - `load(from:through:)` binary-searches the mapped timestamp column and copies only the bars
+///   in range into a `BarSeries` (six `memcpy`s). The bars were validated when they were written,
+///   so loading does not re-check them, and it does not hash the columns either: hashing costs
+///   more than copying. Call `verify()` to check the column checksums (`gpt-trader data info`
+///   does; it reads with `pread`, so resident memory stays small), or stream with
+///   `chunks(size:verifying:)`.
+/// - `withUnsafeColumns` hands out the mapped columns themselves, for zero-copy readers.
+/// - `chunks(size:)` reads the file in fixed-size pieces with `pread` into reused buffers, for
+///   files larger than memory.
+///
+/// The mapping lives as long as this object. Files are only ever replaced by rename (see
+/// `BarStoreWriter`), which leaves an existing mapping intact; truncating a mapped file in
+/// place is not supported (reads past the new end would fault). Immutable after `init`, so it is
+/// safe to share between tasks.
+public final class BarStoreFile: @unchecked Sendable {
+    /// Where the file is.
+    public let path: String
+    /// Its validated header.
+    public let header: BarStoreHeader
+    /// Descriptor kept open for `chunks` (pread) so it reads the same file that was validated.
+    let fd: Int32
+    private let base: UnsafeRawPointer
+    private let mappedSize: Int
+
+    /// Opens and validates the file at `path`. Throws `DataError.fileNotFound`, `.unreadable`
+    /// or `.corrupt` (with the reason).
+    public init(path: String) throws(DataError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            if code == ENOENT { throw .fileNotFound(path) }
+            throw .unreadable(path, reason: POSIXFile.message(code))
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw .unreadable(path, reason: POSIXFile.message(code))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .unreadable(path, reason: "not a regular file")
+        }
+        let size = Int(info.st_size)
+        guard size >= BarStoreFormat.headerSize else {
+            // Too short to map usefully: read what is there so the header check names the problem.
+            var prefix = [UInt8](repeating: 0, count: size)
+            var failure: DataError?
+            prefix.withUnsafeMutableBytes { buffer in
+                do throws(DataError) { _ = try POSIXFile.readFully(fd, into: buffer, at: 0, path: path) } catch { failure = error }
+            }
+            close(fd)
+            if let failure { throw failure }
+            // `decode` always throws for a file shorter than the header.
+            let outcome = prefix.withUnsafeBytes { bytes in
+                Result { () throws(DataError) in try BarStoreHeader.decode(bytes, fileSize: size, path: path) }
+            }
+            _ = try outcome.get()
+            throw .corrupt(path, reason: "truncated")
+        }
+        guard let address = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
+            let code = errno
+            close(fd)
+            throw .unreadable(path, reason: POSIXFile.message(code))
+        }
+        let mapped = UnsafeRawPointer(address)
+        let header: BarStoreHeader
+        do throws(DataError) {
+            header = try BarStoreHeader.decode(UnsafeRawBufferPointer(start: mapped, count: BarStoreFormat.headerSize), fileSize: size, path: path)
+            let timestamps = mapped + header.columnOffsets[BarStoreColumn.timestamp.rawValue]
+            let first = timestamps.load(as: Int64.self)
+            let last = timestamps.load(fromByteOffset: (header.count - 1) * 8, as: Int64.self)
+            guard first == header.firstTimestamp, last == header.lastTimestamp else {
+                throw .corrupt(path, reason: "the timestamp column runs \(first) ... \(last), the header says \(header.firstTimestamp) ... \(header.lastTimestamp)")
+            }
+        } catch {
+            munmap(address, size)
+            close(fd)
+            throw error
+        }
+        self.path = path
+        self.header = header
+        self.fd = fd
+        self.base = mapped
+        self.mappedSize = size
+    }
+
+    deinit {
+        munmap(UnsafeMutableRawPointer(mutating: base), mappedSize)
+        close(fd)
+    }
+
+    /// The instrument's symbol.
+    public var symbol: String { header.symbol }
+    /// The bar spacing.
+    public var timeframe: Timeframe { header.timeframe }
+    /// Number of bars in the file.
+    public var count: Int { header.count }
+    /// Time of the first bar.
+    public var first: Timestamp { Timestamp(nanos: header.firstTimestamp) }
+    /// Time of the last bar.
+    public var last: Timestamp { Timestamp(nanos: header.lastTimestamp) }
+    /// Size of the file in bytes.
+    public var byteCount: Int { mappedSize }
+
+    /// Calls `body` with the mapped columns (valid only inside `body`): zero-copy access.
+    public func withUnsafeColumns<R, E: Error>(_ body: (BarStoreColumns) throws(E) -> R) throws(E) -> R {
+        try withExtendedLifetime(self) { () throws(E) -> R in try body(columns) }
+    }
+
+    /// The positions of the bars with `start <= timestamp <= end` (either bound optional), found
+    /// by binary search on the mapped timestamp column (touching about log2(count) pages).
+    public func indices(from start: Timestamp? = nil, through end: Timestamp? = nil) -> Range<Int> {
+        let timestamps = columns.timestamps
+        let lo = start.map { bound in Self.partition(timestamps) { $0 < bound.nanos } } ?? 0
+        let hi = end.map { bound in Self.partition(timestamps) { $0 <= bound.nanos } } ?? timestamps.count
+        return lo..<max(lo, hi)
+    }
+
+    /// The bars with `start <= timestamp <= end` (either bound optional); only that range of each
+    /// column is read. Equal to `load().slice(from: start, through: end)`, without the rest.
+    public func load(from start: Timestamp? = nil, through end: Timestamp? = nil) -> BarSeries {
+        load(indices(from: start, through: end))
+    }
+
+    /// The bars at positions `range` (clamped to the file).
+    public func load(_ range: Range<Int>) -> BarSeries {
+        let range = range.clamped(to: 0..<count)
+        let c = columns
+        return BarSeries(unchecked: header.symbol, timeframe: header.timeframe,
+                         timestamps: Self.copy(c.timestamps, range), open: Self.copy(c.open, range),
+                         high: Self.copy(c.high, range), low: Self.copy(c.low, range),
+                         close: Self.copy(c.close, range), volume: Self.copy(c.volume, range))
+    }
+
+    /// Hashes every column and compares with the header's checksums; throws
+    /// `DataError.corrupt` naming the first column that differs. Reads the whole file, with
+    /// `pread` into one reused 1 MiB buffer rather than through the mapping, so verifying a
+    /// 5 GB file does not make 5 GB of it resident in this process.
+    public func verify() throws(DataError) {
+        let blockSize = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 64)
+        defer { buffer.deallocate() }
+        for column in BarStoreColumn.allCases {
+            var hash = XXHash64()
+            let start = header.columnOffsets[column.rawValue], end = start + header.count * 8
+            var offset = start
+            while offset < end {
+                let block = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Swift.min(blockSize, end - offset)])
+                guard try POSIXFile.readFully(fd, into: block, at: offset, path: path) == block.count else {
+                    throw .corrupt(path, reason: "the file ended while reading the \(column) column (was it truncated after opening?)")
+                }
+                hash.update(UnsafeRawBufferPointer(block))
+                offset += block.count
+            }
+            let computed = hash.digest(), stored = header.columnChecksums[column.rawValue]
+            guard computed == stored else {
+                throw .corrupt(path, reason: "\(column) column checksum mismatch (stored \(BarStoreHeader.hex(stored)), computed \(BarStoreHeader.hex(computed)))")
+            }
+        }
+    }
+
+    /// The mapped columns. Only valid while `self` is alive.
+    private var columns: BarStoreColumns {
+        func column<T>(_ c: BarStoreColumn, _: T.Type) -> UnsafeBufferPointer<T> {
+            UnsafeBufferPointer(start: (base + header.columnOffsets[c.rawValue]).assumingMemoryBound(to: T.self), count: header.count)
+        }
+        return BarStoreColumns(timestamps: column(.timestamp, Int64.self), open: column(.open, Double.self),
+                               high: column(.high, Double.self), low: column(.low, Double.self),
+                               close: column(.close, Double.self), volume: column(.volume, Double.self))
+    }
+
+    /// First index whose element fails `isBelow` (elements are sorted so that `isBelow` holds
+    /// for a prefix).
+    private static func partition(_ values: UnsafeBufferPointer<Int64>, _ isBelow: (Int64) -> Bool) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if isBelow(values[mid]) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// A new array holding `source[range]`, copied with one `memcpy`.
+    private static func copy<T>(_ source: UnsafeBufferPointer<T>, _ range: Range<Int>) -> [T] {
+        [T](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+            if let destination = buffer.baseAddress, let from = source.baseAddress, !range.isEmpty {
+                let byteCount = range.count * MemoryLayout<T>.stride
+                UnsafeMutableRawPointer(destination).copyMemory(from: from + range.lowerBound, byteCount: byteCount)
+            }
+            initialized = range.count
+        }
+    }
+}
+
+/// The columns of a mapped bar store file, used in place (see `BarStoreFile.withUnsafeColumns`).
+public struct BarStoreColumns {
+    public let timestamps: UnsafeBufferPointer<Int64>
+    public let open: UnsafeBufferPointer<Double>
+    public let high: UnsafeBufferPointer<Double>
+    public let low: UnsafeBufferPointer<Double>
+    public let close: UnsafeBufferPointer<Double>
+    public let volume: UnsafeBufferPointer<Double>
+}
