@@ -7,21 +7,23 @@ public enum Backtester {
     public static let progressInterval = 1 << 16
 
     /// Runs `strategy` over `series`. Generic, so the whole bar loop is specialized for `S`.
-    /// `progress` is called every `progressInterval` bars with (bars done, total).
+    /// `progress` is called every `progressInterval` bars with (bars done, total). `profile` is
+    /// the series' `SeriesProfile` when the caller runs many backtests over it (built otherwise).
     @inlinable
     public static func run<S: Strategy>(
         _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DomainError) -> BacktestResult {
         var events = NoEventSink()
-        return try run(strategy, name: name, on: series, settings: settings, events: &events, progress: progress)
+        return try run(strategy, name: name, on: series, settings: settings, events: &events, profile: profile,
+                       progress: progress)
     }
 
     /// Runs `strategy` and reports every kernel event to `events`.
     @inlinable
     public static func run<S: Strategy, E: EventSink>(
         _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings, events: inout E,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DomainError) -> BacktestResult {
         let n = series.count
         guard n > 0 else { throw .invalid(field: "data", reason: "no bars to backtest (check --start/--end)") }
@@ -38,7 +40,7 @@ public enum Backtester {
         let portfolio = kernel.broker.portfolio
         let last = series[n - 1]
         let metrics = MetricsCalculator.compute(equity: equity, trades: portfolio.closedTrades, series: series,
-                                                firstTradingBar: max(0, warmup - 1))
+                                                firstTradingBar: max(0, warmup - 1), profile: profile)
         return BacktestResult(
             symbol: series.symbol, strategy: name, settings: settings, timeframe: series.timeframe,
             timestamps: series.timestamps, equity: equity, trades: portfolio.closedTrades,
@@ -141,19 +143,21 @@ public enum Backtester {
 
     /// Runs the strategy described by `spec`, specialized for its concrete type.
     public static func run(
-        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings,
+        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings, profile: SeriesProfile? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> BacktestResult {
-        try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, progress: progress))
+        try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, profile: profile,
+                                   progress: progress))
     }
 
     struct RunVisitor: StrategyVisitor {
         let name: String
         let series: BarSeries
         let settings: ExecutionSettings
+        let profile: SeriesProfile?
         let progress: (@Sendable (Int, Int) -> Void)?
         func visit<S: Strategy>(_ strategy: S) throws -> BacktestResult {
-            try Backtester.run(strategy, name: name, on: series, settings: settings, progress: progress)
+            try Backtester.run(strategy, name: name, on: series, settings: settings, profile: profile, progress: progress)
         }
     }
 }

@@ -8,62 +8,41 @@ public enum MetricsCalculator {
     ///   - trades: closed trades (open positions at the end are not counted, as in backtesting.py).
     ///   - firstTradingBar: first bar at which the strategy's indicators are defined; buy and hold
     ///     is measured from its close.
-    public static func compute(equity: [Double], trades: [Trade], series: BarSeries, firstTradingBar: Int) -> PerformanceMetrics {
+    ///   - profile: the series' calendar and market returns; pass one shared profile when running
+    ///     many backtests over the same bars (it is built here otherwise).
+    public static func compute(equity: [Double], trades: [Trade], series: BarSeries, firstTradingBar: Int,
+                               profile: SeriesProfile? = nil) -> PerformanceMetrics {
         let n = equity.count
         precondition(n == series.count && n > 0, "equity must have one value per bar")
+        let profile = profile ?? SeriesProfile(series)
+        precondition(profile.barCount == n, "the profile must be of the same series")
         let ts = series.timestamps
         let close = series.close
-        let period = dataPeriod(ts)
+        let period = profile.period
 
         // One pass over the bars in blocks: beta (vectorized, see `BetaAccumulator`) also collects
         // each block's equity range, which settles the drawdown of most blocks without a per-bar
-        // pass (see `DrawdownAnalysis.add`); calendar days (weekend share, daily equity returns)
-        // are scanned only in blocks where a new day starts. Separate passes over whole arrays
-        // would stream the columns from memory several times.
-        let freqDays = period.nanos / Timestamp.nanosPerDay
-        let daily = freqDays != 7 && freqDays != 31 && freqDays != 365
+        // pass (see `DrawdownAnalysis.add`). Separate passes over whole arrays would stream the
+        // columns from memory several times. The calendar comes from the profile.
         var dd = DrawdownAnalysis()
         var beta = BetaAccumulator()
-        var weekendBars = 0
-        var dailyReturns: [Double] = []
+        var periodic = PeriodicReturns(returns: [])
         equity.withUnsafeBufferPointer { eq in
-        close.withUnsafeBufferPointer { cl in
+        profile.marketReturns.withUnsafeBufferPointer { my in
         ts.withUnsafeBufferPointer { tt in
-            let e = eq.baseAddress!, c = cl.baseAddress!, t = tt.baseAddress!
-            var dayEnd = Int64.min
-            var isWeekend = false
-            var dayStart = 0  // first bar of the current calendar day
-            var previousDayEquity = Double.nan
+            let e = eq.baseAddress!, y = my.baseAddress!, t = tt.baseAddress!
             let block = 512
             var start = 0
             while start < n {
                 let end = min(n, start + block)
-                // Timestamps increase, so a block whose last bar falls before the end of the
-                // current day starts no new day and its timestamps need not be read at all.
-                if t[end - 1] >= dayEnd {
-                    for i in start..<end where t[i] >= dayEnd {
-                        // A new calendar day: weekend bars are counted a day at a time.
-                        if isWeekend { weekendBars += i - dayStart }
-                        dayStart = i
-                        let stamp = Timestamp(nanos: t[i])
-                        dayEnd = (stamp.epochDay + 1) * Timestamp.nanosPerDay
-                        isWeekend = stamp.weekday >= 5
-                        if daily && i > 0 {
-                            let last = e[i - 1]  // last equity of the previous calendar day
-                            if previousDayEquity.isFinite { dailyReturns.append(last / previousDayEquity - 1) }
-                            previousDayEquity = last
-                        }
-                    }
-                }
                 var range = EquityRange()
                 if start == 0 { range.add(e[0]) }  // the first bar has no return
-                beta.add(equity: e, close: c, bars: max(start, 1)..<end, range: &range)
+                beta.add(equity: e, market: y, bars: max(start, 1)..<end, range: &range)
                 dd.add(equity: e, times: t, bars: start..<end, range: range)
                 start = end
             }
-            if isWeekend { weekendBars += n - dayStart }
             dd.finish(n - 1, t[n - 1])
-            if daily && previousDayEquity.isFinite { dailyReturns.append(e[n - 1] / previousDayEquity - 1) }
+            periodic = PeriodicReturns(equity: e, periodEnds: profile.periodEnds)
         }}}
 
         // Exposure: bars from entry to exit inclusive, over all bars.
@@ -75,22 +54,19 @@ public enum MetricsCalculator {
         let buyHold = (close[n - 1] - close[ftb]) / close[ftb] * 100
 
         // Periodic (daily) returns of the equity curve.
-        let annualDays: Double = freqDays == 7 ? 52 : freqDays == 31 ? 12 : freqDays == 365 ? 1
-            : (BarSeries.isWeekendTrading(weekendBars: weekendBars, totalBars: n) ? 365 : 252)
-        let periodic = daily ? PeriodicReturns(returns: dailyReturns)
-            : PeriodicReturns(equity: equity, timestamps: ts, frequencyDays: freqDays)
+        let annualDays = profile.annualPeriods
         let g = periodic.geometricMean
         let annualized = pow(1 + g, annualDays) - 1
-        let variance = periodic.sampleVariance
+        let (variance, downside) = periodic.dispersion
         let volatility = (pow(variance + (1 + g) * (1 + g), annualDays) - pow(1 + g, 2 * annualDays)).squareRoot() * 100
         let durationNanos = ts[n - 1] - ts[0]
         let years = Double(durationNanos / Timestamp.nanosPerSecond) / 86_400 / 365.25
         let cagr = years != 0 ? (pow(eN / e0, 1 / years) - 1) * 100 : .nan
         let sharpe = annualized * 100 / (volatility == 0 ? .nan : volatility)
-        let sortino = annualized / (periodic.downsideDeviation * annualDays.squareRoot())
+        let sortino = annualized / (downside * annualDays.squareRoot())
         let calmar = annualized / (dd.maxDrawdown == 0 ? .nan : dd.maxDrawdown)
 
-        let alpha = returnPct - beta.beta * buyHold
+        let alpha = returnPct - beta.beta(profile) * buyHold
 
         // Trade statistics.
         let stats = TradeStatistics(trades: trades)
@@ -101,7 +77,7 @@ public enum MetricsCalculator {
             equityFinal: eN, equityPeak: dd.peak, commissions: stats.commissions,
             returnPct: returnPct, buyAndHoldReturnPct: buyHold,
             annualizedReturnPct: annualized * 100, annualizedVolatilityPct: volatility, cagrPct: cagr,
-            sharpeRatio: sharpe, sortinoRatio: sortino, calmarRatio: calmar, alphaPct: alpha, beta: beta.beta,
+            sharpeRatio: sharpe, sortinoRatio: sortino, calmarRatio: calmar, alphaPct: alpha, beta: beta.beta(profile),
             maxDrawdownPct: -dd.maxDrawdown * 100, avgDrawdownPct: -dd.meanEpisodeDepth * 100,
             maxDrawdownDuration: dd.maxEpisodeNanos.map { ceil(Duration64(nanos: $0), to: period) },
             avgDrawdownDuration: dd.meanEpisodeNanos.map { ceil(Duration64(nanos: $0), to: period) },
