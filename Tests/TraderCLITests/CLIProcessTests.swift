@@ -231,4 +231,33 @@ extension CLIProcessTests {
         let bad = try run(["backtest", "--symbols", "GOOG", "--symbol", "GOOG"])
         #expect(bad.status == 2)
     }
+
+    /// Ctrl-C during a long search: the process prints the best sets so far (here as JSON, marked
+    /// cancelled) and exits with 130. The search (810 sets over 200,000 bars) takes well over a
+    /// minute in a debug build, so the signal, sent after two seconds, always lands mid-search.
+    @Test func interruptedOptimizeReportsTheBestSoFar() throws {
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = ["optimize", "--synthetic", "200000", "--timeframe", "1m", "--param", "fast=5:50:1",
+                       "--param", "slow=20:200:10", "--constraint", "fast<slow", "--top", "3", "--output", "json", "--jobs", "2"]
+        p.currentDirectoryURL = Self.root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        Thread.sleep(forTimeInterval: 2)
+        p.interrupt()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit)
+        #expect(p.terminationStatus == 130)
+        #expect(e.hasPrefix("interrupted: stopped after "), "stderr: \(e)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: o) as? [String: Any])
+        #expect(doc["cancelled"] as? Bool == true)
+        let evaluated = try #require(doc["evaluated"] as? Int)
+        #expect(evaluated > 0 && evaluated < 810)
+        let ranked = try #require(doc["ranked"] as? [[String: Any]])
+        #expect(!ranked.isEmpty && ranked.count <= 3)
+    }
 }

@@ -22,7 +22,10 @@ enum Interruption {
         let task = Task { try await operation() }
         // A dispatch source sees the signal only while its default action is off.
         signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        // Its own queue: a private serial queue is overcommitting (it always gets a thread), while
+        // the global queue shares its threads with the busy workers and could see the signal only
+        // when one of them is done.
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "gpt-trader.interrupt"))
         source.setEventHandler {
             interrupted.set()
             task.cancel()
