@@ -34,6 +34,7 @@ public enum Backtester {
         var outOfMoney = false
         let equity = [Double](unsafeUninitializedCapacity: n) { out, initialized in
             outOfMoney = runLoop(&kernel, series: series, closeAtEnd: settings.closeAtEnd, equity: out, progress: progress)
+                != nil
             initialized = n
         }
         events = kernel.events
@@ -50,8 +51,12 @@ public enum Backtester {
     }
 
     /// The bar loop: walks the columns, feeds the kernel, writes every element of `equity`.
-    /// Returns whether equity reached zero (the rest of `equity` is then zero, as in
-    /// backtesting.py).
+    /// Returns the bar at which equity reached zero, if it did (the rest of `equity` is then
+    /// zero, as in backtesting.py).
+    ///
+    /// `series` may be one chunk of a longer stream: `firstIndex` is the global index of its first
+    /// bar (orders and trades record global bar indices), and `isLastChunk` says whether its last
+    /// bar ends the run (where `closeAtEnd` applies).
     ///
     /// The per-bar path is kept minimal (see "The hot path" in docs/architecture.md):
     /// - the strategy lives in a local variable for the run (`TradingKernel.withStrategy`), so its
@@ -64,9 +69,9 @@ public enum Backtester {
     ///   end-of-data close is handled after the loop instead of being tested on every bar.
     @inlinable @inline(__always)
     static func runLoop<S: Strategy, E: EventSink>(
-        _ kernel: inout TradingKernel<S, E>, series: BarSeries, closeAtEnd: Bool,
-        equity: UnsafeMutableBufferPointer<Double>, progress: (@Sendable (Int, Int) -> Void)?
-    ) -> Bool {
+        _ kernel: inout TradingKernel<S, E>, series: BarSeries, firstIndex: Int = 0, isLastChunk: Bool = true,
+        closeAtEnd: Bool, equity: UnsafeMutableBufferPointer<Double>, progress: (@Sendable (Int, Int) -> Void)?
+    ) -> Int? {
         let n = series.count
         precondition(n > 0 && equity.count == n && series.open.count == n && series.high.count == n
                      && series.low.count == n && series.close.count == n && series.volume.count == n,
@@ -80,10 +85,10 @@ public enum Backtester {
                 UnsafeRawPointer(column.baseAddress! + i).load(as: UInt64.self)
             }
             /// Out of money at bar `i`: close everything and stop; equity stays at zero from `i` on.
-            func stop(at i: Int) -> Bool {
-                core.closeAll(bar(i), index: i)
+            func stop(at i: Int) -> Int {
+                core.closeAll(bar(i), index: firstIndex + i)
                 equity.extracting(i...).initialize(repeating: 0)
-                return true
+                return i
             }
             let last = n - 1
             /// All bars but the last; returns the bar at which equity reached zero, if any. Called
@@ -101,7 +106,7 @@ public enum Backtester {
                         // of the kernel, so the compiler can neither drop the reads nor sink them
                         // into the rare branch. (Volume is read only if the strategy reads it.)
                         core.prefetchSink ^= bits(o, i) ^ bits(h, i) ^ bits(l, i)
-                        let e = core.onBar(bar(i), index: i, strategy: &strategy, fillAtClose: fillAtClose)
+                        let e = core.onBar(bar(i), index: firstIndex + i, strategy: &strategy, fillAtClose: fillAtClose)
                         if e <= 0 { return i }
                         equity[i] = e
                         i += 1
@@ -111,16 +116,16 @@ public enum Backtester {
                 return nil
             }
             if let i = core.fillAtClose ? run(fillAtClose: true) : run(fillAtClose: false) { return stop(at: i) }
-            // The last bar: optionally close what is still open, at its close.
-            var e = core.onBar(bar(last), index: last, strategy: &strategy, fillAtClose: core.fillAtClose)
-            if closeAtEnd && core._broker.position != 0 {
-                core.closeAll(bar(last), index: last)
+            // The last bar: at the end of the run, optionally close what is still open, at its close.
+            var e = core.onBar(bar(last), index: firstIndex + last, strategy: &strategy, fillAtClose: core.fillAtClose)
+            if isLastChunk && closeAtEnd && core._broker.position != 0 {
+                core.closeAll(bar(last), index: firstIndex + last)
                 e = core._broker.portfolio.equity(at: c[last])
             }
             if e <= 0 { return stop(at: last) }
             equity[last] = e
             if let progress, n & (progressInterval - 1) == 0 { progress(n, n) }
-            return false
+            return nil
         }}
     }
 

@@ -76,13 +76,16 @@ struct BetaAccumulator {
 
     /// Beta over all `profile.barCount − 1` returns of the series.
     func beta(_ profile: SeriesProfile) -> Double {
-        let count = profile.barCount - 1
+        beta(returns: profile.barCount - 1, marketSum: profile.marketSum, marketSumOfSquares: profile.marketSumOfSquares)
+    }
+
+    /// Beta over `count` returns, given the market's shifted sums (see `MarketReturns`).
+    func beta(returns count: Int, marketSum sy: Double, marketSumOfSquares syy: Double) -> Double {
         guard count > 1 else { return .nan }
         let n = Double(count)
         // Lanes added in a fixed order, so the result is deterministic.
         let sx = self.sx[0] + self.sx[1] + self.sx[2] + self.sx[3]
         let sxy = self.sxy[0] + self.sxy[1] + self.sxy[2] + self.sxy[3]
-        let sy = profile.marketSum, syy = profile.marketSumOfSquares
         let cov = (sxy - sx * sy / n) / (n - 1)
         let varY = (syy - sy * sy / n) / (n - 1)
         return cov / varY

@@ -13,17 +13,21 @@ struct PeriodicReturns {
 
     /// Returns between the equity at consecutive `periodEnds` (bar indices, increasing).
     init(equity e: UnsafePointer<Double>, periodEnds: [Int32]) {
-        guard periodEnds.count > 1 else { return }
-        returns.reserveCapacity(periodEnds.count - 1)
-        var previous = e[Int(periodEnds[0])]
+        self.init(periodEndEquity: periodEnds.lazy.map { e[Int($0)] })
+    }
+
+    /// Returns between consecutive values of the equity at the end of each period.
+    init(periodEndEquity values: some Collection<Double>) {
+        guard values.count > 1, let head = values.first else { return }
+        returns.reserveCapacity(values.count - 1)
+        var previous = head
         var positive = previous > 0 && previous.isFinite
-        for k in 1..<periodEnds.count {
-            let value = e[Int(periodEnds[k])]
+        for value in values.dropFirst() {
             positive = positive && value > 0 && value.isFinite
             returns.append(value / previous - 1)
             previous = value
         }
-        first = e[Int(periodEnds[0])]
+        first = head
         last = previous
         allPositive = positive
     }

@@ -32,65 +32,44 @@ public struct SeriesProfile: Sendable {
     /// Profiles `series`; O(n), with one logarithm per bar (most of them a short polynomial).
     public init(_ series: BarSeries) {
         let n = series.count
-        let ts = series.timestamps
         barCount = n
-        period = MetricsCalculator.dataPeriod(ts)
-        let frequencyDays = period.nanos / Timestamp.nanosPerDay
-        annualPeriods = switch frequencyDays {
-        case 7: 52
-        case 31: 12
-        case 365: 1
-        default: series.tradesOnWeekends ? 365 : 252
-        }
-        periodEnds = Self.periodEnds(ts, frequencyDays: frequencyDays)
+        var calendar = CalendarTracker()
+        series.timestamps.withUnsafeBufferPointer { calendar.add(timestamps: $0) }
+        let summary = calendar.finish()
+        period = summary.period
+        annualPeriods = summary.annualPeriods
+        periodEnds = calendar.ends[summary.returnsPeriod.rawValue].map { Int32($0) }
 
-        var returns = [Double](repeating: 0, count: n)
-        var shift = 0.0, sum = 0.0, squares = 0.0
-        series.close.withUnsafeBufferPointer { c in
-            guard n > 1 else { return }
-            shift = logOfRatio(c[1], c[0])
-            for i in 1..<n {
-                let y = logOfRatio(c[i], c[i - 1]) - shift
-                returns[i] = y
-                sum += y
-                squares += y * y
-            }
+        var market = MarketReturns()
+        marketReturns = [Double](unsafeUninitializedCapacity: n) { out, initialized in
+            series.close.withUnsafeBufferPointer { market.add(closes: $0, into: out.baseAddress!) }
+            initialized = n
         }
-        marketReturns = returns
-        marketShift = shift
-        marketSum = sum
-        marketSumOfSquares = squares
+        marketShift = market.shift
+        marketSum = market.sum
+        marketSumOfSquares = market.sumOfSquares
     }
+}
 
-    /// The last bar of each period: a calendar day (UTC) unless the spacing is weekly (weeks
-    /// ending Sunday), monthly or yearly, as backtesting.py resamples the equity.
-    static func periodEnds(_ ts: [Int64], frequencyDays: Int64) -> [Int32] {
-        var ends: [Int32] = []
-        guard !ts.isEmpty else { return ends }
-        func key(_ t: Int64) -> Int64 {
-            let day = Timestamp(nanos: t).epochDay
-            switch frequencyDays {
-            case 7: return Int64((Double(day + 3) / 7).rounded(.down))
-            case 31: let c = Timestamp.civilFromDays(day); return Int64(c.year * 12 + c.month)
-            case 365: return Int64(Timestamp.civilFromDays(day).year)
-            default: return day
-            }
+/// The market's log returns, shifted by the first one, with their running sums; bars can come
+/// all at once or chunk by chunk.
+struct MarketReturns {
+    private(set) var shift = 0.0, sum = 0.0, sumOfSquares = 0.0
+    private var previousClose = Double.nan
+    private var bars = 0
+
+    /// Writes `log(c[i] / previous close) − shift` for each close of `c` to `out` (0 for the very
+    /// first bar, which has no return) and adds them to the sums.
+    mutating func add(closes c: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        for i in 0..<c.count {
+            defer { previousClose = c[i]; bars += 1 }
+            guard bars > 0 else { out[i] = 0; continue }
+            let r = logOfRatio(c[i], previousClose)
+            if bars == 1 { shift = r }
+            let y = r - shift
+            out[i] = y
+            sum += y
+            sumOfSquares += y * y
         }
-        let calendarDays = frequencyDays != 7 && frequencyDays != 31 && frequencyDays != 365
-        var currentKey = key(ts[0])
-        // For days, the next midnight: the key is recomputed only when a bar passes it.
-        var periodEnd = calendarDays ? (currentKey + 1) * Timestamp.nanosPerDay : Int64.min
-        for i in 1..<ts.count {
-            let t = ts[i]
-            if calendarDays && t < periodEnd { continue }
-            let k = key(t)
-            if k != currentKey {
-                ends.append(Int32(i - 1))
-                currentKey = k
-                if calendarDays { periodEnd = (k + 1) * Timestamp.nanosPerDay }
-            }
-        }
-        ends.append(Int32(ts.count - 1))
-        return ends
     }
 }
