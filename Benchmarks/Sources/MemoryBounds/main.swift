@@ -55,11 +55,12 @@ case "optimize":
         for fast in 2...101 where sets.count < setCount { sets.append(["fast": Double(fast), "slow": Double(slow)]) }
         slow += 1
     }
+    let allSets = sets
     let before = residentMemory()
     resetPeak()
     let start = ContinuousClock.now
     let result = blocking {
-        await Optimizer.run(strategy: "sma-crossover", sets: sets, on: bars, settings: ExecutionSettings(),
+        await Optimizer.run(strategy: "sma-crossover", sets: allSets, on: bars, settings: ExecutionSettings(),
                             objective: Objective(metric: .sharpe), top: 10, jobs: jobs)
     }
     let elapsed = ContinuousClock.now - start
