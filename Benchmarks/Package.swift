@@ -3,6 +3,7 @@
 // build or CI. Run from this folder:
 //   swift package benchmark                      # ordo-one benchmarks (release)
 //   swift run -c release peer-compare FILE.csv   # figures in the format of ../shared/peers
+//   swift run -c release memory-bounds optimize  # peak memory of 10,000 sets over 1M bars
 // or ../scripts/bench-peers from the repository root, which runs both next to the peers.
 import PackageDescription
 
@@ -33,6 +34,14 @@ let package = Package(
                 .product(name: "TraderStrategies", package: "GPTTrader"),
             ],
             path: "Sources/PeerCompare"
+        ),
+        .executableTarget(
+            name: "memory-bounds",
+            dependencies: [
+                .product(name: "TraderEngine", package: "GPTTrader"),
+                .product(name: "TraderData", package: "GPTTrader"),
+            ],
+            path: "Sources/MemoryBounds"
         ),
     ]
 )

@@ -15,7 +15,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
 
 /// Entry point used by `main.swift` and by tests: parses `arguments` (without the program name),
 /// runs the command, prints errors as one line, and returns the exit code — 0 success, 2 usage
-/// error (bad option, bad value, bad data file), 1 runtime failure.
+/// error (bad option, bad value, bad data file), 1 runtime failure, 130 interrupted by Ctrl-C.
 public enum CLI {
     public static func run(_ arguments: [String]) async -> Int32 {
         do {
@@ -27,8 +27,8 @@ public enum CLI {
             }
             return 0
         } catch let e as AppError {
-            printError("error: \(e.message)")
-            return e.isUsage ? 2 : 1
+            printError((e.kind == .interrupted ? "interrupted: " : "error: ") + e.message)
+            return e.exitCode
         } catch {
             let code = GPTTraderCommand.exitCode(for: error)
             if code == .success {

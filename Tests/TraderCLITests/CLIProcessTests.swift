@@ -236,4 +236,64 @@ extension CLIProcessTests {
         let bad = try run(["backtest", "--symbols", "GOOG", "--symbol", "GOOG"])
         #expect(bad.status == 2)
     }
+
+    /// Ctrl-C during a long search: the process prints the best sets so far (here as JSON, marked
+    /// cancelled) and exits with 130. The search (810 sets over 200,000 bars) takes well over a
+    /// minute in a debug build, so the signal, sent after two seconds, always lands mid-search.
+    @Test func interruptedOptimizeReportsTheBestSoFar() throws {
+        let p = Process()
+        p.executableURL = Self.executable
+        p.arguments = ["optimize", "--synthetic", "200000", "--timeframe", "1m", "--param", "fast=5:50:1",
+                       "--param", "slow=20:200:10", "--constraint", "fast<slow", "--top", "3", "--output", "json", "--jobs", "2"]
+        p.currentDirectoryURL = Self.root
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        Thread.sleep(forTimeInterval: 2)
+        p.interrupt()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit)
+        #expect(p.terminationStatus == 130)
+        #expect(e.hasPrefix("interrupted: stopped after "), "stderr: \(e)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: o) as? [String: Any])
+        #expect(doc["cancelled"] as? Bool == true)
+        let evaluated = try #require(doc["evaluated"] as? Int)
+        #expect(evaluated > 0 && evaluated < 810)
+        let ranked = try #require(doc["ranked"] as? [[String: Any]])
+        #expect(!ranked.isEmpty && ranked.count <= 3)
+    }
+
+    /// A folder of CSVs runs one backtest per file in parallel; each row equals the single backtest
+    /// of that file, and one malformed file fails the whole batch with its file and line (exit 2).
+    @Test func backtestFolderRunsEveryCSVAndMatchesSingleRuns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-folder-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["GOOG", "EURUSD"] {
+            try FileManager.default.copyItem(at: Self.root.appendingPathComponent("data/sample/\(name).csv"),
+                                             to: dir.appendingPathComponent("\(name.lowercased()).csv"))
+        }
+        let batch = try run(["backtest", "--symbols", dir.path, "--output", "json", "--jobs", "2"])
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(batch.stdout.utf8)) as? [String: Any])
+        let rows = try #require(doc["symbols"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["symbol"] as? String } == ["EURUSD", "GOOG"])
+        for row in rows {
+            let symbol = try #require(row["symbol"] as? String)
+            let single = try run(["backtest", "--data", dir.appendingPathComponent("\(symbol.lowercased()).csv").path, "--output", "json"])
+            let one = try #require(try JSONSerialization.jsonObject(with: Data(single.stdout.utf8)) as? [String: Any])
+            let metrics = try #require(one["metrics"] as? [String: Any])
+            #expect(row["equity_final"] as? Double == metrics["equity_final"] as? Double, "\(symbol)")
+            #expect(row["trades"] as? Int == metrics["trades"] as? Int, "\(symbol)")
+        }
+        try "Date,Open,High,Low,Close,Volume\n2020-01-02,1,2,0.5,1.5,10\n2020-01-03,1,x,0.5,1.5,10\n"
+            .write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
+        let bad = try run(["backtest", "--data", dir.path])
+        #expect(bad.status == 2)
+        #expect(bad.stdout.isEmpty)
+        #expect(bad.stderr.contains("bad.csv:3:"), "\(bad.stderr)")
+    }
 }

@@ -1,16 +1,36 @@
-/// An error that reaches the user. `isUsage` separates mistakes in what was asked (bad options,
-/// unknown strategy, malformed data file: exit code 2) from failures while doing it (exit code 1).
+/// An error that reaches the user, with the process exit code it maps to: mistakes in what was
+/// asked (bad options, unknown strategy, malformed data file) exit with 2, failures while doing it
+/// with 1, and a run stopped by Ctrl-C with 130 (128 + SIGINT, the shell convention) after
+/// printing what it had.
 public struct AppError: Error, CustomStringConvertible, Sendable {
-    public let message: String
-    public let isUsage: Bool
+    public enum Kind: Sendable { case usage, runtime, interrupted }
 
-    public init(_ message: String, usage: Bool) {
+    public let message: String
+    public let kind: Kind
+
+    public init(_ message: String, kind: Kind) {
         self.message = message
-        self.isUsage = usage
+        self.kind = kind
     }
 
-    public static func usage(_ message: String) -> AppError { AppError(message, usage: true) }
-    public static func runtime(_ message: String) -> AppError { AppError(message, usage: false) }
+    public init(_ message: String, usage: Bool) {
+        self.init(message, kind: usage ? .usage : .runtime)
+    }
+
+    public static func usage(_ message: String) -> AppError { AppError(message, kind: .usage) }
+    public static func runtime(_ message: String) -> AppError { AppError(message, kind: .runtime) }
+    public static func interrupted(_ message: String) -> AppError { AppError(message, kind: .interrupted) }
+
+    public var isUsage: Bool { kind == .usage }
+
+    /// 2 for usage errors, 1 for runtime failures, 130 for an interrupted run.
+    public var exitCode: Int32 {
+        switch kind {
+        case .usage: 2
+        case .runtime: 1
+        case .interrupted: 130
+        }
+    }
 
     public var description: String { message }
 }

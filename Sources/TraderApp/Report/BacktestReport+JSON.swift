@@ -4,6 +4,17 @@ public import TraderEngine
 extension BacktestReport {
     /// The machine-readable report: run description, metrics, and optionally trades and equity.
     public static func json(_ r: BacktestResult, parameters: [(String, Double)], includeTrades: Bool) -> JSONValue {
+        var doc = json(RunSummary(r), parameters: parameters)
+        if includeTrades, case var .object(fields) = doc {
+            fields.append(("trades", .array(r.trades.map(json))))
+            fields.append(("open_trades", .array(r.openTrades.map(json))))
+            doc = .object(fields)
+        }
+        return doc
+    }
+
+    /// The report without the trade list (a streaming run keeps none).
+    public static func json(_ r: RunSummary, parameters: [(String, Double)]) -> JSONValue {
         var metrics: [(String, JSONValue)] = []
         for row in rows(r) where !["symbol", "strategy"].contains(row.key) {
             metrics.append((row.key, json(row.value)))
@@ -24,18 +35,13 @@ extension BacktestReport {
             ("trailing_stop", s.trailingStop.map(JSONValue.number) ?? .null),
             ("close_at_end", .bool(s.closeAtEnd)),
         ]
-        var doc: [(String, JSONValue)] = [
+        return .object([
             ("symbol", .string(r.symbol)),
             ("timeframe", .string(r.timeframe.description)),
             ("strategy", .object([("name", .string(r.strategy)), ("parameters", .object(parameters.map { ($0.0, .number($0.1)) }))])),
             ("settings", .object(settings)),
             ("metrics", .object(metrics)),
-        ]
-        if includeTrades {
-            doc.append(("trades", .array(r.trades.map(json))))
-            doc.append(("open_trades", .array(r.openTrades.map(json))))
-        }
-        return .object(doc)
+        ])
     }
 
     static func json(_ t: Trade) -> JSONValue {

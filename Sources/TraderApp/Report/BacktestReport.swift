@@ -21,6 +21,10 @@ public struct ReportRow: Sendable {
 /// The report of a backtest as rows, in backtesting.py's order, for tables, JSON and the API.
 public enum BacktestReport {
     public static func rows(_ r: BacktestResult) -> [ReportRow] {
+        rows(RunSummary(r))
+    }
+
+    public static func rows(_ r: RunSummary) -> [ReportRow] {
         let m = r.metrics
         return [
             .init(label: "Symbol", key: "symbol", value: .text(r.symbol)),
@@ -58,7 +62,39 @@ public enum BacktestReport {
             .init(label: "Expectancy [%]", key: "expectancy_pct", value: .percent(m.expectancyPct)),
             .init(label: "SQN", key: "sqn", value: .number(m.sqn)),
             .init(label: "Kelly Criterion", key: "kelly_criterion", value: .number(m.kellyCriterion)),
-            .init(label: "Open Positions", key: "open_positions", value: .integer(r.openTrades.count)),
+            .init(label: "Open Positions", key: "open_positions", value: .integer(r.openPositions)),
         ]
+    }
+}
+
+/// What the report shows of a run, from an in-memory or a streaming backtest.
+public struct RunSummary: Sendable {
+    public var symbol: String
+    public var strategy: String
+    public var timeframe: Timeframe
+    public var settings: ExecutionSettings
+    public var barCount: Int
+    public var openPositions: Int
+    public var metrics: PerformanceMetrics
+
+    public init(_ r: BacktestResult) {
+        self.init(symbol: r.symbol, strategy: r.strategy, timeframe: r.timeframe, settings: r.settings, barCount: r.barCount,
+                  openPositions: r.openTrades.count, metrics: r.metrics)
+    }
+
+    public init(_ r: StreamingBacktestResult) {
+        self.init(symbol: r.symbol, strategy: r.strategy, timeframe: r.timeframe, settings: r.settings, barCount: r.barCount,
+                  openPositions: r.openTrades.count, metrics: r.metrics)
+    }
+
+    public init(symbol: String, strategy: String, timeframe: Timeframe, settings: ExecutionSettings, barCount: Int,
+                openPositions: Int, metrics: PerformanceMetrics) {
+        self.symbol = symbol
+        self.strategy = strategy
+        self.timeframe = timeframe
+        self.settings = settings
+        self.barCount = barCount
+        self.openPositions = openPositions
+        self.metrics = metrics
     }
 }

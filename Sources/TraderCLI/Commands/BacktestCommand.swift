@@ -6,7 +6,7 @@ import TraderEngine
 import TraderStrategies
 
 /// `gpt-trader backtest`: runs one strategy over one symbol and prints the report.
-struct BacktestCommand: ParsableCommand {
+struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract: "Backtest a strategy on historical or synthetic bars.",
@@ -19,6 +19,7 @@ struct BacktestCommand: ParsableCommand {
           gpt-trader backtest --strategy sma-crossover --fast 10 --slow 20 --commission 0.002
           gpt-trader backtest --data prices.csv --strategy momentum --lookback 30 --long-short
           gpt-trader backtest --synthetic 1000000 --output json
+          gpt-trader backtest --symbols GOOG,EURUSD          (or --symbols DIR: every CSV in DIR)
         """)
 
     @OptionGroup(title: "Strategy") var strategyOptions: StrategyOptions
@@ -31,6 +32,11 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .customLong("equity-csv"), help: ArgumentHelp("Write the equity curve to a CSV file.", valueName: "file"))
     var equityCSV: String?
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
+    @Option(help: "With several symbols: parallel workers (default: all cores).") var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs <= 0 { throw ValidationError("--jobs must be > 0") }
+    }
 
     func request() throws -> BacktestRequest {
         let (source, start, end) = try market.resolve()
@@ -38,10 +44,10 @@ struct BacktestCommand: ParsableCommand {
                                settings: try execution.settings())
     }
 
-    func run() throws {
+    func run() async throws {
         let terminal = Terminal(noColorFlag: noColor)
-        if let list = market.symbols {
-            try runMany(market.symbolList(list), terminal: terminal)
+        if let sources = try market.batchSources() {
+            try await runMany(sources, terminal: terminal)
             return
         }
         let req = try request()
@@ -70,18 +76,17 @@ struct BacktestCommand: ParsableCommand {
 }
 
 extension BacktestCommand {
-    /// `--symbols A,B,C`: the same strategy and settings on each symbol, each with the full
-    /// starting capital; one row per symbol and a total over all of them.
-    func runMany(_ symbols: [String], terminal: Terminal) throws {
+    /// `--symbols A,B,C` or a folder: the same strategy and settings on each symbol, each with
+    /// the full starting capital, in parallel; one row per symbol and a total over all of them.
+    func runMany(_ sources: [DataSource], terminal: Terminal) async throws {
         let (_, start, end) = try market.resolve()
         let spec = try strategyOptions.spec()
         let settings = try execution.settings()
-        let service = BacktestService()
-        var results: [BacktestResult] = []
-        for symbol in symbols {
-            let req = BacktestRequest(source: .symbol(symbol), start: start, end: end, strategy: spec, settings: settings)
-            results.append(try service.run(req, bars: try service.loadBars(for: req)))
-        }
+        let requests = sources.map { BacktestRequest(source: $0, start: start, end: end, strategy: spec, settings: settings) }
+        let progress = ProgressBar(label: "backtest \(requests.count) symbols", unit: "symbols", enabled: terminal.stderrIsTTY && output != .json)
+        let results = try await BacktestService().runBatch(requests, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                            progress: { progress.update($0, $1) })
+        progress.finish()
         let capital = settings.initialCapital * Double(results.count)
         let final = results.reduce(0) { $0 + $1.metrics.equityFinal }
         let totalTrades = results.reduce(0) { $0 + $1.metrics.tradeCount }

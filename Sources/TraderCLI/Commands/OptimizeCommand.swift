@@ -95,7 +95,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         let request = BacktestRequest(source: source, start: start, end: end, strategy: try StrategySpec(name: strategy), settings: settings)
         let bars = try service.loadBars(for: request)
         let terminal = Terminal(noColorFlag: noColor)
-        let progress = ProgressBar(label: "optimize \(strategy)", enabled: terminal.stderrIsTTY && output != .json)
+        let progress = ProgressBar(label: "optimize \(strategy)", unit: "sets", enabled: terminal.stderrIsTTY && output != .json)
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         if method == "walk-forward" {
             try await walkForward(sets: sets, bars: bars, settings: settings, objective: objective, workers: workers,
@@ -107,8 +107,12 @@ struct OptimizeCommand: AsyncParsableCommand {
         }
         // A heat map needs every set's score, so keep them all; otherwise only the top N.
         let keep = heatmap == nil ? top : sets.count
-        let full = await Optimizer.run(strategy: strategy, sets: sets, on: bars, settings: settings, objective: objective,
-                                       top: keep, jobs: workers, progress: { progress.update($0, $1) })
+        let name = strategy
+        // Ctrl-C cancels the search; the best sets so far are still printed (exit 130).
+        let (full, interrupted) = try await Interruption.cancellingOnInterrupt {
+            await Optimizer.run(strategy: name, sets: sets, on: bars, settings: settings, objective: objective,
+                                top: keep, jobs: workers, progress: { progress.update($0, $1) })
+        }
         progress.finish()
         if let heatmap {
             let (xr, yr) = (space.ranges[0], space.ranges[1])
@@ -130,6 +134,9 @@ struct OptimizeCommand: AsyncParsableCommand {
             print(terminal.paint("\(method) search\(seedNote): \(sets.count) sets, \(result.evaluated) run, \(result.invalid) invalid, "
                 + "\(result.unqualified) below --min-trades or undefined; \(workers) workers; \(objective)", .dim))
         }
+        if interrupted {
+            throw AppError.interrupted("stopped after \(result.evaluated + result.invalid) of \(sets.count) sets; the best so far are above")
+        }
         if result.ranked.isEmpty { throw AppError.runtime("no parameter set qualified (try a lower --min-trades)") }
     }
 
@@ -137,11 +144,16 @@ struct OptimizeCommand: AsyncParsableCommand {
                      workers: Int, names: [String], terminal: Terminal) async throws {
         let windows: WalkForward.Windows
         do { windows = try WalkForward.Windows(trainDays: train, testDays: test, stepDays: step) } catch { throw ValidationError(error.description) }
-        let progress = ProgressBar(label: "walk-forward \(strategy)", enabled: terminal.stderrIsTTY && output != .json)
+        let progress = ProgressBar(label: "walk-forward \(strategy)", unit: "folds", enabled: terminal.stderrIsTTY && output != .json)
         let result: WalkForward.Result
+        let interrupted: Bool
+        let name = strategy
         do {
-            result = try await WalkForward.run(strategy: strategy, sets: sets, on: bars, settings: settings, objective: objective,
-                                               windows: windows, jobs: workers, progress: { progress.update($0, $1) })
+            // Ctrl-C stops after the folds completed so far, which are still printed (exit 130).
+            (result, interrupted) = try await Interruption.cancellingOnInterrupt {
+                try await WalkForward.run(strategy: name, sets: sets, on: bars, settings: settings, objective: objective,
+                                          windows: windows, jobs: workers, progress: { progress.update($0, $1) })
+            }
         } catch let e as OptimizationError {
             throw ValidationError(e.description)
         }
@@ -169,7 +181,7 @@ struct OptimizeCommand: AsyncParsableCommand {
                 ("strategy", .string(strategy)), ("symbol", .string(bars.symbol)), ("method", .string("walk-forward")),
                 ("train_days", .integer(train)), ("test_days", .integer(test)), ("step_days", .integer(step)),
                 ("objective", .object([("metric", .string(objective.metric.rawValue)), ("maximize", .bool(objective.maximize))])),
-                ("sets", .integer(sets.count)), ("folds", .array(folds)),
+                ("sets", .integer(sets.count)), ("folds", .array(folds)), ("cancelled", .bool(result.cancelled)),
                 ("out_of_sample_return_pct", .number(result.outOfSampleReturnPct)),
                 ("stitched_equity_final", .number(result.stitchedEquity.last ?? .nan)),
             ]).serialized())
@@ -190,6 +202,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             print(terminal.paint("walk-forward: \(result.folds.count) folds (train \(train) / test \(test) / step \(step) days), \(sets.count) sets per fold; "
                 + "stitched out-of-sample return \(renderer.number(result.outOfSampleReturnPct, digits: 2)) %; \(objective)", .dim))
         }
+        if interrupted { throw AppError.interrupted("stopped after \(result.folds.count) folds; the folds completed are above") }
     }
 
     func table(_ r: OptimizationResult, names: [String], terminal: Terminal) -> String {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TraderApp
 import TraderCore
 import TraderEngine
@@ -6,8 +7,9 @@ import TraderEngine
 /// Where the bars of a run come from: `--symbol`, `--data`, or `--synthetic`, and the date range.
 struct MarketOptions: ParsableArguments {
     @Option(help: "Symbol to load from the data directories (default GOOG, the shipped sample).") var symbol: String?
-    @Option(help: ArgumentHelp("Several symbols, comma-separated: one row each plus a total.", valueName: "A,B,C")) var symbols: String?
-    @Option(help: ArgumentHelp("CSV file with OHLCV bars.", valueName: "file")) var data: String?
+    @Option(help: ArgumentHelp("Several symbols, comma-separated, or a folder of CSV files: one row each plus a total.", valueName: "A,B,C|dir"))
+    var symbols: String?
+    @Option(help: ArgumentHelp("CSV file with OHLCV bars (a folder: every CSV in it, as --symbols).", valueName: "file")) var data: String?
     @Option(help: ArgumentHelp("Use N seeded synthetic bars instead of a file.", valueName: "bars")) var synthetic: Int?
     @Option(name: .customLong("synthetic-seed"), help: "Seed for --synthetic.") var syntheticSeed: UInt64 = 42
     @Option(help: "Bar spacing for --synthetic (1m, 5m, 1h, 1d, ...).") var timeframe: String = "1d"
@@ -18,8 +20,27 @@ struct MarketOptions: ParsableArguments {
         if [symbol != nil, data != nil, synthetic != nil, symbols != nil].filter({ $0 }).count > 1 {
             throw ValidationError("give only one of --symbol, --symbols, --data and --synthetic")
         }
-        if let symbols, symbolList(symbols).isEmpty { throw ValidationError("--symbols needs at least one symbol") }
+        if let symbols, !Self.isDirectory(symbols), symbolList(symbols).isEmpty { throw ValidationError("--symbols needs at least one symbol") }
         if let synthetic, synthetic <= 0 { throw ValidationError("--synthetic must be a positive number of bars") }
+    }
+
+    /// The sources of a multi-symbol run — `--symbols A,B,C`, `--symbols DIR` or `--data DIR` —
+    /// or nil for a single-series run. A folder contributes each `*.csv` in it, named by its file
+    /// name, in name order.
+    func batchSources() throws -> [DataSource]? {
+        if let dir = [symbols, data].compactMap({ $0 }).first(where: Self.isDirectory) {
+            let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+                .filter { $0.lowercased().hasSuffix(".csv") }.sorted()
+            guard !files.isEmpty else { throw ValidationError("\(dir): no .csv files in this folder") }
+            return files.map { .file(path: (dir as NSString).appendingPathComponent($0), symbol: String($0.dropLast(4)).uppercased()) }
+        }
+        guard let symbols else { return nil }
+        return symbolList(symbols).map { .symbol($0) }
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     /// The symbols of `--symbols`, trimmed, without empties or repeats.

@@ -9,12 +9,15 @@ import Synchronization
 /// task has run long enough to need one (0.5 s), redrawn at most ten times a second.
 final class ProgressBar: Sendable {
     private let label: String
+    private let unit: String
     private let enabled: Bool
     private let start = ContinuousClock.now
     private let state = Mutex<(lastDraw: ContinuousClock.Instant?, drawn: Bool)>((nil, false))
 
-    init(label: String, enabled: Bool) {
+    /// `unit` names what is counted, for the rate ("bars", "sets", "folds").
+    init(label: String, unit: String = "bars", enabled: Bool) {
         self.label = label
+        self.unit = unit
         self.enabled = enabled
     }
 
@@ -37,7 +40,7 @@ final class ProgressBar: Sendable {
         let rate = Double(done) / max(seconds, 1e-9)
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        writeStandardError("\r\(label) \(bar) \(Int(fraction * 100))%  \(Self.human(rate)) bars/s  ETA \(String(format1(eta)))s ")
+        writeStandardError("\r\(label) \(bar) \(Int(fraction * 100))%  \(Self.human(rate)) \(unit)/s  ETA \(String(format1(eta)))s ")
     }
 
     /// Clears the bar line if one was drawn.

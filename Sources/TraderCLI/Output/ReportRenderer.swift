@@ -47,6 +47,10 @@ struct ReportRenderer {
     }
 
     func statistics(_ result: BacktestResult) -> String {
+        statistics(RunSummary(result))
+    }
+
+    func statistics(_ result: RunSummary) -> String {
         let rows = BacktestReport.rows(result)
         var table = TextTable(headers: ["", ""], alignments: [.left, .right])
         table.rows = rows.map { [$0.label, format($0.value)] }

@@ -24,6 +24,13 @@ public struct Portfolio: Sendable {
         openTrades.reserveCapacity(8)
     }
 
+    /// Removes and returns the closed trades recorded so far. A streaming backtest folds them into
+    /// its statistics chunk by chunk, so memory does not grow with the number of trades.
+    public mutating func takeClosedTrades() -> [Trade] {
+        defer { closedTrades.removeAll(keepingCapacity: true) }
+        return closedTrades
+    }
+
     /// Equity if marked at `price`.
     /// Computed as `cash + (price × position − Σ size × entry)`, the same expression as
     /// backtesting.py's `equity`, so curves agree to the last bits.

@@ -7,21 +7,23 @@ public enum Backtester {
     public static let progressInterval = 1 << 16
 
     /// Runs `strategy` over `series`. Generic, so the whole bar loop is specialized for `S`.
-    /// `progress` is called every `progressInterval` bars with (bars done, total).
+    /// `progress` is called every `progressInterval` bars with (bars done, total). `profile` is
+    /// the series' `SeriesProfile` when the caller runs many backtests over it (built otherwise).
     @inlinable
     public static func run<S: Strategy>(
         _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DomainError) -> BacktestResult {
         var events = NoEventSink()
-        return try run(strategy, name: name, on: series, settings: settings, events: &events, progress: progress)
+        return try run(strategy, name: name, on: series, settings: settings, events: &events, profile: profile,
+                       progress: progress)
     }
 
     /// Runs `strategy` and reports every kernel event to `events`.
     @inlinable
     public static func run<S: Strategy, E: EventSink>(
         _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings, events: inout E,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DomainError) -> BacktestResult {
         let n = series.count
         guard n > 0 else { throw .invalid(field: "data", reason: "no bars to backtest (check --start/--end)") }
@@ -32,13 +34,14 @@ public enum Backtester {
         var outOfMoney = false
         let equity = [Double](unsafeUninitializedCapacity: n) { out, initialized in
             outOfMoney = runLoop(&kernel, series: series, closeAtEnd: settings.closeAtEnd, equity: out, progress: progress)
+                != nil
             initialized = n
         }
         events = kernel.events
         let portfolio = kernel.broker.portfolio
         let last = series[n - 1]
         let metrics = MetricsCalculator.compute(equity: equity, trades: portfolio.closedTrades, series: series,
-                                                firstTradingBar: max(0, warmup - 1))
+                                                firstTradingBar: max(0, warmup - 1), profile: profile)
         return BacktestResult(
             symbol: series.symbol, strategy: name, settings: settings, timeframe: series.timeframe,
             timestamps: series.timestamps, equity: equity, trades: portfolio.closedTrades,
@@ -48,8 +51,12 @@ public enum Backtester {
     }
 
     /// The bar loop: walks the columns, feeds the kernel, writes every element of `equity`.
-    /// Returns whether equity reached zero (the rest of `equity` is then zero, as in
-    /// backtesting.py).
+    /// Returns the bar at which equity reached zero, if it did (the rest of `equity` is then
+    /// zero, as in backtesting.py).
+    ///
+    /// `series` may be one chunk of a longer stream: `firstIndex` is the global index of its first
+    /// bar (orders and trades record global bar indices), and `isLastChunk` says whether its last
+    /// bar ends the run (where `closeAtEnd` applies).
     ///
     /// The per-bar path is kept minimal (see "The hot path" in docs/architecture.md):
     /// - the strategy lives in a local variable for the run (`TradingKernel.withStrategy`), so its
@@ -62,9 +69,9 @@ public enum Backtester {
     ///   end-of-data close is handled after the loop instead of being tested on every bar.
     @inlinable @inline(__always)
     static func runLoop<S: Strategy, E: EventSink>(
-        _ kernel: inout TradingKernel<S, E>, series: BarSeries, closeAtEnd: Bool,
-        equity: UnsafeMutableBufferPointer<Double>, progress: (@Sendable (Int, Int) -> Void)?
-    ) -> Bool {
+        _ kernel: inout TradingKernel<S, E>, series: BarSeries, firstIndex: Int = 0, isLastChunk: Bool = true,
+        closeAtEnd: Bool, equity: UnsafeMutableBufferPointer<Double>, progress: (@Sendable (Int, Int) -> Void)?
+    ) -> Int? {
         let n = series.count
         precondition(n > 0 && equity.count == n && series.open.count == n && series.high.count == n
                      && series.low.count == n && series.close.count == n && series.volume.count == n,
@@ -78,10 +85,10 @@ public enum Backtester {
                 UnsafeRawPointer(column.baseAddress! + i).load(as: UInt64.self)
             }
             /// Out of money at bar `i`: close everything and stop; equity stays at zero from `i` on.
-            func stop(at i: Int) -> Bool {
-                core.closeAll(bar(i), index: i)
+            func stop(at i: Int) -> Int {
+                core.closeAll(bar(i), index: firstIndex + i)
                 equity.extracting(i...).initialize(repeating: 0)
-                return true
+                return i
             }
             let last = n - 1
             /// All bars but the last; returns the bar at which equity reached zero, if any. Called
@@ -99,7 +106,7 @@ public enum Backtester {
                         // of the kernel, so the compiler can neither drop the reads nor sink them
                         // into the rare branch. (Volume is read only if the strategy reads it.)
                         core.prefetchSink ^= bits(o, i) ^ bits(h, i) ^ bits(l, i)
-                        let e = core.onBar(bar(i), index: i, strategy: &strategy, fillAtClose: fillAtClose)
+                        let e = core.onBar(bar(i), index: firstIndex + i, strategy: &strategy, fillAtClose: fillAtClose)
                         if e <= 0 { return i }
                         equity[i] = e
                         i += 1
@@ -109,16 +116,16 @@ public enum Backtester {
                 return nil
             }
             if let i = core.fillAtClose ? run(fillAtClose: true) : run(fillAtClose: false) { return stop(at: i) }
-            // The last bar: optionally close what is still open, at its close.
-            var e = core.onBar(bar(last), index: last, strategy: &strategy, fillAtClose: core.fillAtClose)
-            if closeAtEnd && core._broker.position != 0 {
-                core.closeAll(bar(last), index: last)
+            // The last bar: at the end of the run, optionally close what is still open, at its close.
+            var e = core.onBar(bar(last), index: firstIndex + last, strategy: &strategy, fillAtClose: core.fillAtClose)
+            if isLastChunk && closeAtEnd && core._broker.position != 0 {
+                core.closeAll(bar(last), index: firstIndex + last)
                 e = core._broker.portfolio.equity(at: c[last])
             }
             if e <= 0 { return stop(at: last) }
             equity[last] = e
             if let progress, n & (progressInterval - 1) == 0 { progress(n, n) }
-            return false
+            return nil
         }}
     }
 
@@ -141,19 +148,21 @@ public enum Backtester {
 
     /// Runs the strategy described by `spec`, specialized for its concrete type.
     public static func run(
-        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings,
+        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings, profile: SeriesProfile? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> BacktestResult {
-        try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, progress: progress))
+        try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, profile: profile,
+                                   progress: progress))
     }
 
     struct RunVisitor: StrategyVisitor {
         let name: String
         let series: BarSeries
         let settings: ExecutionSettings
+        let profile: SeriesProfile?
         let progress: (@Sendable (Int, Int) -> Void)?
         func visit<S: Strategy>(_ strategy: S) throws -> BacktestResult {
-            try Backtester.run(strategy, name: name, on: series, settings: settings, progress: progress)
+            try Backtester.run(strategy, name: name, on: series, settings: settings, profile: profile, progress: progress)
         }
     }
 }

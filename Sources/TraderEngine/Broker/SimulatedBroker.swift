@@ -24,6 +24,9 @@ public struct SimulatedBroker: Sendable {
     }
 
     @inlinable public var position: Double { portfolio.position }
+
+    /// Removes and returns the trades closed so far (see `Portfolio.takeClosedTrades`).
+    public mutating func takeClosedTrades() -> [Trade] { _portfolio.takeClosedTrades() }
     @inlinable public var hasWorkingOrders: Bool { !working.isEmpty }
     /// Whether `process` has anything to do for the next bar: working orders or armed exits.
     @inlinable public var needsMatching: Bool { !working.isEmpty || protection.isActive }

@@ -54,6 +54,9 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
     public mutating func closeAll(_ bar: Bar, index: Int) {
         core.closeAll(bar, index: index)
     }
+
+    /// Removes and returns the trades closed so far (a streaming run drains them per chunk).
+    public mutating func takeClosedTrades() -> [Trade] { core._broker.takeClosedTrades() }
 }
 
 /// Everything of the kernel but the strategy: the broker, the strategy's context and the routing

@@ -41,11 +41,14 @@ struct DrawdownAnalysis {
     /// same equity) settles it without a per-bar pass. Blocks that reach the peak are stepped
     /// through bar by bar.
     @inline(__always)
-    mutating func add(equity e: UnsafePointer<Double>, times t: UnsafePointer<Int64>, bars: Range<Int>, range: EquityRange) {
+    /// `indexOffset` turns buffer indices into bar numbers of the run (a streaming backtest's
+    /// buffers hold one chunk).
+    mutating func add(equity e: UnsafePointer<Double>, times t: UnsafePointer<Int64>, bars: Range<Int>, indexOffset: Int = 0,
+                      range: EquityRange) {
         if range.high < peak {
             if range.low < trough { trough = range.low }
         } else {
-            for i in bars { step(i, e[i], t[i]) }
+            for i in bars { step(i + indexOffset, e[i], t[i]) }
         }
     }
 

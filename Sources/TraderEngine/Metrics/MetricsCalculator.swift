@@ -8,104 +8,96 @@ public enum MetricsCalculator {
     ///   - trades: closed trades (open positions at the end are not counted, as in backtesting.py).
     ///   - firstTradingBar: first bar at which the strategy's indicators are defined; buy and hold
     ///     is measured from its close.
-    public static func compute(equity: [Double], trades: [Trade], series: BarSeries, firstTradingBar: Int) -> PerformanceMetrics {
+    ///   - profile: the series' calendar and market returns; pass one shared profile when running
+    ///     many backtests over the same bars (it is built here otherwise).
+    public static func compute(equity: [Double], trades: [Trade], series: BarSeries, firstTradingBar: Int,
+                               profile: SeriesProfile? = nil) -> PerformanceMetrics {
         let n = equity.count
         precondition(n == series.count && n > 0, "equity must have one value per bar")
+        let profile = profile ?? SeriesProfile(series)
+        precondition(profile.barCount == n, "the profile must be of the same series")
         let ts = series.timestamps
         let close = series.close
-        let period = dataPeriod(ts)
+        let period = profile.period
 
-        // One pass over the bars in blocks: beta (vectorized, see `BetaAccumulator`) also collects
-        // each block's equity range, which settles the drawdown of most blocks without a per-bar
-        // pass (see `DrawdownAnalysis.add`); calendar days (weekend share, daily equity returns)
-        // are scanned only in blocks where a new day starts. Separate passes over whole arrays
-        // would stream the columns from memory several times.
-        let freqDays = period.nanos / Timestamp.nanosPerDay
-        let daily = freqDays != 7 && freqDays != 31 && freqDays != 365
         var dd = DrawdownAnalysis()
         var beta = BetaAccumulator()
-        var weekendBars = 0
-        var dailyReturns: [Double] = []
+        var periodic = PeriodicReturns(returns: [])
         equity.withUnsafeBufferPointer { eq in
-        close.withUnsafeBufferPointer { cl in
+        profile.marketReturns.withUnsafeBufferPointer { my in
         ts.withUnsafeBufferPointer { tt in
-            let e = eq.baseAddress!, c = cl.baseAddress!, t = tt.baseAddress!
-            var dayEnd = Int64.min
-            var isWeekend = false
-            var dayStart = 0  // first bar of the current calendar day
-            var previousDayEquity = Double.nan
-            let block = 512
-            var start = 0
-            while start < n {
-                let end = min(n, start + block)
-                // Timestamps increase, so a block whose last bar falls before the end of the
-                // current day starts no new day and its timestamps need not be read at all.
-                if t[end - 1] >= dayEnd {
-                    for i in start..<end where t[i] >= dayEnd {
-                        // A new calendar day: weekend bars are counted a day at a time.
-                        if isWeekend { weekendBars += i - dayStart }
-                        dayStart = i
-                        let stamp = Timestamp(nanos: t[i])
-                        dayEnd = (stamp.epochDay + 1) * Timestamp.nanosPerDay
-                        isWeekend = stamp.weekday >= 5
-                        if daily && i > 0 {
-                            let last = e[i - 1]  // last equity of the previous calendar day
-                            if previousDayEquity.isFinite { dailyReturns.append(last / previousDayEquity - 1) }
-                            previousDayEquity = last
-                        }
-                    }
-                }
-                var range = EquityRange()
-                if start == 0 { range.add(e[0]) }  // the first bar has no return
-                beta.add(equity: e, close: c, bars: max(start, 1)..<end, range: &range)
-                dd.add(equity: e, times: t, bars: start..<end, range: range)
-                start = end
-            }
-            if isWeekend { weekendBars += n - dayStart }
+            let e = eq.baseAddress!, t = tt.baseAddress!
+            scan(equity: e, market: my.baseAddress!, times: t, bars: 0..<n, runStart: 0, indexOffset: 0, beta: &beta, drawdown: &dd)
             dd.finish(n - 1, t[n - 1])
-            if daily && previousDayEquity.isFinite { dailyReturns.append(e[n - 1] / previousDayEquity - 1) }
+            periodic = PeriodicReturns(equity: e, periodEnds: profile.periodEnds)
         }}}
 
-        // Exposure: bars from entry to exit inclusive, over all bars.
-        let exposedCount = exposedBars(trades, barCount: n)
-
-        let e0 = equity[0], eN = equity[n - 1]
-        let returnPct = (eN - e0) / e0 * 100
         let ftb = min(max(firstTradingBar, 0), n - 1)
-        let buyHold = (close[n - 1] - close[ftb]) / close[ftb] * 100
+        return assemble(MetricsInputs(
+            barCount: n, startNanos: ts[0], endNanos: ts[n - 1], firstEquity: equity[0], finalEquity: equity[n - 1],
+            buyAndHoldBase: close[ftb], lastClose: close[n - 1], drawdown: dd, beta: beta.beta(profile),
+            periodic: periodic, period: period, annualPeriods: profile.annualPeriods,
+            trades: TradeStatistics(trades: trades), exposedBars: exposedBars(trades, barCount: n)))
+    }
+
+    /// One pass over bars `bars` of the buffers, in blocks: beta (vectorized, see
+    /// `BetaAccumulator`) also collects each block's equity range, which settles the drawdown of
+    /// most blocks without a per-bar pass (see `DrawdownAnalysis.add`). Separate passes over whole
+    /// arrays would stream the columns from memory several times.
+    ///
+    /// Each bar's return is taken from the bar before it in the buffers, except at `runStart`, the
+    /// run's first bar (when it is in `bars`), which has none. `indexOffset` maps buffer indices to
+    /// bar numbers of the run. Shared by the in-memory and the streaming backtest.
+    @inline(__always)
+    static func scan(equity e: UnsafePointer<Double>, market y: UnsafePointer<Double>, times t: UnsafePointer<Int64>,
+                     bars: Range<Int>, runStart: Int?, indexOffset: Int,
+                     beta: inout BetaAccumulator, drawdown dd: inout DrawdownAnalysis) {
+        let block = 512
+        var start = bars.lowerBound
+        while start < bars.upperBound {
+            let end = min(bars.upperBound, start + block)
+            var range = EquityRange()
+            var returnsStart = start
+            if start == runStart { range.add(e[start]); returnsStart += 1 }
+            beta.add(equity: e, market: y, bars: returnsStart..<end, range: &range)
+            dd.add(equity: e, times: t, bars: start..<end, indexOffset: indexOffset, range: range)
+            start = end
+        }
+    }
+
+    /// The statistics from their parts; shared by the in-memory and the streaming backtest.
+    static func assemble(_ x: MetricsInputs) -> PerformanceMetrics {
+        let n = x.barCount
+        let e0 = x.firstEquity, eN = x.finalEquity
+        let dd = x.drawdown, stats = x.trades, period = x.period
+        let returnPct = (eN - e0) / e0 * 100
+        let buyHold = (x.lastClose - x.buyAndHoldBase) / x.buyAndHoldBase * 100
 
         // Periodic (daily) returns of the equity curve.
-        let annualDays: Double = freqDays == 7 ? 52 : freqDays == 31 ? 12 : freqDays == 365 ? 1
-            : (BarSeries.isWeekendTrading(weekendBars: weekendBars, totalBars: n) ? 365 : 252)
-        let periodic = daily ? PeriodicReturns(returns: dailyReturns)
-            : PeriodicReturns(equity: equity, timestamps: ts, frequencyDays: freqDays)
-        let g = periodic.geometricMean
+        let annualDays = x.annualPeriods
+        let g = x.periodic.geometricMean
         let annualized = pow(1 + g, annualDays) - 1
-        let variance = periodic.sampleVariance
+        let (variance, downside) = x.periodic.dispersion
         let volatility = (pow(variance + (1 + g) * (1 + g), annualDays) - pow(1 + g, 2 * annualDays)).squareRoot() * 100
-        let durationNanos = ts[n - 1] - ts[0]
+        let durationNanos = x.endNanos - x.startNanos
         let years = Double(durationNanos / Timestamp.nanosPerSecond) / 86_400 / 365.25
         let cagr = years != 0 ? (pow(eN / e0, 1 / years) - 1) * 100 : .nan
         let sharpe = annualized * 100 / (volatility == 0 ? .nan : volatility)
-        let sortino = annualized / (periodic.downsideDeviation * annualDays.squareRoot())
+        let sortino = annualized / (downside * annualDays.squareRoot())
         let calmar = annualized / (dd.maxDrawdown == 0 ? .nan : dd.maxDrawdown)
-
-        let alpha = returnPct - beta.beta * buyHold
-
-        // Trade statistics.
-        let stats = TradeStatistics(trades: trades)
+        let alpha = returnPct - x.beta * buyHold
 
         return PerformanceMetrics(
-            start: Timestamp(nanos: ts[0]), end: Timestamp(nanos: ts[n - 1]), duration: Duration64(nanos: durationNanos),
-            exposureTimePct: Double(exposedCount) / Double(n) * 100,
+            start: Timestamp(nanos: x.startNanos), end: Timestamp(nanos: x.endNanos), duration: Duration64(nanos: durationNanos),
+            exposureTimePct: Double(x.exposedBars) / Double(n) * 100,
             equityFinal: eN, equityPeak: dd.peak, commissions: stats.commissions,
             returnPct: returnPct, buyAndHoldReturnPct: buyHold,
             annualizedReturnPct: annualized * 100, annualizedVolatilityPct: volatility, cagrPct: cagr,
-            sharpeRatio: sharpe, sortinoRatio: sortino, calmarRatio: calmar, alphaPct: alpha, beta: beta.beta,
+            sharpeRatio: sharpe, sortinoRatio: sortino, calmarRatio: calmar, alphaPct: alpha, beta: x.beta,
             maxDrawdownPct: -dd.maxDrawdown * 100, avgDrawdownPct: -dd.meanEpisodeDepth * 100,
             maxDrawdownDuration: dd.maxEpisodeNanos.map { ceil(Duration64(nanos: $0), to: period) },
             avgDrawdownDuration: dd.meanEpisodeNanos.map { ceil(Duration64(nanos: $0), to: period) },
-            tradeCount: trades.count, winRatePct: stats.winRate * 100,
+            tradeCount: stats.count, winRatePct: stats.winRate * 100,
             bestTradePct: stats.best * 100, worstTradePct: stats.worst * 100, avgTradePct: stats.geometricMean * 100,
             maxTradeDuration: stats.maxDurationNanos.map { ceil(Duration64(nanos: $0), to: period) },
             avgTradeDuration: stats.meanDurationNanos.map { ceil(Duration64(nanos: $0), to: period) },
@@ -113,28 +105,18 @@ public enum MetricsCalculator {
             kellyCriterion: stats.kelly, annualTradingDays: annualDays)
     }
 
-    /// Number of bars covered by at least one trade, entry to exit inclusive: the size of the union
-    /// of the trades' bar intervals, in O(t log t) instead of a pass over every bar.
+    /// Number of bars covered by at least one trade, entry to exit inclusive, in O(t log t)
+    /// instead of a pass over every bar.
     static func exposedBars(_ trades: [Trade], barCount n: Int) -> Int {
-        guard !trades.isEmpty else { return 0 }
         // Trades close in order and nearly always open in order too; then the union is one pass
         // over them, without copying the intervals out (an allocation the size of the trade list).
         var sorted = true
-        for i in 1..<trades.count where trades[i].entryBar < trades[i - 1].entryBar { sorted = false; break }
+        for i in trades.indices.dropFirst() where trades[i].entryBar < trades[i - 1].entryBar { sorted = false; break }
+        var union = ExposureUnion()
         let clamped = trades.lazy.map { (min($0.entryBar, n - 1), min($0.exitBar, n - 1)) }
-        return sorted ? unionSize(clamped) : unionSize(clamped.sorted { $0.0 < $1.0 })
-    }
-
-    /// Size of the union of inclusive intervals given in order of their starts.
-    private static func unionSize(_ intervals: some Sequence<(Int, Int)>) -> Int {
-        var total = 0
-        var current: (start: Int, end: Int)? = nil
-        for (a, b) in intervals {
-            guard let (start, end) = current else { current = (a, b); continue }
-            if a > end { total += end - start + 1; current = (a, b) } else if b > end { current = (start, b) }
-        }
-        guard let (start, end) = current else { return 0 }
-        return total + end - start + 1
+        if sorted { for (a, b) in clamped { union.add(entry: a, exit: b) } }
+        else { for (a, b) in clamped.sorted(by: { $0.0 < $1.0 }) { union.add(entry: a, exit: b) } }
+        return union.total
     }
 
     /// The bar spacing as backtesting.py reads it: the median gap among the last 100 timestamps.
@@ -169,3 +151,22 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+
+/// What the statistics are computed from, whether the bars came as one series or in chunks.
+struct MetricsInputs {
+    var barCount: Int
+    var startNanos: Int64
+    var endNanos: Int64
+    var firstEquity: Double
+    var finalEquity: Double
+    /// Close of the first trading bar and of the last bar (buy and hold).
+    var buyAndHoldBase: Double
+    var lastClose: Double
+    var drawdown: DrawdownAnalysis
+    var beta: Double
+    var periodic: PeriodicReturns
+    var period: Duration64
+    var annualPeriods: Double
+    var trades: TradeStatistics
+    var exposedBars: Int
+}

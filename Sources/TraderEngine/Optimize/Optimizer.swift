@@ -50,6 +50,8 @@ public enum Optimizer {
         // Chunks small enough to balance the load, large enough to amortize task overhead.
         let chunkSize = max(1, min(64, total / (workers * 8)))
         let chunks = stride(from: 0, to: total, by: chunkSize).map { $0..<min($0 + chunkSize, total) }
+        // The calendar and market returns are the same in every run: worked out once, shared.
+        let profile = SeriesProfile(series)
 
         return await withTaskGroup(of: ChunkResult.self) { group in
             var next = 0
@@ -59,7 +61,7 @@ public enum Optimizer {
                 let range = chunks[next]
                 next += 1
                 group.addTask {
-                    evaluate(range, sets: sets, strategy: name, fixed: fixed, series: series, settings: settings,
+                    evaluate(range, sets: sets, strategy: name, fixed: fixed, series: series, profile: profile, settings: settings,
                              objective: objective, keep: keep)
                 }
             }
@@ -78,14 +80,14 @@ public enum Optimizer {
 
     static func evaluate(
         _ range: Range<Int>, sets: [[String: Double]], strategy name: String, fixed: [String: Double],
-        series: BarSeries, settings: ExecutionSettings, objective: Objective, keep: Int
+        series: BarSeries, profile: SeriesProfile, settings: ExecutionSettings, objective: Objective, keep: Int
     ) -> ChunkResult {
         var result = ChunkResult()
         for i in range {
             if Task.isCancelled { break }
             let parameters = fixed.merging(sets[i]) { _, new in new }
             guard let spec = try? StrategySpec(name: name, overrides: parameters),
-                  let run = try? Backtester.run(spec, on: series, settings: settings) else {
+                  let run = try? Backtester.run(spec, on: series, settings: settings, profile: profile) else {
                 result.invalid += 1
                 continue
             }

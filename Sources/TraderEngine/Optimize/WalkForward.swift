@@ -44,6 +44,9 @@ public enum WalkForward {
         /// ended; with its bar timestamps.
         public let stitchedEquity: [Double]
         public let stitchedTimestamps: [Int64]
+        /// True when the analysis was cancelled: `folds` holds the folds completed before it (a
+        /// fold whose training search was cut short is dropped, not reported half-optimized).
+        public var cancelled = false
         /// Total return of the stitched curve in percent.
         public var outOfSampleReturnPct: Double {
             guard let first = stitchedEquity.first, let last = stitchedEquity.last, first != 0 else { return .nan }
@@ -89,6 +92,7 @@ public enum WalkForward {
             if Task.isCancelled { break }
             let train = series.slice(split.train)
             let search = await Optimizer.run(strategy: name, sets: sets, on: train, settings: settings, objective: objective, top: 1, jobs: jobs)
+            if search.cancelled { break }
             progress?(f + 1, splits.count)
             guard let best = search.ranked.first else {
                 // Nothing qualified: stay flat through the test window.
@@ -117,7 +121,9 @@ public enum WalkForward {
             folds.append(Fold(split: split, best: best, outOfSample: metrics, testEquity: equity))
             append(equity, times: testBars.timestamps, to: &stitched, &stitchedTimes, capital: settings.initialCapital)
         }
-        return Result(folds: folds, stitchedEquity: stitched, stitchedTimestamps: stitchedTimes)
+        var result = Result(folds: folds, stitchedEquity: stitched, stitchedTimestamps: stitchedTimes)
+        result.cancelled = folds.count < splits.count
+        return result
     }
 
     /// Appends a fold's test equity, scaled to continue from the stitched curve's last value, and

@@ -1,0 +1,52 @@
+import Dispatch
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns Ctrl-C into cancellation while a long operation runs.
+///
+/// A search of thousands of parameter sets should not die with nothing printed when the user
+/// stops it: the first SIGINT cancels the operation's task (the optimizer checks for
+/// cancellation between runs and returns the best sets so far), and the command prints those and
+/// exits with 130. The default action is restored at that moment, so a second Ctrl-C ends the
+/// process at once if something does not stop.
+enum Interruption {
+    /// Runs `operation`, cancelling it on SIGINT; returns its value and whether it was interrupted.
+    static func cancellingOnInterrupt<T: Sendable>(
+        _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> (value: T, interrupted: Bool) {
+        let interrupted = Flag()
+        let task = Task { try await operation() }
+        // A dispatch source sees the signal only while its default action is off.
+        signal(SIGINT, SIG_IGN)
+        // Its own queue: a private serial queue is overcommitting (it always gets a thread), while
+        // the global queue shares its threads with the busy workers and could see the signal only
+        // when one of them is done.
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "gpt-trader.interrupt"))
+        source.setEventHandler {
+            interrupted.set()
+            task.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        source.resume()
+        defer {
+            source.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
+        let value = try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        return (value, interrupted.isSet)
+    }
+
+    private final class Flag: Sendable {
+        private let value = Atomic<Bool>(false)
+        func set() { value.store(true, ordering: .relaxed) }
+        var isSet: Bool { value.load(ordering: .relaxed) }
+    }
+}
