@@ -76,4 +76,24 @@ import TraderStrategies
             _ = try Backtester.runStreaming(spec, chunks: { nil }, settings: ExecutionSettings())
         }
     }
+
+    /// The optimizer's chunked statistics (`Backtester.statistics`, chunks of 32,768 bars over a
+    /// shared profile) are bit-identical to the in-memory run, over several chunks.
+    @Test(arguments: [("sma-crossover", [:]), ("momentum", ["lookback": 60, "threshold": 0.002]), ("breakout", [:])])
+    func statisticsEqualRunBitForBit(_ strategy: String, _ parameters: [String: Double]) throws {
+        let bars = try SyntheticBars.generate(symbol: "SYN", bars: 100_000, seed: 5, timeframe: .minute1)
+        #expect(bars.count > 3 * Backtester.statisticsChunk)
+        let profile = SeriesProfile(bars)
+        for direction in [TradeDirection.longOnly, .longShort] {
+            var settings = ExecutionSettings()
+            settings.commission = try CommissionModel(rate: 0.001)
+            settings.direction = direction
+            settings.closeAtEnd = direction == .longShort
+            let spec = try StrategySpec(name: strategy, overrides: parameters)
+            let whole = try Backtester.run(spec, on: bars, settings: settings)
+            #expect(whole.trades.count > 10)  // (and so no NaN statistic, which == would never match)
+            let chunked = try Backtester.statistics(spec, on: bars, settings: settings, profile: profile)
+            #expect(chunked == whole.metrics, "\(strategy) \(direction)")
+        }
+    }
 }

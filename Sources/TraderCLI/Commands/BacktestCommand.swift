@@ -33,9 +33,13 @@ struct BacktestCommand: AsyncParsableCommand {
     var equityCSV: String?
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
     @Option(help: "With several symbols: parallel workers (default: all cores).") var jobs: Int?
+    @Flag(help: "Stream the bars a chunk at a time from the bar store or --synthetic: constant memory for runs larger than memory (no trade list).")
+    var stream = false
 
     func validate() throws {
         if let jobs, jobs <= 0 { throw ValidationError("--jobs must be > 0") }
+        if stream && (trades || equityCSV != nil) { throw ValidationError("--stream keeps no trade list or equity curve: drop --trades and --equity-csv") }
+        if stream && market.symbols != nil { throw ValidationError("--stream runs one symbol; drop --symbols") }
     }
 
     func request() throws -> BacktestRequest {
@@ -52,6 +56,10 @@ struct BacktestCommand: AsyncParsableCommand {
         }
         let req = try request()
         let service = BacktestService()
+        if stream {
+            try runStreaming(req, service: service, terminal: terminal)
+            return
+        }
         let bars = try service.loadBars(for: req)
         let progress = ProgressBar(label: "backtest \(bars.symbol)", enabled: terminal.stderrIsTTY && output != .json && bars.count >= 5_000_000)
         let result = try service.run(req, bars: bars, progress: { progress.update($0, $1) })
@@ -76,6 +84,25 @@ struct BacktestCommand: AsyncParsableCommand {
 }
 
 extension BacktestCommand {
+    /// `--stream`: the same report, computed a chunk at a time.
+    func runStreaming(_ req: BacktestRequest, service: BacktestService, terminal: Terminal) throws {
+        let progress = ProgressBar(label: "backtest (streaming)", enabled: terminal.stderrIsTTY && output != .json)
+        let result = try service.runStreaming(req, progress: { progress.update($0, $1) })
+        progress.finish()
+        let summary = RunSummary(result)
+        switch output {
+        case .quiet:
+            break
+        case .json:
+            let params = req.strategy.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            print(BacktestReport.json(summary, parameters: params).serialized())
+        case .table:
+            print(ReportRenderer(terminal: terminal).statistics(summary))
+            print(terminal.paint("streamed in \(result.chunkCount) chunks", .dim))
+            if result.ranOutOfMoney { print(terminal.paint("equity reached zero; the run stopped early", .yellow)) }
+        }
+    }
+
     /// `--symbols A,B,C` or a folder: the same strategy and settings on each symbol, each with
     /// the full starting capital, in parallel; one row per symbol and a total over all of them.
     func runMany(_ sources: [DataSource], terminal: Terminal) async throws {

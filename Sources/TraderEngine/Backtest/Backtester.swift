@@ -54,9 +54,11 @@ public enum Backtester {
     /// Returns the bar at which equity reached zero, if it did (the rest of `equity` is then
     /// zero, as in backtesting.py).
     ///
-    /// `series` may be one chunk of a longer stream: `firstIndex` is the global index of its first
-    /// bar (orders and trades record global bar indices), and `isLastChunk` says whether its last
-    /// bar ends the run (where `closeAtEnd` applies).
+    /// The run may come in chunks: `bars` is the part of `series` to run now (all of it by
+    /// default; `equity` has one element per bar of it), `firstIndex` is added to bar positions to
+    /// number bars in the run (orders and trades record these numbers; a streamed chunk is a
+    /// series of its own), and `isLastChunk` says whether the last bar ends the run (where
+    /// `closeAtEnd` applies). Returns the position in `series` of the bar where equity reached zero.
     ///
     /// The per-bar path is kept minimal (see "The hot path" in docs/architecture.md):
     /// - the strategy lives in a local variable for the run (`TradingKernel.withStrategy`), so its
@@ -69,13 +71,17 @@ public enum Backtester {
     ///   end-of-data close is handled after the loop instead of being tested on every bar.
     @inlinable @inline(__always)
     static func runLoop<S: Strategy, E: EventSink>(
-        _ kernel: inout TradingKernel<S, E>, series: BarSeries, firstIndex: Int = 0, isLastChunk: Bool = true,
-        closeAtEnd: Bool, equity: UnsafeMutableBufferPointer<Double>, progress: (@Sendable (Int, Int) -> Void)?
+        _ kernel: inout TradingKernel<S, E>, series: BarSeries, bars: Range<Int>? = nil, firstIndex: Int = 0,
+        isLastChunk: Bool = true, closeAtEnd: Bool, equity: UnsafeMutableBufferPointer<Double>,
+        progress: (@Sendable (Int, Int) -> Void)?
     ) -> Int? {
         let n = series.count
-        precondition(n > 0 && equity.count == n && series.open.count == n && series.high.count == n
-                     && series.low.count == n && series.close.count == n && series.volume.count == n,
-                     "bar columns and equity must have one value per bar")
+        let range = bars ?? 0..<n
+        let first = range.lowerBound
+        precondition(!range.isEmpty && range.lowerBound >= 0 && range.upperBound <= n && equity.count == range.count
+                     && series.open.count == n && series.high.count == n && series.low.count == n
+                     && series.close.count == n && series.volume.count == n,
+                     "bar columns must have equal lengths and equity one value per bar run")
         return withColumns(of: series) { ts, o, h, l, c, v in
         kernel.withStrategy { strategy, core in
             @inline(__always) func bar(_ i: Int) -> Bar {
@@ -87,14 +93,14 @@ public enum Backtester {
             /// Out of money at bar `i`: close everything and stop; equity stays at zero from `i` on.
             func stop(at i: Int) -> Int {
                 core.closeAll(bar(i), index: firstIndex + i)
-                equity.extracting(i...).initialize(repeating: 0)
+                equity.extracting((i - first)...).initialize(repeating: 0)
                 return i
             }
-            let last = n - 1
+            let last = range.upperBound - 1
             /// All bars but the last; returns the bar at which equity reached zero, if any. Called
             /// with a constant, so each fill timing gets its own copy of the loop.
             @inline(__always) func run(fillAtClose: Bool) -> Int? {
-                var i = 0
+                var i = first
                 while i < last {
                     let chunkEnd = progress == nil ? last : min(last, (i | (progressInterval - 1)) + 1)
                     while i < chunkEnd {
@@ -108,7 +114,7 @@ public enum Backtester {
                         core.prefetchSink ^= bits(o, i) ^ bits(h, i) ^ bits(l, i)
                         let e = core.onBar(bar(i), index: firstIndex + i, strategy: &strategy, fillAtClose: fillAtClose)
                         if e <= 0 { return i }
-                        equity[i] = e
+                        equity[i - first] = e
                         i += 1
                     }
                     if let progress, i & (progressInterval - 1) == 0 { progress(i, n) }
@@ -123,7 +129,7 @@ public enum Backtester {
                 e = core._broker.portfolio.equity(at: c[last])
             }
             if e <= 0 { return stop(at: last) }
-            equity[last] = e
+            equity[last - first] = e
             if let progress, n & (progressInterval - 1) == 0 { progress(n, n) }
             return nil
         }}

@@ -24,10 +24,9 @@ extension Backtester {
     /// at a time — in memory bounded by the chunk size, whatever the length of the run.
     ///
     /// The kernel and the bar loop are the ones of `run` (chunks only shift the bar numbers), and
-    /// the statistics are folded in chunk by chunk from the same parts (`MetricsCalculator.scan`,
-    /// `CalendarTracker`, `MarketReturns`, `TradeStatistics`), so the result equals `run` on the
-    /// concatenated series up to the order of floating-point additions. Closed trades are drained
-    /// from the portfolio after every chunk.
+    /// the statistics are folded in chunk by chunk from the same parts (see `ChunkedRun`), so the
+    /// result equals `run` on the concatenated series up to the order of floating-point additions.
+    /// Closed trades are drained from the portfolio after every chunk.
     ///
     /// - Parameters:
     ///   - nextChunk: returns the next chunk, or nil at the end; chunks must follow each other in
@@ -45,10 +44,11 @@ extension Backtester {
         var upcoming = try next()
         var kernel = try TradingKernel(strategy: strategy, settings: settings, events: NoEventSink())
         let firstTradingBar = max(0, strategy.warmupBars - 1)
-        var stream = StreamState()
+        var stream = ChunkedRun()
         var chunks = 0
         while true {
-            try stream.add(chunk, isLast: upcoming == nil, kernel: &kernel, settings: settings, firstTradingBar: firstTradingBar)
+            try stream.add(chunk, bars: 0..<chunk.count, firstIndex: stream.bars, isLast: upcoming == nil, kernel: &kernel,
+                           settings: settings, firstTradingBar: firstTradingBar)
             chunks += 1
             progress?(stream.bars)
             guard let following = upcoming else { break }

@@ -36,8 +36,10 @@ public struct OptimizationResult: Sendable {
 ///
 /// Workers share one read-only `BarSeries` (its column arrays are never copied), each keeps only
 /// its own top-N, and sets are handed out in chunks as workers finish, so memory does not grow
-/// with the number of sets and all cores stay busy. Each run is exactly `Backtester.run` of the
-/// same specification, so an entry's metrics equal a single backtest with those parameters.
+/// with the number of sets and all cores stay busy. Each run is `Backtester.statistics` of the
+/// same specification — the statistics of `Backtester.run`, bit for bit, without its equity
+/// curve — so an entry's metrics equal a single backtest with those parameters, and a worker holds
+/// one chunk of equity, not a curve of the whole series.
 public enum Optimizer {
     public static func run(
         strategy name: String, fixed: [String: Double] = [:], sets: [[String: Double]],
@@ -87,13 +89,13 @@ public enum Optimizer {
             if Task.isCancelled { break }
             let parameters = fixed.merging(sets[i]) { _, new in new }
             guard let spec = try? StrategySpec(name: name, overrides: parameters),
-                  let run = try? Backtester.run(spec, on: series, settings: settings, profile: profile) else {
+                  let metrics = try? Backtester.statistics(spec, on: series, settings: settings, profile: profile) else {
                 result.invalid += 1
                 continue
             }
             result.evaluated += 1
-            guard let score = objective.score(run.metrics) else { result.unqualified += 1; continue }
-            result.insert(OptimizationEntry(index: i, parameters: sets[i], score: score, metrics: run.metrics), keep: keep)
+            guard let score = objective.score(metrics) else { result.unqualified += 1; continue }
+            result.insert(OptimizationEntry(index: i, parameters: sets[i], score: score, metrics: metrics), keep: keep)
         }
         return result
     }
