@@ -40,6 +40,7 @@ let package = Package(
             dependencies: [
                 .product(name: "TraderEngine", package: "GPTTrader"),
                 .product(name: "TraderData", package: "GPTTrader"),
+                .product(name: "TraderStrategies", package: "GPTTrader"),
             ],
             path: "Sources/MemoryBounds"
         ),

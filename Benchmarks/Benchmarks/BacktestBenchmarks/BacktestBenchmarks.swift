@@ -17,6 +17,16 @@ nonisolated(unsafe) let millionCSVPath: String = {
     return path
 }()
 
+/// One year of one-minute bars (about 500,000: 365 days × 1,440 minutes would be 525,600; the
+/// issue's figure is 500,000) in the binary bar store, written once to a temporary directory.
+nonisolated(unsafe) let yearStorePath: String = {
+    let dir = NSTemporaryDirectory() + "gpt-trader-bench-store"
+    let store = BarStore(directory: dir)
+    let path = store.path(symbol: "YEAR", timeframe: .minute1)
+    if !FileManager.default.fileExists(atPath: path) { _ = try! store.write(million.slice(0..<500_000)) }
+    return path
+}()
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, .throughput],
@@ -48,6 +58,29 @@ let benchmarks: @Sendable () -> Void = {
         let series = try CSVBarReader.read(path: path, symbol: "BENCH")
         benchmark.stopMeasurement()
         blackHole(series.count)
+    }
+
+    // Open (mmap, header checks) and load every bar into a BarSeries: what a backtest by symbol
+    // does when the symbol is in the store.
+    Benchmark("Bar store load, 500,000 one-minute bars") { benchmark in
+        let path = yearStorePath
+        benchmark.startMeasurement()
+        let series = try BarStoreFile(path: path).load()
+        benchmark.stopMeasurement()
+        blackHole(series.count)
+    }
+
+    // The 90-set GOOG grid of the optimization issue, two workers, shared series and profile.
+    Benchmark("Optimize 90-set SMA grid over 1M bars, 2 workers",
+              configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
+        var sets: [[String: Double]] = []
+        for f in stride(from: 5.0, through: 50, by: 5) { for s in stride(from: 20.0, through: 200, by: 20) where f < s { sets.append(["fast": f, "slow": s]) } }
+        let all = sets
+        benchmark.startMeasurement()
+        let result = await Optimizer.run(strategy: "sma-crossover", sets: all, on: million, settings: ExecutionSettings(),
+                                         objective: Objective(metric: .sharpe), top: 1, jobs: 2)
+        benchmark.stopMeasurement()
+        blackHole(result.evaluated)
     }
 
     Benchmark("Synthetic generation, 1M bars") { _ in

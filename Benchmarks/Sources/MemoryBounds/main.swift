@@ -3,6 +3,10 @@
 //   memory-bounds optimize [--bars 1000000] [--sets 10000] [--jobs N]
 //       peak resident memory while N workers run SETS SMA-crossover backtests over BARS seeded
 //       synthetic one-minute bars; the bound is the bars' size + 64 MB.
+//   memory-bounds stream FILE.gtbars
+//       peak resident memory and time of a streaming SMA-crossover backtest over a bar-store file
+//       (make one with `gpt-trader data generate --bars 100000000 --timeframe 1m`); the bound is
+//       100 MB whatever the file's size.
 //
 // The peak is the kernel's high-water mark of resident memory (VmHWM), reset with
 // /proc/self/clear_refs once the bars are loaded, so it covers exactly the optimization with the
@@ -11,6 +15,7 @@ import Foundation
 import TraderCore
 import TraderData
 import TraderEngine
+import TraderStrategies
 
 let args = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -70,7 +75,19 @@ case "optimize":
     print("{\"task\": \"optimize-memory\", \"bars\": \(barCount), \"sets\": \(setCount), \"evaluated\": \(result.evaluated), \"jobs\": \(jobs), "
         + "\"bars_bytes\": \(bars.byteCount), \"rss_before_bytes\": \(before.current), \"peak_rss_bytes\": \(after.peak), "
         + "\"bound_bytes\": \(bound), \"within_bound\": \(after.peak <= bound), \"seconds\": \(seconds)}")
+case "stream" where args.count > 1:
+    let file = try BarStoreFile(path: args[1])
+    let chunks = file.chunks()
+    let start = ContinuousClock.now
+    let result = try Backtester.runStreaming(try SMACrossover(fast: 10, slow: 20), name: "sma", chunks: { try chunks.nextChunk() },
+                                             settings: ExecutionSettings())
+    let elapsed = ContinuousClock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let peak = residentMemory().peak
+    print("{\"task\": \"stream-memory\", \"bars\": \(result.barCount), \"chunks\": \(result.chunkCount), \"file_bytes\": \(file.byteCount), "
+        + "\"peak_rss_bytes\": \(peak), \"bound_bytes\": \(100 << 20), \"within_bound\": \(peak <= 100 << 20), \"seconds\": \(seconds), "
+        + "\"bars_per_s\": \(Int(Double(result.barCount) / seconds)), \"trades\": \(result.metrics.tradeCount), \"equity_final\": \(result.metrics.equityFinal)}")
 default:
-    FileHandle.standardError.write(Data("usage: memory-bounds optimize [--bars N] [--sets N] [--jobs N]\n".utf8))
+    FileHandle.standardError.write(Data("usage: memory-bounds optimize [--bars N] [--sets N] [--jobs N] | stream FILE.gtbars\n".utf8))
     exit(2)
 }
