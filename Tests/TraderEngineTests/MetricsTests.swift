@@ -49,8 +49,18 @@ import TraderCore
             Trade(size: 1, entryBar: a, exitBar: b, entryTime: Timestamp(nanos: 0), exitTime: Timestamp(nanos: 0),
                   entryPrice: 1, exitPrice: 1, commission: 0, exitReason: .signal)
         }
-        #expect(MetricsCalculator.exposedBars([trade(2, 4), trade(4, 6), trade(10, 10), trade(3, 5)], barCount: 20) == 6)
-        #expect(MetricsCalculator.exposedBars([], barCount: 20) == 0)
+        func exposed(_ trades: [Trade]) -> Double {
+            let s = try! BarSeries(symbol: "X", timestamps: (0..<20).map { Int64($0) * Timestamp.nanosPerDay },
+                                   open: Array(repeating: 10, count: 20), high: Array(repeating: 10, count: 20),
+                                   low: Array(repeating: 10, count: 20), close: Array(repeating: 10, count: 20),
+                                   volume: Array(repeating: 1, count: 20))
+            return MetricsCalculator.compute(equity: Array(repeating: 1000, count: 20), trades: trades, series: s,
+                                             firstTradingBar: 0).exposureTimePct
+        }
+        // Bars 2…6 and 10: 6 of 20, whatever the order the trades come in.
+        #expect(exposed([trade(2, 4), trade(4, 6), trade(10, 10), trade(3, 5)]) == 30)
+        #expect(exposed([trade(10, 10), trade(2, 4), trade(3, 5), trade(4, 6)]) == 30)
+        #expect(exposed([]) == 0)
     }
 
     @Test func ceilRoundsUpToTheBarResolution() {

@@ -4,7 +4,7 @@ public import TraderStrategies
 extension Backtester {
     /// Bars per chunk when only the statistics of a run are wanted: a multiple of the metrics'
     /// 512-bar block, so the statistics are bit-identical to `run`'s.
-    public static let statisticsChunk = 1 << 15
+    public static var statisticsChunk: Int { MetricsAccumulator.chunkSize }
 
     /// The statistics of `strategy` over `series`, as `run` computes them, without keeping the
     /// equity curve or the trade list: the run goes through `series` in chunks (ranges of it, not

@@ -14,30 +14,24 @@ public enum MetricsCalculator {
                                profile: SeriesProfile? = nil) -> PerformanceMetrics {
         let n = equity.count
         precondition(n == series.count && n > 0, "equity must have one value per bar")
-        let profile = profile ?? SeriesProfile(series)
-        precondition(profile.barCount == n, "the profile must be of the same series")
-        let ts = series.timestamps
-        let close = series.close
-        let period = profile.period
-
-        var dd = DrawdownAnalysis()
-        var beta = BetaAccumulator()
-        var periodic = PeriodicReturns(returns: [])
-        equity.withUnsafeBufferPointer { eq in
-        profile.marketReturns.withUnsafeBufferPointer { my in
-        ts.withUnsafeBufferPointer { tt in
-            let e = eq.baseAddress!, t = tt.baseAddress!
-            scan(equity: e, market: my.baseAddress!, times: t, bars: 0..<n, runStart: 0, indexOffset: 0, beta: &beta, drawdown: &dd)
-            dd.finish(n - 1, t[n - 1])
-            periodic = PeriodicReturns(equity: e, periodEnds: profile.periodEnds)
+        if let profile { precondition(profile.barCount == n, "the profile must be of the same series") }
+        var metrics = MetricsAccumulator(profile: profile)
+        // Trades close in order and nearly always open in order too; the exposure union takes them
+        // by entry bar, so sort only when they are not.
+        let inOrder = zip(trades, trades.dropFirst()).allSatisfy { $0.entryBar <= $1.entryBar }
+        for t in inOrder ? trades : trades.sorted(by: { $0.entryBar < $1.entryBar }) { metrics.add(t) }
+        equity.withUnsafeBufferPointer { e in
+        series.timestamps.withUnsafeBufferPointer { t in
+        series.close.withUnsafeBufferPointer { c in
+            var start = 0
+            while start < n {
+                let count = min(MetricsAccumulator.chunkSize, n - start)
+                metrics.add(equity: e.baseAddress! + start, times: t.baseAddress! + start, closes: c.baseAddress! + start,
+                            count: count, firstTradingBar: min(max(firstTradingBar, 0), n - 1))
+                start += count
+            }
         }}}
-
-        let ftb = min(max(firstTradingBar, 0), n - 1)
-        return assemble(MetricsInputs(
-            barCount: n, startNanos: ts[0], endNanos: ts[n - 1], firstEquity: equity[0], finalEquity: equity[n - 1],
-            buyAndHoldBase: close[ftb], lastClose: close[n - 1], drawdown: dd, beta: beta.beta(profile),
-            periodic: periodic, period: period, annualPeriods: profile.annualPeriods,
-            trades: TradeStatistics(trades: trades), exposedBars: exposedBars(trades, barCount: n)))
+        return metrics.finish()
     }
 
     /// One pass over bars `bars` of the buffers, in blocks: beta (vectorized, see
@@ -103,20 +97,6 @@ public enum MetricsCalculator {
             avgTradeDuration: stats.meanDurationNanos.map { ceil(Duration64(nanos: $0), to: period) },
             profitFactor: stats.profitFactor, expectancyPct: stats.meanReturn * 100, sqn: stats.sqn,
             kellyCriterion: stats.kelly, annualTradingDays: annualDays)
-    }
-
-    /// Number of bars covered by at least one trade, entry to exit inclusive, in O(t log t)
-    /// instead of a pass over every bar.
-    static func exposedBars(_ trades: [Trade], barCount n: Int) -> Int {
-        // Trades close in order and nearly always open in order too; then the union is one pass
-        // over them, without copying the intervals out (an allocation the size of the trade list).
-        var sorted = true
-        for i in trades.indices.dropFirst() where trades[i].entryBar < trades[i - 1].entryBar { sorted = false; break }
-        var union = ExposureUnion()
-        let clamped = trades.lazy.map { (min($0.entryBar, n - 1), min($0.exitBar, n - 1)) }
-        if sorted { for (a, b) in clamped { union.add(entry: a, exit: b) } }
-        else { for (a, b) in clamped.sorted(by: { $0.0 < $1.0 }) { union.add(entry: a, exit: b) } }
-        return union.total
     }
 
     /// The bar spacing as backtesting.py reads it: the median gap among the last 100 timestamps.

@@ -11,25 +11,24 @@ struct PeriodicReturns {
 
     init(returns: [Double]) { self.returns = returns }
 
-    /// Returns between the equity at consecutive `periodEnds` (bar indices, increasing).
-    init(equity e: UnsafePointer<Double>, periodEnds: [Int32]) {
-        self.init(periodEndEquity: periodEnds.lazy.map { e[Int($0)] })
-    }
-
     /// Returns between consecutive values of the equity at the end of each period.
-    init(periodEndEquity values: some Collection<Double>) {
-        guard values.count > 1, let head = values.first else { return }
-        returns.reserveCapacity(values.count - 1)
-        var previous = head
-        var positive = previous > 0 && previous.isFinite
-        for value in values.dropFirst() {
-            positive = positive && value > 0 && value.isFinite
-            returns.append(value / previous - 1)
-            previous = value
+    init(periodEndEquity values: [Double]) {
+        let m = values.count
+        guard m > 1 else { return }
+        var positive = true
+        returns = values.withUnsafeBufferPointer { v in
+            [Double](unsafeUninitializedCapacity: m - 1) { out, initialized in
+                for k in 1..<m {
+                    let value = v[k], previous = v[k - 1]
+                    positive = positive && value > 0 && value.isFinite
+                    out[k - 1] = value / previous - 1
+                }
+                initialized = m - 1
+            }
         }
-        first = head
-        last = previous
-        allPositive = positive
+        first = values[0]
+        last = values[m - 1]
+        allPositive = positive && first > 0 && first.isFinite
     }
 
     /// `exp(mean(log(1 + r))) − 1`, 0 if any period lost everything, NaN with no returns.

@@ -40,9 +40,18 @@ public struct SeriesProfile: Sendable {
         annualPeriods = summary.annualPeriods
         periodEnds = calendar.ends[summary.returnsPeriod.rawValue].map { Int32($0) }
 
+        // In the chunks a run adds them (`MetricsAccumulator.chunkSize`), so the sums are added in
+        // the same order as in a run without a profile.
         var market = MarketReturns()
         marketReturns = [Double](unsafeUninitializedCapacity: n) { out, initialized in
-            series.close.withUnsafeBufferPointer { market.add(closes: $0, into: out.baseAddress!) }
+            series.close.withUnsafeBufferPointer { c in
+                var start = 0
+                while start < n {
+                    let count = min(MetricsAccumulator.chunkSize, n - start)
+                    market.add(closes: UnsafeBufferPointer(rebasing: c[start..<start + count]), into: out.baseAddress! + start)
+                    start += count
+                }
+            }
             initialized = n
         }
         marketShift = market.shift
@@ -60,16 +69,62 @@ struct MarketReturns {
 
     /// Writes `log(c[i] / previous close) − shift` for each close of `c` to `out` (0 for the very
     /// first bar, which has no return) and adds them to the sums.
+    ///
+    /// Four bars at a time in `SIMD4` (the same polynomial as `logOfRatio`, lane by lane, so each
+    /// value is bit-identical to the scalar one); the sums are kept per lane within a call and
+    /// added in a fixed order, so they are deterministic for a given chunking.
     mutating func add(closes c: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>) {
-        for i in 0..<c.count {
-            defer { previousClose = c[i]; bars += 1 }
-            guard bars > 0 else { out[i] = 0; continue }
-            let r = logOfRatio(c[i], previousClose)
-            if bars == 1 { shift = r }
-            let y = r - shift
-            out[i] = y
-            sum += y
-            sumOfSquares += y * y
+        let n = c.count
+        var i = 0
+        // The first bar of the call (its previous close is from the last call) and the first two
+        // bars of the run (no return; the first return fixes the shift) one at a time.
+        while i < n && (i == 0 || bars < 2) {
+            scalar(c[i], into: out + i)
+            i += 1
         }
+        guard i < n, let base = c.baseAddress else { return }
+        let vectorStart = i
+        var sums = SIMD4<Double>(), squares = SIMD4<Double>()
+        let shift4 = SIMD4<Double>(repeating: shift)
+        while i + 4 <= n {
+            let now = load4(base + i), before = load4(base + i - 1)
+            let r = now / before - 1
+            var y: SIMD4<Double>
+            if (r * r).sum() < 0x1p-8 {
+                y = logOfRatioPolynomial(r)
+            } else {
+                y = SIMD4<Double>()
+                for j in 0..<4 { y[j] = logOfRatio(c[i + j], c[i + j - 1]) }
+            }
+            y -= shift4
+            UnsafeMutableRawPointer(out + i).storeBytes(of: y, as: SIMD4<Double>.self)
+            sums += y
+            squares += y * y
+            i += 4
+        }
+        sum += sums[0] + sums[1] + sums[2] + sums[3]
+        sumOfSquares += squares[0] + squares[1] + squares[2] + squares[3]
+        previousClose = c[i - 1]
+        bars += i - vectorStart
+        while i < n {
+            scalar(c[i], into: out + i)
+            i += 1
+        }
+    }
+
+    private mutating func scalar(_ close: Double, into out: UnsafeMutablePointer<Double>) {
+        defer { previousClose = close; bars += 1 }
+        guard bars > 0 else { out.pointee = 0; return }
+        let r = logOfRatio(close, previousClose)
+        if bars == 1 { shift = r }
+        let y = r - shift
+        out.pointee = y
+        sum += y
+        sumOfSquares += y * y
+    }
+
+    @inline(__always)
+    private func load4(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
     }
 }

@@ -1,3 +1,4 @@
+import Synchronization
 public import TraderCore
 import TraderStrategies
 
@@ -49,34 +50,62 @@ public enum Optimizer {
         let total = sets.count
         let workers = max(1, min(jobs, total))
         let keep = max(1, top)
-        // Chunks small enough to balance the load, large enough to amortize task overhead.
-        let chunkSize = max(1, min(64, total / (workers * 8)))
-        let chunks = stride(from: 0, to: total, by: chunkSize).map { $0..<min($0 + chunkSize, total) }
         // The calendar and market returns are the same in every run: worked out once, shared.
         let profile = SeriesProfile(series)
 
+        let queue = WorkQueue(total: total, workers: workers)
         return await withTaskGroup(of: ChunkResult.self) { group in
-            var next = 0
-            var merged = ChunkResult()
-            func addChunk() {
-                guard next < chunks.count else { return }
-                let range = chunks[next]
-                next += 1
+            // One task per worker, each taking chunks from the shared queue until it is empty:
+            // no round trip through this task between chunks (waking it and then a worker costs
+            // more than a short backtest on a VM).
+            for _ in 0..<workers {
                 group.addTask {
-                    evaluate(range, sets: sets, strategy: name, fixed: fixed, series: series, profile: profile, settings: settings,
-                             objective: objective, keep: keep)
+                    var mine = ChunkResult()
+                    while !Task.isCancelled, let range = queue.next() {
+                        mine.merge(evaluate(range, sets: sets, strategy: name, fixed: fixed, series: series, profile: profile,
+                                            settings: settings, objective: objective, keep: keep), keep: keep)
+                        progress?(queue.finish(range.count), total)
+                    }
+                    return mine
                 }
             }
-            for _ in 0..<workers { addChunk() }
-            while let done = await group.next() {
-                merged.merge(done, keep: keep)
-                progress?(merged.evaluated + merged.invalid, total)
-                if Task.isCancelled { group.cancelAll(); break }
-                addChunk()
-            }
+            var merged = ChunkResult()
+            for await done in group { merged.merge(done, keep: keep) }
             return OptimizationResult(objective: objective, ranked: merged.best, evaluated: merged.evaluated,
                                       invalid: merged.invalid, unqualified: merged.unqualified,
                                       cancelled: merged.evaluated + merged.invalid < total)
+        }
+    }
+
+    /// The sets still to run, handed out by guided self-scheduling: a chunk is a share of what
+    /// remains (at most 64 sets), so early chunks are large and the last ones single sets that
+    /// even out the finish across workers.
+    final class WorkQueue: Sendable {
+        private let total: Int
+        private let workers: Int
+        private let claimed = Atomic<Int>(0)
+        private let done = Atomic<Int>(0)
+
+        init(total: Int, workers: Int) {
+            self.total = total
+            self.workers = workers
+        }
+
+        /// The next chunk, or nil when every set has been handed out.
+        func next() -> Range<Int>? {
+            var start = claimed.load(ordering: .relaxed)
+            while start < total {
+                let size = max(1, min(64, (total - start) / (4 * workers)))
+                let (exchanged, current) = claimed.compareExchange(expected: start, desired: start + size, ordering: .relaxed)
+                if exchanged { return start..<min(total, start + size) }
+                start = current
+            }
+            return nil
+        }
+
+        /// Records `count` sets finished; returns how many are finished in all.
+        func finish(_ count: Int) -> Int {
+            done.add(count, ordering: .relaxed).newValue
         }
     }
 
