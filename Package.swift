@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "TraderStrategies", targets: ["TraderStrategies"]),
         .library(name: "TraderEngine", targets: ["TraderEngine"]),
         .library(name: "TraderData", targets: ["TraderData"]),
+        .library(name: "TraderAnalysis", targets: ["TraderAnalysis"]),
         .library(name: "TraderApp", targets: ["TraderApp"]),
         .library(name: "TraderCLI", targets: ["TraderCLI"]),
     ],
@@ -28,11 +29,13 @@ let package = Package(
         .target(name: "TraderStrategies", dependencies: ["TraderCore"], swiftSettings: strict),
         .target(name: "TraderEngine", dependencies: ["TraderCore", "TraderStrategies"], swiftSettings: strict),
         .target(name: "TraderData", dependencies: ["TraderCore"], swiftSettings: strict),
-        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData"], swiftSettings: strict),
+        .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
+        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis"],
+                swiftSettings: strict),
         .target(
             name: "TraderCLI",
             dependencies: [
-                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine", "TraderData",
+                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -43,6 +46,7 @@ let package = Package(
         .testTarget(name: "TraderStrategiesTests", dependencies: ["TraderStrategies"]),
         .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
         .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
+        .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp"]),
     ]
