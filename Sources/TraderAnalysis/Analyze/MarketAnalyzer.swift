@@ -81,7 +81,7 @@ public enum MarketAnalyzer {
             throw .invalid(field: "as-of", reason: "bar \(last) is outside the series (0..<\(series.count))")
         }
         let snapshot = try IndicatorSnapshot(series: series, through: last)
-        let levels = PriceLevels.find(in: series, through: last, atr: snapshot.atr14, parameters: parameters.levels)
+        let levels = try PriceLevels.find(in: series, through: last, atr: snapshot.atr14, parameters: parameters.levels)
         let patterns = try PatternDetector(parameters: parameters.patterns).detect(in: series, through: last)
         var strategies = parameters.strategies ?? []
         if parameters.strategies == nil { strategies = try StrategyComparison.catalogDefaults() }

@@ -18,9 +18,11 @@ public struct PatternDetector: Sendable {
     }
 
     /// The patterns as of bar `last` that end within the last `lookback` bars, ordered by end
-    /// bar, then start bar, then kind.
-    public func detect(in series: BarSeries, through last: Int) -> [ChartPattern] {
-        precondition(last >= 0 && last < series.count, "last must be a bar of the series")
+    /// bar, then start bar, then kind. Throws when `last` is not a bar of `series`.
+    public func detect(in series: BarSeries, through last: Int) throws(DomainError) -> [ChartPattern] {
+        guard last >= 0, last < series.count else {
+            throw .invalid(field: "as-of", reason: "bar \(last) is outside the series (0..<\(series.count))")
+        }
         let pivots = SwingPoints.alternating(SwingPoints.find(in: series, through: last, window: parameters.pivotWindow))
         let scan = Scan(series: series, last: last, pivots: pivots)
         let found = doubleTopsAndBottoms(scan) + headAndShoulders(scan) + triangles(scan) + flags(scan)

@@ -75,9 +75,15 @@ public enum PriceLevels {
     /// price. Each cluster is a level at the mean of its prices; levels at or below the close of
     /// `last` are supports, above it resistances. `atr` is ATR(14) at `last`; when it is not
     /// defined yet (fewer than 14 bars) the mean high − low range of the window stands in.
+    ///
+    /// Throws when `last` is not a bar of `series` or a parameter is invalid (the error names it).
     public static func find(
         in series: BarSeries, through last: Int, atr: Double, parameters: LevelParameters = LevelParameters()
-    ) -> SupportResistance {
+    ) throws(DomainError) -> SupportResistance {
+        try parameters.validate()
+        guard last >= 0, last < series.count else {
+            throw .invalid(field: "as-of", reason: "bar \(last) is outside the series (0..<\(series.count))")
+        }
         let p = parameters
         let first = max(0, last - p.lookback + 1)
         let yardstick = atr.isNaN ? meanRange(series, first...last) : atr

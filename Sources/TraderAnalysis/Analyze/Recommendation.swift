@@ -22,6 +22,15 @@ public struct RecommendationComponent: Sendable, Hashable {
     /// The inputs and how they were combined, in words.
     public let detail: String
 
+    /// Creates a component (the model builds these; other slices may add their own).
+    public init(name: String, value: Double, weight: Double, available: Bool, detail: String) {
+        self.name = name
+        self.value = value
+        self.weight = weight
+        self.available = available
+        self.detail = detail
+    }
+
     /// `weight · value`: the component's share of the score.
     public var contribution: Double { weight * value }
 }
