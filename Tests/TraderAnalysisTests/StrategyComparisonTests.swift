@@ -62,6 +62,7 @@ import TraderStrategies
             previous = (f, s)
         }
         #expect(row.lastSignal == last?.0 && row.lastSignalIndex == last?.1)
+        #expect(row.lastSignalTime?.nanos == last.map { Self.series.timestamps[$0.1] })
     }
 
     @Test func aShortSeriesUsesAllItsBars() throws {

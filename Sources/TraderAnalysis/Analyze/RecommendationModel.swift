@@ -112,6 +112,9 @@ public enum RecommendationModel {
     /// `x` limited to [−1, 1]; NaN stays NaN.
     static func clamp(_ x: Double) -> Double { x.isNaN ? .nan : min(1, max(-1, x)) }
 
-    /// `x` to three decimals, for the details.
-    static func short(_ x: Double) -> String { plain((x * 1000).rounded() / 1000) }
+    /// `x` to three decimals with its sign (`+1`, `-0.217`, `0`), for the details.
+    static func short(_ x: Double) -> String {
+        let r = (x * 1000).rounded() / 1000
+        return (r > 0 ? "+" : "") + plain(r)
+    }
 }

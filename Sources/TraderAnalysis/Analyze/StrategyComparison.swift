@@ -24,6 +24,8 @@ public struct StrategyScore: Sendable, Hashable {
     /// signalled. This is the strategy's current view: it holds until the next signal.
     public let lastSignal: Signal?
     public let lastSignalIndex: Int?
+    /// Time of `lastSignalIndex`.
+    public let lastSignalTime: Timestamp?
 }
 
 /// How a backtest becomes a score: a weighted sum of terms each clamped to [−1, 1], so no single
@@ -121,7 +123,8 @@ public struct StrategyComparison: Sendable, Hashable {
             StrategyScore(spec: row.spec, rank: rank + 1, score: row.score, returnPct: row.metrics.returnPct,
                           sharpeRatio: row.metrics.sharpeRatio, maxDrawdownPct: row.metrics.maxDrawdownPct,
                           trades: row.metrics.tradeCount, winRatePct: row.metrics.winRatePct,
-                          lastSignal: row.signal?.0, lastSignalIndex: row.signal?.1)
+                          lastSignal: row.signal?.0, lastSignalIndex: row.signal?.1,
+                          lastSignalTime: row.signal.map { Timestamp(nanos: series.timestamps[$0.1]) })
         }
         return StrategyComparison(startIndex: first, endIndex: last, start: Timestamp(nanos: series.timestamps[first]),
                                   end: Timestamp(nanos: series.timestamps[last]), scores: scores)

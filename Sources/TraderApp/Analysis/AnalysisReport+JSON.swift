@@ -98,6 +98,7 @@ public enum AnalysisReport {
                     ("win_rate_pct", .number(s.winRatePct)),
                     ("last_signal", s.lastSignal.map { .string($0.description) } ?? .null),
                     ("last_signal_index", s.lastSignalIndex.map(JSONValue.integer) ?? .null),
+                    ("last_signal_date", s.lastSignalTime.map { .string(date($0)) } ?? .null),
                 ])
             })),
         ])

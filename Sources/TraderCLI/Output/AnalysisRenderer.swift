@@ -87,7 +87,8 @@ struct AnalysisRenderer {
                           alignments: [.right, .left, .right, .right, .right, .right, .right, .left])
         for s in c.scores {
             t.rows.append([String(s.rank), s.spec.name, fixed(s.score, 3), fixed(s.returnPct, 2), fixed(s.sharpeRatio, 2),
-                           fixed(s.maxDrawdownPct, 2), String(s.trades), s.lastSignal?.description ?? "--"])
+                           fixed(s.maxDrawdownPct, 2), String(s.trades),
+                           s.lastSignal.map { "\($0) \(s.lastSignalTime.map(date) ?? "")" } ?? "--"])
         }
         return title + "\n" + t.render(headerStyle: { terminal.paint($0, .dim) })
     }
