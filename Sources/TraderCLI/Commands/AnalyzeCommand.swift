@@ -1,0 +1,75 @@
+import ArgumentParser
+import TraderAnalysis
+import TraderApp
+import TraderCore
+
+/// `gpt-trader analyze SYMBOL`: indicator snapshot, support and resistance, chart patterns, a
+/// comparison of the built-in strategies on recent bars and an explained recommendation.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Indicators, support and resistance, chart patterns, a strategy comparison and a recommendation for one symbol.",
+        discussion: """
+        Analyses the last bar (or the bar at --as-of) from the bars up to it only. The rules are in
+        docs/analysis.md; the strategy comparison backtests each built-in strategy with its defaults
+        over the last --bars bars with the execution options below.
+
+        Examples:
+          gpt-trader analyze GOOG
+          gpt-trader analyze GOOG --as-of 2010-06-30 --output json
+          gpt-trader analyze --synthetic 2000
+        """)
+
+    @Argument(help: ArgumentHelp("Symbol to analyse (the same as --symbol; default GOOG).", valueName: "symbol"))
+    var symbolArgument: String?
+
+    @OptionGroup(title: "Data") var market: MarketOptions
+    @OptionGroup(title: "Execution of the comparison backtests") var execution: ExecutionOptions
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("Analyse as of the last bar on or before this date.", valueName: "date"))
+    var asOf: String?
+    @Option(help: "Bars of the strategy comparison, ending at the analysed bar.") var bars: Int = 252
+    @Option(help: "Bars searched for chart patterns and support/resistance levels.") var lookback: Int = 252
+    @Option(name: .customLong("pivot-window"), help: "Bars either side a swing high or low must dominate.")
+    var pivotWindow: Int = 5
+    @Option(help: "Output: table or json.") var output: OutputFormat = .table
+    @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
+
+    func validate() throws {
+        if symbolArgument != nil && (market.symbol != nil || market.data != nil || market.synthetic != nil) {
+            throw ValidationError("give only one of SYMBOL, --symbol, --data and --synthetic")
+        }
+        if market.symbols != nil { throw ValidationError("--symbols: analyze takes one symbol (give SYMBOL or --symbol)") }
+        if bars < 2 { throw ValidationError("--bars must be at least 2, got \(bars)") }
+        if lookback < 1 { throw ValidationError("--lookback must be at least 1, got \(lookback)") }
+        if pivotWindow < 1 { throw ValidationError("--pivot-window must be at least 1, got \(pivotWindow)") }
+    }
+
+    /// The request the options describe; errors name the option.
+    func request() throws -> AnalysisRequest {
+        var data = market
+        if let symbolArgument { data.symbol = symbolArgument }
+        let (source, start, end) = try data.resolve()
+        var parameters = AnalysisParameters()
+        parameters.comparisonBars = bars
+        parameters.settings = try execution.settings()
+        parameters.levels.lookback = lookback
+        parameters.levels.pivotWindow = pivotWindow
+        parameters.patterns.lookback = lookback
+        parameters.patterns.pivotWindow = pivotWindow
+        return AnalysisRequest(source: source, start: start, end: end,
+                               asOf: try market.parseDate(asOf, "as-of", endOfDay: true), parameters: parameters)
+    }
+
+    func run() throws {
+        let analysis = try AnalysisService().analyze(try request())
+        switch output {
+        case .quiet:
+            break
+        case .json:
+            print(AnalysisReport.json(analysis).serialized())
+        case .table:
+            print(AnalysisRenderer(terminal: Terminal(noColorFlag: noColor)).render(analysis))
+        }
+    }
+}
