@@ -168,6 +168,13 @@ struct ScriptedRegimeProvider: RegimeProvider {
         #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.45, trend: -0.25) == .crisis)
         #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.45, trend: -0.10) == .bearVolatile)
         #expect(VolatilityTrendRegimeProvider.classify(volatility: .nan, trend: 0.1) == nil)
+        // The per-bar thresholds, kept as literals, are the bands' squares and logarithms.
+        #expect(VolatilityTrendRegimeProvider.volatileVariance == 0.25 * 0.25)
+        #expect(abs(VolatilityTrendRegimeProvider.crisisVariance - 0.4 * 0.4) < 1e-16)  // 0.4 × 0.4 rounds up
+        #expect(VolatilityTrendRegimeProvider.bullLogTrend == log(1.05))
+        #expect(VolatilityTrendRegimeProvider.bearLogTrend == log(0.95))
+        #expect(VolatilityTrendRegimeProvider.crisisLogTrend == log(0.8))
+        #expect(VolatilityTrendRegimeProvider.yearsPerNano == 1 / (365.25 * 86_400e9))
     }
 
     @Test func interimProviderOnKnownSeries() throws {
