@@ -68,3 +68,25 @@ extension CLIProcessTests {
         }
     }
 }
+
+extension CLIProcessTests {
+    /// `optimize --sizing`: each set's entry equals `backtest` with the same sizing.
+    @Test func optimizeWithSizingMatchesBacktest() throws {
+        let sizing = ["--sizing", "fractional-kelly", "--kelly-min-trades", "5", "--size", "0.6", "--commission", "0.002"]
+        let optimized = try run(["optimize", "--param", "fast=10,15", "--param", "slow=20", "--metric", "equity", "--output", "json"] + sizing)
+        #expect(optimized.status == 0, "\(optimized.stderr)")
+        let doc = try #require(try json(optimized.stdout) as? [String: Any])
+        #expect((doc["sizing"] as? [String: Any])?["rule"] as? String == "fractional-kelly")
+        let ranked = try #require(doc["ranked"] as? [[String: Any]])
+        #expect(ranked.count == 2)
+        for entry in ranked {
+            let fast = try #require((entry["parameters"] as? [String: Any])?["fast"] as? Double)
+            let single = try run(["backtest", "--fast", String(Int(fast)), "--slow", "20", "--output", "json"] + sizing)
+            let metrics = try #require((try json(single.stdout) as? [String: Any])?["metrics"] as? [String: Any])
+            #expect(entry["equity_final"] as? Double == metrics["equity_final"] as? Double, "fast \(fast)")
+            #expect(entry["trades"] as? Int == metrics["trades"] as? Int, "fast \(fast)")
+        }
+        let plain = try run(["optimize", "--param", "fast=10", "--param", "slow=20", "--output", "json"])
+        #expect(((try json(plain.stdout) as? [String: Any])?["sizing"]) is NSNull)
+    }
+}
