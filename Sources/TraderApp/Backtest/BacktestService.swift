@@ -1,21 +1,36 @@
+public import TraderAnalysis
 public import TraderCore
 public import TraderEngine
 public import TraderStrategies
 
-/// What a user asks a backtest for: data, strategy and execution settings, all validated.
+/// What a user asks a backtest for: data, strategy, execution settings and position sizing, all
+/// validated.
 public struct BacktestRequest: Sendable {
     public var source: DataSource
     public var start: Timestamp?
     public var end: Timestamp?
     public var strategy: StrategySpec
     public var settings: ExecutionSettings
+    /// How entries are sized; nil: `settings.positionFraction` of equity each time.
+    public var sizing: SizingConfiguration?
 
-    public init(source: DataSource, start: Timestamp? = nil, end: Timestamp? = nil, strategy: StrategySpec, settings: ExecutionSettings) {
+    public init(source: DataSource, start: Timestamp? = nil, end: Timestamp? = nil, strategy: StrategySpec, settings: ExecutionSettings,
+                sizing: SizingConfiguration? = nil) {
         self.source = source
         self.start = start
         self.end = end
         self.strategy = strategy
         self.settings = settings
+        self.sizing = sizing
+    }
+
+    /// A fresh sizer for one run of this request (nil without sizing); invalid sizing values are
+    /// usage errors naming the option.
+    public func makeSizer() throws(AppError) -> (any PositionSizer)? {
+        guard let sizing else { return nil }
+        do { return try sizing.makeSizer() } catch {
+            switch error { case let .invalid(field, reason): throw .usage("--\(field): \(reason)") }
+        }
     }
 }
 
@@ -33,8 +48,9 @@ public struct BacktestService: Sendable {
 
     /// Runs `request` on already loaded `bars`.
     public func run(_ request: BacktestRequest, bars: BarSeries, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(AppError) -> BacktestResult {
+        let sizer = try request.makeSizer()
         do {
-            return try Backtester.run(request.strategy, on: bars, settings: request.settings, progress: progress)
+            return try Backtester.run(request.strategy, on: bars, settings: request.settings, sizer: sizer, progress: progress)
         } catch let e as DomainError {
             throw .usage(e.description)
         } catch let e as StrategyError {

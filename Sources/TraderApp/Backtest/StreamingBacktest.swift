@@ -16,6 +16,7 @@ extension BacktestService {
         _ request: BacktestRequest, chunkSize: Int = BacktestService.streamChunk, progress: ((Int, Int) -> Void)? = nil
     ) throws(AppError) -> StreamingBacktestResult {
         let (start, end) = (request.start, request.end)
+        let sizer = try request.makeSizer()
         if let start, let end, end < start { throw .usage("--end (\(end)) is before --start (\(start))") }
         let nextChunk: () throws -> BarSeries?
         let total: Int
@@ -47,7 +48,7 @@ extension BacktestService {
                 + "`gpt-trader data import \(path) --symbol NAME`, then `backtest --symbol NAME --stream`")
         }
         do {
-            return try Backtester.runStreaming(request.strategy, chunks: nextChunk, settings: request.settings,
+            return try Backtester.runStreaming(request.strategy, chunks: nextChunk, settings: request.settings, sizer: sizer,
                                                progress: { progress?($0, total) })
         } catch let e as DataError {
             throw .usage(e.description)

@@ -34,6 +34,7 @@ extension BacktestReport {
             ("take_profit", s.takeProfit.map(JSONValue.number) ?? .null),
             ("trailing_stop", s.trailingStop.map(JSONValue.number) ?? .null),
             ("close_at_end", .bool(s.closeAtEnd)),
+            ("sizing", sizing(r)),
         ]
         return .object([
             ("symbol", .string(r.symbol)),
@@ -42,6 +43,16 @@ extension BacktestReport {
             ("settings", .object(settings)),
             ("metrics", .object(metrics)),
         ])
+    }
+
+    /// The sizing of the run: the sizer's rule and parameters and the entries it declined, or —
+    /// without a sizer — the fixed fraction of the settings.
+    static func sizing(_ r: RunSummary) -> JSONValue {
+        guard let sizing = r.sizing else {
+            return .object([("rule", .string("fixed")), ("fraction", .number(r.settings.positionFraction)), ("sizer", .bool(false))])
+        }
+        return .object([("rule", .string(sizing.rule))] + sizing.parameters.map { ($0.name, .number($0.value)) }
+            + [("sizer", .bool(true)), ("skipped_entries", .integer(r.skippedEntries))])
     }
 
     static func json(_ t: Trade) -> JSONValue {

@@ -76,19 +76,23 @@ public struct RunSummary: Sendable {
     public var barCount: Int
     public var openPositions: Int
     public var metrics: PerformanceMetrics
+    /// The sizer of the run; nil when entries used `settings.positionFraction`.
+    public var sizing: SizingSummary?
+    /// Signal entries the sizer declined.
+    public var skippedEntries: Int
 
     public init(_ r: BacktestResult) {
         self.init(symbol: r.symbol, strategy: r.strategy, timeframe: r.timeframe, settings: r.settings, barCount: r.barCount,
-                  openPositions: r.openTrades.count, metrics: r.metrics)
+                  openPositions: r.openTrades.count, metrics: r.metrics, sizing: r.sizing, skippedEntries: r.skippedEntries)
     }
 
     public init(_ r: StreamingBacktestResult) {
         self.init(symbol: r.symbol, strategy: r.strategy, timeframe: r.timeframe, settings: r.settings, barCount: r.barCount,
-                  openPositions: r.openTrades.count, metrics: r.metrics)
+                  openPositions: r.openTrades.count, metrics: r.metrics, sizing: r.sizing, skippedEntries: r.skippedEntries)
     }
 
     public init(symbol: String, strategy: String, timeframe: Timeframe, settings: ExecutionSettings, barCount: Int,
-                openPositions: Int, metrics: PerformanceMetrics) {
+                openPositions: Int, metrics: PerformanceMetrics, sizing: SizingSummary? = nil, skippedEntries: Int = 0) {
         self.symbol = symbol
         self.strategy = strategy
         self.timeframe = timeframe
@@ -96,5 +100,7 @@ public struct RunSummary: Sendable {
         self.barCount = barCount
         self.openPositions = openPositions
         self.metrics = metrics
+        self.sizing = sizing
+        self.skippedEntries = skippedEntries
     }
 }

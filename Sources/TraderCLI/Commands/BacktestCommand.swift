@@ -20,12 +20,14 @@ struct BacktestCommand: AsyncParsableCommand {
           gpt-trader backtest --data prices.csv --strategy momentum --lookback 30 --long-short
           gpt-trader backtest --synthetic 1000000 --output json
           gpt-trader backtest --symbols GOOG,EURUSD          (or --symbols DIR: every CSV in DIR)
+          gpt-trader backtest --sizing fractional-kelly --size 0.5 --max-position 0.8
         """)
 
     @OptionGroup(title: "Strategy") var strategyOptions: StrategyOptions
 
     @OptionGroup(title: "Data") var market: MarketOptions
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
+    @OptionGroup(title: "Position sizing") var sizingOptions: SizingOptions
 
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
@@ -45,7 +47,7 @@ struct BacktestCommand: AsyncParsableCommand {
     func request() throws -> BacktestRequest {
         let (source, start, end) = try market.resolve()
         return BacktestRequest(source: source, start: start, end: end, strategy: try strategyOptions.spec(),
-                               settings: try execution.settings())
+                               settings: try execution.settings(), sizing: try sizingOptions.configuration(size: execution.size))
     }
 
     func run() async throws {
@@ -74,6 +76,7 @@ struct BacktestCommand: AsyncParsableCommand {
         case .table:
             let renderer = ReportRenderer(terminal: terminal)
             print(renderer.statistics(result))
+            if let note = renderer.sizingNote(RunSummary(result)) { print(note) }
             if trades {
                 print("")
                 print(renderer.trades(result))
@@ -98,6 +101,7 @@ extension BacktestCommand {
             print(BacktestReport.json(summary, parameters: params).serialized())
         case .table:
             print(ReportRenderer(terminal: terminal).statistics(summary))
+            if let note = ReportRenderer(terminal: terminal).sizingNote(summary) { print(note) }
             print(terminal.paint("streamed in \(result.chunkCount) chunks", .dim))
             if result.ranOutOfMoney { print(terminal.paint("equity reached zero; the run stopped early", .yellow)) }
         }
@@ -109,7 +113,8 @@ extension BacktestCommand {
         let (_, start, end) = try market.resolve()
         let spec = try strategyOptions.spec()
         let settings = try execution.settings()
-        let requests = sources.map { BacktestRequest(source: $0, start: start, end: end, strategy: spec, settings: settings) }
+        let sizing = try sizingOptions.configuration(size: execution.size)
+        let requests = sources.map { BacktestRequest(source: $0, start: start, end: end, strategy: spec, settings: settings, sizing: sizing) }
         let progress = ProgressBar(label: "backtest \(requests.count) symbols", unit: "symbols", enabled: terminal.stderrIsTTY && output != .json)
         let results = try await BacktestService().runBatch(requests, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
                                                             progress: { progress.update($0, $1) })
@@ -147,7 +152,8 @@ extension BacktestCommand {
             t.rows.append(["Total", String(results.reduce(0) { $0 + $1.barCount }), renderer.number(totalReturn, digits: 2), "", "",
                            String(totalTrades), "", renderer.number(final, digits: 2, grouped: true)])
             print(t.render(headerStyle: { terminal.paint($0, .bold) }))
-            print(terminal.paint(spec.description + ", \(renderer.number(settings.initialCapital, digits: 2, grouped: true)) per symbol", .dim))
+            print(terminal.paint(spec.description + ", \(renderer.number(settings.initialCapital, digits: 2, grouped: true)) per symbol"
+                + (results.first?.sizing.map { ", sizing \($0)" } ?? ""), .dim))
         }
     }
 }

@@ -46,6 +46,7 @@ struct OptimizeCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Data") var market: MarketOptions
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
+    @OptionGroup(title: "Position sizing") var sizingOptions: SizingOptions
 
     @Option(help: "Output: table or json.") var output: OutputFormat = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
@@ -92,13 +93,16 @@ struct OptimizeCommand: AsyncParsableCommand {
         let (source, start, end) = try market.resolve()
         let settings = try execution.settings()
         let service = BacktestService()
-        let request = BacktestRequest(source: source, start: start, end: end, strategy: try StrategySpec(name: strategy), settings: settings)
+        let request = BacktestRequest(source: source, start: start, end: end, strategy: try StrategySpec(name: strategy), settings: settings,
+                                      sizing: try sizingOptions.configuration(size: execution.size))
+        // A prototype: every set's run sizes with a fresh copy.
+        let sizer = try request.makeSizer()
         let bars = try service.loadBars(for: request)
         let terminal = Terminal(noColorFlag: noColor)
         let progress = ProgressBar(label: "optimize \(strategy)", unit: "sets", enabled: terminal.stderrIsTTY && output != .json)
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         if method == "walk-forward" {
-            try await walkForward(sets: sets, bars: bars, settings: settings, objective: objective, workers: workers,
+            try await walkForward(sets: sets, bars: bars, settings: settings, sizer: sizer, objective: objective, workers: workers,
                                   names: space.ranges.map(\.name), terminal: terminal)
             return
         }
@@ -110,7 +114,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         let name = strategy
         // Ctrl-C cancels the search; the best sets so far are still printed (exit 130).
         let (full, interrupted) = try await Interruption.cancellingOnInterrupt {
-            await Optimizer.run(strategy: name, sets: sets, on: bars, settings: settings, objective: objective,
+            await Optimizer.run(strategy: name, sets: sets, on: bars, settings: settings, sizer: sizer, objective: objective,
                                 top: keep, jobs: workers, progress: { progress.update($0, $1) })
         }
         progress.finish()
@@ -127,12 +131,13 @@ struct OptimizeCommand: AsyncParsableCommand {
         let names = space.ranges.map(\.name)
         switch output {
         case .json:
-            print(json(result, names: names, sets: sets.count, bars: bars, workers: workers).serialized())
+            print(json(result, names: names, sets: sets.count, bars: bars, workers: workers, sizing: sizer?.summary).serialized())
         case .table, .quiet:
             print(table(result, names: names, terminal: terminal))
             let seedNote = method == "random" ? ", seed \(seed)" : ""
             print(terminal.paint("\(method) search\(seedNote): \(sets.count) sets, \(result.evaluated) run, \(result.invalid) invalid, "
-                + "\(result.unqualified) below --min-trades or undefined; \(workers) workers; \(objective)", .dim))
+                + "\(result.unqualified) below --min-trades or undefined; \(workers) workers; \(objective)"
+                + (sizer.map { "; sizing \($0.summary)" } ?? ""), .dim))
         }
         if interrupted {
             throw AppError.interrupted("stopped after \(result.evaluated + result.invalid) of \(sets.count) sets; the best so far are above")
@@ -140,8 +145,8 @@ struct OptimizeCommand: AsyncParsableCommand {
         if result.ranked.isEmpty { throw AppError.runtime("no parameter set qualified (try a lower --min-trades)") }
     }
 
-    func walkForward(sets: [[String: Double]], bars: BarSeries, settings: ExecutionSettings, objective: Objective,
-                     workers: Int, names: [String], terminal: Terminal) async throws {
+    func walkForward(sets: [[String: Double]], bars: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)?,
+                     objective: Objective, workers: Int, names: [String], terminal: Terminal) async throws {
         let windows: WalkForward.Windows
         do { windows = try WalkForward.Windows(trainDays: train, testDays: test, stepDays: step) } catch { throw ValidationError(error.description) }
         let progress = ProgressBar(label: "walk-forward \(strategy)", unit: "folds", enabled: terminal.stderrIsTTY && output != .json)
@@ -151,7 +156,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         do {
             // Ctrl-C stops after the folds completed so far, which are still printed (exit 130).
             (result, interrupted) = try await Interruption.cancellingOnInterrupt {
-                try await WalkForward.run(strategy: name, sets: sets, on: bars, settings: settings, objective: objective,
+                try await WalkForward.run(strategy: name, sets: sets, on: bars, settings: settings, sizer: sizer, objective: objective,
                                           windows: windows, jobs: workers, progress: { progress.update($0, $1) })
             }
         } catch let e as OptimizationError {
@@ -181,6 +186,7 @@ struct OptimizeCommand: AsyncParsableCommand {
                 ("strategy", .string(strategy)), ("symbol", .string(bars.symbol)), ("method", .string("walk-forward")),
                 ("train_days", .integer(train)), ("test_days", .integer(test)), ("step_days", .integer(step)),
                 ("objective", .object([("metric", .string(objective.metric.rawValue)), ("maximize", .bool(objective.maximize))])),
+                ("sizing", Self.json(sizer?.summary)),
                 ("sets", .integer(sets.count)), ("folds", .array(folds)), ("cancelled", .bool(result.cancelled)),
                 ("out_of_sample_return_pct", .number(result.outOfSampleReturnPct)),
                 ("stitched_equity_final", .number(result.stitchedEquity.last ?? .nan)),
@@ -200,7 +206,8 @@ struct OptimizeCommand: AsyncParsableCommand {
             }
             print(t.render(headerStyle: { terminal.paint($0, .bold) }))
             print(terminal.paint("walk-forward: \(result.folds.count) folds (train \(train) / test \(test) / step \(step) days), \(sets.count) sets per fold; "
-                + "stitched out-of-sample return \(renderer.number(result.outOfSampleReturnPct, digits: 2)) %; \(objective)", .dim))
+                + "stitched out-of-sample return \(renderer.number(result.outOfSampleReturnPct, digits: 2)) %; \(objective)"
+                + (sizer.map { "; sizing \($0.summary)" } ?? ""), .dim))
         }
         if interrupted { throw AppError.interrupted("stopped after \(result.folds.count) folds; the folds completed are above") }
     }
@@ -218,7 +225,13 @@ struct OptimizeCommand: AsyncParsableCommand {
         return t.render(headerStyle: { terminal.paint($0, .bold) })
     }
 
-    func json(_ r: OptimizationResult, names: [String], sets: Int, bars: BarSeries, workers: Int) -> JSONValue {
+    /// The sizing of every run, as `backtest` reports it; null without `--sizing`.
+    static func json(_ sizing: SizingSummary?) -> JSONValue {
+        guard let sizing else { return .null }
+        return .object([("rule", .string(sizing.rule))] + sizing.parameters.map { ($0.name, .number($0.value)) })
+    }
+
+    func json(_ r: OptimizationResult, names: [String], sets: Int, bars: BarSeries, workers: Int, sizing: SizingSummary?) -> JSONValue {
         .object([
             ("strategy", .string(strategy)),
             ("symbol", .string(bars.symbol)),
@@ -227,6 +240,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             ("seed", method == "random" ? .string(seed) : .null),
             ("objective", .object([("metric", .string(r.objective.metric.rawValue)), ("maximize", .bool(r.objective.maximize)),
                                    ("min_trades", .integer(r.objective.minimumTrades))])),
+            ("sizing", Self.json(sizing)),
             ("sets", .integer(sets)), ("evaluated", .integer(r.evaluated)), ("invalid", .integer(r.invalid)),
             ("unqualified", .integer(r.unqualified)), ("workers", .integer(workers)), ("cancelled", .bool(r.cancelled)),
             ("ranked", .array(r.ranked.map { e in

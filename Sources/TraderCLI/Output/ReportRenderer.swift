@@ -46,6 +46,13 @@ struct ReportRenderer {
         return "\(days) days \(two(h)):\(two(m)):\(two(s))"
     }
 
+    /// `sizing: kelly(...)`, with the entries it declined, for a run with a sizer; nil otherwise.
+    func sizingNote(_ result: RunSummary) -> String? {
+        guard let sizing = result.sizing else { return nil }
+        let skipped = result.skippedEntries
+        return terminal.paint("sizing: \(sizing)" + (skipped > 0 ? "; \(skipped) entr\(skipped == 1 ? "y" : "ies") not taken (size 0)" : ""), .dim)
+    }
+
     func statistics(_ result: BacktestResult) -> String {
         statistics(RunSummary(result))
     }

@@ -11,6 +11,16 @@ public protocol Strategy: Sendable {
 
     /// Decides on `bar`, the newest bar; `context` carries the position and accepts orders.
     mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal
+
+    /// How sure the strategy is of the signal its last `onBar` returned, in [0, 1].
+    /// Confidence-adjusted position sizing scales entries by it; the kernel reads it only on bars
+    /// with a signal. Strategies without a notion of confidence keep the default, 1.
+    var signalConfidence: Double { get }
+}
+
+extension Strategy {
+    /// Full confidence: the signal is all the strategy says.
+    @inlinable public var signalConfidence: Double { 1 }
 }
 
 /// What a strategy may read and do while deciding on a bar.

@@ -19,8 +19,13 @@ public struct BacktestResult: Sendable {
     public let rejectedOrders: Int
     /// True when equity reached zero and the run stopped early, as backtesting.py does.
     public let ranOutOfMoney: Bool
+    /// The sizer that sized the entries; nil when they used `settings.positionFraction`.
+    public let sizing: SizingSummary?
+    /// Signal entries the sizer declined (it gave a fraction ≤ 0).
+    public let skippedEntries: Int
 
-    public init(symbol: String, strategy: String, settings: ExecutionSettings, timeframe: Timeframe, timestamps: [Int64], equity: [Double], trades: [Trade], openTrades: [Trade], metrics: PerformanceMetrics, fills: Int, rejectedOrders: Int, ranOutOfMoney: Bool) {
+    public init(symbol: String, strategy: String, settings: ExecutionSettings, timeframe: Timeframe, timestamps: [Int64], equity: [Double], trades: [Trade], openTrades: [Trade], metrics: PerformanceMetrics, fills: Int, rejectedOrders: Int, ranOutOfMoney: Bool,
+                sizing: SizingSummary? = nil, skippedEntries: Int = 0) {
         self.symbol = symbol
         self.strategy = strategy
         self.settings = settings
@@ -33,6 +38,8 @@ public struct BacktestResult: Sendable {
         self.fills = fills
         self.rejectedOrders = rejectedOrders
         self.ranOutOfMoney = ranOutOfMoney
+        self.sizing = sizing
+        self.skippedEntries = skippedEntries
     }
 
     public var barCount: Int { equity.count }

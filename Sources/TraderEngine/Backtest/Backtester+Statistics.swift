@@ -10,13 +10,14 @@ extension Backtester {
     /// equity curve or the trade list: the run goes through `series` in chunks (ranges of it, not
     /// copies), so memory is one chunk's buffers whatever the length of the series. This is what
     /// each optimization run uses, so that N workers over a long series need N chunks, not N
-    /// equity curves.
+    /// equity curves. `sizer` as in `run`.
     public static func statistics<S: Strategy>(
-        _ strategy: S, on series: BarSeries, settings: ExecutionSettings, profile: SeriesProfile
+        _ strategy: S, on series: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
+        profile: SeriesProfile
     ) throws(DomainError) -> PerformanceMetrics {
         let n = series.count
         guard n > 0 else { throw .invalid(field: "data", reason: "no bars to backtest (check --start/--end)") }
-        var kernel = try TradingKernel(strategy: strategy, settings: settings, events: NoEventSink())
+        var kernel = try TradingKernel(strategy: strategy, settings: settings, sizer: sizer, events: NoEventSink())
         var run = ChunkedRun(profile: profile)
         var start = 0
         while start < n {
@@ -36,17 +37,19 @@ extension Backtester {
 
     /// `statistics` for the strategy described by `spec`, specialized for its type.
     public static func statistics(
-        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings, profile: SeriesProfile
+        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
+        profile: SeriesProfile
     ) throws -> PerformanceMetrics {
-        try spec.accept(StatisticsVisitor(series: series, settings: settings, profile: profile))
+        try spec.accept(StatisticsVisitor(series: series, settings: settings, sizer: sizer, profile: profile))
     }
 
     struct StatisticsVisitor: StrategyVisitor {
         let series: BarSeries
         let settings: ExecutionSettings
+        let sizer: (any PositionSizer)?
         let profile: SeriesProfile
         func visit<S: Strategy>(_ strategy: S) throws -> PerformanceMetrics {
-            try Backtester.statistics(strategy, on: series, settings: settings, profile: profile)
+            try Backtester.statistics(strategy, on: series, settings: settings, sizer: sizer, profile: profile)
         }
     }
 }

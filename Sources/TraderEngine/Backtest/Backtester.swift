@@ -7,28 +7,29 @@ public enum Backtester {
     public static let progressInterval = 1 << 16
 
     /// Runs `strategy` over `series`. Generic, so the whole bar loop is specialized for `S`.
-    /// `progress` is called every `progressInterval` bars with (bars done, total). `profile` is
-    /// the series' `SeriesProfile` when the caller runs many backtests over it (built otherwise).
+    /// `sizer`, when given, sizes the entries (a prototype: the run uses a fresh copy). `progress`
+    /// is called every `progressInterval` bars with (bars done, total). `profile` is the series'
+    /// `SeriesProfile` when the caller runs many backtests over it (built otherwise).
     @inlinable
     public static func run<S: Strategy>(
-        _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings,
+        _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
         profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DomainError) -> BacktestResult {
         var events = NoEventSink()
-        return try run(strategy, name: name, on: series, settings: settings, events: &events, profile: profile,
+        return try run(strategy, name: name, on: series, settings: settings, sizer: sizer, events: &events, profile: profile,
                        progress: progress)
     }
 
     /// Runs `strategy` and reports every kernel event to `events`.
     @inlinable
     public static func run<S: Strategy, E: EventSink>(
-        _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings, events: inout E,
-        profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
+        _ strategy: S, name: String, on series: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
+        events: inout E, profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws(DomainError) -> BacktestResult {
         let n = series.count
         guard n > 0 else { throw .invalid(field: "data", reason: "no bars to backtest (check --start/--end)") }
         let warmup = strategy.warmupBars
-        var kernel = try TradingKernel(strategy: strategy, settings: settings, events: events)
+        var kernel = try TradingKernel(strategy: strategy, settings: settings, sizer: sizer, events: events)
         // The loop writes every element (zeros after running out of money), so the 8 MB per million
         // bars are not zero-filled first: that would touch every page twice.
         var outOfMoney = false
@@ -47,7 +48,7 @@ public enum Backtester {
             timestamps: series.timestamps, equity: equity, trades: portfolio.closedTrades,
             openTrades: portfolio.markedOpenTrades(at: last.close, bar: n - 1, time: last.timestamp),
             metrics: metrics, fills: kernel.broker.fillCount, rejectedOrders: kernel.broker.rejectedOrders,
-            ranOutOfMoney: outOfMoney)
+            ranOutOfMoney: outOfMoney, sizing: sizer?.summary, skippedEntries: kernel.skippedEntries)
     }
 
     /// The bar loop: walks the columns, feeds the kernel, writes every element of `equity`.
@@ -64,7 +65,8 @@ public enum Backtester {
     /// - the strategy lives in a local variable for the run (`TradingKernel.withStrategy`), so its
     ///   state can stay in registers and the optimizer can hoist its copy-on-write checks out of
     ///   the loop;
-    /// - the loop is compiled once per fill timing, without the setting's test on every bar;
+    /// - the loop is compiled once per fill timing, without the setting's test on every bar, and
+    ///   once more for a sizer that observes bars: without one, the loop has no sizing code;
     /// - columns are read through unsafe buffer pointers (equal lengths are checked once, so no
     ///   bounds check per column per bar);
     /// - the progress test runs once per `progressInterval` bars in an outer loop, and the
@@ -98,8 +100,10 @@ public enum Backtester {
             }
             let last = range.upperBound - 1
             /// All bars but the last; returns the bar at which equity reached zero, if any. Called
-            /// with a constant, so each fill timing gets its own copy of the loop.
-            @inline(__always) func run(fillAtClose: Bool) -> Int? {
+            /// with constants, so each fill timing gets its own copy of the loop, and a sizer that
+            /// observes bars a third (with the fill timing tested per bar: the sizer's call costs
+            /// more than the test).
+            @inline(__always) func run(fillAtClose: Bool, observeBars: Bool) -> Int? {
                 var i = first
                 while i < last {
                     let chunkEnd = progress == nil ? last : min(last, (i | (progressInterval - 1)) + 1)
@@ -112,7 +116,8 @@ public enum Backtester {
                         // of the kernel, so the compiler can neither drop the reads nor sink them
                         // into the rare branch. (Volume is read only if the strategy reads it.)
                         core.prefetchSink ^= bits(o, i) ^ bits(h, i) ^ bits(l, i)
-                        let e = core.onBar(bar(i), index: firstIndex + i, strategy: &strategy, fillAtClose: fillAtClose)
+                        let e = core.onBar(bar(i), index: firstIndex + i, strategy: &strategy, fillAtClose: fillAtClose,
+                                           observeBars: observeBars)
                         if e <= 0 { return i }
                         equity[i - first] = e
                         i += 1
@@ -121,9 +126,12 @@ public enum Backtester {
                 }
                 return nil
             }
-            if let i = core.fillAtClose ? run(fillAtClose: true) : run(fillAtClose: false) { return stop(at: i) }
+            let stopped = core.observesBars ? run(fillAtClose: core.fillAtClose, observeBars: true)
+                : core.fillAtClose ? run(fillAtClose: true, observeBars: false) : run(fillAtClose: false, observeBars: false)
+            if let i = stopped { return stop(at: i) }
             // The last bar: at the end of the run, optionally close what is still open, at its close.
-            var e = core.onBar(bar(last), index: firstIndex + last, strategy: &strategy, fillAtClose: core.fillAtClose)
+            var e = core.onBar(bar(last), index: firstIndex + last, strategy: &strategy, fillAtClose: core.fillAtClose,
+                               observeBars: core.observesBars)
             if isLastChunk && closeAtEnd && core._broker.position != 0 {
                 core.closeAll(bar(last), index: firstIndex + last)
                 e = core._broker.portfolio.equity(at: c[last])
@@ -154,10 +162,10 @@ public enum Backtester {
 
     /// Runs the strategy described by `spec`, specialized for its concrete type.
     public static func run(
-        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings, profile: SeriesProfile? = nil,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
+        profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> BacktestResult {
-        try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, profile: profile,
+        try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, sizer: sizer, profile: profile,
                                    progress: progress))
     }
 
@@ -165,10 +173,12 @@ public enum Backtester {
         let name: String
         let series: BarSeries
         let settings: ExecutionSettings
+        let sizer: (any PositionSizer)?
         let profile: SeriesProfile?
         let progress: (@Sendable (Int, Int) -> Void)?
         func visit<S: Strategy>(_ strategy: S) throws -> BacktestResult {
-            try Backtester.run(strategy, name: name, on: series, settings: settings, profile: profile, progress: progress)
+            try Backtester.run(strategy, name: name, on: series, settings: settings, sizer: sizer, profile: profile,
+                               progress: progress)
         }
     }
 }

@@ -17,6 +17,10 @@ public struct StreamingBacktestResult: Sendable {
     public let fills: Int
     public let rejectedOrders: Int
     public let ranOutOfMoney: Bool
+    /// The sizer that sized the entries; nil when they used `settings.positionFraction`.
+    public let sizing: SizingSummary?
+    /// Signal entries the sizer declined (it gave a fraction ≤ 0).
+    public let skippedEntries: Int
 }
 
 extension Backtester {
@@ -31,10 +35,12 @@ extension Backtester {
     /// - Parameters:
     ///   - nextChunk: returns the next chunk, or nil at the end; chunks must follow each other in
     ///     time. Empty chunks are skipped.
+    ///   - sizer: sizes the entries, as in `run` (its trade statistics survive the per-chunk
+    ///     draining of closed trades).
     ///   - progress: called after each chunk with the bars done so far.
     public static func runStreaming<S: Strategy>(
         _ strategy: S, name: String, chunks nextChunk: () throws -> BarSeries?, settings: ExecutionSettings,
-        progress: ((Int) -> Void)? = nil
+        sizer: (any PositionSizer)? = nil, progress: ((Int) -> Void)? = nil
     ) throws -> StreamingBacktestResult {
         func next() throws -> BarSeries? {
             while let chunk = try nextChunk() { if !chunk.isEmpty { return chunk } }
@@ -42,7 +48,7 @@ extension Backtester {
         }
         guard var chunk = try next() else { throw DomainError.invalid(field: "data", reason: "no bars to backtest") }
         var upcoming = try next()
-        var kernel = try TradingKernel(strategy: strategy, settings: settings, events: NoEventSink())
+        var kernel = try TradingKernel(strategy: strategy, settings: settings, sizer: sizer, events: NoEventSink())
         let firstTradingBar = max(0, strategy.warmupBars - 1)
         var stream = ChunkedRun()
         var chunks = 0
@@ -61,17 +67,19 @@ extension Backtester {
             symbol: chunk.symbol, strategy: name, settings: settings, timeframe: chunk.timeframe, barCount: stream.bars,
             chunkCount: chunks, metrics: metrics,
             openTrades: portfolio.markedOpenTrades(at: stream.lastClose, bar: stream.bars - 1, time: Timestamp(nanos: stream.lastTime)),
-            fills: kernel.broker.fillCount, rejectedOrders: kernel.broker.rejectedOrders, ranOutOfMoney: stream.outOfMoney)
+            fills: kernel.broker.fillCount, rejectedOrders: kernel.broker.rejectedOrders, ranOutOfMoney: stream.outOfMoney,
+            sizing: sizer?.summary, skippedEntries: kernel.skippedEntries)
     }
 
     /// Runs the strategy described by `spec` in streaming mode, specialized for its type.
     public static func runStreaming(
         _ spec: StrategySpec, chunks nextChunk: () throws -> BarSeries?, settings: ExecutionSettings,
-        progress: ((Int) -> Void)? = nil
+        sizer: (any PositionSizer)? = nil, progress: ((Int) -> Void)? = nil
     ) throws -> StreamingBacktestResult {
         try withoutActuallyEscaping(nextChunk) { nextChunk in
             try withoutActuallyEscaping(progress ?? { _ in }) { progress in
-                try spec.accept(StreamingVisitor(name: spec.description, nextChunk: nextChunk, settings: settings, progress: progress))
+                try spec.accept(StreamingVisitor(name: spec.description, nextChunk: nextChunk, settings: settings, sizer: sizer,
+                                                 progress: progress))
             }
         }
     }
@@ -80,9 +88,10 @@ extension Backtester {
         let name: String
         let nextChunk: () throws -> BarSeries?
         let settings: ExecutionSettings
+        let sizer: (any PositionSizer)?
         let progress: (Int) -> Void
         func visit<S: Strategy>(_ strategy: S) throws -> StreamingBacktestResult {
-            try Backtester.runStreaming(strategy, name: name, chunks: nextChunk, settings: settings, progress: progress)
+            try Backtester.runStreaming(strategy, name: name, chunks: nextChunk, settings: settings, sizer: sizer, progress: progress)
         }
     }
 }

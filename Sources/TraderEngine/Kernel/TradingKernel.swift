@@ -8,6 +8,11 @@ public import TraderCore
 /// change between modes: where bars come from and which broker fills. Generic over the strategy
 /// and the event sink, so the bar loop is specialized and does not allocate.
 ///
+/// Entries are sized with `ExecutionSettings.positionFraction`, or by a `PositionSizer` when one is
+/// given (see "Position sizing" in docs/architecture.md): the sizer is asked once per signal
+/// entry, and sees every bar only if it says it needs them, so a kernel without one runs exactly
+/// the bar loop it would run if sizers did not exist.
+///
 /// The state is two parts: the strategy, and `KernelCore` (broker, context, order routing). The
 /// per-bar logic lives in the core and takes the strategy `inout`, so the backtest loop can keep
 /// the strategy in a local variable for the whole run (`withStrategy`): a local whose address
@@ -27,16 +32,23 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
     @usableFromInline var _strategy: S
     @usableFromInline var core: KernelCore<Events>
 
-    public init(strategy: S, settings: ExecutionSettings, events: Events) throws(DomainError) {
+    /// A kernel running `strategy` with `settings`. `sizer`, when given, sizes signal entries in
+    /// place of `settings.positionFraction`; the kernel works on its own copy of it.
+    public init(strategy: S, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil, events: Events) throws(DomainError) {
         self._strategy = strategy
-        self.core = try KernelCore(settings: settings, events: events)
+        self.core = try KernelCore(settings: settings, sizer: sizer, events: events)
     }
+
+    /// The kernel's sizer in its current state (nil: entries use `settings.positionFraction`).
+    public var sizer: (any PositionSizer)? { core.sizer }
+    /// Signal entries the sizer declined (fraction ≤ 0), so no order was sent.
+    public var skippedEntries: Int { core.skippedEntries }
 
     /// Runs one bar through the kernel and returns equity marked at its close (before any fill
     /// at that close, as backtesting.py records it).
     @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, index: Int) -> Double {
-        core.onBar(bar, index: index, strategy: &_strategy, fillAtClose: core.fillAtClose)
+        core.onBar(bar, index: index, strategy: &_strategy, fillAtClose: core.fillAtClose, observeBars: core.observesBars)
     }
 
     /// Runs `body` with the strategy moved into a local variable, then stores it back.
@@ -56,7 +68,7 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
     }
 
     /// Removes and returns the trades closed so far (a streaming run drains them per chunk).
-    public mutating func takeClosedTrades() -> [Trade] { core._broker.takeClosedTrades() }
+    public mutating func takeClosedTrades() -> [Trade] { core.takeClosedTrades() }
 }
 
 /// Everything of the kernel but the strategy: the broker, the strategy's context and the routing
@@ -71,31 +83,46 @@ struct KernelCore<Events: EventSink> {
     @usableFromInline let fillAtClose: Bool
     @usableFromInline let fraction: Double
     @usableFromInline let tradingStartBar: Int
+    /// Sizes signal entries when set; `fraction` otherwise.
+    @usableFromInline var sizer: (any PositionSizer)?
+    /// Whether the sizer must see every bar (`PositionSizer.observesBars`), read once.
+    @usableFromInline let observesBars: Bool
+    /// Win/loss statistics of the closed trades, for the sizer; brought up to date only when an
+    /// entry is sized (and before closed trades are drained), never per bar.
+    @usableFromInline var tradeStatistics = ClosedTradeStatistics()
+    /// How many of the portfolio's closed trades `tradeStatistics` has counted.
+    @usableFromInline var tradesCounted = 0
+    /// Signal entries the sizer declined.
+    @usableFromInline var skippedEntries = 0
     /// Where the backtest loop leaves a fold of the columns it reads only to keep them streaming
     /// through the cache (`Backtester.runLoop`); storing it keeps the compiler from dropping or
     /// sinking those reads. Means nothing.
     @usableFromInline var prefetchSink: UInt64 = 0
 
     @usableFromInline
-    init(settings: ExecutionSettings, events: Events) throws(DomainError) {
+    init(settings: ExecutionSettings, sizer: (any PositionSizer)? = nil, events: Events) throws(DomainError) {
         self._broker = try SimulatedBroker(settings: settings)
         self.events = events
         self.direction = settings.direction
         self.fillAtClose = settings.fill == .close
         self.fraction = settings.positionFraction
         self.tradingStartBar = settings.tradingStartBar
+        self.sizer = sizer
+        self.observesBars = sizer?.observesBars ?? false
     }
 
-    /// `TradingKernel.onBar` for `strategy`. `fillAtClose` is passed in (it is always the
-    /// setting) so that a loop can be compiled once per value, without the test on every bar.
+    /// `TradingKernel.onBar` for `strategy`. `fillAtClose` and `observeBars` are passed in (they
+    /// are always the setting and `observesBars`) so that a loop can be compiled once per value,
+    /// without their tests on every bar.
     @inlinable @inline(__always)
-    mutating func onBar<S: Strategy>(_ bar: Bar, index: Int, strategy: inout S, fillAtClose: Bool) -> Double {
+    mutating func onBar<S: Strategy>(_ bar: Bar, index: Int, strategy: inout S, fillAtClose: Bool, observeBars: Bool) -> Double {
         if _broker.needsMatching { match(index: index, bar.timestamp, bar.open, bar.high, bar.low) }
+        if observeBars { observe(bar) }
         // Read the portfolio in place: copying it would retain its trade arrays on every bar.
         let equity = _broker.portfolio.equity(at: bar.close)
         context.prepare(barIndex: index, portfolio: _broker.portfolio, equity: equity)
         let signal = strategy.onBar(bar, context: &context)
-        if signal != .hold { route(signal, at: bar.timestamp) }
+        if signal != .hold { route(signal, at: bar.timestamp, price: bar.close, confidence: strategy.signalConfidence) }
         if context.hasRequests { forwardRequests() }
         if fillAtClose { fillMarketOrdersAtClose(index: index, bar.timestamp, bar.close) }
         return equity
@@ -112,6 +139,12 @@ struct KernelCore<Events: EventSink> {
         _broker.process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), events: &events)
     }
 
+    /// Shows the bar to the sizer (only when it observes bars: one existential call per bar).
+    @inline(never) @usableFromInline
+    mutating func observe(_ bar: Bar) {
+        sizer!.observe(bar)
+    }
+
     /// Fills market orders waiting at the bar's close.
     @inline(never) @usableFromInline
     mutating func fillMarketOrdersAtClose(index: Int, _ time: Timestamp, _ close: Double) {
@@ -119,19 +152,20 @@ struct KernelCore<Events: EventSink> {
     }
 
     /// Turns a signal into orders: exits of the opposite position, then an entry sized as a
-    /// fraction of equity. Repeated signals in the direction already held add nothing.
+    /// fraction of equity. Repeated signals in the direction already held add nothing. `price`
+    /// (the decision bar's close) and `confidence` are for the sizer.
     @usableFromInline
-    mutating func route(_ signal: Signal, at time: Timestamp) {
+    mutating func route(_ signal: Signal, at time: Timestamp, price: Double, confidence: Double) {
         guard context.barIndex >= tradingStartBar else { return }  // still warming up
         events.record(.signal(index: context.barIndex, signal))
         let position = _broker.position
         switch signal {
         case .buy:
             if position < 0 { submitExit(.buy, at: time) }
-            if position <= 0 { submitEntry(.buy, at: time) }
+            if position <= 0 { submitEntry(.buy, at: time, price: price, confidence: confidence) }
         case .sell:
             if position > 0 { submitExit(.sell, at: time) }
-            if direction == .longShort && position >= 0 { submitEntry(.sell, at: time) }
+            if direction == .longShort && position >= 0 { submitEntry(.sell, at: time, price: price, confidence: confidence) }
         case .hold:
             break
         }
@@ -146,13 +180,61 @@ struct KernelCore<Events: EventSink> {
         _broker.submit(order, reason: .signal)
     }
 
+    /// Submits a signal entry for `fraction` of equity, or for what the sizer says: nothing when
+    /// it says ≤ 0 (or NaN), at most all of it.
     @usableFromInline
-    mutating func submitEntry(_ side: OrderSide, at time: Timestamp) {
-        var order = try! Order(side: side, quantity: .equityFraction(fraction), submittedAt: time)
+    mutating func submitEntry(_ side: OrderSide, at time: Timestamp, price: Double, confidence: Double) {
+        var f = fraction
+        if sizer != nil {
+            f = sizedFraction(side, at: time, price: price, confidence: confidence)
+            guard f > 0 else {
+                skippedEntries += 1
+                return
+            }
+            f = min(f, 1)
+        }
+        var order = try! Order(side: side, quantity: .equityFraction(f), submittedAt: time)
         order.id = nextKernelOrderId
         nextKernelOrderId -= 1
         events.record(.orderSubmitted(order))
         _broker.submit(order, reason: .signal, signalEntry: true)
+    }
+
+    /// Asks the sizer for an entry's fraction, with what is known at the decision.
+    @usableFromInline
+    mutating func sizedFraction(_ side: OrderSide, at time: Timestamp, price: Double, confidence: Double) -> Double {
+        countClosedTrades()
+        // Only flat positions are entered (a reversal's exit was just submitted), so what stays
+        // open after this signal's exits is nothing; kept general in case routing ever adds to a
+        // position.
+        let position = _broker.position
+        let remaining = (position > 0) == (side == .buy) ? position : 0
+        let equity = context.equity
+        let request = SizingRequest(
+            barIndex: context.barIndex, time: time, side: side, price: price, equity: equity,
+            exposure: equity > 0 ? abs(remaining) * price / equity : 0,
+            confidence: confidence.isNaN ? 1 : min(max(confidence, 0), 1), trades: tradeStatistics)
+        return sizer!.fraction(for: request)
+    }
+
+    /// Brings `tradeStatistics` up to date with the portfolio's closed trades.
+    @usableFromInline
+    mutating func countClosedTrades() {
+        let closed = _broker.portfolio.closedTrades
+        while tradesCounted < closed.count {
+            tradeStatistics.add(closed[tradesCounted])
+            tradesCounted += 1
+        }
+    }
+
+    /// Removes and returns the closed trades, counting them first for the sizer.
+    @usableFromInline
+    mutating func takeClosedTrades() -> [Trade] {
+        if sizer != nil {
+            countClosedTrades()
+            tradesCounted = 0
+        }
+        return _broker.takeClosedTrades()
     }
 
     @usableFromInline

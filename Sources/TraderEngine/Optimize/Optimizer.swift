@@ -40,12 +40,13 @@ public struct OptimizationResult: Sendable {
 /// with the number of sets and all cores stay busy. Each run is `Backtester.statistics` of the
 /// same specification — the statistics of `Backtester.run`, bit for bit, without its equity
 /// curve — so an entry's metrics equal a single backtest with those parameters, and a worker holds
-/// one chunk of equity, not a curve of the whole series.
+/// one chunk of equity, not a curve of the whole series. With a `sizer`, every run sizes its
+/// entries with a fresh copy of it.
 public enum Optimizer {
     public static func run(
         strategy name: String, fixed: [String: Double] = [:], sets: [[String: Double]],
-        on series: BarSeries, settings: ExecutionSettings, objective: Objective, top: Int = 10, jobs: Int,
-        progress: (@Sendable (Int, Int) -> Void)? = nil
+        on series: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil, objective: Objective,
+        top: Int = 10, jobs: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async -> OptimizationResult {
         let total = sets.count
         let workers = max(1, min(jobs, total))
@@ -63,7 +64,7 @@ public enum Optimizer {
                     var mine = ChunkResult()
                     while !Task.isCancelled, let range = queue.next() {
                         mine.merge(evaluate(range, sets: sets, strategy: name, fixed: fixed, series: series, profile: profile,
-                                            settings: settings, objective: objective, keep: keep), keep: keep)
+                                            settings: settings, sizer: sizer, objective: objective, keep: keep), keep: keep)
                         progress?(queue.finish(range.count), total)
                     }
                     return mine
@@ -111,14 +112,15 @@ public enum Optimizer {
 
     static func evaluate(
         _ range: Range<Int>, sets: [[String: Double]], strategy name: String, fixed: [String: Double],
-        series: BarSeries, profile: SeriesProfile, settings: ExecutionSettings, objective: Objective, keep: Int
+        series: BarSeries, profile: SeriesProfile, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
+        objective: Objective, keep: Int
     ) -> ChunkResult {
         var result = ChunkResult()
         for i in range {
             if Task.isCancelled { break }
             let parameters = fixed.merging(sets[i]) { _, new in new }
             guard let spec = try? StrategySpec(name: name, overrides: parameters),
-                  let metrics = try? Backtester.statistics(spec, on: series, settings: settings, profile: profile) else {
+                  let metrics = try? Backtester.statistics(spec, on: series, settings: settings, sizer: sizer, profile: profile) else {
                 result.invalid += 1
                 continue
             }

@@ -76,10 +76,12 @@ public enum WalkForward {
 
     /// Runs the analysis: for every split, `Optimizer.run` on the training bars, then the best set
     /// on the test bars (indicators warmed up on the bars before the test window, trading from its
-    /// first bar, positions closed at its last bar).
+    /// first bar, positions closed at its last bar). With a `sizer`, training and test runs size
+    /// their entries with fresh copies of it.
     public static func run(
         strategy name: String, sets: [[String: Double]], on series: BarSeries, settings: ExecutionSettings,
-        objective: Objective, windows: Windows, jobs: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
+        sizer: (any PositionSizer)? = nil, objective: Objective, windows: Windows, jobs: Int,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> Result {
         let splits = splits(of: series, windows: windows)
         guard !splits.isEmpty else {
@@ -91,7 +93,8 @@ public enum WalkForward {
         for (f, split) in splits.enumerated() {
             if Task.isCancelled { break }
             let train = series.slice(split.train)
-            let search = await Optimizer.run(strategy: name, sets: sets, on: train, settings: settings, objective: objective, top: 1, jobs: jobs)
+            let search = await Optimizer.run(strategy: name, sets: sets, on: train, settings: settings, sizer: sizer, objective: objective,
+                                             top: 1, jobs: jobs)
             if search.cancelled { break }
             progress?(f + 1, splits.count)
             guard let best = search.ranked.first else {
@@ -107,7 +110,7 @@ public enum WalkForward {
             var testSettings = settings
             testSettings.tradingStartBar = split.test.lowerBound - start
             testSettings.closeAtEnd = true
-            let run = try Backtester.run(spec, on: series.slice(start..<split.test.upperBound), settings: testSettings)
+            let run = try Backtester.run(spec, on: series.slice(start..<split.test.upperBound), settings: testSettings, sizer: sizer)
             let offset = testSettings.tradingStartBar
             let equity = Array(run.equity[offset...])
             let trades = run.trades.map { t -> Trade in

@@ -25,6 +25,10 @@ public struct Ensemble: Strategy {
     /// The last combined score in [−1, 1], for reports and the live monitor.
     public private(set) var score = 0.0
 
+    /// The share of the weight behind the last signal, net of the weight against it: `|score|`.
+    /// At a signal it is at least `threshold`; a unanimous vote gives 1.
+    public var signalConfidence: Double { abs(score) }
+
     public init(members: [Member], threshold: Double = 0.5) throws(StrategyError) {
         guard !members.isEmpty else { throw .constraint(strategy: "ensemble", reason: "needs at least one member") }
         for m in members where !(m.weight > 0 && m.weight.isFinite) {

@@ -1,0 +1,12 @@
+public import TraderCore
+
+/// Tells the market regime bar by bar, for regime-adjusted sizing (and anything else that adapts
+/// to the regime as a run goes). Fed every bar in order; must use nothing but the bars seen so far.
+///
+/// A protocol so the sizer does not care which model classifies: the threshold classifier of
+/// `gpt-trader regime`, a hidden Markov model, or `VolatilityTrendRegimeProvider`.
+public protocol RegimeProvider: Sendable {
+    /// Feeds the next bar; returns the regime as of its close, or nil while there is not enough
+    /// history to tell.
+    mutating func update(_ bar: Bar) -> Regime?
+}
