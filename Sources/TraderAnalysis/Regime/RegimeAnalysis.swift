@@ -49,8 +49,7 @@ public struct RegimeAnalysis: Sendable {
     public init(series input: BarSeries, from: Timestamp? = nil, method: RegimeMethod = .both,
                 thresholds: RegimeThresholds? = nil, fitter: BaumWelch = BaumWelch()) throws(DomainError) {
         let series = DailyBars.resample(input)
-        var thresholds = thresholds ?? RegimeThresholds()
-        if thresholds == RegimeThresholds() { thresholds.periodsPerYear = RegimeThresholds.periodsPerYear(for: series) }
+        let thresholds = thresholds ?? RegimeThresholds(periodsPerYear: RegimeThresholds.periodsPerYear(for: series))
         try thresholds.validate()
         try fitter.validate()
         if method.usesThresholds && series.count <= thresholds.warmup {

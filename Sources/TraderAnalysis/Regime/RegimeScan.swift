@@ -43,8 +43,7 @@ public enum RegimeScan {
     /// `thresholds` is given).
     public static func classify(_ series: BarSeries, thresholds: RegimeThresholds? = nil) throws(DomainError) -> [Regime?] {
         let daily = DailyBars.resample(series)
-        var t = thresholds ?? RegimeThresholds()
-        if thresholds == nil { t.periodsPerYear = RegimeThresholds.periodsPerYear(for: daily) }
+        let t = thresholds ?? RegimeThresholds(periodsPerYear: RegimeThresholds.periodsPerYear(for: daily))
         return try ThresholdRegimeClassifier.regimes(closes: daily.close, thresholds: t)
     }
 }

@@ -34,6 +34,7 @@ struct RegimeRenderer {
         return out.joined(separator: "\n")
     }
 
+    func count(_ n: Int) -> String { numbers.number(Double(n), digits: 0, grouped: true) }
     func date(_ nanos: Int64) -> String { Timestamp(nanos: nanos).iso8601(dateOnlyAtMidnight: true) }
     func pct(_ fraction: Double, signed: Bool = false) -> String {
         let text = numbers.number(fraction * 100, digits: 2)
@@ -73,12 +74,12 @@ struct RegimeRenderer {
     func section(_ title: String, _ h: RegimeHistory) -> String {
         var lines: [String] = []
         lines.append(terminal.paint(title, .bold) + terminal.paint(
-            "  \(h.classifiedBars) classified bars, \(h.runs.count) runs, \(h.changes.count) changes", .dim))
+            "  \(count(h.classifiedBars)) classified bars, \(count(h.runs.count)) runs, \(count(h.changes.count)) changes", .dim))
         let present = Regime.allCases.filter { h.barCount($0) > 0 }
         var shares = TextTable(headers: ["Regime", "Bars", "Share [%]", "Runs", "Avg run [bars]"],
                                alignments: [.left, .right, .right, .right, .right])
         for r in present {
-            shares.rows.append([r.rawValue, String(h.barCount(r)), numbers.number(h.share(r) * 100, digits: 2),
+            shares.rows.append([r.rawValue, count(h.barCount(r)), numbers.number(h.share(r) * 100, digits: 2),
                                 String(h.runCount(r)), numbers.number(h.averageRunLength(r), digits: 1)])
         }
         lines.append(shares.render(headerStyle: { terminal.paint($0, .bold) }))
@@ -144,7 +145,7 @@ struct RegimeRenderer {
     func agreementSection(_ a: RegimeAgreement) -> String {
         var lines: [String] = []
         lines.append(terminal.paint("HMM (filtered) against thresholds", .bold) + terminal.paint(
-            "  \(a.comparedBars) bars: same regime \(pct(a.agreement)), same volatility (quiet/volatile) "
+            "  \(count(a.comparedBars)) bars: same regime \(pct(a.agreement)), same volatility (quiet/volatile) "
             + "\(pct(a.volatilityAgreement)), same direction \(pct(a.directionAgreement))", .dim))
         let seenRows = Regime.allCases.filter { r in Regime.allCases.contains { a.count(reference: r, other: $0) > 0 } }
         let seenColumns = Regime.allCases.filter { c in Regime.allCases.contains { a.count(reference: $0, other: c) > 0 } }
