@@ -4,6 +4,7 @@
 //   swift package benchmark                      # ordo-one benchmarks (release)
 //   swift run -c release peer-compare FILE.csv   # figures in the format of ../shared/peers
 //   swift run -c release memory-bounds optimize  # peak memory of 10,000 sets over 1M bars
+//   swift run -c release regime-bench            # regime detection over 500 symbols, HMM fit
 // or ../scripts/bench-peers from the repository root, which runs both next to the peers.
 import PackageDescription
 
@@ -22,6 +23,7 @@ let package = Package(
                 .product(name: "TraderEngine", package: "GPTTrader"),
                 .product(name: "TraderData", package: "GPTTrader"),
                 .product(name: "TraderStrategies", package: "GPTTrader"),
+                .product(name: "TraderAnalysis", package: "GPTTrader"),
             ],
             path: "Benchmarks/BacktestBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
@@ -43,6 +45,14 @@ let package = Package(
                 .product(name: "TraderStrategies", package: "GPTTrader"),
             ],
             path: "Sources/MemoryBounds"
+        ),
+        .executableTarget(
+            name: "regime-bench",
+            dependencies: [
+                .product(name: "TraderAnalysis", package: "GPTTrader"),
+                .product(name: "TraderData", package: "GPTTrader"),
+            ],
+            path: "Sources/RegimeBench"
         ),
     ]
 )

@@ -108,4 +108,6 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Synthetic generation, 1M bars") { _ in
         blackHole(try SyntheticBars.generate(symbol: "GEN", bars: 1_000_000, seed: 7, timeframe: .minute1).count)
     }
+
+    regimeBenchmarks()
 }
