@@ -172,9 +172,7 @@ import TraderStrategies
         var recorder = EventRecorder()
         _ = try Backtester.run(SMACrossover(fast: 10, slow: 20), name: "sma", on: bars, settings: settings,
                                sizer: try Self.sizer(.regime) { $0.baseFraction = 0.5 }, events: &recorder)
-        var provider = try VolatilityTrendRegimeProvider()
-        var regimes: [Regime?] = []
-        for i in 0..<bars.count { regimes.append(provider.update(bars[i])) }
+        let regimes = try ThresholdRegimeClassifier.regimes(closes: bars.close)
         let entries = Self.entries(recorder.events).entries
         var seen = Set<Regime>()
         for entry in entries {

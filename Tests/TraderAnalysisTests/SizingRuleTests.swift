@@ -130,7 +130,7 @@ func dailyBar(_ day: Int, open: Double? = nil, high: Double, low: Double, close:
 struct ScriptedRegimeProvider: RegimeProvider {
     var script: [Regime?]
     var next = 0
-    mutating func update(_ bar: Bar) -> Regime? {
+    mutating func regime(after bar: Bar) -> Regime? {
         defer { next += 1 }
         return next < script.count ? script[next] : nil
     }
@@ -158,48 +158,19 @@ struct ScriptedRegimeProvider: RegimeProvider {
         #expect(sizer.fraction(for: request()) == 1)  // 0.9 × 1.2 = 1.08 → 1
     }
 
-    @Test func interimProviderClassifiesTrendAndVolatility() throws {
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.10, trend: 0.30) == .bullQuiet)
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.30, trend: 0.30) == .bullVolatile)
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.10, trend: -0.10) == .bearQuiet)
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.30, trend: -0.10) == .bearVolatile)
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.10, trend: 0.0) == .sidewaysQuiet)
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.30, trend: 0.05) == .sidewaysVolatile)
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.45, trend: -0.25) == .crisis)
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: 0.45, trend: -0.10) == .bearVolatile)
-        #expect(VolatilityTrendRegimeProvider.classify(volatility: .nan, trend: 0.1) == nil)
-        // The per-bar thresholds, kept as literals, are the bands' squares and logarithms.
-        #expect(VolatilityTrendRegimeProvider.volatileVariance == 0.25 * 0.25)
-        #expect(abs(VolatilityTrendRegimeProvider.crisisVariance - 0.4 * 0.4) < 1e-16)  // 0.4 × 0.4 rounds up
-        #expect(VolatilityTrendRegimeProvider.bullLogTrend == log(1.05))
-        #expect(VolatilityTrendRegimeProvider.bearLogTrend == log(0.95))
-        #expect(VolatilityTrendRegimeProvider.crisisLogTrend == log(0.8))
-        #expect(VolatilityTrendRegimeProvider.yearsPerNano == 1 / (365.25 * 86_400e9))
+    /// `gpt-trader regime`'s threshold classifier is the provider `--sizing regime` uses: fed bar
+    /// by bar it gives the same regimes as classifying all closes at once.
+    @Test func theThresholdClassifierProvidesRegimes() throws {
+        var closes: [Double] = []
+        var price = 100.0
+        for day in 0..<300 { price *= exp(day < 150 ? 0.002 : (day % 2 == 0 ? 0.04 : -0.05)); closes.append(price) }
+        let expected = try ThresholdRegimeClassifier.regimes(closes: closes)
+        var provider = try ThresholdRegimeClassifier()
+        let fed = closes.enumerated().map { provider.regime(after: dailyBar($0, high: $1, low: $1, close: $1)) }
+        #expect(fed == expected)
+        #expect(Set(fed.compactMap { $0 }).count >= 2)
     }
 
-    @Test func interimProviderOnKnownSeries() throws {
-        // A steady +30 % a year, one bar per calendar day: log returns ln(1.3)/365.25 every day.
-        var steady = try VolatilityTrendRegimeProvider()
-        var regimes: [Regime?] = []
-        for day in 0..<100 {
-            let close = 100 * pow(1.3, Double(day) / 365.25)
-            regimes.append(steady.update(dailyBar(day, high: close, low: close, close: close)))
-        }
-        #expect(regimes[..<60].allSatisfy { $0 == nil })  // the trend needs 61 closes
-        #expect(regimes[60...].allSatisfy { $0 == .bullQuiet })
-        #expect(abs(steady.trend - 0.3) < 1e-9)
-        #expect(abs(steady.volatility - log(1.3) / 365.25 * 365.25.squareRoot()) < 1e-12)
-        // Daily log moves of +3 % and −5 % in turn: RMS √((0.03² + 0.05²)/2 · 365.25) ≈ 79 % a
-        // year, trend e^(−0.01·365.25) − 1 ≈ −97 %: a crisis.
-        var wild = try VolatilityTrendRegimeProvider()
-        var close = 100.0
-        var last: Regime?
-        for day in 0..<100 {
-            close *= exp(day % 2 == 0 ? 0.03 : -0.05)
-            last = wild.update(dailyBar(day, high: close, low: close, close: close))
-        }
-        #expect(last == .crisis)
-    }
 }
 
 @Suite struct ConfidenceAndFixedSizingTests {

@@ -23,7 +23,7 @@ public struct RegimeSizer<Provider: RegimeProvider>: PositionSizer {
     public var observesBars: Bool { true }
 
     public mutating func observe(_ bar: Bar) {
-        regime = provider.update(bar)
+        regime = provider.regime(after: bar)
     }
 
     /// `base × multiplier`; above 1 (bull-quiet on a large base) the limits clamp it.

@@ -67,7 +67,7 @@ public struct SizingConfiguration: Hashable, Sendable {
             return LimitedSizer(try ConfidenceSizer(base: baseFraction), limits: limits)
         case .regime:
             // The interim model until the threshold classifier of `gpt-trader regime` lands.
-            return LimitedSizer(try RegimeSizer(base: baseFraction, provider: try VolatilityTrendRegimeProvider()), limits: limits)
+            return LimitedSizer(try RegimeSizer(base: baseFraction, provider: try ThresholdRegimeClassifier()), limits: limits)
         case .volatility:
             return LimitedSizer(try VolatilityTargetSizer(riskTarget: riskTarget, atrPeriod: atrPeriod), limits: limits)
         }
