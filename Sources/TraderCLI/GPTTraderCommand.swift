@@ -10,7 +10,14 @@ struct GPTTraderCommand: AsyncParsableCommand {
         abstract: "Research, backtest and run trading strategies.",
         discussion: "Start with `gpt-trader backtest` (runs on the shipped GOOG sample) and `gpt-trader strategies`.",
         version: version,
-        subcommands: [BacktestCommand.self, OptimizeCommand.self, StrategiesCommand.self, DataCommand.self, SelectCommand.self])
+        subcommands: [
+            BacktestCommand.self,
+            OptimizeCommand.self,
+            StrategiesCommand.self,
+            DataCommand.self,
+            RegimeCommand.self,
+            SelectCommand.self,
+        ])
 }
 
 /// Entry point used by `main.swift` and by tests: parses `arguments` (without the program name),
