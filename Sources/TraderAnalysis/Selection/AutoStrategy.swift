@@ -1,5 +1,5 @@
 public import TraderCore
-import TraderStrategies
+public import TraderStrategies
 
 /// `--strategy auto`: trades whichever candidate the selector chose for the current period.
 ///

@@ -3,6 +3,7 @@ public import TraderAnalysis
 public import TraderCore
 public import TraderEngine
 import TraderData
+import TraderStrategies
 
 /// The strategy selector for the CLI and the API: regimes for the features, training, walk-forward
 /// evaluation, `backtest --strategy auto`, and saving and loading trained models as JSON.
