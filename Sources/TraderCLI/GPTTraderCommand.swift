@@ -17,6 +17,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
             DataCommand.self,
             AnalyzeCommand.self,
             RegimeCommand.self,
+            SelectCommand.self,
             PortfolioCommand.self,
         ])
 }

@@ -21,9 +21,11 @@ struct BacktestCommand: AsyncParsableCommand {
           gpt-trader backtest --synthetic 1000000 --output json
           gpt-trader backtest --symbols GOOG,EURUSD          (or --symbols DIR: every CSV in DIR)
           gpt-trader backtest --sizing fractional-kelly --size 0.5 --max-position 0.8
+          gpt-trader backtest --strategy auto                (the ML selector's choices, against each strategy)
         """)
 
     @OptionGroup(title: "Strategy") var strategyOptions: StrategyOptions
+    @OptionGroup(title: "Selector (--strategy auto)") var selector: SelectorOptions
 
     @OptionGroup(title: "Data") var market: MarketOptions
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
@@ -54,6 +56,10 @@ struct BacktestCommand: AsyncParsableCommand {
         let terminal = Terminal(noColorFlag: noColor)
         if let sources = try market.batchSources() {
             try await runMany(sources, terminal: terminal)
+            return
+        }
+        if strategyOptions.strategy == "auto" {
+            try runAuto(terminal: terminal)
             return
         }
         let req = try request()
@@ -87,6 +93,55 @@ struct BacktestCommand: AsyncParsableCommand {
 }
 
 extension BacktestCommand {
+    /// `--strategy auto`: trades the selector's walk-forward choices and compares them with each
+    /// candidate traded alone over the same bars.
+    func runAuto(terminal: Terminal) throws {
+        guard !stream, market.symbols == nil else { throw ValidationError("--strategy auto runs one symbol in memory (drop --stream and --symbols)") }
+        let (source, start, end) = try market.resolve()
+        let service = SelectionService()
+        let bars = try service.backtests.data.load(source, start: start, end: end)
+        let (auto, fixed, run) = try service.autoBacktest(bars: bars, configuration: try selector.configuration(), settings: try execution.settings(),
+                                                          sizing: try sizingOptions.configuration(size: execution.size))
+        if let equityCSV { try EquityCSV.write(auto, to: equityCSV) }
+        let all = [auto] + fixed
+        switch output {
+        case .quiet:
+            break
+        case .json:
+            var doc = BacktestReport.json(auto, parameters: [], includeTrades: trades)
+            if case var .object(fields) = doc {
+                fields.append(("selection", .object([
+                    ("decisions", .integer(run.decisions.count)), ("hit_rate", .number(run.hitRate)),
+                    ("choices", .array(run.decisions.map { d in
+                        .object([("start", .string(Timestamp(nanos: bars.timestamps[d.bars.lowerBound]).iso8601(dateOnlyAtMidnight: true))),
+                                 ("strategy", .string(d.chosen)), ("confidence", .number(d.ranking[0].confidence))])
+                    })),
+                ])))
+                fields.append(("comparison", .array(all.map { r in
+                    .object([("strategy", .string(r.strategy)), ("return_pct", .number(r.metrics.returnPct)),
+                             ("sharpe_ratio", .number(r.metrics.sharpeRatio)), ("max_drawdown_pct", .number(r.metrics.maxDrawdownPct)),
+                             ("trades", .integer(r.metrics.tradeCount))])
+                })))
+                doc = .object(fields)
+            }
+            print(doc.serialized())
+        case .table:
+            let renderer = ReportRenderer(terminal: terminal)
+            print(renderer.statistics(auto))
+            print("")
+            var t = TextTable(headers: ["Strategy", "Return [%]", "Sharpe", "Max DD [%]", "# Trades"],
+                              alignments: [.left, .right, .right, .right, .right])
+            for r in all {
+                let m = r.metrics
+                t.rows.append([r.strategy, renderer.number(m.returnPct, digits: 2), renderer.number(m.sharpeRatio, digits: 4),
+                               renderer.number(m.maxDrawdownPct, digits: 2), String(m.tradeCount)])
+            }
+            print(t.render(headerStyle: { terminal.paint($0, .bold) }))
+            print(terminal.paint("auto: \(run.decisions.count) walk-forward decisions; the period's best strategy was chosen in "
+                + "\(renderer.number(run.hitRate * 100, digits: 1)) % of them", .dim))
+        }
+    }
+
     /// `--stream`: the same report, computed a chunk at a time.
     func runStreaming(_ req: BacktestRequest, service: BacktestService, terminal: Terminal) throws {
         let progress = ProgressBar(label: "backtest (streaming)", enabled: terminal.stderrIsTTY && output != .json)

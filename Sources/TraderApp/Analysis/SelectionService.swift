@@ -1,0 +1,119 @@
+import Foundation
+public import TraderAnalysis
+public import TraderCore
+public import TraderEngine
+import TraderData
+import TraderStrategies
+
+/// The strategy selector for the CLI and the API: regimes for the features, training, walk-forward
+/// evaluation, `backtest --strategy auto`, and saving and loading trained models as JSON.
+public struct SelectionService: Sendable {
+    public let backtests: BacktestService
+
+    public init(backtests: BacktestService = BacktestService()) { self.backtests = backtests }
+
+    /// What `gpt-trader select` shows: the ranking now, and how the selector did walking forward.
+    public struct Report: Sendable {
+        public let model: SelectionModel
+        public let ranking: [SelectionScore]
+        public let run: SelectionRun
+        /// True when the model was loaded from a file rather than trained here.
+        public let loaded: Bool
+    }
+
+    /// Periods per year for annualizing, from the bar spacing (252 trading days for daily bars).
+    static func periodsPerYear(_ series: BarSeries) -> Double {
+        let seconds = Double(series.timeframe.seconds)
+        return seconds >= 86_400 ? 252 * 86_400 / seconds : 252 * 86_400 / seconds * (6.5 / 24)
+    }
+
+    /// The regime at every bar, each classified from the bars up to it.
+    static func regimes(_ series: BarSeries) throws(AppError) -> [Regime?] {
+        do { return try ThresholdRegimeClassifier.regimes(closes: series.close) } catch { throw .usage(error.description) }
+    }
+
+    /// Trains on `bars` (or loads the model at `modelPath`), ranks the strategies at the last bar,
+    /// and runs the walk-forward evaluation. With `savePath`, the trained model is written there
+    /// (atomically).
+    public func select(bars: BarSeries, configuration: SelectorConfiguration, settings: ExecutionSettings,
+                       modelPath: String? = nil, savePath: String? = nil) throws(AppError) -> Report {
+        let selector: StrategySelector
+        do { selector = try StrategySelector(configuration: configuration, settings: settings) } catch { throw .usage(error.description) }
+        let regimes = try Self.regimes(bars)
+        let perYear = Self.periodsPerYear(bars)
+        let model: SelectionModel
+        if let modelPath {
+            model = try Self.load(modelPath)
+        } else {
+            do { model = try selector.train(series: bars, regimes: regimes, periodsPerYear: perYear) } catch let e as DomainError {
+                throw .usage(e.description)
+            } catch { throw .runtime("training failed: \(error)") }
+        }
+        let features: SelectionFeatures
+        do { features = try SelectionFeatures(series: bars, regimes: regimes, periodsPerYear: perYear) } catch { throw .usage(error.description) }
+        guard let last = features.rows.last, let x = last else {
+            throw .usage("\(bars.symbol): \(bars.count) bars; the selector's features need at least \(SelectionFeatures.warmup + 1)")
+        }
+        let run: SelectionRun
+        do { run = try selector.walkForward(series: bars, regimes: regimes, periodsPerYear: perYear) } catch { throw .runtime("walk-forward failed: \(error)") }
+        if let savePath { try Self.save(model, to: savePath) }
+        return Report(model: model, ranking: model.rank(features: x), run: run, loaded: modelPath != nil)
+    }
+
+    /// `backtest --strategy auto`: the selector's walk-forward choices traded by `AutoStrategy`,
+    /// and each fixed candidate over the same bars for comparison.
+    /// With `sizing`, the auto run and every fixed run size their entries with it (the selector's
+    /// training targets stay those of the plain strategies).
+    public func autoBacktest(bars: BarSeries, configuration: SelectorConfiguration, settings: ExecutionSettings,
+                             sizing: SizingConfiguration? = nil)
+        throws(AppError) -> (auto: BacktestResult, fixed: [BacktestResult], run: SelectionRun) {
+        do {
+            let selector = try StrategySelector(configuration: configuration, settings: settings)
+            let run = try selector.walkForward(series: bars, regimes: try Self.regimes(bars), periodsPerYear: Self.periodsPerYear(bars))
+            let auto = try AutoStrategy(candidates: configuration.candidates, schedule: run.schedule(barCount: bars.count))
+            let sizer = try sizing?.makeSizer()
+            let result = try Backtester.run(auto, name: "auto(\(configuration.candidates.joined(separator: ",")))", on: bars, settings: settings,
+                                            sizer: sizer)
+            let fixed = try configuration.candidates.map {
+                try Backtester.run(try StrategySpec(name: $0), on: bars, settings: settings, sizer: sizer)
+            }
+            return (result, fixed, run)
+        } catch let e as AppError {
+            throw e
+        } catch let e as DomainError {
+            throw .usage(e.description)
+        } catch {
+            throw .runtime("auto backtest failed: \(error)")
+        }
+    }
+
+    /// Writes `model` as JSON to `path`, atomically (a failed write leaves no partial file).
+    public static func save(_ model: SelectionModel, to path: String) throws(AppError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(model) } catch { throw .runtime("cannot encode the model: \(error)") }
+        do { try AtomicWrite.write(Array(data), to: path) } catch { throw .runtime(error.description) }
+    }
+
+    /// Reads a model saved by `save`; a file that is not one (or from another feature set) is a
+    /// usage error naming the file.
+    public static func load(_ path: String) throws(AppError) -> SelectionModel {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("\(path): no such file or not readable") }
+        do {
+            let model = try JSONDecoder().decode(SelectionModel.self, from: data)
+            try model.validate()
+            return model
+        } catch let e as DomainError {
+            throw .usage("\(path): \(e.reasonDescription)")
+        } catch {
+            throw .usage("\(path): not a saved selection model (\(error))")
+        }
+    }
+}
+
+extension DomainError {
+    var reasonDescription: String {
+        switch self { case let .invalid(field, reason): "\(field): \(reason)" }
+    }
+}
