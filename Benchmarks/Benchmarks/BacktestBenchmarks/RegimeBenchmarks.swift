@@ -15,11 +15,13 @@ nonisolated(unsafe) let regimeReturns: [Double] = HMMRegimes.logReturns(regimeUn
 /// Regime detection over the 500-symbol universe and the HMM fit on one symbol (issue 4: under
 /// 1 s for the universe).
 func regimeBenchmarks() {
-    let universe = regimeUniverse
+    // The universe is read inside the closures: benchmarks run one per process, and registering
+    // must not make every other benchmark's process generate (and hold) these 60 MB of bars.
     let cores = ProcessInfo.processInfo.activeProcessorCount
 
     Benchmark("Regime detection, 500 symbols × 2,520 daily bars",
               configuration: .init(metrics: [.wallClock, .cpuTotal, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 30)) { benchmark in
+        let universe = regimeUniverse
         benchmark.startMeasurement()
         let regimes = try await RegimeScan.regimes(universe, jobs: cores)
         benchmark.stopMeasurement()
@@ -28,6 +30,7 @@ func regimeBenchmarks() {
 
     Benchmark("Regime detection, 500 symbols × 2,520 daily bars, one thread",
               configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(10), maxIterations: 30)) { benchmark in
+        let universe = regimeUniverse
         benchmark.startMeasurement()
         var classified = 0
         for series in universe { classified += try ThresholdRegimeClassifier.regimes(closes: series.close).count }
