@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 public import TraderCore
+import Dispatch
 
 /// An open, memory-mapped `.gtbars` file: validated once on open, then read in place.
 ///
@@ -197,16 +198,38 @@ public final class BarStoreFile: @unchecked Sendable {
         return lo
     }
 
-    /// A new array holding `source[range]`, copied with one `memcpy`.
+    /// Columns at least this large are copied by all cores at once: one core's copy runs at a
+    /// fraction of the machine's memory bandwidth (measured here: ~4.4 GB/s per core).
+    static let parallelCopyBytes = 1 << 20
+
+    /// A new array holding `source[range]`: one `memcpy`, split across the cores when large.
     private static func copy<T>(_ source: UnsafeBufferPointer<T>, _ range: Range<Int>) -> [T] {
         [T](unsafeUninitializedCapacity: range.count) { buffer, initialized in
             if let destination = buffer.baseAddress, let from = source.baseAddress, !range.isEmpty {
                 let byteCount = range.count * MemoryLayout<T>.stride
-                UnsafeMutableRawPointer(destination).copyMemory(from: from + range.lowerBound, byteCount: byteCount)
+                let to = UnsafeMutableRawPointer(destination), start = UnsafeRawPointer(from + range.lowerBound)
+                let parts = byteCount >= parallelCopyBytes ? max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : 1
+                if parts == 1 {
+                    to.copyMemory(from: start, byteCount: byteCount)
+                } else {
+                    // Page-aligned pieces, so no two threads write the same page.
+                    let piece = (byteCount / parts + 4095) & ~4095
+                    let target = SendablePointer(to), origin = SendablePointer(UnsafeMutableRawPointer(mutating: start))
+                    DispatchQueue.concurrentPerform(iterations: parts) { k in
+                        let lo = k * piece, hi = min(byteCount, lo + piece)
+                        if lo < hi { (target.pointer + lo).copyMemory(from: origin.pointer + lo, byteCount: hi - lo) }
+                    }
+                }
             }
             initialized = range.count
         }
     }
+}
+
+/// A raw pointer handed to the threads of a parallel copy, each touching its own range.
+private struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutableRawPointer
+    init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
 }
 
 /// The columns of a mapped bar store file, used in place (see `BarStoreFile.withUnsafeColumns`).
