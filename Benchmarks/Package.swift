@@ -24,6 +24,7 @@ let package = Package(
                 .product(name: "TraderData", package: "GPTTrader"),
                 .product(name: "TraderStrategies", package: "GPTTrader"),
                 .product(name: "TraderAnalysis", package: "GPTTrader"),
+                .product(name: "TraderCache", package: "GPTTrader"),
             ],
             path: "Benchmarks/BacktestBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
