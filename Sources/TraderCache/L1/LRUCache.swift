@@ -1,4 +1,4 @@
-import Synchronization
+public import Synchronization
 
 /// Where the cache reads the time, in nanoseconds: the monotonic clock in production, a manual
 /// clock in tests (so TTL tests do not sleep).
@@ -37,14 +37,15 @@ public struct CacheStatistics: Sendable, Hashable {
 /// serialization); `cost` gives each value's size in bytes for the byte bound.
 public final class LRUCache<Value: Sendable>: Sendable {
     /// A shard: the mutex around one store (a class, since a `Mutex` cannot be copied into an array).
+    @usableFromInline
     final class Shard: Sendable {
-        let store: Mutex<LRUStore<Value>>
-        init(_ store: sending LRUStore<Value>) { self.store = Mutex(store) }
+        @usableFromInline let store: Mutex<LRUStore<Value>>
+        @usableFromInline init(_ store: sending LRUStore<Value>) { self.store = Mutex(store) }
     }
 
-    private let shards: [Shard]
-    private let clock: CacheClock
-    private let cost: @Sendable (Value) -> Int
+    @usableFromInline let shards: [Shard]
+    @usableFromInline let clock: CacheClock
+    @usableFromInline let cost: @Sendable (Value) -> Int
     /// Default time to live, in nanoseconds; nil for entries that never expire.
     public let defaultTTL: Int64?
 
@@ -63,29 +64,34 @@ public final class LRUCache<Value: Sendable>: Sendable {
         self.defaultTTL = defaultTTL.map { $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 }
     }
 
-    @inline(__always)
-    private func shard(_ key: String) -> Shard {
-        shards[key.hashValue & (shards.count - 1)]
+    @inlinable @inline(__always)
+    func shard(_ key: HashedKey) -> Shard {
+        shards[key.hash & (shards.count - 1)]
     }
 
     /// The value under `key`, or nil if absent or expired.
+    @inlinable
     public func get(_ key: String) -> Value? {
-        let now = clock.now()
-        return shard(key).store.withLock { $0.get(key, now: now) }
+        let hashed = HashedKey(key)
+        let clock = self.clock
+        return shard(hashed).store.withLock { $0.get(hashed, now: clock.now) }
     }
 
     /// Stores `value` under `key` for `ttl` (the default when nil; `.zero` or less stores nothing).
+    @inlinable
     public func set(_ key: String, _ value: Value, ttl: Duration? = nil) {
         let lifetime = ttl.map { $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 } ?? defaultTTL
         if let lifetime, lifetime <= 0 { return }
         let expires = lifetime.map { clock.now() &+ $0 } ?? Int64.max
         let bytes = cost(value)
-        shard(key).store.withLock { $0.set(key, value, bytes: bytes, expires: expires) }
+        let hashed = HashedKey(key)
+        shard(hashed).store.withLock { $0.set(hashed, value, bytes: bytes, expires: expires) }
     }
 
     @discardableResult
     public func remove(_ key: String) -> Bool {
-        shard(key).store.withLock { $0.remove(key) }
+        let hashed = HashedKey(key)
+        return shard(hashed).store.withLock { $0.remove(hashed) }
     }
 
     /// Removes every key that starts with `prefix`; returns how many.
