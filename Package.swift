@@ -24,13 +24,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "TraderCore", swiftSettings: strict),
         .target(name: "TraderStrategies", dependencies: ["TraderCore"], swiftSettings: strict),
         .target(name: "TraderEngine", dependencies: ["TraderCore", "TraderStrategies"], swiftSettings: strict),
         .target(name: "TraderData", dependencies: ["TraderCore"], swiftSettings: strict),
-        .target(name: "TraderCache", swiftSettings: strict),
+        .target(
+            name: "TraderCache",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: strict
+        ),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis"],
                 swiftSettings: strict),

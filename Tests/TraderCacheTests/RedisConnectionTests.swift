@@ -1,0 +1,115 @@
+import Foundation
+import NIOCore
+import Testing
+@testable import TraderCache
+
+@Suite struct RESPTests {
+    @Test func parsesRepliesIncrementally() throws {
+        var buffer = ByteBuffer(string: "*3\r\n$3\r\nfoo\r\n:42\r\n$-1\r\n+OK\r\n-ERR wrong\r\n")
+        let full = buffer
+        // Every strict prefix of the first value is incomplete and consumes nothing.
+        let firstLength = "*3\r\n$3\r\nfoo\r\n:42\r\n$-1\r\n".utf8.count
+        for cut in 0..<firstLength {
+            var partial = full.getSlice(at: 0, length: cut)!
+            #expect(try RESPValue.read(from: &partial) == nil, "cut \(cut)")
+            #expect(partial.readableBytes == cut)
+        }
+        #expect(try RESPValue.read(from: &buffer) == .array([.bulkString(Array("foo".utf8)), .integer(42), .bulkString(nil)]))
+        #expect(try RESPValue.read(from: &buffer) == .simpleString("OK"))
+        #expect(try RESPValue.read(from: &buffer) == .error("ERR wrong"))
+        #expect(buffer.readableBytes == 0)
+        var garbage = ByteBuffer(string: "?what\r\n")
+        #expect(throws: RESPError.self) { try RESPValue.read(from: &garbage) }
+    }
+
+    @Test func writesCommandsAsBulkStringArrays() {
+        var buffer = ByteBuffer()
+        RESPValue.writeCommand([Array("SET".utf8), Array("k".utf8), [0, 13, 10, 255]], into: &buffer)
+        #expect(buffer.readBytes(length: buffer.readableBytes) == Array("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4\r\n".utf8) + [0, 13, 10, 255] + Array("\r\n".utf8))
+    }
+
+    @Test func parsesURLs() throws {
+        #expect(try RedisURL(parsing: "redis://127.0.0.1:6380/2") == RedisURL(host: "127.0.0.1", port: 6380, database: 2))
+        #expect(try RedisURL(parsing: "redis://:secret@cache.local") == RedisURL(host: "cache.local", port: 6379, password: "secret"))
+        #expect(try RedisURL(parsing: "redis://app:p%40ss@h:1/0") == RedisURL(host: "h", port: 1, user: "app", password: "p%40ss"))
+        #expect(throws: RESPError.badURL("port 'x' is not in 1…65535")) { try RedisURL(parsing: "redis://h:x") }
+        #expect(throws: RESPError.badURL("database 'y' is not a number ≥ 0")) { try RedisURL(parsing: "redis://h/y") }
+        #expect(throws: RESPError.self) { try RedisURL(parsing: "http://h") }
+    }
+}
+
+/// Against the real Redis server `scripts/test` starts (GPT_TRADER_TEST_REDIS_URL). Without it the
+/// tests fail, telling how to run them, unless services were explicitly turned off for a quick
+/// local run (GPT_TRADER_TEST_NO_SERVICES=1).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["GPT_TRADER_TEST_REDIS_URL"] != nil
+                    || ProcessInfo.processInfo.environment["GPT_TRADER_TEST_NO_SERVICES"] != "1"))
+struct RedisConnectionTests {
+    static func url() throws -> RedisURL {
+        guard let text = ProcessInfo.processInfo.environment["GPT_TRADER_TEST_REDIS_URL"] else {
+            Issue.record("GPT_TRADER_TEST_REDIS_URL is not set: run the tests with scripts/test, which starts Redis")
+            throw RESPError.closed
+        }
+        return try RedisURL(parsing: text)
+    }
+
+    static func key(_ name: String) -> String { "test:\(UUID().uuidString):\(name)" }
+
+    @Test func commandsWorkAgainstARealServer() async throws {
+        let redis = try await RedisConnection.connect(to: try Self.url())
+        #expect(try await redis.ping() == "PONG")
+        let a = Self.key("a"), b = Self.key("b"), n = Self.key("n")
+        let binary: [UInt8] = [0, 1, 13, 10, 255, 42]
+        try await redis.set(a, binary)
+        #expect(try await redis.get(a) == binary)
+        #expect(try await redis.get(Self.key("missing")) == nil)
+        try await redis.set(b, Array("two".utf8), expiry: .seconds(60))
+        #expect(try await redis.mget([a, b, Self.key("none")]) == [binary, Array("two".utf8), nil])
+        guard case let .integer(ttl) = try await redis.send(["PTTL", b]) else { Issue.record("PTTL"); return }
+        #expect(ttl > 55_000 && ttl <= 60_000)
+        let first = try await redis.incr(n), second = try await redis.incr(n)
+        #expect(first == 1 && second == 2)
+        #expect(try await redis.expire(n, seconds: 30))
+        let deleted = try await redis.del([a, n]), unlinked = try await redis.unlink([b])
+        #expect(deleted == 2 && unlinked == 1)
+        #expect(try await redis.publish(Self.key("channel"), "hello") == 0)  // no subscribers
+        await #expect(throws: RESPError.self) { _ = try await redis.send(["NOSUCHCOMMAND"]) }
+        #expect(redis.isActive)  // an error reply does not break the connection
+        try await redis.close()
+    }
+
+    /// Many commands in flight on one connection each get their own reply.
+    @Test func pipelinedCommandsGetTheirOwnReplies() async throws {
+        let redis = try await RedisConnection.connect(to: try Self.url())
+        let prefix = Self.key("p")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<500 { group.addTask { try await redis.set("\(prefix):\(i)", Array("\(i)".utf8)) } }
+            try await group.waitForAll()
+        }
+        let values = try await withThrowingTaskGroup(of: (Int, [UInt8]?).self) { group in
+            for i in 0..<500 { group.addTask { (i, try await redis.get("\(prefix):\(i)")) } }
+            var out: [Int: [UInt8]?] = [:]
+            for try await (i, v) in group { out[i] = v }
+            return out
+        }
+        #expect(values.count == 500)
+        for (i, v) in values { #expect(v == Array("\(i)".utf8)) }
+        #expect(try await redis.del((0..<500).map { "\(prefix):\($0)" }) == 500)
+        try await redis.close()
+    }
+
+    @Test func selectsTheURLsDatabaseAndRefusesBadCredentials() async throws {
+        var url = try Self.url()
+        let key = Self.key("db")
+        let zero = try await RedisConnection.connect(to: url)
+        url.database = 1
+        let one = try await RedisConnection.connect(to: url)
+        try await one.set(key, [1])
+        let inZero = try await zero.get(key), inOne = try await one.get(key)
+        #expect(inZero == nil && inOne == [1])
+        _ = try await one.del([key])
+        url.password = "wrong"
+        await #expect(throws: RESPError.self) { _ = try await RedisConnection.connect(to: url) }
+        try await zero.close()
+        try await one.close()
+    }
+}
