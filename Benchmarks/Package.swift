@@ -39,6 +39,11 @@ let package = Package(
             path: "Sources/PeerCompare"
         ),
         .executableTarget(
+            name: "redis-bench",
+            dependencies: [.product(name: "TraderCache", package: "GPTTrader")],
+            path: "Sources/RedisBench"
+        ),
+        .executableTarget(
             name: "memory-bounds",
             dependencies: [
                 .product(name: "TraderEngine", package: "GPTTrader"),

@@ -52,10 +52,11 @@ struct RedisConnectionTests {
         return try RedisURL(parsing: text)
     }
 
+    // Generous timeouts: the whole suite runs in parallel on a loaded 2-core machine.
     static func key(_ name: String) -> String { "test:\(UUID().uuidString):\(name)" }
 
     @Test func commandsWorkAgainstARealServer() async throws {
-        let redis = try await RedisConnection.connect(to: try Self.url())
+        let redis = try await RedisConnection.connect(to: try Self.url(), timeout: .seconds(30))
         #expect(try await redis.ping() == "PONG")
         let a = Self.key("a"), b = Self.key("b"), n = Self.key("n")
         let binary: [UInt8] = [0, 1, 13, 10, 255, 42]
@@ -75,11 +76,13 @@ struct RedisConnectionTests {
         await #expect(throws: RESPError.self) { _ = try await redis.send(["NOSUCHCOMMAND"]) }
         #expect(redis.isActive)  // an error reply does not break the connection
         try await redis.close()
+        // A command on a closed connection fails at once, it does not wait for a timeout.
+        await #expect(throws: RESPError.closed) { _ = try await redis.ping() }
     }
 
     /// Many commands in flight on one connection each get their own reply.
     @Test func pipelinedCommandsGetTheirOwnReplies() async throws {
-        let redis = try await RedisConnection.connect(to: try Self.url())
+        let redis = try await RedisConnection.connect(to: try Self.url(), timeout: .seconds(30))
         let prefix = Self.key("p")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in 0..<500 { group.addTask { try await redis.set("\(prefix):\(i)", Array("\(i)".utf8)) } }
@@ -100,15 +103,15 @@ struct RedisConnectionTests {
     @Test func selectsTheURLsDatabaseAndRefusesBadCredentials() async throws {
         var url = try Self.url()
         let key = Self.key("db")
-        let zero = try await RedisConnection.connect(to: url)
+        let zero = try await RedisConnection.connect(to: url, timeout: .seconds(30))
         url.database = 1
-        let one = try await RedisConnection.connect(to: url)
+        let one = try await RedisConnection.connect(to: url, timeout: .seconds(30))
         try await one.set(key, [1])
         let inZero = try await zero.get(key), inOne = try await one.get(key)
         #expect(inZero == nil && inOne == [1])
         _ = try await one.del([key])
         url.password = "wrong"
-        await #expect(throws: RESPError.self) { _ = try await RedisConnection.connect(to: url) }
+        await #expect(throws: RESPError.self) { _ = try await RedisConnection.connect(to: url, timeout: .seconds(30)) }
         try await zero.close()
         try await one.close()
     }

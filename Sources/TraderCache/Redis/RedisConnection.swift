@@ -18,7 +18,7 @@ public final class RedisConnection: Sendable {
     }
 
     /// Connects to `url`, authenticates and selects its database.
-    public static func connect(to url: RedisURL, timeout: TimeAmount = .seconds(2),
+    public static func connect(to url: RedisURL, timeout: TimeAmount = .seconds(5),
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> RedisConnection {
         let channel: any Channel
         do {
@@ -59,8 +59,13 @@ public final class RedisConnection: Sendable {
             promise.fail(RESPError.timeout(name))
             channel.close(promise: nil)
         }
-        channel.writeAndFlush(RedisCommand(arguments: arguments, reply: promise), promise: nil)
-        defer { deadline.cancel() }
+        // Cancelled on the event loop as soon as the reply is in, not when this task resumes: a
+        // busy machine may resume it late, and the deadline must not fire for a reply received.
+        promise.futureResult.whenComplete { _ in deadline.cancel() }
+        // A write that fails (the connection is closed) fails the command at once.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { _ in promise.fail(RESPError.closed) }
+        channel.writeAndFlush(RedisCommand(arguments: arguments, reply: promise), promise: written)
         let reply = try await promise.futureResult.get()
         if case let .error(message) = reply { throw RESPError.server(message) }
         return reply
