@@ -96,7 +96,12 @@ struct RedisConnectionTests {
         }
         #expect(values.count == 500)
         for (i, v) in values { #expect(v == Array("\(i)".utf8)) }
-        #expect(try await redis.del((0..<500).map { "\(prefix):\($0)" }) == 500)
+        // A pipelined batch: one write, replies in order, an error reply in place.
+        let replies = try await redis.pipeline([["GET", "\(prefix):7"], ["NOSUCHCOMMAND"], ["INCR", "\(prefix):counter"], ["GET", "\(prefix):8"]])
+        #expect(replies.count == 4)
+        #expect(replies[0] == .bulkString(Array("7".utf8)) && replies[2] == .integer(1) && replies[3] == .bulkString(Array("8".utf8)))
+        if case .error = replies[1] {} else { Issue.record("expected an error reply, got \(replies[1])") }
+        #expect(try await redis.del((0..<500).map { "\(prefix):\($0)" } + ["\(prefix):counter"]) == 501)
         try await redis.close()
     }
 

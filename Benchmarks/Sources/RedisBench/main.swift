@@ -1,7 +1,7 @@
 // GET throughput of TraderCache's Redis client with pipelining, to compare with
 // `redis-benchmark -t get -P 16` against the same server in the same run (scripts/bench-redis):
 //
-//   redis-bench redis://127.0.0.1:PORT/0 [--requests 1000000] [--pipeline 16]
+//   redis-bench redis://127.0.0.1:PORT/0 [--requests 1000000] [--pipeline 16] [--lanes 1]
 //
 // One connection, `pipeline` commands in flight (as redis-benchmark -P keeps 16 per client), the
 // 3-byte value redis-benchmark uses. Prints one JSON line.
@@ -17,7 +17,7 @@ guard let urlText = args.first, let url = try? RedisURL(parsing: urlText) else {
     FileHandle.standardError.write(Data("usage: redis-bench redis://HOST:PORT/DB [--requests N] [--pipeline P]\n".utf8))
     exit(2)
 }
-let requests = option("requests", 1_000_000), pipeline = option("pipeline", 16)
+let requests = option("requests", 1_000_000), pipeline = option("pipeline", 16), lanes = option("lanes", 1)
 
 final class Box: @unchecked Sendable { var seconds = 0.0; var error: (any Error)? }
 let box = Box()
@@ -27,13 +27,16 @@ Task.detached {
         let redis = try await RedisConnection.connect(to: url)
         try await redis.set("key:__rand_int__", Array("xxx".utf8))
         let start = ContinuousClock.now
+        // `lanes` batches in flight, each of `pipeline` GETs sent in one write (redis-benchmark's
+        // -P 16 with -c lanes).
+        let batch = Array(repeating: ["GET", "key:__rand_int__"], count: pipeline)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for lane in 0..<pipeline {
+            for lane in 0..<lanes {
                 group.addTask {
-                    var i = lane
+                    var i = lane * pipeline
                     while i < requests {
-                        _ = try await redis.get("key:__rand_int__")
-                        i += pipeline
+                        _ = try await redis.pipeline(batch)
+                        i += pipeline * lanes
                     }
                 }
             }
@@ -47,4 +50,4 @@ Task.detached {
 }
 done.wait()
 if let error = box.error { FileHandle.standardError.write(Data("redis-bench: \(error)\n".utf8)); exit(1) }
-print("{\"task\": \"redis-get\", \"client\": \"gpt-trader\", \"requests\": \(requests), \"pipeline\": \(pipeline), \"seconds\": \(box.seconds), \"requests_per_s\": \(Int(Double(requests) / box.seconds))}")
+print("{\"task\": \"redis-get\", \"client\": \"gpt-trader\", \"requests\": \(requests), \"pipeline\": \(pipeline), \"lanes\": \(lanes), \"seconds\": \(box.seconds), \"requests_per_s\": \(Int(Double(requests) / box.seconds))}")

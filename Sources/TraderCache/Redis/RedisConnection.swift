@@ -65,10 +65,30 @@ public final class RedisConnection: Sendable {
         // A write that fails (the connection is closed) fails the command at once.
         let written = channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { _ in promise.fail(RESPError.closed) }
-        channel.writeAndFlush(RedisCommand(arguments: arguments, reply: promise), promise: written)
+        channel.writeAndFlush(RedisBatch(commands: [arguments], replies: [promise]), promise: written)
         let reply = try await promise.futureResult.get()
         if case let .error(message) = reply { throw RESPError.server(message) }
         return reply
+    }
+
+    /// Sends `commands` in one write and returns their replies in order (error replies are
+    /// returned as `.error`, not thrown): one round trip for the whole batch, as redis-benchmark's
+    /// `-P`. One deadline covers the batch.
+    public func pipeline(_ commands: [[String]]) async throws -> [RESPValue] {
+        guard !commands.isEmpty else { return [] }
+        let loop = channel.eventLoop
+        let promises = commands.map { _ in loop.makePromise(of: RESPValue.self) }
+        let all = EventLoopFuture.whenAllComplete(promises.map(\.futureResult), on: loop)
+        let deadline = loop.scheduleTask(in: timeout) { [channel] in
+            for p in promises { p.fail(RESPError.timeout("a pipeline of \(commands.count)")) }
+            channel.close(promise: nil)
+        }
+        all.whenComplete { _ in deadline.cancel() }
+        let written = loop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { _ in for p in promises { p.fail(RESPError.closed) } }
+        let batch = RedisBatch(commands: commands.map { $0.map { Array($0.utf8) } }, replies: promises)
+        channel.writeAndFlush(batch, promise: written)
+        return try await all.get().map { try $0.get() }
     }
 
     public var isActive: Bool { channel.isActive }
@@ -115,10 +135,11 @@ public final class RedisConnection: Sendable {
     }
 }
 
-/// A command on its way to the handler, with the promise its reply completes.
-struct RedisCommand {
-    let arguments: [[UInt8]]
-    let reply: EventLoopPromise<RESPValue>
+/// Commands on their way to the handler, with the promises their replies complete: one or a
+/// pipelined batch, encoded into one buffer and written at once.
+struct RedisBatch {
+    let commands: [[[UInt8]]]
+    let replies: [EventLoopPromise<RESPValue>]
 }
 
 /// Decodes replies as they arrive.
@@ -135,16 +156,16 @@ struct RESPDecoder: ByteToMessageDecoder {
 /// Writes commands and hands each reply to the oldest waiting command.
 final class RedisCommandHandler: ChannelDuplexHandler {
     typealias InboundIn = RESPValue
-    typealias OutboundIn = RedisCommand
+    typealias OutboundIn = RedisBatch
     typealias OutboundOut = ByteBuffer
 
     private var waiting = CircularBuffer<EventLoopPromise<RESPValue>>()
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let command = unwrapOutboundIn(data)
-        var buffer = context.channel.allocator.buffer(capacity: 64)
-        RESPValue.writeCommand(command.arguments, into: &buffer)
-        waiting.append(command.reply)
+        let batch = unwrapOutboundIn(data)
+        var buffer = context.channel.allocator.buffer(capacity: 64 * batch.commands.count)
+        for command in batch.commands { RESPValue.writeCommand(command, into: &buffer) }
+        waiting.append(contentsOf: batch.replies)
         context.write(wrapOutboundOut(buffer), promise: promise)
     }
 
