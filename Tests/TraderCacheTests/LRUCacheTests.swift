@@ -6,7 +6,7 @@ import Testing
 final class ManualClock: Sendable {
     let nanos = Atomic<Int64>(0)
     var clock: CacheClock { CacheClock { self.nanos.load(ordering: .relaxed) } }
-    func advance(_ d: Duration) { nanos.add(d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000, ordering: .relaxed) }
+    func advance(_ d: Duration) { nanos.add(d.nanoseconds, ordering: .relaxed) }
 }
 
 @Suite struct LRUCacheTests {

@@ -153,7 +153,7 @@ public struct SelectionRun: Sendable {
     public let decisions: [SelectionDecision]
 
     /// The strategy to trade at each bar (nil before the first decision), for `AutoStrategy`.
-    public func schedule(barCount: Int) -> [(start: Int, strategy: String)] {
+    public var schedule: [(start: Int, strategy: String)] {
         decisions.map { ($0.bars.lowerBound, $0.chosen) }
     }
 

@@ -70,7 +70,7 @@ public struct SelectionService: Sendable {
         do {
             let selector = try StrategySelector(configuration: configuration, settings: settings)
             let run = try selector.walkForward(series: bars, regimes: try Self.regimes(bars), periodsPerYear: Self.periodsPerYear(bars))
-            let auto = try AutoStrategy(candidates: configuration.candidates, schedule: run.schedule(barCount: bars.count))
+            let auto = try AutoStrategy(candidates: configuration.candidates, schedule: run.schedule)
             let sizer = try sizing?.makeSizer()
             let result = try Backtester.run(auto, name: "auto(\(configuration.candidates.joined(separator: ",")))", on: bars, settings: settings,
                                             sizer: sizer)
@@ -105,15 +105,9 @@ public struct SelectionService: Sendable {
             try model.validate()
             return model
         } catch let e as DomainError {
-            throw .usage("\(path): \(e.reasonDescription)")
+            throw .usage("\(path): \(e.field): \(e.reason)")
         } catch {
             throw .usage("\(path): not a saved selection model (\(error))")
         }
-    }
-}
-
-extension DomainError {
-    var reasonDescription: String {
-        switch self { case let .invalid(field, reason): "\(field): \(reason)" }
     }
 }

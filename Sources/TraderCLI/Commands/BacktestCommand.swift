@@ -217,12 +217,3 @@ extension BacktestCommand {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, quiet
 }
-
-extension DomainError {
-    var fieldName: String {
-        switch self { case let .invalid(field, _): field }
-    }
-    var reasonText: String {
-        switch self { case let .invalid(_, reason): reason }
-    }
-}

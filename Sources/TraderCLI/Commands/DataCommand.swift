@@ -186,7 +186,7 @@ struct DataRemoveCommand: ParsableCommand {
 
 /// A `--timeframe` value, or a usage error naming the option.
 private func parseTimeframe(_ text: String) throws -> Timeframe {
-    do { return try Timeframe(parsing: text) } catch { throw ValidationError("--timeframe: \(error.reasonText)") }
+    do { return try Timeframe(parsing: text) } catch { throw ValidationError("--timeframe: \(error.reason)") }
 }
 
 /// One line saying what was written (table), the entry as JSON, or nothing (quiet).

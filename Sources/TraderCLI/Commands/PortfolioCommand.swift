@@ -75,7 +75,7 @@ struct PortfolioRunCommand: AsyncParsableCommand {
         let sources: [DataSource]
         if let synthetic {
             let tf: Timeframe
-            do { tf = try Timeframe(parsing: timeframe) } catch { throw ValidationError("--timeframe: \(error.reasonText)") }
+            do { tf = try Timeframe(parsing: timeframe) } catch { throw ValidationError("--timeframe: \(error.reason)") }
             sources = names.map { .synthetic(symbol: $0, bars: synthetic, seed: syntheticSeed, timeframe: tf) }
         } else {
             sources = names.map { .symbol($0) }
@@ -85,7 +85,7 @@ struct PortfolioRunCommand: AsyncParsableCommand {
         do {
             settings = try PortfolioSettings(initialCapital: capital, commission: CommissionModel(rate: commission, fixed: commissionFixed),
                                              costs: SlippageModel(spread: spread, slippageBps: slippage), wholeUnits: !fractional)
-        } catch { throw ValidationError("--\(error.fieldName): \(error.reasonText)") }
+        } catch { throw ValidationError("--\(error.field): \(error.reason)") }
         return PortfolioRequest(sources: sources, start: try dates.parseDate(start, "start"), end: try dates.parseDate(end, "end", endOfDay: true),
                                 profile: profile, accountType: account.flatMap(AccountType.init(rawValue:)),
                                 strategy: try strategySpec(), settings: settings)

@@ -55,7 +55,7 @@ struct MarketOptions: ParsableArguments {
         if let data { source = .file(path: data, symbol: symbol) }
         else if let synthetic {
             let tf: Timeframe
-            do { tf = try Timeframe(parsing: timeframe) } catch { throw ValidationError("--timeframe: \(error.reasonText)") }
+            do { tf = try Timeframe(parsing: timeframe) } catch { throw ValidationError("--timeframe: \(error.reason)") }
             source = .synthetic(symbol: symbol ?? "SYNTH", bars: synthetic, seed: syntheticSeed, timeframe: tf)
         } else { source = .symbol(symbol ?? "GOOG") }
         return (source, try parseDate(start, "start"), try parseDate(end, "end", endOfDay: true))
@@ -102,7 +102,7 @@ struct ExecutionOptions: ParsableArguments {
         do {
             s.commission = try CommissionModel(rate: commission, fixed: commissionFixed)
             s.costs = try SlippageModel(spread: spread, slippageBps: slippage)
-        } catch { throw ValidationError("--\(error.fieldName): \(error.reasonText)") }
+        } catch { throw ValidationError("--\(error.field): \(error.reason)") }
         s.fill = FillTiming(rawValue: fill)!
         s.direction = longShort ? .longShort : .longOnly
         if let size { s.positionFraction = size }
@@ -111,7 +111,7 @@ struct ExecutionOptions: ParsableArguments {
         s.takeProfit = takeProfit
         s.trailingStop = trailingStop
         s.closeAtEnd = closeAtEnd
-        do { try s.validate() } catch { throw ValidationError("--\(error.fieldName): \(error.reasonText)") }
+        do { try s.validate() } catch { throw ValidationError("--\(error.field): \(error.reason)") }
         return s
     }
 }

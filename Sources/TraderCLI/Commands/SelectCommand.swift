@@ -23,7 +23,7 @@ struct SelectorOptions: ParsableArguments {
         c.trainingPeriods = trainingPeriods
         c.minimumTrainingPeriods = minTrainingPeriods
         c.lambda = lambda
-        do { try c.validate() } catch { throw ValidationError("--\(error.fieldName): \(error.reasonText)") }
+        do { try c.validate() } catch { throw ValidationError("--\(error.field): \(error.reason)") }
         return c
     }
 }

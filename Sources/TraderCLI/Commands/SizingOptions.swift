@@ -60,7 +60,7 @@ struct SizingOptions: ParsableArguments {
         if let atrPeriod { c.atrPeriod = atrPeriod }
         if let maxPosition { c.maxPosition = maxPosition }
         if let maxExposure { c.maxExposure = maxExposure }
-        do { try c.validate() } catch { throw ValidationError("--\(error.fieldName): \(error.reasonText)") }
+        do { try c.validate() } catch { throw ValidationError("--\(error.field): \(error.reason)") }
         return c
     }
 }

@@ -11,8 +11,7 @@ public struct CacheClock: Sendable {
     public static let monotonic: CacheClock = {
         let origin = ContinuousClock.now
         return CacheClock {
-            let d = ContinuousClock.now - origin
-            return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
+            (ContinuousClock.now - origin).nanoseconds
         }
     }()
 }
@@ -61,7 +60,7 @@ public final class LRUCache<Value: Sendable>: Sendable {
         self.shards = (0..<n).map { _ in Shard(LRUStore(maxEntries: perEntries, maxBytes: perBytes)) }
         self.clock = clock
         self.cost = cost
-        self.defaultTTL = defaultTTL.map { $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 }
+        self.defaultTTL = defaultTTL?.nanoseconds
     }
 
     @inlinable @inline(__always)
@@ -80,7 +79,7 @@ public final class LRUCache<Value: Sendable>: Sendable {
     /// Stores `value` under `key` for `ttl` (the default when nil; `.zero` or less stores nothing).
     @inlinable
     public func set(_ key: String, _ value: Value, ttl: Duration? = nil) {
-        let lifetime = ttl.map { $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 } ?? defaultTTL
+        let lifetime = ttl?.nanoseconds ?? defaultTTL
         if let lifetime, lifetime <= 0 { return }
         let expires = lifetime.map { clock.now() &+ $0 } ?? Int64.max
         let bytes = cost(value)
@@ -118,4 +117,10 @@ public final class LRUCache<Value: Sendable>: Sendable {
         }
         return s
     }
+}
+
+extension Duration {
+    /// Whole nanoseconds (the cache's clock unit).
+    @usableFromInline
+    var nanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }

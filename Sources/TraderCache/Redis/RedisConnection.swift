@@ -110,7 +110,7 @@ public final class RedisConnection: Sendable {
     public func set(_ key: String, _ value: [UInt8], expiry: Duration? = nil) async throws {
         var arguments: [[UInt8]] = [Array("SET".utf8), Array(key.utf8), value]
         if let expiry {
-            let ms = max(1, expiry.components.seconds * 1000 + expiry.components.attoseconds / 1_000_000_000_000_000)
+            let ms = max(1, expiry.nanoseconds / 1_000_000)
             arguments += [Array("PX".utf8), Array(String(ms).utf8)]
         }
         _ = try await send(bytes: arguments, name: "SET")

@@ -9,8 +9,6 @@ struct PeriodicReturns {
     private var first = Double.nan, last = Double.nan
     private var allPositive = false
 
-    init(returns: [Double]) { self.returns = returns }
-
     /// Returns between consecutive values of the equity at the end of each period.
     init(periodEndEquity values: [Double]) {
         let m = values.count

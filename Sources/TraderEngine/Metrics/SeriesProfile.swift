@@ -19,12 +19,11 @@ public struct SeriesProfile: Sendable {
     /// The last bar of each calendar period, in order: days for intraday and daily bars; weeks,
     /// months or years for coarser bars. Periodic returns are taken between these bars' equity.
     let periodEnds: [Int32]
-    /// `log(close[i] / close[i − 1]) − marketShift` for bar `i ≥ 1`; 0 at bar 0.
+    /// `log(close[i] / close[i − 1])` minus the first such return, for bar `i ≥ 1`; 0 at bar 0.
     ///
     /// The shift (the first return) keeps the covariance sums free of cancellation on strongly
     /// trending series without a division per bar (see `BetaAccumulator`).
     let marketReturns: [Double]
-    let marketShift: Double
     /// Sum and sum of squares of `marketReturns[1...]`.
     let marketSum: Double
     let marketSumOfSquares: Double
@@ -54,7 +53,6 @@ public struct SeriesProfile: Sendable {
             }
             initialized = n
         }
-        marketShift = market.shift
         marketSum = market.sum
         marketSumOfSquares = market.sumOfSquares
     }
