@@ -105,19 +105,35 @@ public struct StrategySelector: Sendable {
         return models
     }
 
+    /// What training and the walk-forward both need from a series, computed once: the features,
+    /// the periods, and each candidate's outcome per period (one backtest per candidate).
+    public struct Prepared: Sendable {
+        public let series: BarSeries
+        public let features: SelectionFeatures
+        let periods: [Range<Int>]
+        let outcomes: [[(sharpe: Double, return: Double)]]
+    }
+
+    public func prepare(series: BarSeries, regimes: [Regime?], periodsPerYear: Double = 252) throws -> Prepared {
+        let periods = periods(barCount: series.count)
+        return Prepared(series: series, features: try SelectionFeatures(series: series, regimes: regimes, periodsPerYear: periodsPerYear),
+                        periods: periods, outcomes: try outcomes(series: series, periods: periods, periodsPerYear: periodsPerYear))
+    }
+
     /// The walk-forward run: a ranking at the start of every period with enough history before it.
     public func walkForward(series: BarSeries, regimes: [Regime?], periodsPerYear: Double = 252) throws -> SelectionRun {
-        let features = try SelectionFeatures(series: series, regimes: regimes, periodsPerYear: periodsPerYear)
-        let periods = periods(barCount: series.count)
-        let outcomes = try outcomes(series: series, periods: periods, periodsPerYear: periodsPerYear)
+        try walkForward(try prepare(series: series, regimes: regimes, periodsPerYear: periodsPerYear))
+    }
+
+    public func walkForward(_ p: Prepared) throws -> SelectionRun {
         var decisions: [SelectionDecision] = []
-        for k in periods.indices where k >= configuration.minimumTrainingPeriods {
+        for k in p.periods.indices where k >= configuration.minimumTrainingPeriods {
             let training = max(0, k - configuration.trainingPeriods)..<k
-            let models = try fit(features: features, periods: periods, outcomes: outcomes, using: training)
-            let ranking = SelectionModel.rank(models, features: features.rows[periods[k].lowerBound - 1]!)
-            decisions.append(SelectionDecision(bars: periods[k], ranking: ranking,
+            let models = try fit(features: p.features, periods: p.periods, outcomes: p.outcomes, using: training)
+            let ranking = SelectionModel.rank(models, features: p.features.rows[p.periods[k].lowerBound - 1]!)
+            decisions.append(SelectionDecision(bars: p.periods[k], ranking: ranking,
                                                realized: Dictionary(uniqueKeysWithValues: configuration.candidates.enumerated().map {
-                                                   ($1, outcomes[$0][k].sharpe) })))
+                                                   ($1, p.outcomes[$0][k].sharpe) })))
         }
         return SelectionRun(decisions: decisions)
     }
@@ -125,16 +141,19 @@ public struct StrategySelector: Sendable {
     /// A model trained on the most recent complete periods, ready to rank strategies at the last
     /// bar (or to be saved and loaded later).
     public func train(series: BarSeries, regimes: [Regime?], periodsPerYear: Double = 252) throws -> SelectionModel {
-        let features = try SelectionFeatures(series: series, regimes: regimes, periodsPerYear: periodsPerYear)
-        let complete = periods(barCount: series.count).filter { $0.count == configuration.periodBars }
-        guard complete.count >= configuration.minimumTrainingPeriods else {
-            throw DomainError.invalid(field: "data", reason: "\(series.count) bars give \(complete.count) complete periods of \(configuration.periodBars) bars; training needs \(configuration.minimumTrainingPeriods) (plus \(SelectionFeatures.warmup + 1) bars of warm-up)")
+        try train(try prepare(series: series, regimes: regimes, periodsPerYear: periodsPerYear))
+    }
+
+    public func train(_ p: Prepared) throws -> SelectionModel {
+        // Only the last period can be cut short by the end of the data.
+        let complete = p.periods.prefix { $0.count == configuration.periodBars }.count
+        guard complete >= configuration.minimumTrainingPeriods else {
+            throw DomainError.invalid(field: "data", reason: "\(p.series.count) bars give \(complete) complete periods of \(configuration.periodBars) bars; training needs \(configuration.minimumTrainingPeriods) (plus \(SelectionFeatures.warmup + 1) bars of warm-up)")
         }
-        let outcomes = try outcomes(series: series, periods: complete, periodsPerYear: periodsPerYear)
-        let used = max(0, complete.count - configuration.trainingPeriods)..<complete.count
-        let models = try fit(features: features, periods: complete, outcomes: outcomes, using: used)
+        let used = max(0, complete - configuration.trainingPeriods)..<complete
+        let models = try fit(features: p.features, periods: p.periods, outcomes: p.outcomes, using: used)
         return SelectionModel(configuration: configuration, featureNames: SelectionFeatures.names, candidates: models,
-                              symbol: series.symbol, trainedThrough: Timestamp(nanos: series.timestamps[complete[used.upperBound - 1].upperBound - 1]),
+                              symbol: p.series.symbol, trainedThrough: Timestamp(nanos: p.series.timestamps[p.periods[used.upperBound - 1].upperBound - 1]),
                               periodsUsed: used.count)
     }
 }

@@ -39,23 +39,23 @@ public struct SelectionService: Sendable {
                        modelPath: String? = nil, savePath: String? = nil) throws(AppError) -> Report {
         let selector: StrategySelector
         do { selector = try StrategySelector(configuration: configuration, settings: settings) } catch { throw .usage(error.description) }
-        let regimes = try Self.regimes(bars)
-        let perYear = Self.periodsPerYear(bars)
+        // Features and the candidates' backtests are computed once, for training and walk-forward.
+        let prepared: StrategySelector.Prepared
+        do { prepared = try selector.prepare(series: bars, regimes: try Self.regimes(bars), periodsPerYear: Self.periodsPerYear(bars)) }
+        catch let e as AppError { throw e } catch let e as DomainError { throw .usage(e.description) } catch { throw .runtime("training failed: \(error)") }
         let model: SelectionModel
         if let modelPath {
             model = try Self.load(modelPath)
         } else {
-            do { model = try selector.train(series: bars, regimes: regimes, periodsPerYear: perYear) } catch let e as DomainError {
+            do { model = try selector.train(prepared) } catch let e as DomainError {
                 throw .usage(e.description)
             } catch { throw .runtime("training failed: \(error)") }
         }
-        let features: SelectionFeatures
-        do { features = try SelectionFeatures(series: bars, regimes: regimes, periodsPerYear: perYear) } catch { throw .usage(error.description) }
-        guard let last = features.rows.last, let x = last else {
+        guard let last = prepared.features.rows.last, let x = last else {
             throw .usage("\(bars.symbol): \(bars.count) bars; the selector's features need at least \(SelectionFeatures.warmup + 1)")
         }
         let run: SelectionRun
-        do { run = try selector.walkForward(series: bars, regimes: regimes, periodsPerYear: perYear) } catch { throw .runtime("walk-forward failed: \(error)") }
+        do { run = try selector.walkForward(prepared) } catch { throw .runtime("walk-forward failed: \(error)") }
         if let savePath { try Self.save(model, to: savePath) }
         return Report(model: model, ranking: model.rank(features: x), run: run, loaded: modelPath != nil)
     }
