@@ -1,0 +1,86 @@
+public import Foundation
+
+/// How a value of type `Value` is stored in the shared tier, and what it weighs in the local one.
+///
+/// `decode` returns nil for bytes that are not a valid encoding: the tiered cache treats that as
+/// a miss, so garbage, truncated or old-format bytes under a key are never taken for data.
+public struct CacheCodec<Value: Sendable>: Sendable {
+    public let encode: @Sendable (Value) -> [UInt8]
+    public let decode: @Sendable ([UInt8]) -> Value?
+    /// Approximate bytes the value holds in memory (the L1 byte bound).
+    public let cost: @Sendable (Value) -> Int
+
+    public init(encode: @escaping @Sendable (Value) -> [UInt8], decode: @escaping @Sendable ([UInt8]) -> Value?,
+                cost: @escaping @Sendable (Value) -> Int) {
+        self.encode = encode
+        self.decode = decode
+        self.cost = cost
+    }
+}
+
+extension CacheCodec where Value: Codable {
+    /// JSON inside a checksummed frame: for small records (a run's summary, a report).
+    public static func json(_ type: Value.Type = Value.self) -> CacheCodec {
+        CacheCodec(
+            encode: { value in
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                return CacheFrame.wrap(Array((try? encoder.encode(value)) ?? Data()))
+            },
+            decode: { bytes in
+                guard let payload = CacheFrame.unwrap(bytes), !payload.isEmpty else { return nil }
+                return try? JSONDecoder().decode(Value.self, from: Data(payload))
+            },
+            cost: { _ in 1_024 })
+    }
+}
+
+extension CacheCodec where Value == [UInt8] {
+    /// Raw bytes, framed and checksummed.
+    public static var bytes: CacheCodec {
+        CacheCodec(encode: { CacheFrame.wrap($0) }, decode: { CacheFrame.unwrap($0) }, cost: { $0.count })
+    }
+}
+
+/// A 16-byte header in front of a payload: magic, payload length, FNV-1a 64 checksum. `unwrap`
+/// gives nil unless all three match, so a value written by something else, cut short or
+/// corrupted reads as absent.
+public enum CacheFrame {
+    static let magic: UInt32 = 0x3143_5447  // "GTC1"
+    static let headerSize = 16
+
+    public static func wrap(_ payload: [UInt8]) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(headerSize + payload.count)
+        append(magic, to: &out)
+        append(UInt32(truncatingIfNeeded: payload.count), to: &out)
+        append(fnv1a(payload), to: &out)
+        out += payload
+        return out
+    }
+
+    public static func unwrap(_ bytes: [UInt8]) -> [UInt8]? {
+        guard bytes.count >= headerSize,
+              read(UInt32.self, bytes, at: 0) == magic,
+              Int(read(UInt32.self, bytes, at: 4)) == bytes.count - headerSize else { return nil }
+        let payload = Array(bytes[headerSize...])
+        return fnv1a(payload) == read(UInt64.self, bytes, at: 8) ? payload : nil
+    }
+
+    /// FNV-1a, 64-bit: stable across processes and machines (unlike `Hasher`).
+    public static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
+    }
+
+    static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out += $0 }
+    }
+
+    static func read<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
+        var v: T = 0
+        for i in 0..<MemoryLayout<T>.size { v |= T(bytes[offset + i]) << (8 * i) }
+        return v
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import TraderCache
+
+/// The server dies and comes back under load (issue 6's reliability requirement), on a Redis of
+/// the test's own so the other tests keep theirs.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["GPT_TRADER_TEST_NO_SERVICES"] != "1"
+                                || FileManager.default.isExecutableFile(atPath: ThrowawayRedis.binary)))
+struct RedisFaultTests {
+    static func cache(_ server: ThrowawayRedis) -> TieredCache {
+        TieredCache(TieredCacheConfiguration(
+            redis: RedisClientConfiguration(url: server.url, commandTimeout: .milliseconds(300), connectTimeout: .milliseconds(300)),
+            root: "fault"))
+    }
+
+    /// Reads and writes go on while the server is killed and restarted: no caller sees an error,
+    /// every value is right, and the L2 tier is written again within a second of the server
+    /// answering.
+    @Test func killAndRestartUnderLoad() async throws {
+        let server = try ThrowawayRedis()
+        defer { server.stop() }
+        let cache = Self.cache(server)
+        let stream = Task {
+            var i = 0
+            while !Task.isCancelled {
+                let k = try CacheKey(namespace: "bars", version: 1, parts: ["S\(i % 40)"])
+                let expected = i % 40
+                let v = try await cache.value(for: k, codec: .json(Int.self)) { expected }
+                #expect(v == expected)
+                if i % 7 == 0 { await cache.set(try CacheKey(namespace: "res", version: 1, parts: ["r\(i % 10)"]), i, codec: .json(Int.self)) }
+                if i % 5 == 0 { _ = await cache.get(try CacheKey(namespace: "res", version: 1, parts: ["r\(i % 10)"]), codec: .json(Int.self)) }
+                i += 1
+                await Task.yield()
+            }
+            return i
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(cache.metrics.count(.l2Write) > 0)
+        server.kill()
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(cache.metrics.count(.l2Error) > 0)
+        #expect(cache.redis!.statistics.isDown)
+        try server.start()
+        let back = ContinuousClock.now
+        // The server is up (start() waited for PING); the cache must write to it again within 1 s.
+        let probe = try await RedisConnection.connect(to: server.url, timeout: .seconds(5))
+        var sawWrite = false
+        while ContinuousClock.now - back < .seconds(1) {
+            if try await probe.send(["DBSIZE"]) != .integer(0) { sawWrite = true; break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let elapsed = ContinuousClock.now - back
+        #expect(sawWrite, "no write reached the restarted server within 1 s")
+        stream.cancel()
+        let iterations = try await stream.value  // rethrows any error a caller saw
+        #expect(iterations > 100)
+        #expect(cache.redis!.statistics.reconnects >= 1 && !cache.redis!.statistics.isDown)
+        print("L2 back \(elapsed) after the restart; \(iterations) operations, \(cache.metrics.count(.l2Error)) L2 errors absorbed")
+        try await probe.close()
+        await cache.shutdown()
+    }
+
+    /// A server that stops answering (DEBUG SLEEP) costs at most the command timeout, never an error.
+    @Test func slowServerFallsBackToL1() async throws {
+        let server = try ThrowawayRedis()
+        defer { server.stop() }
+        let cache = Self.cache(server)
+        let k = try CacheKey(namespace: "bars", version: 1, parts: ["slow"])
+        #expect(try await cache.value(for: k, codec: .json(Int.self)) { 1 } == 1)
+        let admin = try await RedisConnection.connect(to: server.url, timeout: .seconds(10))
+        let sleeping = Task { try await admin.send(["DEBUG", "SLEEP", "1.5"]) }
+        try await Task.sleep(for: .milliseconds(100))
+        let other = try CacheKey(namespace: "bars", version: 1, parts: ["other"])
+        #expect(try await cache.value(for: other, codec: .json(Int.self)) { 2 } == 2)
+        #expect(try await cache.value(for: k, codec: .json(Int.self)) { 3 } == 1)  // L1 still has it
+        #expect(cache.metrics.count(.l2Error) >= 1)
+        _ = try await sleeping.value
+        try await admin.close()
+        await cache.shutdown()
+    }
+
+    /// A server that is not there at all: L1 only, each L2 attempt fails fast (no per-call timeout).
+    @Test func unreachableServerMeansL1Only() async throws {
+        let cache = TieredCache(TieredCacheConfiguration(
+            redis: RedisClientConfiguration(url: RedisURL(host: "127.0.0.1", port: try ThrowawayRedis.freePort()))))
+        let loads = LoadCounter()
+        for _ in 0..<50 {
+            #expect(try await cache.value(for: try CacheKey(namespace: "n", version: 1, parts: ["x"]), codec: .json(Int.self)) { loads(5) } == 5)
+        }
+        #expect(loads.value == 1)
+        #expect(cache.redis!.statistics.isDown && cache.redis!.statistics.outages == 1)
+        #expect(await cache.invalidate(prefix: "n:") == false)
+        await cache.shutdown()
+    }
+}
