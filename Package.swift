@@ -42,12 +42,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
-        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis"],
+        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache"],
                 swiftSettings: strict),
         .target(
             name: "TraderCLI",
             dependencies: [
-                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis",
+                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
         .testTarget(name: "TraderCacheTests", dependencies: ["TraderCache"]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
-        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis"]),
-        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp"]),
+        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache"]),
+        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache"]),
     ]
 )

@@ -19,6 +19,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
             RegimeCommand.self,
             SelectCommand.self,
             PortfolioCommand.self,
+            CacheCommand.self,
         ])
 }
 

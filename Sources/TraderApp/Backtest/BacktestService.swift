@@ -35,11 +35,41 @@ public struct BacktestRequest: Sendable {
 }
 
 /// Runs backtests for the CLI, the API and workflows: loads the data, runs the kernel, returns
-/// the result. No database, cache or network is touched.
+/// the result. With a cache, `result(for:)` serves a repeated request (same data version, inputs
+/// and engine) from it and loads bars through it; without one nothing but the data is touched.
 public struct BacktestService: Sendable {
     public let data: MarketDataLocator
+    public let cache: AppCache?
 
-    public init(data: MarketDataLocator = MarketDataLocator()) { self.data = data }
+    public init(data: MarketDataLocator = MarketDataLocator(), cache: AppCache? = nil) {
+        self.data = data
+        self.cache = cache
+    }
+
+    /// The result of `request`: from the cache when it holds it, else loaded (bars through the
+    /// cache too) and run. `progress` is called only when the kernel runs.
+    public func result(for request: BacktestRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws(AppError) -> BacktestResult {
+        guard let cache else { return try run(request, bars: try loadBars(for: request), progress: progress) }
+        let version = try data.dataVersion(of: request.source)
+        return try await cache.backtest(request, dataVersion: version) { () async throws(AppError) -> BacktestResult in
+            let bars = try await self.bars(for: request, dataVersion: version)
+            return try self.run(request, bars: bars, progress: progress)
+        }
+    }
+
+    /// The bars of `request`, through the cache when there is one.
+    public func bars(for request: BacktestRequest) async throws(AppError) -> BarSeries {
+        guard cache != nil else { return try loadBars(for: request) }
+        return try await bars(for: request, dataVersion: try data.dataVersion(of: request.source))
+    }
+
+    func bars(for request: BacktestRequest, dataVersion: String) async throws(AppError) -> BarSeries {
+        guard let cache else { return try loadBars(for: request) }
+        let data = self.data
+        return try await cache.bars(dataVersion: dataVersion, start: request.start, end: request.end) { () throws(AppError) -> BarSeries in
+            try data.load(request.source, start: request.start, end: request.end)
+        }
+    }
 
     /// Loads the bars of `request` (so callers can show their size before running).
     public func loadBars(for request: BacktestRequest) throws(AppError) -> BarSeries {

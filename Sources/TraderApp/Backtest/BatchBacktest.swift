@@ -2,7 +2,7 @@ public import TraderEngine
 
 extension BacktestService {
     /// Runs several backtests (one per symbol, typically) in parallel and returns their results
-    /// in the order of `requests`.
+    /// in the order of `requests` (each through the cache when the service has one).
     ///
     /// At most `jobs` run at once; each loads its own bars inside its task, so a batch of many
     /// symbols holds only `jobs` series in memory at a time. Results stream back as they finish
@@ -21,7 +21,7 @@ extension BacktestService {
                 let index = next, request = requests[index]
                 next += 1
                 group.addTask {
-                    do throws(AppError) { return (index, .success(try self.run(request))) } catch { return (index, .failure(error)) }
+                    do throws(AppError) { return (index, .success(try await self.result(for: request))) } catch { return (index, .failure(error)) }
                 }
             }
             for _ in 0..<workers { addNext() }

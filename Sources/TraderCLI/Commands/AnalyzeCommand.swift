@@ -5,7 +5,7 @@ import TraderCore
 
 /// `gpt-trader analyze SYMBOL`: indicator snapshot, support and resistance, chart patterns, a
 /// comparison of the built-in strategies on recent bars and an explained recommendation.
-struct AnalyzeCommand: ParsableCommand {
+struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Indicators, support and resistance, chart patterns, a strategy comparison and a recommendation for one symbol.",
@@ -18,6 +18,7 @@ struct AnalyzeCommand: ParsableCommand {
           gpt-trader analyze GOOG
           gpt-trader analyze GOOG --as-of 2010-06-30 --output json
           gpt-trader analyze --synthetic 2000
+          gpt-trader analyze GOOG --series sma:50 --series rsi --series macd > goog-indicators.csv
         """)
 
     @Argument(help: ArgumentHelp("Symbol to analyse (the same as --symbol; default GOOG).", valueName: "symbol"))
@@ -34,6 +35,12 @@ struct AnalyzeCommand: ParsableCommand {
     var pivotWindow: Int = 5
     @Option(help: "Output: table or json.") var output: OutputFormat = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
+    @Option(name: .customLong("series"),
+            help: ArgumentHelp("Print this indicator's series over every bar instead of the report, as CSV (or JSON with --output json); repeatable. "
+                + "One of \(IndicatorSeries.catalog.map { ([$0.name] + $0.defaults.map { String(format: "%g", $0) }).joined(separator: ":") }.joined(separator: ", ")).",
+                               valueName: "name[:params]"))
+    var series: [String] = []
+    @OptionGroup(title: "Cache") var cacheOptions: CacheOptions
 
     func validate() throws {
         if symbolArgument != nil && (market.symbol != nil || market.data != nil || market.synthetic != nil) {
@@ -61,7 +68,11 @@ struct AnalyzeCommand: ParsableCommand {
                                asOf: try market.parseDate(asOf, "as-of", endOfDay: true), parameters: parameters)
     }
 
-    func run() throws {
+    func run() async throws {
+        if !series.isEmpty {
+            try await printSeries()
+            return
+        }
         let analysis = try AnalysisService().analyze(try request())
         switch output {
         case .quiet:
@@ -70,6 +81,35 @@ struct AnalyzeCommand: ParsableCommand {
             print(AnalysisReport.json(analysis).serialized())
         case .table:
             print(AnalysisRenderer(terminal: Terminal(noColorFlag: noColor)).render(analysis))
+        }
+    }
+}
+
+extension AnalyzeCommand {
+    /// `--series`: the indicators' columns, bar by bar, through the cache.
+    func printSeries() async throws {
+        let request = try request()
+        let cache = try cacheOptions.cache()
+        let all = try await AppCache.using(cache) { try await AnalysisService().indicatorSeries(series, for: request, cache: cache) }
+        guard let timestamps = all.first?.timestamps else { return }
+        let columns = all.flatMap { s in s.outputs.map { ("\(s.spec.replacingOccurrences(of: ":", with: "_"))\(s.outputs.count > 1 ? "_" + $0.name : "")", $0.values) } }
+        func time(_ t: Int64) -> String { Timestamp(nanos: t).iso8601(dateOnlyAtMidnight: true) }
+        switch output {
+        case .quiet:
+            break
+        case .json:
+            print(JSONValue.object([
+                ("timestamps", .array(timestamps.map { .string(time($0)) })),
+                ("series", .object(columns.map { name, values in (name, .array(values.map { $0.isNaN ? .null : .number($0) })) })),
+            ]).serialized())
+        case .table:
+            var out = "timestamp," + columns.map(\.0).joined(separator: ",") + "\n"
+            for (i, t) in timestamps.enumerated() {
+                out += time(t)
+                for (_, values) in columns { out += "," + (values[i].isNaN ? "" : "\(values[i])") }
+                out += "\n"
+            }
+            print(out, terminator: "")
         }
     }
 }

@@ -30,6 +30,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @OptionGroup(title: "Data") var market: MarketOptions
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
     @OptionGroup(title: "Position sizing") var sizingOptions: SizingOptions
+    @OptionGroup(title: "Cache") var cacheOptions: CacheOptions
 
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
@@ -63,14 +64,15 @@ struct BacktestCommand: AsyncParsableCommand {
             return
         }
         let req = try request()
-        let service = BacktestService()
         if stream {
-            try runStreaming(req, service: service, terminal: terminal)
+            try runStreaming(req, service: BacktestService(), terminal: terminal)
             return
         }
-        let bars = try service.loadBars(for: req)
-        let progress = ProgressBar(label: "backtest \(bars.symbol)", enabled: terminal.stderrIsTTY && output != .json && bars.count >= 5_000_000)
-        let result = try service.run(req, bars: bars, progress: { progress.update($0, $1) })
+        let cache = try cacheOptions.cache()
+        let service = BacktestService(cache: cache)
+        // Drawn only for runs longer than half a second (never when the cache has the result).
+        let progress = ProgressBar(label: "backtest", enabled: terminal.stderrIsTTY && output != .json)
+        let result = try await AppCache.using(cache) { try await service.result(for: req, progress: { progress.update($0, $1) }) }
         progress.finish()
         if let equityCSV { try EquityCSV.write(result, to: equityCSV) }
         switch output {
@@ -171,8 +173,11 @@ extension BacktestCommand {
         let sizing = try sizingOptions.configuration(size: execution.size)
         let requests = sources.map { BacktestRequest(source: $0, start: start, end: end, strategy: spec, settings: settings, sizing: sizing) }
         let progress = ProgressBar(label: "backtest \(requests.count) symbols", unit: "symbols", enabled: terminal.stderrIsTTY && output != .json)
-        let results = try await BacktestService().runBatch(requests, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                                            progress: { progress.update($0, $1) })
+        let cache = try cacheOptions.cache()
+        let results = try await AppCache.using(cache) {
+            try await BacktestService(cache: cache).runBatch(requests, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+                                                             progress: { progress.update($0, $1) })
+        }
         progress.finish()
         let capital = settings.initialCapital * Double(results.count)
         let final = results.reduce(0) { $0 + $1.metrics.equityFinal }

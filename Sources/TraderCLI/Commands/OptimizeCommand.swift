@@ -47,6 +47,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Data") var market: MarketOptions
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
     @OptionGroup(title: "Position sizing") var sizingOptions: SizingOptions
+    @OptionGroup(title: "Cache") var cacheOptions: CacheOptions
 
     @Option(help: "Output: table or json.") var output: OutputFormat = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
@@ -90,14 +91,23 @@ struct OptimizeCommand: AsyncParsableCommand {
             }
         }
 
+        let cache = try cacheOptions.cache()
+        try await AppCache.using(cache) {
+            try await search(sets: sets, space: space, objective: objective, cache: cache)
+        }
+    }
+
+    /// Loads the bars (through the cache) and runs the search; a grid or random search already
+    /// run on the same data with the same inputs by this build is served from the cache.
+    func search(sets: [[String: Double]], space: ParameterSpace, objective: Objective, cache: AppCache?) async throws {
         let (source, start, end) = try market.resolve()
         let settings = try execution.settings()
-        let service = BacktestService()
+        let service = BacktestService(cache: cache)
         let request = BacktestRequest(source: source, start: start, end: end, strategy: try StrategySpec(name: strategy), settings: settings,
                                       sizing: try sizingOptions.configuration(size: execution.size))
         // A prototype: every set's run sizes with a fresh copy.
         let sizer = try request.makeSizer()
-        let bars = try service.loadBars(for: request)
+        let bars = try await service.bars(for: request)
         let terminal = Terminal(noColorFlag: noColor)
         let progress = ProgressBar(label: "optimize \(strategy)", unit: "sets", enabled: terminal.stderrIsTTY && output != .json)
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
@@ -113,9 +123,15 @@ struct OptimizeCommand: AsyncParsableCommand {
         let keep = heatmap == nil ? top : sets.count
         let name = strategy
         // Ctrl-C cancels the search; the best sets so far are still printed (exit 130).
-        let (full, interrupted) = try await Interruption.cancellingOnInterrupt {
+        let search: @Sendable () async -> OptimizationResult = {
             await Optimizer.run(strategy: name, sets: sets, on: bars, settings: settings, sizer: sizer, objective: objective,
                                 top: keep, jobs: workers, progress: { progress.update($0, $1) })
+        }
+        let version = try cache.map { _ in try service.data.dataVersion(of: source) }
+        let identity = AppCache.optimizationIdentity(strategy: name, sets: sets, request: request, objective: objective, keep: keep)
+        let (full, interrupted) = try await Interruption.cancellingOnInterrupt {
+            guard let cache, let version else { return await search() }
+            return try await cache.optimization(identity: identity, dataVersion: version) { await search() }
         }
         progress.finish()
         if let heatmap {

@@ -43,7 +43,7 @@ public enum BarColumnsCodec {
                 }
             }
             put(c.timestamps); put(c.open); put(c.high); put(c.low); put(c.close); put(c.volume)
-            let checksum = fnv1a(UnsafeRawBufferPointer(rebasing: raw[headerSize...]))
+            let checksum = CacheFrame.checksum(UnsafeRawBufferPointer(rebasing: raw[headerSize...]))
             raw.storeBytes(of: magic.littleEndian, toByteOffset: 0, as: UInt64.self)
             raw.storeBytes(of: version.littleEndian, toByteOffset: 8, as: UInt32.self)
             raw.storeBytes(of: UInt64(n).littleEndian, toByteOffset: 16, as: UInt64.self)
@@ -60,7 +60,7 @@ public enum BarColumnsCodec {
             let count = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
             guard count <= UInt64((raw.count - headerSize) / 48), raw.count == headerSize + Int(count) * 48 else { return nil }
             let payload = UnsafeRawBufferPointer(rebasing: raw[headerSize...])
-            guard fnv1a(payload) == UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)) else { return nil }
+            guard CacheFrame.checksum(payload) == UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)) else { return nil }
             let n = Int(count)
             var offset = 0
             func take<T>(_: T.Type) -> [T] {
@@ -73,18 +73,5 @@ public enum BarColumnsCodec {
             return Columns(timestamps: take(Int64.self), open: take(Double.self), high: take(Double.self), low: take(Double.self),
                            close: take(Double.self), volume: take(Double.self))
         }
-    }
-
-    /// FNV-1a, 64-bit, over 8-byte words (the payload is a multiple of 8 bytes): fast enough to
-    /// check every value read back from a shared cache.
-    static func fnv1a(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var i = 0
-        while i + 8 <= bytes.count {
-            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
-            i += 8
-        }
-        while i < bytes.count { hash = (hash ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01b3; i += 1 }
-        return hash
     }
 }

@@ -54,7 +54,7 @@ public enum CacheFrame {
         out.reserveCapacity(headerSize + payload.count)
         append(magic, to: &out)
         append(UInt32(truncatingIfNeeded: payload.count), to: &out)
-        append(fnv1a(payload), to: &out)
+        append(checksum(payload), to: &out)
         out += payload
         return out
     }
@@ -64,15 +64,23 @@ public enum CacheFrame {
               read(UInt32.self, bytes, at: 0) == magic,
               Int(read(UInt32.self, bytes, at: 4)) == bytes.count - headerSize else { return nil }
         let payload = Array(bytes[headerSize...])
-        return fnv1a(payload) == read(UInt64.self, bytes, at: 8) ? payload : nil
+        return checksum(payload) == read(UInt64.self, bytes, at: 8) ? payload : nil
     }
 
-    /// FNV-1a, 64-bit: stable across processes and machines (unlike `Hasher`).
-    public static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
+    /// FNV-1a, 64-bit, over 8-byte words (then the tail bytes): stable across processes and
+    /// machines (unlike `Hasher`) and fast enough to check every value read from a shared cache.
+    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var i = 0
+        while i + 8 <= bytes.count {
+            hash = (hash ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+            i += 8
+        }
+        while i < bytes.count { hash = (hash ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01b3; i += 1 }
+        return hash
     }
+
+    public static func checksum(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { checksum($0) } }
 
     static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { out += $0 }

@@ -133,6 +133,7 @@ public final class TieredCache: Sendable {
     }
 
     private func writeL2(_ key: String, _ bytes: [UInt8], ttl: Duration) async {
+        guard bytes.count <= configuration.maxL2ValueBytes else { return }
         if await l2({ try await $0.set(key, bytes, expiry: ttl) }) != nil { metrics.record(.l2Write) }
     }
 

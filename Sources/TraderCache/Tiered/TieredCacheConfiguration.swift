@@ -12,15 +12,21 @@ public struct TieredCacheConfiguration: Sendable {
     public var root: String
     /// Subscribe to the invalidation channel, so other processes' invalidations clear this L1.
     public var subscribe: Bool
+    /// Values whose encoding is larger stay in L1 only: shipping tens of megabytes over the
+    /// network to save a local computation of similar cost is no saving, and Redis blocks while
+    /// it copies them.
+    public var maxL2ValueBytes: Int
 
     public init(maxEntries: Int = 10_000, maxBytes: Int = 512 << 20, defaultTTL: Duration = .seconds(24 * 3_600),
-                redis: RedisClientConfiguration? = nil, root: String = "gpt-trader", subscribe: Bool = true) {
+                redis: RedisClientConfiguration? = nil, root: String = "gpt-trader", subscribe: Bool = true,
+                maxL2ValueBytes: Int = 32 << 20) {
         self.maxEntries = maxEntries
         self.maxBytes = maxBytes
         self.defaultTTL = defaultTTL
         self.redis = redis
         self.root = root
         self.subscribe = subscribe
+        self.maxL2ValueBytes = maxL2ValueBytes
     }
 
     /// Keys of cached values: `<root>:c:<namespace>:v<version>:g<generation>:<parts>`.

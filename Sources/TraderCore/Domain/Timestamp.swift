@@ -102,3 +102,20 @@ public struct Duration64: Hashable, Comparable, Sendable {
     @inlinable public var days: Double { Double(nanos) / Double(Timestamp.nanosPerDay) }
     @inlinable public var seconds: Double { Double(nanos) / Double(Timestamp.nanosPerSecond) }
 }
+
+/// Encoded as the bare integer nanoseconds: exact, and what a stored run is read back with.
+extension Timestamp: Codable {
+    public init(from decoder: any Decoder) throws { nanos = try decoder.singleValueContainer().decode(Int64.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(nanos)
+    }
+}
+
+extension Duration64: Codable {
+    public init(from decoder: any Decoder) throws { nanos = try decoder.singleValueContainer().decode(Int64.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(nanos)
+    }
+}

@@ -18,6 +18,10 @@ public import TraderCore
 /// - Series of any length can be produced in chunks with `SyntheticBarGenerator`, which this type
 ///   uses: the chunks concatenate to exactly the series generated here in one call.
 public enum SyntheticBars {
+    /// Version of the price model: bump it whenever `generate` would produce different bars for the
+    /// same arguments, so results cached for synthetic data are not reused across the change.
+    public static let modelVersion = 1
+
     /// Where series start by default: Monday, 3 January 2000.
     public static let defaultStart = Timestamp(year: 2000, month: 1, day: 3)
 

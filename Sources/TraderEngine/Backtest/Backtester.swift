@@ -3,6 +3,10 @@ public import TraderStrategies
 
 /// Runs a strategy over a bar series through the `TradingKernel` and computes the statistics.
 public enum Backtester {
+    /// Version of what the engine computes. Cached results are keyed by it (and by the build of
+    /// the executable), so bump it with any change that alters a run's trades or statistics.
+    public static let engineVersion = 1
+
     /// How often (in bars) the progress callback is called.
     public static let progressInterval = 1 << 16
 

@@ -18,7 +18,7 @@ public enum TradeDirection: String, Sendable, Codable, CaseIterable {
 
 /// How the kernel executes: costs, fills, sizing and protective exits. One value describes a run
 /// completely, so the same settings reproduce the same trades in backtest and paper trading.
-public struct ExecutionSettings: Hashable, Sendable {
+public struct ExecutionSettings: Hashable, Sendable, Codable {
     public var initialCapital: Double = 10_000
     public var commission: CommissionModel = .zero
     public var costs: SlippageModel = .zero

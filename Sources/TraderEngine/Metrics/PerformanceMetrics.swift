@@ -5,7 +5,7 @@ public import TraderCore
 ///
 /// Percentages are in percent (12.5 means 12.5 %), durations in `Duration64`, and a statistic
 /// that is undefined for the run (no trades, no drawdown) is NaN.
-public struct PerformanceMetrics: Sendable, Equatable {
+public struct PerformanceMetrics: Sendable, Equatable, Codable {
     public var start: Timestamp
     public var end: Timestamp
     public var duration: Duration64

@@ -3,13 +3,20 @@ public import TraderCore
 import TraderStrategies
 
 /// One evaluated parameter set.
-public struct OptimizationEntry: Sendable {
+public struct OptimizationEntry: Sendable, Codable {
     /// Position of the set in the searched list: ties in score rank by it, so results do not
     /// depend on how the work was split across workers.
     public let index: Int
     public let parameters: [String: Double]
     public let score: Double
     public let metrics: PerformanceMetrics
+
+    public init(index: Int, parameters: [String: Double], score: Double, metrics: PerformanceMetrics) {
+        self.index = index
+        self.parameters = parameters
+        self.score = score
+        self.metrics = metrics
+    }
 }
 
 /// The outcome of a search: the best sets, ranked, and what happened to the rest.
@@ -25,6 +32,15 @@ public struct OptimizationResult: Sendable {
     public let unqualified: Int
     /// True when the search was cancelled before every set ran; `ranked` holds the best so far.
     public let cancelled: Bool
+
+    public init(objective: Objective, ranked: [OptimizationEntry], evaluated: Int, invalid: Int, unqualified: Int, cancelled: Bool) {
+        self.objective = objective
+        self.ranked = ranked
+        self.evaluated = evaluated
+        self.invalid = invalid
+        self.unqualified = unqualified
+        self.cancelled = cancelled
+    }
 
     /// The same result keeping only the first `n` ranked entries.
     public func prefix(_ n: Int) -> OptimizationResult {

@@ -37,14 +37,14 @@ extension PositionSizer {
 }
 
 /// A sizer's rule name and parameters, as reports show them (`{"rule": "kelly", ...}`).
-public struct SizingSummary: Hashable, Sendable, CustomStringConvertible {
+public struct SizingSummary: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The rule, as `backtest --sizing` names it (`fixed`, `kelly`, ...).
     public var rule: String
     /// Every parameter with its value, in a stable order.
     public var parameters: [Parameter]
 
     /// One named parameter.
-    public struct Parameter: Hashable, Sendable {
+    public struct Parameter: Hashable, Sendable, Codable {
         public var name: String
         public var value: Double
         public init(_ name: String, _ value: Double) {
