@@ -6,6 +6,7 @@ import TraderCore
 import TraderData
 import TraderEngine
 import TraderStrategies
+import TraderAnalysis
 @testable import TraderApp
 
 /// The application's cached paths: a repeated request is served from the cache and equals a
@@ -180,5 +181,52 @@ struct CachedServiceRedisTests {
         await a.tiered.clear()
         await a.shutdown()
         await b.shutdown()
+    }
+}
+
+@Suite struct CacheKeyMaterialTests {
+    /// The key lists fields by hand; a field added to either type without being added there
+    /// would let two different runs share a cached result. This fails first.
+    @Test func keyMaterialCoversEveryField() throws {
+        #expect(Mirror(reflecting: ExecutionSettings()).children.count == CacheKeyMaterial.settingsFieldCount)
+        #expect(Mirror(reflecting: SizingConfiguration(rule: .kelly)).children.count == CacheKeyMaterial.sizingFieldCount)
+        let base = ExecutionSettings()
+        var variants: [ExecutionSettings] = []
+        func vary(_ change: (inout ExecutionSettings) throws -> Void) rethrows { var s = base; try change(&s); variants.append(s) }
+        vary { $0.initialCapital = 5_000 }
+        try vary { $0.commission = try CommissionModel(rate: 0.001) }
+        try vary { $0.costs = try SlippageModel(spread: 0.001) }
+        vary { $0.fill = .close }
+        vary { $0.direction = .longShort }
+        vary { $0.positionFraction = 0.5 }
+        vary { $0.wholeUnits = false }
+        vary { $0.stopLoss = 0.05 }
+        vary { $0.takeProfit = 0.05 }
+        vary { $0.trailingStop = 0.05 }
+        vary { $0.closeAtEnd = true }
+        vary { $0.tradingStartBar = 3 }
+        let texts = Set(([base] + variants).map(CacheKeyMaterial.canonical))
+        #expect(texts.count == CacheKeyMaterial.settingsFieldCount + 1)
+        var k = SizingConfiguration(rule: .kelly)
+        let before = CacheKeyMaterial.canonical(k)
+        k.maxExposure = 0.5
+        #expect(CacheKeyMaterial.canonical(k) != before)
+    }
+}
+
+extension CacheKeyMaterialTests {
+    /// The metrics record lists fields by hand too.
+    @Test func metricsRecordCoversEveryField() throws {
+        #expect(Mirror(reflecting: PerformanceMetrics.undefined).children.count == RunRecordCoding.metricsFieldCount)
+        var w = ByteWriter()
+        var m = PerformanceMetrics.undefined
+        m.sharpeRatio = 1.25
+        m.maxTradeDuration = Duration64(nanos: 86_400_000_000_000)
+        m.tradeCount = 7
+        RunRecordCoding.write(m, into: &w)
+        var r = ByteReader(w.bytes)
+        let back = try #require(RunRecordCoding.readMetrics(&r))
+        #expect(back.sharpeRatio == 1.25 && back.maxTradeDuration == m.maxTradeDuration && back.avgTradeDuration == nil && back.tradeCount == 7)
+        #expect(back.sortinoRatio.isNaN && r.isAtEnd)
     }
 }

@@ -20,6 +20,8 @@ struct CacheCommandTests {
     @Test func repeatedBacktestsAreServedAndCounted() throws {
         let url = try url()
         #expect(try cli.run(["cache", "clear", "--cache-url", url]).status == 0)
+        // Counts accumulate across runs (clear keeps them): compare with what was there before.
+        let initial = try json(try cli.run(["cache", "stats", "--output", "json", "--cache-url", url]).stdout)["counts"] as? [String: Int] ?? [:]
         let args = ["backtest", "--symbols", "GOOG,EURUSD", "--output", "json", "--cache-url", url]
         let cold = try cli.run(args), warm = try cli.run(args)
         #expect(cold.status == 0 && warm.status == 0)
@@ -28,7 +30,8 @@ struct CacheCommandTests {
         #expect(stats.status == 0, "\(stats.stderr)")
         let doc = try json(stats.stdout)
         let counts = try #require(doc["counts"] as? [String: Int])
-        #expect(counts["l2_hits"] == 2 && counts["loads"] == 4)  // cold: 2 runs + 2 bar loads; warm: 2 results from Redis
+        func added(_ name: String) -> Int { (counts[name] ?? 0) - (initial[name] ?? 0) }
+        #expect(added("l2_hits") == 2 && added("loads") == 4)  // cold: 2 runs + 2 bar loads; warm: 2 results from Redis
         let namespaces = try #require(doc["namespaces"] as? [[String: Any]])
         #expect(namespaces.contains { $0["namespace"] as? String == "backtest:v1" && $0["keys"] as? Int == 2 })
         let table = try cli.run(["cache", "stats", "--cache-url", url])

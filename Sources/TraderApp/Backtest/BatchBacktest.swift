@@ -20,9 +20,7 @@ extension BacktestService {
                 guard next < total else { return }
                 let index = next, request = requests[index]
                 next += 1
-                group.addTask {
-                    do throws(AppError) { return (index, .success(try await self.result(for: request))) } catch { return (index, .failure(error)) }
-                }
+                group.addTask { (index, await self.outcome(of: request)) }
             }
             for _ in 0..<workers { addNext() }
             var results = [BacktestResult?](repeating: nil, count: total)
@@ -42,5 +40,12 @@ extension BacktestService {
             return .success(results.map { $0! })
         }
         return try outcome.get()
+    }
+
+    /// The result of `request` or its error, as a value: a task group's child returns it, so the
+    /// typed error never crosses the closure (a typed `do throws` inside the child task's closure
+    /// crashed release builds of Swift 6.3 at the parent's `results[index] = r`).
+    func outcome(of request: BacktestRequest) async -> Result<BacktestResult, AppError> {
+        do throws(AppError) { return .success(try await result(for: request)) } catch { return .failure(error) }
     }
 }

@@ -44,9 +44,14 @@ public final class AppCache: Sendable {
     public init(tiered: TieredCache) { self.tiered = tiered }
 
     /// A cache for `settings`; nil when caching is off.
-    public convenience init?(_ settings: CacheSettings) {
+    ///
+    /// `subscribe`: follow other processes' invalidations over pub/sub (a long-running server
+    /// wants this). A one-shot command does not: it costs a connection, and its keys already name
+    /// the data version and build, so what it reads cannot be stale data.
+    public convenience init?(_ settings: CacheSettings, subscribe: Bool = false) {
         guard settings.enabled else { return nil }
-        self.init(tiered: TieredCache(TieredCacheConfiguration(redis: settings.redis.map { RedisClientConfiguration(url: $0) })))
+        self.init(tiered: TieredCache(TieredCacheConfiguration(redis: settings.redis.map { RedisClientConfiguration(url: $0) },
+                                                               subscribe: subscribe)))
     }
 
     enum Namespace {
@@ -83,7 +88,8 @@ public final class AppCache: Sendable {
     public static func optimizationIdentity(strategy: String, sets: [[String: Double]], request: BacktestRequest,
                                             objective: Objective, keep: Int) -> String {
         let setsText = sets.map { $0.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") }.joined(separator: ";")
-        return [strategy, setsText, CacheKeyMaterial.canonical(request), String(reflecting: objective), String(keep)].joined(separator: "|")
+        return [strategy, setsText, CacheKeyMaterial.canonical(request),
+                "\(objective.metric.rawValue),\(objective.maximize),\(objective.minimumTrades)", String(keep)].joined(separator: "|")
     }
 
     /// An indicator's full series (`spec` as `IndicatorSeries.compute` takes it) over the bars
@@ -121,27 +127,47 @@ public final class AppCache: Sendable {
 }
 
 extension CacheCodec where Value == OptimizationResult {
-    /// JSON (metrics carry NaN as a string), framed.
+    /// The objective, the counts and each ranked entry (index, parameters, score, metrics), framed.
     public static var optimizationResult: CacheCodec<OptimizationResult> {
         CacheCodec(
-            encode: { r in
-                let stored = StoredOptimization(metric: r.objective.metric.rawValue, maximize: r.objective.maximize, minimumTrades: r.objective.minimumTrades,
-                                    ranked: r.ranked, evaluated: r.evaluated, invalid: r.invalid, unqualified: r.unqualified)
-                return CacheFrame.wrap(Array((try? ResultHeader.encoder.encode(stored)) ?? Data()))
+            encode: { o in
+                var w = ByteWriter(capacity: 256 + o.ranked.count * 400)
+                w.write(UInt8(1))
+                w.write(o.objective.metric.rawValue); w.write(o.objective.maximize); w.write(Int64(o.objective.minimumTrades))
+                w.write(Int64(o.evaluated)); w.write(Int64(o.invalid)); w.write(Int64(o.unqualified))
+                w.write(UInt64(o.ranked.count))
+                for e in o.ranked {
+                    w.write(Int64(e.index)); w.write(e.score)
+                    let parameters = e.parameters.sorted { $0.key < $1.key }
+                    w.write(UInt32(parameters.count))
+                    for (k, v) in parameters { w.write(k); w.write(v) }
+                    RunRecordCoding.write(e.metrics, into: &w)
+                }
+                return CacheFrame.wrap(w.bytes)
             },
             decode: { bytes in
-                guard let payload = CacheFrame.unwrap(bytes), let s = try? ResultHeader.decoder.decode(StoredOptimization.self, from: Data(payload)),
-                      let metric = Objective.Metric(rawValue: s.metric) else { return nil }
-                return OptimizationResult(objective: Objective(metric: metric, maximize: s.maximize, minimumTrades: s.minimumTrades),
-                                          ranked: s.ranked, evaluated: s.evaluated, invalid: s.invalid, unqualified: s.unqualified, cancelled: false)
+                guard let payload = CacheFrame.unwrap(bytes) else { return nil }
+                var r = ByteReader(payload)
+                guard r.read(UInt8.self) == 1, let metric = r.readString().flatMap(Objective.Metric.init(rawValue:)),
+                      let maximize = r.readBool(), let minimum = r.read(Int64.self), let evaluated = r.read(Int64.self),
+                      let invalid = r.read(Int64.self), let unqualified = r.read(Int64.self),
+                      let count = r.read(UInt64.self), count <= 10_000_000 else { return nil }
+                var ranked: [OptimizationEntry] = []
+                for _ in 0..<count {
+                    guard let index = r.read(Int64.self), let score = r.readDouble(), let n = r.read(UInt32.self), n <= 1_000 else { return nil }
+                    var parameters: [String: Double] = [:]
+                    for _ in 0..<n {
+                        guard let k = r.readString(), let v = r.readDouble() else { return nil }
+                        parameters[k] = v
+                    }
+                    guard let metrics = RunRecordCoding.readMetrics(&r) else { return nil }
+                    ranked.append(OptimizationEntry(index: Int(index), parameters: parameters, score: score, metrics: metrics))
+                }
+                guard r.isAtEnd else { return nil }
+                return OptimizationResult(objective: Objective(metric: metric, maximize: maximize, minimumTrades: Int(minimum)),
+                                          ranked: ranked, evaluated: Int(evaluated), invalid: Int(invalid), unqualified: Int(unqualified),
+                                          cancelled: false)
             },
-            cost: { 512 + $0.ranked.count * 600 })
+            cost: { 512 + $0.ranked.count * 400 })
     }
-}
-
-/// A finished search as cached.
-struct StoredOptimization: Codable {
-    var metric: String, maximize: Bool, minimumTrades: Int
-    var ranked: [OptimizationEntry]
-    var evaluated: Int, invalid: Int, unqualified: Int
 }

@@ -23,12 +23,31 @@ enum CacheKeyMaterial {
         return "\(spec.name)(\(parameters))[\(members)]"
     }
 
-    /// Everything a run depends on besides the bars: strategy, settings, sizing, range. Settings
-    /// and sizing are plain values whose reflection lists every field in a fixed order.
+    /// Everything a run depends on besides the bars: strategy, settings, sizing, range.
     static func canonical(_ request: BacktestRequest) -> String {
-        [canonical(request.strategy), String(reflecting: request.settings), request.sizing.map { String(reflecting: $0) } ?? "-",
+        [canonical(request.strategy), canonical(request.settings), request.sizing.map(canonical) ?? "-",
          request.start.map { String($0.nanos) } ?? "-", request.end.map { String($0.nanos) } ?? "-"].joined(separator: "|")
     }
+
+    /// Every field, spelled out: reflection (`String(reflecting:)`) would pick new fields up by
+    /// itself but costs milliseconds of runtime type lookups in a short-lived process. A test
+    /// checks that the field counts still match these lists (`CacheKeyMaterialTests`).
+    static func canonical(_ s: ExecutionSettings) -> String {
+        func o(_ x: Double?) -> String { x.map { "\($0)" } ?? "-" }
+        return ["cap=\(s.initialCapital)", "com=\(s.commission.rate)+\(s.commission.fixed)", "cost=\(s.costs.spread)+\(s.costs.slippage)",
+                "fill=\(s.fill.rawValue)", "dir=\(s.direction.rawValue)", "frac=\(s.positionFraction)", "whole=\(s.wholeUnits)",
+                "sl=\(o(s.stopLoss))", "tp=\(o(s.takeProfit))", "ts=\(o(s.trailingStop))", "end=\(s.closeAtEnd)",
+                "start=\(s.tradingStartBar)"].joined(separator: ",")
+    }
+
+    static let settingsFieldCount = 12
+
+    static func canonical(_ z: SizingConfiguration) -> String {
+        ["rule=\(z.rule.rawValue)", "base=\(z.baseFraction)", "kf=\(z.kellyFraction)", "min=\(z.minimumTrades)", "floor=\(z.kellyFloor)",
+         "risk=\(z.riskTarget)", "atr=\(z.atrPeriod)", "maxp=\(z.maxPosition)", "maxe=\(z.maxExposure)"].joined(separator: ",")
+    }
+
+    static let sizingFieldCount = 9
 
     /// The engine's version and the build of this executable (size and modification time): a
     /// rebuilt binary never reads results an older build computed.

@@ -1,4 +1,3 @@
-import Foundation
 public import TraderCache
 public import TraderCore
 public import TraderEngine
@@ -35,17 +34,21 @@ extension CacheCodec where Value == BarSeries {
 }
 
 extension CacheCodec where Value == BacktestResult {
-    /// A whole run: the small fields as JSON (metrics with NaN as a string), the equity curve
-    /// and timestamps as columns, trades as fixed records.
+    /// A whole run: the small fields field by field (`RunRecordCoding`), the equity curve and
+    /// timestamps as columns, trades as fixed records.
     public static var backtestResult: CacheCodec<BacktestResult> {
         CacheCodec(
             encode: { r in
-                var w = ByteWriter(capacity: 4_096 + r.equity.count * 16 + (r.trades.count + r.openTrades.count) * 80)
-                w.write(UInt8(1))
-                let header = ResultHeader(symbol: r.symbol, strategy: r.strategy, settings: r.settings, timeframe: r.timeframe.seconds, metrics: r.metrics,
-                                          fills: r.fills, rejectedOrders: r.rejectedOrders, ranOutOfMoney: r.ranOutOfMoney,
-                                          sizing: r.sizing, skippedEntries: r.skippedEntries)
-                w.write(String(decoding: (try? ResultHeader.encoder.encode(header)) ?? Data(), as: UTF8.self))
+                var w = ByteWriter(capacity: 4_096 + r.equity.count * 16 + (r.trades.count + r.openTrades.count) * 96)
+                w.write(UInt8(2))
+                w.write(r.symbol)
+                w.write(r.strategy)
+                RunRecordCoding.write(r.settings, into: &w)
+                w.write(r.timeframe.seconds)
+                RunRecordCoding.write(r.metrics, into: &w)
+                w.write(Int64(r.fills)); w.write(Int64(r.rejectedOrders)); w.write(r.ranOutOfMoney)
+                RunRecordCoding.write(r.sizing, into: &w)
+                w.write(Int64(r.skippedEntries))
                 w.write(column: r.timestamps)
                 w.write(column: r.equity)
                 for list in [r.trades, r.openTrades] {
@@ -57,44 +60,19 @@ extension CacheCodec where Value == BacktestResult {
             decode: { bytes in
                 guard let payload = CacheFrame.unwrap(bytes) else { return nil }
                 var r = ByteReader(payload)
-                guard r.read(UInt8.self) == 1, let json = r.readString(),
-                      let header = try? ResultHeader.decoder.decode(ResultHeader.self, from: Data(json.utf8)),
-                      let timeframe = try? Timeframe(seconds: header.timeframe),
+                guard r.read(UInt8.self) == 2, let symbol = r.readString(), let strategy = r.readString(),
+                      let settings = RunRecordCoding.readSettings(&r), let seconds = r.read(Int64.self),
+                      let timeframe = try? Timeframe(seconds: seconds), let metrics = RunRecordCoding.readMetrics(&r),
+                      let fills = r.read(Int64.self), let rejected = r.read(Int64.self), let broke = r.readBool(),
+                      let sizing = RunRecordCoding.readSizing(&r), let skipped = r.read(Int64.self),
                       let timestamps = r.readColumn(Int64.self), let equity = r.readColumn(Double.self), equity.count == timestamps.count,
                       let trades = TradeRecord.readList(&r), let open = TradeRecord.readList(&r), r.isAtEnd else { return nil }
-                return BacktestResult(symbol: header.symbol, strategy: header.strategy, settings: header.settings,
-                                      timeframe: timeframe, timestamps: timestamps, equity: equity, trades: trades, openTrades: open,
-                                      metrics: header.metrics, fills: header.fills, rejectedOrders: header.rejectedOrders,
-                                      ranOutOfMoney: header.ranOutOfMoney, sizing: header.sizing, skippedEntries: header.skippedEntries)
+                return BacktestResult(symbol: symbol, strategy: strategy, settings: settings, timeframe: timeframe, timestamps: timestamps,
+                                      equity: equity, trades: trades, openTrades: open, metrics: metrics, fills: Int(fills),
+                                      rejectedOrders: Int(rejected), ranOutOfMoney: broke, sizing: sizing, skippedEntries: Int(skipped))
             },
-            cost: { 1_024 + $0.equity.count * 16 + ($0.trades.count + $0.openTrades.count) * 80 })
+            cost: { 1_024 + $0.equity.count * 16 + ($0.trades.count + $0.openTrades.count) * 96 })
     }
-}
-
-/// The small fields of a cached `BacktestResult`.
-struct ResultHeader: Codable {
-    var symbol: String
-    var strategy: String
-    var settings: ExecutionSettings
-    var timeframe: Int64
-    var metrics: PerformanceMetrics
-    var fills: Int
-    var rejectedOrders: Int
-    var ranOutOfMoney: Bool
-    var sizing: SizingSummary?
-    var skippedEntries: Int
-
-    /// Undefined statistics are NaN, which plain JSON cannot carry.
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return e
-    }()
-    static let decoder: JSONDecoder = {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return d
-    }()
 }
 
 /// A trade as ten 8-byte fields and its exit reason (pnl and return stored too, so a trade reads

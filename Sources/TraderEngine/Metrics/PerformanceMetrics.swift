@@ -45,3 +45,16 @@ public struct PerformanceMetrics: Sendable, Equatable, Codable {
     /// weekly, monthly, yearly bars).
     public var annualTradingDays: Double
 }
+
+extension PerformanceMetrics {
+    /// Every statistic undefined (NaN, nil, zero counts): the value readers fill field by field
+    /// (a stored run read back), and what a run without bars reports.
+    public static let undefined = PerformanceMetrics(
+        start: Timestamp(nanos: 0), end: Timestamp(nanos: 0), duration: Duration64(nanos: 0),
+        exposureTimePct: .nan, equityFinal: .nan, equityPeak: .nan, commissions: .nan, returnPct: .nan, buyAndHoldReturnPct: .nan,
+        annualizedReturnPct: .nan, annualizedVolatilityPct: .nan, cagrPct: .nan, sharpeRatio: .nan, sortinoRatio: .nan,
+        calmarRatio: .nan, alphaPct: .nan, beta: .nan, maxDrawdownPct: .nan, avgDrawdownPct: .nan,
+        maxDrawdownDuration: nil, avgDrawdownDuration: nil, tradeCount: 0, winRatePct: .nan, bestTradePct: .nan,
+        worstTradePct: .nan, avgTradePct: .nan, maxTradeDuration: nil, avgTradeDuration: nil, profitFactor: .nan,
+        expectancyPct: .nan, sqn: .nan, kellyCriterion: .nan, annualTradingDays: .nan)
+}

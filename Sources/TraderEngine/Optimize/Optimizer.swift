@@ -3,7 +3,7 @@ public import TraderCore
 import TraderStrategies
 
 /// One evaluated parameter set.
-public struct OptimizationEntry: Sendable, Codable {
+public struct OptimizationEntry: Sendable {
     /// Position of the set in the searched list: ties in score rank by it, so results do not
     /// depend on how the work was split across workers.
     public let index: Int
