@@ -25,6 +25,7 @@ let package = Package(
                 .product(name: "TraderStrategies", package: "GPTTrader"),
                 .product(name: "TraderAnalysis", package: "GPTTrader"),
                 .product(name: "TraderCache", package: "GPTTrader"),
+                .product(name: "TraderApp", package: "GPTTrader"),
             ],
             path: "Benchmarks/BacktestBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
