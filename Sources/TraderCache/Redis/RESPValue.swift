@@ -22,62 +22,62 @@ public enum RESPValue: Sendable, Equatable {
 
     /// Writes a command (`GET key` …) as an array of bulk strings.
     static func writeCommand(_ arguments: [[UInt8]], into buffer: inout ByteBuffer) {
-        buffer.writeString("*\(arguments.count)\r\n")
+        buffer.writeRESPHeader(UInt8(ascii: "*"), arguments.count)
         for a in arguments {
-            buffer.writeString("$\(a.count)\r\n")
+            buffer.writeRESPHeader(UInt8(ascii: "$"), a.count)
             buffer.writeBytes(a)
-            buffer.writeString("\r\n")
+            buffer.writeInteger(0x0D0A as UInt16)
         }
+    }
+
+    /// Writes a command given as strings, each encoded as UTF-8 straight into `buffer` (no
+    /// intermediate byte arrays).
+    static func writeCommand(strings arguments: some Collection<String>, into buffer: inout ByteBuffer) {
+        buffer.writeRESPHeader(UInt8(ascii: "*"), arguments.count)
+        for a in arguments {
+            buffer.writeRESPHeader(UInt8(ascii: "$"), a.utf8.count)
+            buffer.writeString(a)
+            buffer.writeInteger(0x0D0A as UInt16)
+        }
+    }
+
+    /// Writes `GET key` (the hot command of a cache, so its fixed part is written as one piece).
+    static func writeGet(_ key: String, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("*2\r\n$3\r\nGET\r\n")
+        buffer.writeRESPHeader(UInt8(ascii: "$"), key.utf8.count)
+        buffer.writeString(key)
+        buffer.writeInteger(0x0D0A as UInt16)
     }
 
     /// Reads one complete value from the start of `buffer`, or returns nil (leaving the buffer
     /// untouched) if the value is not complete yet. Throws on bytes that are not RESP.
     static func read(from buffer: inout ByteBuffer) throws(RESPError) -> RESPValue? {
-        var copy = buffer
-        guard let value = try parse(&copy) else { return nil }
-        buffer = copy
+        let read = try buffer.withUnsafeReadableBytes { bytes throws(RESPError) -> (RESPValue, Int)? in
+            var reader = RESPReader(bytes)
+            return try reader.value().map { ($0, reader.index) }
+        }
+        guard let (value, length) = read else { return nil }
+        buffer.moveReaderIndex(forwardBy: length)
         return value
     }
+}
 
-    private static func parse(_ buffer: inout ByteBuffer) throws(RESPError) -> RESPValue? {
-        guard let kind = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return nil }
-        guard let line = readLine(&buffer, skipping: 1) else { return nil }
-        switch kind {
-        case UInt8(ascii: "+"): return .simpleString(line)
-        case UInt8(ascii: "-"): return .error(line)
-        case UInt8(ascii: ":"):
-            guard let n = Int(line) else { throw RESPError.malformed("integer '\(line)'") }
-            return .integer(n)
-        case UInt8(ascii: "$"):
-            guard let n = Int(line), n >= -1 else { throw RESPError.malformed("bulk length '\(line)'") }
-            if n == -1 { return .bulkString(nil) }
-            guard buffer.readableBytes >= n + 2, let bytes = buffer.readBytes(length: n) else { return nil }
-            guard buffer.readInteger(as: UInt16.self) == 0x0D0A else { throw RESPError.malformed("bulk string without CRLF") }
-            return .bulkString(bytes)
-        case UInt8(ascii: "*"):
-            guard let n = Int(line), n >= -1 else { throw RESPError.malformed("array length '\(line)'") }
-            if n == -1 { return .array(nil) }
-            var items: [RESPValue] = []
-            items.reserveCapacity(n)
-            for _ in 0..<n {
-                guard let item = try parse(&buffer) else { return nil }
-                items.append(item)
+extension ByteBuffer {
+    /// A RESP header line: the type byte, a decimal count and CRLF, formatted in place.
+    mutating func writeRESPHeader(_ type: UInt8, _ count: Int) {
+        writeWithUnsafeMutableBytes(minimumWritableBytes: 24) { out in
+            out[0] = type
+            var digits = 1, rest = count / 10
+            while rest > 0 { digits += 1; rest /= 10 }
+            var n = count
+            for i in stride(from: digits, to: 0, by: -1) {
+                out[i] = UInt8(48 + n % 10)
+                n /= 10
             }
-            return .array(items)
-        default:
-            throw RESPError.malformed("type byte \(kind)")
+            out[digits + 1] = 0x0D
+            out[digits + 2] = 0x0A
+            return digits + 3
         }
-    }
-
-    /// The text after `skipping` bytes up to CRLF, consumed with the CRLF; nil if no CRLF yet.
-    private static func readLine(_ buffer: inout ByteBuffer, skipping: Int) -> String? {
-        let view = buffer.readableBytesView
-        guard let cr = view.firstIndex(of: 0x0D), view.index(after: cr) < view.endIndex, view[view.index(after: cr)] == 0x0A else { return nil }
-        let length = cr - view.startIndex
-        buffer.moveReaderIndex(forwardBy: skipping)
-        let text = buffer.readString(length: length - skipping) ?? ""
-        buffer.moveReaderIndex(forwardBy: 2)
-        return text
     }
 }
 
