@@ -29,15 +29,17 @@ struct RedisBatch {
 }
 
 /// Writes batches and hands the replies, decoded straight from the received bytes, to the oldest
-/// waiting batch (Redis answers in order).
+/// waiting batch (Redis answers in order). Batches come from `RedisOutbox` by a direct call on the
+/// event loop (`send`), not through the pipeline's outbound path: no type-erased `NIOAny` per
+/// batch and no write promise, since a batch that reaches an open channel is in `waiting`, where
+/// closing fails it.
 ///
 /// Timeouts: each batch gets a deadline when written; one timer follows the oldest batch's
 /// deadline (rather than a scheduled task per batch). When the oldest batch is overdue every
 /// waiting batch fails with `RESPError.timeout` and the channel is closed, since a late reply
 /// would otherwise be matched to the wrong batch.
-final class RedisCommandHandler: ChannelDuplexHandler {
+final class RedisCommandHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = RedisBatch
     typealias OutboundOut = ByteBuffer
 
     private struct Waiting {
@@ -56,14 +58,27 @@ final class RedisCommandHandler: ChannelDuplexHandler {
     /// Received bytes not yet decoded (the start of an incomplete reply).
     private var received = ByteBuffer()
     private var timer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let batch = unwrapOutboundIn(data)
-        waiting.append(Waiting(replies: batch.replies, count: batch.count, deadline: .now() + timeout, name: batch.name))
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Writes `batches` and flushes once; on a closed channel they fail at once. On the event loop.
+    func send(_ batches: [RedisBatch]) {
+        guard let context, context.channel.isActive else {
+            for batch in batches { batch.replies.fail(RESPError.closed) }
+            return
+        }
+        let deadline = NIODeadline.now() + timeout
+        for batch in batches {
+            waiting.append(Waiting(replies: batch.replies, count: batch.count, deadline: deadline, name: batch.name))
+            context.write(wrapOutboundOut(batch.commands), promise: nil)
+        }
         if timer == nil { armTimer(context: context) }
-        context.write(wrapOutboundOut(batch.commands), promise: promise)
+        context.flush()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -14,31 +14,34 @@ public import NIOPosix
 /// of 16 costs about what one command does. `pipelineGet` is the GET fast path.
 public final class RedisConnection: Sendable {
     let channel: any Channel
+    let outbox: RedisOutbox
     public let timeout: TimeAmount
 
-    init(channel: any Channel, timeout: TimeAmount) {
+    init(channel: any Channel, handler: NIOLoopBound<RedisCommandHandler>, timeout: TimeAmount) {
         self.channel = channel
+        self.outbox = RedisOutbox(handler: handler)
         self.timeout = timeout
     }
 
     /// Connects to `url`, authenticates and selects its database.
     public static func connect(to url: RedisURL, timeout: TimeAmount = .seconds(5),
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> RedisConnection {
-        let channel: any Channel
+        let channel: any Channel, handler: NIOLoopBound<RedisCommandHandler>
         do {
-            channel = try await ClientBootstrap(group: group)
+            (channel, handler) = try await ClientBootstrap(group: group)
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
+                .connect(host: url.host, port: url.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(RedisCommandHandler(timeout: timeout))
+                        let handler = RedisCommandHandler(timeout: timeout)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        return (channel, NIOLoopBound(handler, eventLoop: channel.eventLoop))
                     }
                 }
-                .connect(host: url.host, port: url.port).get()
         } catch {
             throw RESPError.server("cannot connect to \(url.host):\(url.port): \(error)")
         }
-        let connection = RedisConnection(channel: channel, timeout: timeout)
+        let connection = RedisConnection(channel: channel, handler: handler, timeout: timeout)
         do {
             if let password = url.password {
                 _ = try await connection.send(url.user.map { ["AUTH", $0, password] } ?? ["AUTH", password])
@@ -91,21 +94,14 @@ public final class RedisConnection: Sendable {
         var buffer = channel.allocator.buffer(capacity: keys.count * (keys[0].utf8.count + 24))
         for key in keys { RESPValue.writeGet(key, into: &buffer) }
         let promise = channel.eventLoop.makePromise(of: [ByteBuffer?].self)
-        write(RedisBatch(commands: buffer, count: keys.count, replies: .bulks(promise), name: "GET"))
+        outbox.send(RedisBatch(commands: buffer, count: keys.count, replies: .bulks(promise), name: "GET"))
         return try await promise.futureResult.get()
     }
 
     private func values(_ commands: ByteBuffer, count: Int, name: String) async throws -> [RESPValue] {
         let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
-        write(RedisBatch(commands: commands, count: count, replies: .values(promise), name: name))
+        outbox.send(RedisBatch(commands: commands, count: count, replies: .values(promise), name: name))
         return try await promise.futureResult.get()
-    }
-
-    /// Writes `batch`; a write that fails (the connection is closed) fails its replies at once.
-    private func write(_ batch: RedisBatch) {
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { _ in batch.replies.fail(RESPError.closed) }
-        channel.writeAndFlush(batch, promise: written)
     }
 
     public var isActive: Bool { channel.isActive }
