@@ -91,6 +91,8 @@ final class RedisCommandHandler: ChannelInboundHandler {
         }
         do {
             while let head = waiting.first, try deliverOneReply(to: head) {}
+            // Bytes nobody waits for (none in RESP2 unless a reply came after a failure): dropped.
+            if waiting.isEmpty { received.moveReaderIndex(to: received.writerIndex) }
         } catch {
             failAll(error)
             context.close(promise: nil)
