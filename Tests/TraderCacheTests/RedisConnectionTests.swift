@@ -173,6 +173,28 @@ struct RedisConnectionTests {
         #expect(!redis.isActive)
     }
 
+    /// A task that prefers the connection's executor runs on its event loop, before and after
+    /// every await, and its commands work as anywhere else.
+    @Test func aTaskCanRunOnTheConnectionsEventLoop() async throws {
+        let redis = try await RedisConnection.connect(to: try Self.url(), timeout: .seconds(30))
+        let key = Self.key("executor")
+        try await redis.set(key, [7])
+        #expect(!redis.taskExecutor.eventLoop.inEventLoop)
+        let (onLoop, values) = try await withTaskExecutorPreference(redis.taskExecutor) {
+            var onLoop = true, values: [[UInt8]?] = []
+            for _ in 0..<20 {
+                onLoop = onLoop && redis.taskExecutor.eventLoop.inEventLoop
+                values += try await redis.pipelineGet([key, Self.key("missing")]).map { $0.map { Array($0.readableBytesView) } }
+                onLoop = onLoop && redis.taskExecutor.eventLoop.inEventLoop
+            }
+            return (onLoop, values)
+        }
+        #expect(onLoop)
+        #expect(values.count == 40 && values.allSatisfy { $0 == nil || $0 == [7] } && values.compactMap { $0 }.count == 20)
+        _ = try await redis.del([key])
+        try await redis.close()
+    }
+
     @Test func selectsTheURLsDatabaseAndRefusesBadCredentials() async throws {
         var url = try Self.url()
         let key = Self.key("db")

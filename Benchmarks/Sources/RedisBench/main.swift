@@ -32,7 +32,9 @@ let api = text("api", "get")
 // `--executor nio` runs Swift Concurrency's tasks on NIO's event loops (NIO's own opt-in for
 // applications), so a task resumed by a reply runs on the loop that received it and writes its
 // next batch without a thread switch, as redis-benchmark's single event loop does. The default
-// is Swift's global executor: a task hop and an event-loop hop per round trip.
+// is Swift's global executor: a task hop and an event-loop hop per round trip. `--executor
+// connection` keeps the global executor but runs each lane on its connection's event loop
+// (`RedisConnection.taskExecutor`, a task executor preference): the same effect, per task.
 let executor = text("executor", "default")
 // `--loops N`: event-loop threads of NIO's shared group (default: one per core). One loop is
 // redis-benchmark's shape: a single client thread, the other core left to redis-server.
@@ -57,7 +59,7 @@ Task.detached {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for stream in 0..<streams {
                 let redis = pool[stream % connections]
-                group.addTask {
+                @Sendable func lane() async throws {
                     var i = stream * pipeline
                     while i < requests {
                         if api == "pipeline" {
@@ -67,6 +69,11 @@ Task.detached {
                         }
                         i += pipeline * streams
                     }
+                }
+                if executor == "connection" {
+                    group.addTask(executorPreference: redis.taskExecutor) { try await lane() }
+                } else {
+                    group.addTask { try await lane() }
                 }
             }
             try await group.waitForAll()

@@ -16,11 +16,15 @@ public final class RedisConnection: Sendable {
     let channel: any Channel
     let outbox: RedisOutbox
     public let timeout: TimeAmount
+    /// Runs a task on this connection's event loop (`withTaskExecutorPreference`), for callers
+    /// that make many round trips in a row.
+    public let taskExecutor: EventLoopTaskExecutor
 
     init(channel: any Channel, handler: NIOLoopBound<RedisCommandHandler>, timeout: TimeAmount) {
         self.channel = channel
         self.outbox = RedisOutbox(handler: handler)
         self.timeout = timeout
+        self.taskExecutor = EventLoopTaskExecutor(channel.eventLoop)
     }
 
     /// Connects to `url`, authenticates and selects its database.
