@@ -106,6 +106,98 @@ final class ManualClock: Sendable {
     }
 }
 
+/// The shard internals: the open-addressing table under colliding hashes, growth, removal that
+/// shifts slots back, and the recency order, against plain reference models.
+@Suite struct LRUStoreTests {
+    /// A deliberately bad hash: 3 distinct values for 60 keys, so most lookups probe past slots
+    /// with the same tag and must tell keys apart by their strings, and runs wrap around the
+    /// table's end (the top bits pick the home slot).
+    static func badHash(_ n: Int) -> UInt64 { UInt64(n % 3) << 62 | 0xFFFF }
+
+    @Test func collidingKeysAreToldApartByTheirStrings() {
+        var store = LRUStore<Int>(maxEntries: 100, maxBytes: .max)
+        for n in 0..<60 { store.set("k\(n)", hash: Self.badHash(n), n, bytes: 1, expires: .max) }
+        let (count60, capacity) = (store.count, store.capacity)
+        #expect(count60 == 60 && capacity >= 60)  // grew from 16
+        for n in 0..<60 {
+            let value = store.get("k\(n)", hash: Self.badHash(n), now: { 0 })
+            #expect(value == n)
+        }
+        let absent = store.get("k60", hash: Self.badHash(60), now: { 0 })
+        #expect(absent == nil)
+        // Remove every third key from the middle of the runs: the others stay reachable.
+        for n in stride(from: 1, to: 60, by: 3) {
+            let removed = store.remove("k\(n)", hash: Self.badHash(n))
+            #expect(removed)
+        }
+        for n in 0..<60 {
+            let value = store.get("k\(n)", hash: Self.badHash(n), now: { 0 })
+            #expect(value == (n % 3 == 1 ? nil : n), "k\(n)")
+        }
+        let (count, bytes) = (store.count, store.bytes)
+        #expect(count == 40 && bytes == 40)
+    }
+
+    /// Random sets, gets and removals over 300 keys with a 7-valued hash, against a dictionary
+    /// and a recency list: values, counts and the exact LRU order must agree after every step.
+    @Test func matchesReferenceModelsUnderCollisionsGrowthAndRemoval() {
+        var store = LRUStore<Int>(maxEntries: 200, maxBytes: .max)
+        var reference: [String] = []  // most recent first
+        var values: [String: Int] = [:]
+        var state: UInt64 = 99
+        func random(_ n: Int) -> Int { state = state &* 6364136223846793005 &+ 1442695040888963407; return Int((state >> 33) % UInt64(n)) }
+        func hash(_ n: Int) -> UInt64 { UInt64(n % 7) &* 0x9E37_79B9_7F4A_7C15 }
+        for step in 0..<30_000 {
+            let n = random(300), key = "key:\(n)"
+            switch random(4) {
+            case 0:
+                let value = store.get(key, hash: hash(n), now: { 0 })
+                #expect(value == values[key], "step \(step)")
+                if values[key] != nil { reference.removeAll { $0 == key }; reference.insert(key, at: 0) }
+            case 1:
+                let removed = store.remove(key, hash: hash(n))
+                #expect(removed == (values.removeValue(forKey: key) != nil), "step \(step)")
+                reference.removeAll { $0 == key }
+            default:
+                store.set(key, hash: hash(n), step, bytes: 1, expires: .max)
+                reference.removeAll { $0 == key }
+                if reference.count == 200, let last = reference.popLast() { values[last] = nil }
+                reference.insert(key, at: 0)
+                values[key] = step
+            }
+            if step % 1_000 == 0 {
+                let order = store.keysByRecency
+                #expect(order == reference, "step \(step)")
+            }
+        }
+        let (order, count, evictions) = (store.keysByRecency, store.count, store.evictions)
+        #expect(order == reference)
+        #expect(count == values.count && evictions > 0)
+    }
+
+    @Test func removingByPrefixKeepsTheOrderOfTheRest() {
+        var store = LRUStore<Int>(maxEntries: 50, maxBytes: .max)
+        for n in 0..<40 {
+            let key = n % 2 == 0 ? "even:\(n)" : "odd:\(n)"
+            store.set(key, hash: KeyHash.hash(key), n, bytes: 1, expires: .max)
+        }
+        let removed = store.removeAll(prefix: "even:")
+        let order = store.keysByRecency
+        #expect(removed == 20)
+        #expect(order == stride(from: 39, through: 1, by: -2).map { "odd:\($0)" })
+    }
+
+    @Test func keyHashIsStableAndSpreadsRealKeysOverShards() {
+        #expect(KeyHash.hash("bars:v1:GOOG:1d") == KeyHash.hash(String("bars:v1:GOOG:1d".reversed().reversed())))
+        // Every length from 0 to 64 (each code path of the hash) gives a different value.
+        let prefixes = (0...64).map { String(repeating: "x", count: $0) }
+        #expect(Set(prefixes.map(KeyHash.hash)).count == prefixes.count)
+        var perShard = [Int](repeating: 0, count: 16)
+        for n in 0..<10_000 { perShard[Int(KeyHash.hash("bars:v1:SYM\(n % 500):1d:\(n)") & 15)] += 1 }
+        #expect(perShard.allSatisfy { (500...750).contains($0) }, "\(perShard)")
+    }
+}
+
 /// A counter shared by concurrent loads.
 final class Counter: Sendable {
     private let value = Atomic<Int>(0)

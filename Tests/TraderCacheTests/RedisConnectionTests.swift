@@ -28,6 +28,34 @@ import Testing
         #expect(buffer.readBytes(length: buffer.readableBytes) == Array("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$4\r\n".utf8) + [0, 13, 10, 255] + Array("\r\n".utf8))
     }
 
+    @Test func parsesIntegersToTheirLimitsAndRejectsOthers() throws {
+        func read(_ text: String) throws -> RESPValue? {
+            var buffer = ByteBuffer(string: text)
+            return try RESPValue.read(from: &buffer)
+        }
+        #expect(try read(":9223372036854775807\r\n") == .integer(.max))
+        #expect(try read(":-9223372036854775808\r\n") == .integer(.min))
+        #expect(try read(":0\r\n") == .integer(0))
+        for bad in [":9223372036854775808\r\n", ":-\r\n", ":\r\n", ":12a\r\n", "$-2\r\n", "*-5\r\n"] {
+            #expect(throws: RESPError.self, "\(bad)") { try read(bad) }
+        }
+        #expect(throws: RESPError.self) { try read("$3\r\nabcd\r\n") }  // no CRLF after 3 bytes
+        // A bulk string may hold CR, LF and any byte.
+        #expect(try read("$4\r\n\r\n\u{0}x\r\n") == .bulkString([13, 10, 0, 120]))
+    }
+
+    @Test func encodesStringArgumentsAsTheByteForm() {
+        let arguments = ["SET", "clé:ü", "", String(repeating: "v", count: 300)]
+        var fromStrings = ByteBuffer(), fromBytes = ByteBuffer(), get = ByteBuffer(), getGeneric = ByteBuffer()
+        RESPValue.writeCommand(strings: arguments, into: &fromStrings)
+        RESPValue.writeCommand(arguments.map { Array($0.utf8) }, into: &fromBytes)
+        #expect(fromStrings == fromBytes)
+        #expect(fromStrings.getString(at: 0, length: 21) == "*4\r\n$3\r\nSET\r\n$7\r\nclé")
+        RESPValue.writeGet("bars:v1:ü", into: &get)
+        RESPValue.writeCommand(strings: ["GET", "bars:v1:ü"], into: &getGeneric)
+        #expect(get == getGeneric)
+    }
+
     @Test func parsesURLs() throws {
         #expect(try RedisURL(parsing: "redis://127.0.0.1:6380/2") == RedisURL(host: "127.0.0.1", port: 6380, database: 2))
         #expect(try RedisURL(parsing: "redis://:secret@cache.local") == RedisURL(host: "cache.local", port: 6379, password: "secret"))
@@ -102,6 +130,68 @@ struct RedisConnectionTests {
         #expect(replies[0] == .bulkString(Array("7".utf8)) && replies[2] == .integer(1) && replies[3] == .bulkString(Array("8".utf8)))
         if case .error = replies[1] {} else { Issue.record("expected an error reply, got \(replies[1])") }
         #expect(try await redis.del((0..<500).map { "\(prefix):\($0)" } + ["\(prefix):counter"]) == 501)
+        try await redis.close()
+    }
+
+    /// The GET fast path: values as slices, nil for missing keys, replies split over many reads
+    /// (a 1 MB value), and an error reply that fails the batch but not the connection.
+    @Test func pipelinedGetsReturnSlicesInOrder() async throws {
+        let redis = try await RedisConnection.connect(to: try Self.url(), timeout: .seconds(30))
+        let prefix = Self.key("g")
+        let big = (0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try await redis.set("\(prefix):big", big)
+        try await redis.set("\(prefix):a", Array("alpha".utf8))
+        try await redis.set("\(prefix):empty", [])
+        let keys = ["\(prefix):a", "\(prefix):missing", "\(prefix):big", "\(prefix):empty", "\(prefix):a"]
+        async let concurrent = redis.pipelineGet(Array(keys.reversed()))
+        let values = try await redis.pipelineGet(keys)
+        #expect(values.map { $0.map { Array($0.readableBytesView) } } == [Array("alpha".utf8), nil, big, [], Array("alpha".utf8)])
+        let reversed = try await concurrent
+        #expect(reversed.map { $0?.readableBytes } == [5, 0, 1_000_000, nil, 5])
+        #expect(try await redis.pipelineGet([]) == [])
+        _ = try await redis.send(["RPUSH", "\(prefix):list", "x"])
+        await #expect(throws: RESPError.server("WRONGTYPE Operation against a key holding the wrong kind of value")) {
+            _ = try await redis.pipelineGet(["\(prefix):a", "\(prefix):list"])
+        }
+        #expect(try await redis.pipelineGet(["\(prefix):a"]).first??.readableBytes == 5)  // still in step
+        _ = try await redis.del(["\(prefix):big", "\(prefix):a", "\(prefix):empty", "\(prefix):list"])
+        try await redis.close()
+    }
+
+    /// A reply that does not come in time fails its command and every one behind it with a
+    /// timeout, and closes the connection (a late reply would be matched to the wrong command).
+    @Test func aMissingReplyTimesOutAndClosesTheConnection() async throws {
+        let redis = try await RedisConnection.connect(to: try Self.url(), timeout: .milliseconds(300))
+        #expect(try await redis.ping() == "PONG")
+        // Two commands that block 5 s on the server: whichever is first times out, and the other
+        // fails with it.
+        let blocked = (0..<2).map { _ in Task { try await redis.send(["BLPOP", Self.key("never"), "5"]) } }
+        for task in blocked {
+            await #expect(throws: RESPError.timeout("BLPOP")) { _ = try await task.value }
+        }
+        await #expect(throws: RESPError.closed) { _ = try await redis.ping() }
+        #expect(!redis.isActive)
+    }
+
+    /// A task that prefers the connection's executor runs on its event loop, before and after
+    /// every await, and its commands work as anywhere else.
+    @Test func aTaskCanRunOnTheConnectionsEventLoop() async throws {
+        let redis = try await RedisConnection.connect(to: try Self.url(), timeout: .seconds(30))
+        let key = Self.key("executor")
+        try await redis.set(key, [7])
+        #expect(!redis.taskExecutor.eventLoop.inEventLoop)
+        let (onLoop, values) = try await withTaskExecutorPreference(redis.taskExecutor) {
+            var onLoop = true, values: [[UInt8]?] = []
+            for _ in 0..<20 {
+                onLoop = onLoop && redis.taskExecutor.eventLoop.inEventLoop
+                values += try await redis.pipelineGet([key, Self.key("missing")]).map { $0.map { Array($0.readableBytesView) } }
+                onLoop = onLoop && redis.taskExecutor.eventLoop.inEventLoop
+            }
+            return (onLoop, values)
+        }
+        #expect(onLoop)
+        #expect(values.count == 40 && values.allSatisfy { $0 == nil || $0 == [7] } && values.compactMap { $0 }.count == 20)
+        _ = try await redis.del([key])
         try await redis.close()
     }
 

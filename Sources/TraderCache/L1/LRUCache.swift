@@ -34,15 +34,14 @@ public struct CacheStatistics: Sendable, Hashable {
 /// for each other (a single global lock was the bottleneck with several threads; measured in
 /// Benchmarks). Bounds are split evenly across shards. Values are stored as they are (no
 /// serialization); `cost` gives each value's size in bytes for the byte bound.
-public final class LRUCache<Value: Sendable>: Sendable {
-    /// A shard: the mutex around one store (a class, since a `Mutex` cannot be copied into an array).
-    @usableFromInline
-    final class Shard: Sendable {
-        @usableFromInline let store: Mutex<LRUStore<Value>>
-        @usableFromInline init(_ store: sending LRUStore<Value>) { self.store = Mutex(store) }
-    }
+///
+/// `@unchecked Sendable`: the shards live in a buffer this object owns (so reaching one retains
+/// nothing), never reassigned, and each is only touched under its own mutex.
+public final class LRUCache<Value: Sendable>: @unchecked Sendable {
+    @usableFromInline typealias Shard = Mutex<LRUStore<Value>>
 
-    @usableFromInline let shards: [Shard]
+    @usableFromInline let shards: UnsafeMutablePointer<Shard>
+    @usableFromInline let shardMask: Int
     @usableFromInline let clock: CacheClock
     @usableFromInline let cost: @Sendable (Value) -> Int
     /// Default time to live, in nanoseconds; nil for entries that never expire.
@@ -57,23 +56,26 @@ public final class LRUCache<Value: Sendable>: Sendable {
         while n < max(1, shards) { n <<= 1 }
         let perEntries = max(1, (maxEntries + n - 1) / n)
         let perBytes = maxBytes == .max ? .max : max(1, maxBytes / n)
-        self.shards = (0..<n).map { _ in Shard(LRUStore(maxEntries: perEntries, maxBytes: perBytes)) }
+        self.shards = .allocate(capacity: n)
+        for i in 0..<n { (self.shards + i).initialize(to: Mutex(LRUStore(maxEntries: perEntries, maxBytes: perBytes))) }
+        self.shardMask = n - 1
         self.clock = clock
         self.cost = cost
         self.defaultTTL = defaultTTL?.nanoseconds
     }
 
-    @inlinable @inline(__always)
-    func shard(_ key: HashedKey) -> Shard {
-        shards[key.hash & (shards.count - 1)]
+    deinit {
+        shards.deinitialize(count: shardMask + 1)
+        shards.deallocate()
     }
 
     /// The value under `key`, or nil if absent or expired.
     @inlinable
     public func get(_ key: String) -> Value? {
-        let hashed = HashedKey(key)
-        let clock = self.clock
-        return shard(hashed).store.withLock { $0.get(hashed, now: clock.now) }
+        let hash = KeyHash.hash(key)
+        return shards[Int(truncatingIfNeeded: hash) & shardMask].withLock {
+            $0.get(key, hash: hash, now: clock.now)
+        }
     }
 
     /// Stores `value` under `key` for `ttl` (the default when nil; `.zero` or less stores nothing).
@@ -83,37 +85,44 @@ public final class LRUCache<Value: Sendable>: Sendable {
         if let lifetime, lifetime <= 0 { return }
         let expires = lifetime.map { clock.now() &+ $0 } ?? Int64.max
         let bytes = cost(value)
-        let hashed = HashedKey(key)
-        shard(hashed).store.withLock { $0.set(hashed, value, bytes: bytes, expires: expires) }
+        let hash = KeyHash.hash(key)
+        shards[Int(truncatingIfNeeded: hash) & shardMask].withLock {
+            $0.set(key, hash: hash, value, bytes: bytes, expires: expires)
+        }
     }
 
     @discardableResult
     public func remove(_ key: String) -> Bool {
-        let hashed = HashedKey(key)
-        return shard(hashed).store.withLock { $0.remove(hashed) }
+        let hash = KeyHash.hash(key)
+        return shards[Int(truncatingIfNeeded: hash) & shardMask].withLock { $0.remove(key, hash: hash) }
+    }
+
+    /// Calls `body` with each shard's store in turn, under its lock.
+    func forEachShard(_ body: (inout LRUStore<Value>) -> Void) {
+        for i in 0...shardMask { shards[i].withLock { body(&$0) } }
     }
 
     /// Removes every key that starts with `prefix`; returns how many.
     @discardableResult
     public func removeAll(prefix: String) -> Int {
-        shards.reduce(0) { total, shard in total + shard.store.withLock { $0.removeAll(prefix: prefix) } }
+        var total = 0
+        forEachShard { total += $0.removeAll(prefix: prefix) }
+        return total
     }
 
     public func removeAll() {
-        for shard in shards { shard.store.withLock { $0.removeAll() } }
+        forEachShard { $0.removeAll() }
     }
 
     public var statistics: CacheStatistics {
         var s = CacheStatistics()
-        for shard in shards {
-            shard.store.withLock { store in
-                s.hits += store.hits
-                s.misses += store.misses
-                s.evictions += store.evictions
-                s.expirations += store.expirations
-                s.entries += store.count
-                s.bytes += store.bytes
-            }
+        forEachShard { store in
+            s.hits += store.hits
+            s.misses += store.misses
+            s.evictions += store.evictions
+            s.expirations += store.expirations
+            s.entries += store.count
+            s.bytes += store.bytes
         }
         return s
     }

@@ -1,34 +1,39 @@
-/// The unsynchronized core of one L1 shard: a hash map into an intrusive doubly linked list kept
-/// in arrays (no per-entry objects, so no reference counting on the read path), most recently
-/// used at the head. Bounded by entries and by bytes; each entry has its own expiry.
+/// The unsynchronized core of one L1 shard: a `SlotTable` from key hashes to entry numbers and
+/// the entries in one buffer, kept dense (`0..<count`), with a doubly linked list through them,
+/// most recently used at the head. Bounded by entries and by bytes; each entry has its own expiry.
 ///
-/// Not thread-safe by itself: `LRUCache` wraps each shard in a mutex.
+/// Why a raw buffer of whole entries rather than arrays: a hit reads the key, expiry, links and
+/// value from one place (usually one cache line), compares the key in place, relinks a few
+/// entries and copies out only the value, with no uniqueness or bounds checks and no
+/// retain/release of the key (which copying nodes out of an array cost). Exact LRU order is kept.
+///
+/// Not thread-safe by itself: `LRUCache` wraps each shard in a mutex. Not copyable: it owns its
+/// buffer and frees it in `deinit`.
 @usableFromInline
-struct LRUStore<Value: Sendable>: Sendable {
+struct LRUStore<Value: Sendable>: ~Copyable {
     @usableFromInline
-    struct Node: Sendable {
+    struct Entry {
         @usableFromInline var key: String
-        @usableFromInline var value: Value?
-        @usableFromInline var bytes: Int
+        @usableFromInline var hash: UInt64
         /// Expiry in nanoseconds on the cache's clock; `Int64.max` for none.
         @usableFromInline var expires: Int64
+        /// Neighbours in recency order, -1 at the ends.
         @usableFromInline var previous: Int32
         @usableFromInline var next: Int32
+        @usableFromInline var value: Value
+        @usableFromInline var bytes: Int
 
-        @usableFromInline
-        init(key: String, value: Value?, bytes: Int, expires: Int64, previous: Int32, next: Int32) {
-            self.key = key
-            self.value = value
-            self.bytes = bytes
-            self.expires = expires
-            self.previous = previous
-            self.next = next
+        @inlinable
+        init(key: String, hash: UInt64, expires: Int64, previous: Int32, next: Int32, value: Value, bytes: Int) {
+            (self.key, self.hash, self.expires, self.previous, self.next) = (key, hash, expires, previous, next)
+            (self.value, self.bytes) = (value, bytes)
         }
     }
 
-    @usableFromInline var nodes: [Node] = []
-    @usableFromInline var index: [HashedKey: Int32] = [:]
-    @usableFromInline var free: [Int32] = []
+    @usableFromInline var table: SlotTable
+    @usableFromInline var entries: UnsafeMutablePointer<Entry>
+    /// Entries allocated; grows by doubling up to `maxEntries`.
+    @usableFromInline var capacity: Int
     @usableFromInline var head: Int32 = -1
     @usableFromInline var tail: Int32 = -1
     @usableFromInline let maxEntries: Int
@@ -43,53 +48,70 @@ struct LRUStore<Value: Sendable>: Sendable {
 
     @usableFromInline
     init(maxEntries: Int, maxBytes: Int) {
-        self.maxEntries = maxEntries
+        self.maxEntries = min(maxEntries, Int(Int32.max) - 1)
         self.maxBytes = maxBytes
-        index.reserveCapacity(min(maxEntries, 1 << 16))
+        capacity = max(1, min(self.maxEntries, 16))
+        table = SlotTable(minimumSlots: 2 * capacity)
+        entries = .allocate(capacity: capacity)
+    }
+
+    @inlinable deinit {
+        entries.deinitialize(count: count)
+        entries.deallocate()
+    }
+
+    /// The entry for `key` (hashing to `hash`), or -1.
+    @inlinable @inline(__always)
+    func find(_ key: String, hash: UInt64) -> Int32 {
+        table.find(hash) { entries[Int($0)].key == key }
     }
 
     /// The value under `key` if present and not expired at `now()` (an expired entry is removed).
     /// The clock is read only for entries that can expire.
     @inlinable
-    mutating func get(_ key: HashedKey, now: () -> Int64) -> Value? {
-        guard let i = index[key] else { misses += 1; return nil }
-        let expires = nodes[Int(i)].expires
+    mutating func get(_ key: String, hash: UInt64, now: () -> Int64) -> Value? {
+        let i = find(key, hash: hash)
+        guard i >= 0 else { misses &+= 1; return nil }
+        let expires = entries[Int(i)].expires
         if expires != .max && expires <= now() {
             remove(i)
-            expirations += 1
-            misses += 1
+            expirations &+= 1
+            misses &+= 1
             return nil
         }
         moveToFront(i)
-        hits += 1
-        return nodes[Int(i)].value
+        hits &+= 1
+        return entries[Int(i)].value
     }
 
     /// Stores `value` (of `bytes` bytes) under `key` until `expires`, evicting least recently used
     /// entries beyond the bounds. A value larger than the byte bound is not stored.
     @inlinable
-    mutating func set(_ key: HashedKey, _ value: Value, bytes: Int, expires: Int64) {
-        if let i = index[key] { remove(i) }
+    mutating func set(_ key: String, hash: UInt64, _ value: Value, bytes: Int, expires: Int64) {
+        let old = find(key, hash: hash)
+        if old >= 0 { remove(old) }
         guard bytes <= maxBytes, maxEntries > 0 else { return }
         while count >= maxEntries || self.bytes + bytes > maxBytes, tail >= 0 {
             remove(tail)
-            evictions += 1
+            evictions &+= 1
         }
-        let node = Node(key: key.key, value: value, bytes: bytes, expires: expires, previous: -1, next: head)
-        let i: Int32
-        if let reused = free.popLast() { i = reused; nodes[Int(i)] = node } else { i = Int32(nodes.count); nodes.append(node) }
-        if head >= 0 { nodes[Int(head)].previous = i }
+        if count == capacity { grow() }
+        let i = Int32(count)
+        (entries + count).initialize(to: Entry(key: key, hash: hash, expires: expires, previous: -1, next: head,
+                                               value: value, bytes: bytes))
+        if head >= 0 { entries[Int(head)].previous = i }
         head = i
         if tail < 0 { tail = i }
-        index[key] = i
+        table.insert(hash, entry: i)
         self.bytes += bytes
         count += 1
     }
 
     /// Removes `key`; returns whether it was there.
     @inlinable @discardableResult
-    mutating func remove(_ key: HashedKey) -> Bool {
-        guard let i = index[key] else { return false }
+    mutating func remove(_ key: String, hash: UInt64) -> Bool {
+        let i = find(key, hash: hash)
+        guard i >= 0 else { return false }
         remove(i)
         return true
     }
@@ -97,38 +119,63 @@ struct LRUStore<Value: Sendable>: Sendable {
     /// Removes every key starting with `prefix`; returns how many.
     @inlinable
     mutating func removeAll(prefix: String) -> Int {
-        let doomed = index.filter { $0.key.key.hasPrefix(prefix) }.map(\.value)
-        for i in doomed { remove(i) }
-        return doomed.count
+        var removed = 0
+        var i = Int32(count) - 1
+        while i >= 0 {  // from the end: removal moves the last entry into the hole, already seen
+            if entries[Int(i)].key.hasPrefix(prefix) { remove(i); removed += 1 }
+            i -= 1
+        }
+        return removed
     }
 
+    /// Empties the store, frees its buffers and resets its counters.
     @inlinable
     mutating func removeAll() {
         self = LRUStore(maxEntries: maxEntries, maxBytes: maxBytes)
     }
 
-    @inlinable
-    mutating func remove(_ i: Int32) {
-        let node = nodes[Int(i)]
-        if node.previous >= 0 { nodes[Int(node.previous)].next = node.next } else { head = node.next }
-        if node.next >= 0 { nodes[Int(node.next)].previous = node.previous } else { tail = node.previous }
-        index[HashedKey(node.key)] = nil
-        nodes[Int(i)].value = nil  // release the value now
-        nodes[Int(i)].key = ""
-        free.append(i)
-        bytes -= node.bytes
-        count -= 1
+    /// Doubles the entry buffer (up to `maxEntries`) and the table with it.
+    @usableFromInline
+    mutating func grow() {
+        let larger = min(maxEntries, capacity * 2)
+        precondition(larger > capacity, "L1 shard full")
+        let moved = UnsafeMutablePointer<Entry>.allocate(capacity: larger)
+        moved.moveInitialize(from: entries, count: count)
+        entries.deallocate()
+        entries = moved
+        capacity = larger
+        table = table.resized(minimumSlots: 2 * larger)
     }
 
+    /// Unlinks entry `i` and releases its key and value now; the last entry moves into its place,
+    /// so entries stay dense.
     @inlinable
+    mutating func remove(_ i: Int32) {
+        let previous = entries[Int(i)].previous, next = entries[Int(i)].next
+        if previous >= 0 { entries[Int(previous)].next = next } else { head = next }
+        if next >= 0 { entries[Int(next)].previous = previous } else { tail = previous }
+        table.remove(entries[Int(i)].hash, entry: i)
+        bytes -= entries[Int(i)].bytes
+        (entries + Int(i)).deinitialize(count: 1)
+        count -= 1
+        let last = Int32(count)
+        guard i != last else { return }
+        (entries + Int(i)).moveInitialize(from: entries + Int(last), count: 1)
+        table.renumber(entries[Int(i)].hash, from: last, to: i)
+        let p = entries[Int(i)].previous, n = entries[Int(i)].next
+        if p >= 0 { entries[Int(p)].next = i } else { head = i }
+        if n >= 0 { entries[Int(n)].previous = i } else { tail = i }
+    }
+
+    @inlinable @inline(__always)
     mutating func moveToFront(_ i: Int32) {
         guard head != i else { return }
-        let node = nodes[Int(i)]
-        nodes[Int(node.previous)].next = node.next
-        if node.next >= 0 { nodes[Int(node.next)].previous = node.previous } else { tail = node.previous }
-        nodes[Int(i)].previous = -1
-        nodes[Int(i)].next = head
-        nodes[Int(head)].previous = i
+        let previous = entries[Int(i)].previous, next = entries[Int(i)].next
+        entries[Int(previous)].next = next
+        if next >= 0 { entries[Int(next)].previous = previous } else { tail = previous }
+        entries[Int(i)].previous = -1
+        entries[Int(i)].next = head
+        entries[Int(head)].previous = i
         head = i
     }
 
@@ -136,27 +183,7 @@ struct LRUStore<Value: Sendable>: Sendable {
     var keysByRecency: [String] {
         var out: [String] = []
         var i = head
-        while i >= 0 { out.append(nodes[Int(i)].key); i = nodes[Int(i)].next }
+        while i >= 0 { out.append(entries[Int(i)].key); i = entries[Int(i)].next }
         return out
     }
-}
-
-/// A key with its hash computed once: the cache picks the shard from it and the shard's
-/// dictionary hashes only that integer, so a lookup hashes the string once, not twice.
-@usableFromInline
-struct HashedKey: Hashable, Sendable {
-    @usableFromInline let key: String
-    @usableFromInline let hash: Int
-
-    @inlinable
-    init(_ key: String) {
-        self.key = key
-        self.hash = key.hashValue
-    }
-
-    @inlinable
-    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-
-    @inlinable
-    static func == (a: HashedKey, b: HashedKey) -> Bool { a.hash == b.hash && a.key == b.key }
 }

@@ -22,62 +22,81 @@ public enum RESPValue: Sendable, Equatable {
 
     /// Writes a command (`GET key` …) as an array of bulk strings.
     static func writeCommand(_ arguments: [[UInt8]], into buffer: inout ByteBuffer) {
-        buffer.writeString("*\(arguments.count)\r\n")
-        for a in arguments {
-            buffer.writeString("$\(a.count)\r\n")
-            buffer.writeBytes(a)
-            buffer.writeString("\r\n")
-        }
+        buffer.writeRESPHeader(UInt8(ascii: "*"), arguments.count)
+        for a in arguments { a.withUnsafeBytes { buffer.writeRESPBulk($0) } }
+    }
+
+    /// Writes a command given as strings, each encoded as UTF-8 straight into `buffer` (no
+    /// intermediate byte arrays).
+    static func writeCommand(strings arguments: some Collection<String>, into buffer: inout ByteBuffer) {
+        buffer.writeRESPHeader(UInt8(ascii: "*"), arguments.count)
+        for a in arguments { buffer.writeRESPBulk(a) }
+    }
+
+    /// Writes `GET key` (the hot command of a cache, so its fixed part is written as one piece).
+    static func writeGet(_ key: String, into buffer: inout ByteBuffer) {
+        buffer.writeRESPBulk(key, after: "*2\r\n$3\r\nGET\r\n")
     }
 
     /// Reads one complete value from the start of `buffer`, or returns nil (leaving the buffer
     /// untouched) if the value is not complete yet. Throws on bytes that are not RESP.
     static func read(from buffer: inout ByteBuffer) throws(RESPError) -> RESPValue? {
-        var copy = buffer
-        guard let value = try parse(&copy) else { return nil }
-        buffer = copy
+        let read = try buffer.withUnsafeReadableBytes { bytes throws(RESPError) -> (RESPValue, Int)? in
+            var reader = RESPReader(bytes)
+            return try reader.value().map { ($0, reader.index) }
+        }
+        guard let (value, length) = read else { return nil }
+        buffer.moveReaderIndex(forwardBy: length)
         return value
     }
+}
 
-    private static func parse(_ buffer: inout ByteBuffer) throws(RESPError) -> RESPValue? {
-        guard let kind = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return nil }
-        guard let line = readLine(&buffer, skipping: 1) else { return nil }
-        switch kind {
-        case UInt8(ascii: "+"): return .simpleString(line)
-        case UInt8(ascii: "-"): return .error(line)
-        case UInt8(ascii: ":"):
-            guard let n = Int(line) else { throw RESPError.malformed("integer '\(line)'") }
-            return .integer(n)
-        case UInt8(ascii: "$"):
-            guard let n = Int(line), n >= -1 else { throw RESPError.malformed("bulk length '\(line)'") }
-            if n == -1 { return .bulkString(nil) }
-            guard buffer.readableBytes >= n + 2, let bytes = buffer.readBytes(length: n) else { return nil }
-            guard buffer.readInteger(as: UInt16.self) == 0x0D0A else { throw RESPError.malformed("bulk string without CRLF") }
-            return .bulkString(bytes)
-        case UInt8(ascii: "*"):
-            guard let n = Int(line), n >= -1 else { throw RESPError.malformed("array length '\(line)'") }
-            if n == -1 { return .array(nil) }
-            var items: [RESPValue] = []
-            items.reserveCapacity(n)
-            for _ in 0..<n {
-                guard let item = try parse(&buffer) else { return nil }
-                items.append(item)
-            }
-            return .array(items)
-        default:
-            throw RESPError.malformed("type byte \(kind)")
+extension ByteBuffer {
+    /// A RESP header line: the type byte, a decimal count and CRLF.
+    mutating func writeRESPHeader(_ type: UInt8, _ count: Int) {
+        writeWithUnsafeMutableBytes(minimumWritableBytes: 24) { out in
+            out[0] = type
+            return 1 + Self.formatCount(count, into: out.baseAddress! + 1)
         }
     }
 
-    /// The text after `skipping` bytes up to CRLF, consumed with the CRLF; nil if no CRLF yet.
-    private static func readLine(_ buffer: inout ByteBuffer, skipping: Int) -> String? {
-        let view = buffer.readableBytesView
-        guard let cr = view.firstIndex(of: 0x0D), view.index(after: cr) < view.endIndex, view[view.index(after: cr)] == 0x0A else { return nil }
-        let length = cr - view.startIndex
-        buffer.moveReaderIndex(forwardBy: skipping)
-        let text = buffer.readString(length: length - skipping) ?? ""
-        buffer.moveReaderIndex(forwardBy: 2)
-        return text
+    /// A bulk string (`$<length>\r\n<bytes>\r\n`) after the fixed bytes of `prefix`, formatted
+    /// in place in one reservation: the generic `writeString`/`writeStaticString` paths cost more
+    /// than the copy itself for the short arguments of cache commands.
+    mutating func writeRESPBulk(_ bytes: UnsafeRawBufferPointer, after prefix: StaticString = "") {
+        writeWithUnsafeMutableBytes(minimumWritableBytes: prefix.utf8CodeUnitCount + bytes.count + 24) { out in
+            let start = out.baseAddress!
+            start.copyMemory(from: prefix.utf8Start, byteCount: prefix.utf8CodeUnitCount)
+            var at = prefix.utf8CodeUnitCount
+            out[at] = UInt8(ascii: "$")
+            at += 1 + Self.formatCount(bytes.count, into: start + at + 1)
+            if let source = bytes.baseAddress { (start + at).copyMemory(from: source, byteCount: bytes.count) }
+            at += bytes.count
+            out[at] = 0x0D
+            out[at + 1] = 0x0A
+            return at + 2
+        }
+    }
+
+    mutating func writeRESPBulk(_ string: String, after prefix: StaticString = "") {
+        if string.utf8.withContiguousStorageIfAvailable({ writeRESPBulk(UnsafeRawBufferPointer($0), after: prefix) }) == nil {
+            var copy = string  // not contiguous UTF-8 (a bridged string): made native once
+            copy.withUTF8 { writeRESPBulk(UnsafeRawBufferPointer($0), after: prefix) }
+        }
+    }
+
+    /// Writes `count` (≥ 0) in decimal and CRLF at `out`; returns the bytes written (at most 22).
+    private static func formatCount(_ count: Int, into out: UnsafeMutableRawPointer) -> Int {
+        var digits = 1, rest = count / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        var n = count
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            out.storeBytes(of: UInt8(48 + n % 10), toByteOffset: i, as: UInt8.self)
+            n /= 10
+        }
+        out.storeBytes(of: 0x0D, toByteOffset: digits, as: UInt8.self)
+        out.storeBytes(of: 0x0A, toByteOffset: digits + 1, as: UInt8.self)
+        return digits + 2
     }
 }
 

@@ -8,34 +8,44 @@ public import NIOPosix
 /// answers in order). Nothing blocks the event loop. A command without a reply within `timeout`
 /// fails with `RESPError.timeout`; since a late reply would then be matched to the wrong caller,
 /// the connection is closed and every waiting command fails (a pool replaces it).
+///
+/// Each call is one batch for the channel: its commands encoded by the caller into one buffer,
+/// one write, one promise completed with all its replies (`RedisCommandHandler`), so a pipeline
+/// of 16 costs about what one command does. `pipelineGet` is the GET fast path.
 public final class RedisConnection: Sendable {
     let channel: any Channel
+    let outbox: RedisOutbox
     public let timeout: TimeAmount
+    /// Runs a task on this connection's event loop (`withTaskExecutorPreference`), for callers
+    /// that make many round trips in a row.
+    public let taskExecutor: EventLoopTaskExecutor
 
-    init(channel: any Channel, timeout: TimeAmount) {
+    init(channel: any Channel, handler: NIOLoopBound<RedisCommandHandler>, timeout: TimeAmount) {
         self.channel = channel
+        self.outbox = RedisOutbox(handler: handler)
         self.timeout = timeout
+        self.taskExecutor = EventLoopTaskExecutor(channel.eventLoop)
     }
 
     /// Connects to `url`, authenticates and selects its database.
     public static func connect(to url: RedisURL, timeout: TimeAmount = .seconds(5),
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> RedisConnection {
-        let channel: any Channel
+        let channel: any Channel, handler: NIOLoopBound<RedisCommandHandler>
         do {
-            channel = try await ClientBootstrap(group: group)
+            (channel, handler) = try await ClientBootstrap(group: group)
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
+                .connect(host: url.host, port: url.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(RESPDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(RedisCommandHandler())
+                        let handler = RedisCommandHandler(timeout: timeout)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        return (channel, NIOLoopBound(handler, eventLoop: channel.eventLoop))
                     }
                 }
-                .connect(host: url.host, port: url.port).get()
         } catch {
             throw RESPError.server("cannot connect to \(url.host):\(url.port): \(error)")
         }
-        let connection = RedisConnection(channel: channel, timeout: timeout)
+        let connection = RedisConnection(channel: channel, handler: handler, timeout: timeout)
         do {
             if let password = url.password {
                 _ = try await connection.send(url.user.map { ["AUTH", $0, password] } ?? ["AUTH", password])
@@ -50,23 +60,19 @@ public final class RedisConnection: Sendable {
 
     /// Sends one command and returns its reply; an error reply throws `RESPError.server`.
     public func send(_ arguments: [String]) async throws -> RESPValue {
-        try await send(bytes: arguments.map { Array($0.utf8) }, name: arguments.first ?? "")
+        var buffer = channel.allocator.buffer(capacity: 64)
+        RESPValue.writeCommand(strings: arguments, into: &buffer)
+        return try await single(buffer, name: arguments.first ?? "")
     }
 
     public func send(bytes arguments: [[UInt8]], name: String) async throws -> RESPValue {
-        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
-        let deadline = channel.eventLoop.scheduleTask(in: timeout) { [channel] in
-            promise.fail(RESPError.timeout(name))
-            channel.close(promise: nil)
-        }
-        // Cancelled on the event loop as soon as the reply is in, not when this task resumes: a
-        // busy machine may resume it late, and the deadline must not fire for a reply received.
-        promise.futureResult.whenComplete { _ in deadline.cancel() }
-        // A write that fails (the connection is closed) fails the command at once.
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { _ in promise.fail(RESPError.closed) }
-        channel.writeAndFlush(RedisBatch(commands: [arguments], replies: [promise]), promise: written)
-        let reply = try await promise.futureResult.get()
+        var buffer = channel.allocator.buffer(capacity: 64)
+        RESPValue.writeCommand(arguments, into: &buffer)
+        return try await single(buffer, name: name)
+    }
+
+    private func single(_ command: ByteBuffer, name: String) async throws -> RESPValue {
+        let reply = try await values(command, count: 1, name: name)[0]
         if case let .error(message) = reply { throw RESPError.server(message) }
         return reply
     }
@@ -76,19 +82,30 @@ public final class RedisConnection: Sendable {
     /// `-P`. One deadline covers the batch.
     public func pipeline(_ commands: [[String]]) async throws -> [RESPValue] {
         guard !commands.isEmpty else { return [] }
-        let loop = channel.eventLoop
-        let promises = commands.map { _ in loop.makePromise(of: RESPValue.self) }
-        let all = EventLoopFuture.whenAllComplete(promises.map(\.futureResult), on: loop)
-        let deadline = loop.scheduleTask(in: timeout) { [channel] in
-            for p in promises { p.fail(RESPError.timeout("a pipeline of \(commands.count)")) }
-            channel.close(promise: nil)
-        }
-        all.whenComplete { _ in deadline.cancel() }
-        let written = loop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { _ in for p in promises { p.fail(RESPError.closed) } }
-        let batch = RedisBatch(commands: commands.map { $0.map { Array($0.utf8) } }, replies: promises)
-        channel.writeAndFlush(batch, promise: written)
-        return try await all.get().map { try $0.get() }
+        var buffer = channel.allocator.buffer(capacity: 32 * commands.count)
+        for command in commands { RESPValue.writeCommand(strings: command, into: &buffer) }
+        return try await values(buffer, count: commands.count, name: commands[0].first ?? "")
+    }
+
+    /// GETs `keys` in one write (a pipeline, not MGET, so the keys may live on different cluster
+    /// slots) and returns each value as a slice of the receive buffer, nil for a missing key: the
+    /// fast path for reading many cache entries, with no per-reply allocation. An error reply
+    /// (say, a key holding a list) throws `RESPError.server` once the batch's replies are in.
+    ///
+    /// The slices share storage with the bytes received with them; copy what you keep long.
+    public func pipelineGet(_ keys: [String]) async throws -> [ByteBuffer?] {
+        guard !keys.isEmpty else { return [] }
+        var buffer = channel.allocator.buffer(capacity: keys.count * (keys[0].utf8.count + 24))
+        for key in keys { RESPValue.writeGet(key, into: &buffer) }
+        let promise = channel.eventLoop.makePromise(of: [ByteBuffer?].self)
+        outbox.send(RedisBatch(commands: buffer, count: keys.count, replies: .bulks(promise), name: "GET"))
+        return try await promise.futureResult.get()
+    }
+
+    private func values(_ commands: ByteBuffer, count: Int, name: String) async throws -> [RESPValue] {
+        let promise = channel.eventLoop.makePromise(of: [RESPValue].self)
+        outbox.send(RedisBatch(commands: commands, count: count, replies: .values(promise), name: name))
+        return try await promise.futureResult.get()
     }
 
     public var isActive: Bool { channel.isActive }
@@ -135,13 +152,6 @@ public final class RedisConnection: Sendable {
     }
 }
 
-/// Commands on their way to the handler, with the promises their replies complete: one or a
-/// pipelined batch, encoded into one buffer and written at once.
-struct RedisBatch {
-    let commands: [[[UInt8]]]
-    let replies: [EventLoopPromise<RESPValue>]
-}
-
 /// Decodes replies as they arrive.
 struct RESPDecoder: ByteToMessageDecoder {
     typealias InboundOut = RESPValue
@@ -150,42 +160,5 @@ struct RESPDecoder: ByteToMessageDecoder {
         guard let value = try RESPValue.read(from: &buffer) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(value))
         return .continue
-    }
-}
-
-/// Writes commands and hands each reply to the oldest waiting command.
-final class RedisCommandHandler: ChannelDuplexHandler {
-    typealias InboundIn = RESPValue
-    typealias OutboundIn = RedisBatch
-    typealias OutboundOut = ByteBuffer
-
-    private var waiting = CircularBuffer<EventLoopPromise<RESPValue>>()
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let batch = unwrapOutboundIn(data)
-        var buffer = context.channel.allocator.buffer(capacity: 64 * batch.commands.count)
-        for command in batch.commands { RESPValue.writeCommand(command, into: &buffer) }
-        waiting.append(contentsOf: batch.replies)
-        context.write(wrapOutboundOut(buffer), promise: promise)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let value = unwrapInboundIn(data)
-        guard let promise = waiting.popFirst() else { return }  // a reply nobody waits for: dropped
-        promise.succeed(value)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        failAll(error)
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        failAll(RESPError.closed)
-        context.fireChannelInactive()
-    }
-
-    private func failAll(_ error: any Error) {
-        while let promise = waiting.popFirst() { promise.fail(error) }
     }
 }
