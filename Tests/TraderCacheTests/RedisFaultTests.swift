@@ -9,7 +9,7 @@ import Testing
 struct RedisFaultTests {
     static func cache(_ server: ThrowawayRedis) -> TieredCache {
         TieredCache(TieredCacheConfiguration(
-            redis: RedisClientConfiguration(url: server.url, commandTimeout: .milliseconds(300), connectTimeout: .milliseconds(300)),
+            redis: RedisClientConfiguration(url: server.url, commandTimeout: .seconds(1), connectTimeout: .seconds(1)),
             root: "fault"))
     }
 
@@ -20,6 +20,7 @@ struct RedisFaultTests {
         let server = try ThrowawayRedis()
         defer { server.stop() }
         let cache = Self.cache(server)
+        let done = LoadCounter()  // operations completed by the stream
         let stream = Task {
             var i = 0
             while !Task.isCancelled {
@@ -30,16 +31,18 @@ struct RedisFaultTests {
                 if i % 7 == 0 { await cache.set(try CacheKey(namespace: "res", version: 1, parts: ["r\(i % 10)"]), i, codec: .json(Int.self)) }
                 if i % 5 == 0 { _ = await cache.get(try CacheKey(namespace: "res", version: 1, parts: ["r\(i % 10)"]), codec: .json(Int.self)) }
                 i += 1
+                _ = done(i)
                 await Task.yield()
             }
             return i
         }
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(cache.metrics.count(.l2Write) > 0)
+        // The stream is using Redis (the suite runs in parallel on a loaded machine: wait for it).
+        try await eventually { cache.metrics.count(.l2Write) > 0 }
         server.kill()
-        try await Task.sleep(for: .milliseconds(500))
-        #expect(cache.metrics.count(.l2Error) > 0)
-        #expect(cache.redis!.statistics.isDown)
+        try await eventually { cache.redis!.statistics.isDown && cache.metrics.count(.l2Error) > 0 }
+        // Callers are still served while Redis is down.
+        let atOutage = done.value
+        try await eventually { done.value >= atOutage + 20 }
         try server.start()
         let back = ContinuousClock.now
         // The server is up (start() waited for PING); the cache must write to it again within 1 s.
@@ -53,7 +56,6 @@ struct RedisFaultTests {
         #expect(sawWrite, "no write reached the restarted server within 1 s")
         stream.cancel()
         let iterations = try await stream.value  // rethrows any error a caller saw
-        #expect(iterations > 100)
         #expect(cache.redis!.statistics.reconnects >= 1 && !cache.redis!.statistics.isDown)
         print("L2 back \(elapsed) after the restart; \(iterations) operations, \(cache.metrics.count(.l2Error)) L2 errors absorbed")
         try await probe.close()
@@ -68,8 +70,8 @@ struct RedisFaultTests {
         let k = try CacheKey(namespace: "bars", version: 1, parts: ["slow"])
         #expect(try await cache.value(for: k, codec: .json(Int.self)) { 1 } == 1)
         let admin = try await RedisConnection.connect(to: server.url, timeout: .seconds(10))
-        let sleeping = Task { try await admin.send(["DEBUG", "SLEEP", "1.5"]) }
-        try await Task.sleep(for: .milliseconds(100))
+        let sleeping = Task { try await admin.send(["DEBUG", "SLEEP", "3"]) }
+        try await Task.sleep(for: .milliseconds(300))
         let other = try CacheKey(namespace: "bars", version: 1, parts: ["other"])
         #expect(try await cache.value(for: other, codec: .json(Int.self)) { 2 } == 2)
         #expect(try await cache.value(for: k, codec: .json(Int.self)) { 3 } == 1)  // L1 still has it

@@ -45,13 +45,15 @@ public final class AppCache: Sendable {
 
     /// A cache for `settings`; nil when caching is off.
     ///
-    /// `subscribe`: follow other processes' invalidations over pub/sub (a long-running server
-    /// wants this). A one-shot command does not: it costs a connection, and its keys already name
-    /// the data version and build, so what it reads cannot be stale data.
+    /// `subscribe`: a long-running process (a server) follows other processes' invalidations over
+    /// pub/sub and keeps a pool of four connections. A one-shot command uses one connection and
+    /// does not subscribe: its keys already name the data version and build, so what it reads
+    /// cannot be stale data.
     public convenience init?(_ settings: CacheSettings, subscribe: Bool = false) {
         guard settings.enabled else { return nil }
-        self.init(tiered: TieredCache(TieredCacheConfiguration(redis: settings.redis.map { RedisClientConfiguration(url: $0) },
-                                                               subscribe: subscribe)))
+        // A one-shot command multiplexes everything over one connection; a server keeps a pool.
+        let redis = settings.redis.map { RedisClientConfiguration(url: $0, connections: subscribe ? 4 : 1) }
+        self.init(tiered: TieredCache(TieredCacheConfiguration(redis: redis, subscribe: subscribe)))
     }
 
     enum Namespace {

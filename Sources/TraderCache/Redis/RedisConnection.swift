@@ -32,16 +32,23 @@ public final class RedisConnection: Sendable {
                                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> RedisConnection {
         let channel: any Channel, handler: NIOLoopBound<RedisCommandHandler>
         do {
-            (channel, handler) = try await ClientBootstrap(group: group)
+            let bootstrap = ClientBootstrap(group: group)
                 .connectTimeout(timeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: url.host, port: url.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        let handler = RedisCommandHandler(timeout: timeout)
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                        return (channel, NIOLoopBound(handler, eventLoop: channel.eventLoop))
-                    }
+            let initialize: @Sendable (any Channel) -> EventLoopFuture<(any Channel, NIOLoopBound<RedisCommandHandler>)> = { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handler = RedisCommandHandler(timeout: timeout)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    return (channel, NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 }
+            }
+            // An IP literal is connected to directly: the resolver and Happy Eyeballs machinery
+            // cost a short-lived CLI process about a millisecond per connection.
+            if let address = url.ipAddress {
+                (channel, handler) = try await bootstrap.connect(to: address, channelInitializer: initialize)
+            } else {
+                (channel, handler) = try await bootstrap.connect(host: url.host, port: url.port, channelInitializer: initialize)
+            }
         } catch {
             throw RESPError.server("cannot connect to \(url.host):\(url.port): \(error)")
         }

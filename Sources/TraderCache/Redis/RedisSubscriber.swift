@@ -97,7 +97,7 @@ public final class RedisSubscriber: Sendable {
 
     private func subscribe() async throws -> any Channel {
         let confirmed: @Sendable () -> Void = { [weak self] in self?.confirmed() }
-        let channel = try await ClientBootstrap(group: group)
+        let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.seconds(1))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [onMessage, logger] channel in
@@ -107,7 +107,8 @@ public final class RedisSubscriber: Sendable {
                         PubSubHandler(onMessage: onMessage, onSubscribed: confirmed, logger: logger))
                 }
             }
-            .connect(host: url.host, port: url.port).get()
+        let connecting = url.ipAddress.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: url.host, port: url.port)
+        let channel = try await connecting.get()
         let stopped = state.withLock { s in
             if !s.stopped { s.channel = channel }
             return s.stopped

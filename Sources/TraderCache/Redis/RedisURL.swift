@@ -1,3 +1,5 @@
+public import NIOCore
+
 /// `redis://[:password@]host[:port][/db]` (also `redis://user:password@…`).
 public struct RedisURL: Sendable, Equatable {
     public var host: String
@@ -49,4 +51,9 @@ public struct RedisURL: Sendable, Equatable {
         guard !host.isEmpty else { throw .badURL("no host in '\(text)'") }
         self.init(host: host, port: port, user: user, password: password, database: database)
     }
+}
+
+extension RedisURL {
+    /// The address when `host` is an IPv4 or IPv6 literal (no resolution needed), else nil.
+    public var ipAddress: SocketAddress? { try? SocketAddress(ipAddress: host, port: port) }
 }
