@@ -86,5 +86,7 @@ final class LoadCounter: Sendable {
         #expect(InvalidationMessage.decode("x nonsense") == nil)
         #expect(globEscaped("a*b?[c]\\") == "a\\*b\\?\\[c\\]\\\\")
         #expect(Backoff().delay(attempt: 0) == .milliseconds(10) && Backoff().delay(attempt: 10) == .milliseconds(200))
+        // Once Redis is back, the next attempt comes within the cap plus jitter: under a second.
+        #expect(Backoff().delay(attempt: 1_000, jitter: 0.999) <= .milliseconds(250))
     }
 }
