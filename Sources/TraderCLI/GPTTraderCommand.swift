@@ -20,6 +20,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
             SelectCommand.self,
             PortfolioCommand.self,
             CacheCommand.self,
+            CompletionsCommand.self,
         ])
 }
 

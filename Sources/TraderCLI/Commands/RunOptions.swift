@@ -6,7 +6,9 @@ import TraderEngine
 
 /// Where the bars of a run come from: `--symbol`, `--data`, or `--synthetic`, and the date range.
 struct MarketOptions: ParsableArguments {
-    @Option(help: "Symbol to load from the data directories (default GOOG, the shipped sample).") var symbol: String?
+    @Option(help: "Symbol to load from the data directories (default GOOG, the shipped sample).",
+            completion: .custom { _, _, _ in MarketDataLocator().availableSymbols() })
+    var symbol: String?
     @Option(help: ArgumentHelp("Several symbols, comma-separated, or a folder of CSV files: one row each plus a total.", valueName: "A,B,C|dir"))
     var symbols: String?
     @Option(help: ArgumentHelp("CSV file with OHLCV bars (a folder: every CSV in it, as --symbols).", valueName: "file")) var data: String?

@@ -7,7 +7,8 @@ import TraderStrategies
 /// Parameters can be given as their own options (`--fast 10`) or as `--param fast=10`; options
 /// that the chosen strategy does not take are refused with its list of parameters.
 struct StrategyOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Strategy to run (see `gpt-trader strategies`).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Strategy to run (see `gpt-trader strategies`).", valueName: "name"),
+            completion: .list(StrategyCatalog.names + ["auto"]))
     var strategy: String = "sma-crossover"
 
     @Option(help: "sma-crossover: fast moving-average period.") var fast: Int?
