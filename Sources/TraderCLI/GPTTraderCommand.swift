@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import TraderApp
 
@@ -8,7 +9,14 @@ struct GPTTraderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gpt-trader",
         abstract: "Research, backtest and run trading strategies.",
-        discussion: "Start with `gpt-trader backtest` (runs on the shipped GOOG sample) and `gpt-trader strategies`.",
+        discussion: """
+        Start with `gpt-trader backtest` (runs on the shipped GOOG sample) and `gpt-trader strategies`.
+
+        Logging, with any command: --log-level trace|debug|info|notice|warning|error|critical
+        (default warning), --verbose (debug), --quiet (errors only), --log-format human|json,
+        --log-file PATH (also GPT_TRADER_LOG_LEVEL, GPT_TRADER_LOG_FORMAT, GPT_TRADER_LOG_FILE).
+        Every line carries the run's correlation id (run=run-…).
+        """,
         version: version,
         subcommands: [
             BacktestCommand.self,
@@ -28,7 +36,16 @@ struct GPTTraderCommand: AsyncParsableCommand {
 /// runs the command, prints errors as one line, and returns the exit code — 0 success, 2 usage
 /// error (bad option, bad value, bad data file), 1 runtime failure, 130 interrupted by Ctrl-C.
 public enum CLI {
-    public static func run(_ arguments: [String]) async -> Int32 {
+    public static func run(_ commandLine: [String]) async -> Int32 {
+        let arguments: [String]
+        do {
+            let (logging, rest) = try LogSettings.extract(from: commandLine, environment: ProcessInfo.processInfo.environment)
+            try LoggingSetup.bootstrap(logging)
+            arguments = rest
+        } catch {
+            printError("error: \(error)")
+            return 2
+        }
         do {
             var command = try GPTTraderCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -59,15 +59,18 @@ public final class TieredCache: Sendable {
             if shared, let bytes = await l2({ try await $0.get(physical) }) ?? nil {
                 if let v = codec.decode(bytes) {
                     metrics.record(.l2Hit)
+                    logger.debug("cache hit in redis", metadata: ["key": "\(physical)", "bytes": "\(bytes.count)"])
                     let e = Entry(value: v, bytes: codec.cost(v))
                     l1.set(physical, e, ttl: lifetime)
                     return e
                 }
                 metrics.record(.corrupt)
+                logger.warning("bytes under a cache key are not a valid value; recomputing", metadata: ["key": "\(physical)"])
             }
             if shared { metrics.record(.l2Miss) }
             let v = try await load()
             metrics.record(.load)
+            logger.debug("cache miss: computed", metadata: ["key": "\(physical)"])
             let e = Entry(value: v, bytes: codec.cost(v))
             l1.set(physical, e, ttl: lifetime)
             if shared { await writeL2(physical, codec.encode(v), ttl: lifetime) }

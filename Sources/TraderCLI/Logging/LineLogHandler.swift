@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes log records as lines — human (`2026-11-26T10:00:00.123Z warning gpt-trader.cache: …
+/// key=value`) or JSON (`{"ts":…,"level":…,"label":…,"message":…,"run":…}`) — to standard error
+/// and, when configured, appended to a file. Every record carries the run's correlation id
+/// (`run`), so the lines of one command (or, later, one API request) can be picked out of a shared
+/// log.
+struct LineLogHandler: LogHandler {
+    let label: String
+    let format: LogSettings.Format
+    let sink: LogSink
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        var all = metadata
+        if let extra { all.merge(extra) { $1 } }
+        let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        let text: String
+        switch format {
+        case .human:
+            let pairs = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            text = "\(time) \(level) \(label): \(message)" + (pairs.isEmpty ? "" : " " + pairs)
+        case .json:
+            var fields = [("ts", Self.quoted(time)), ("level", Self.quoted(level.rawValue)), ("label", Self.quoted(label)),
+                          ("message", Self.quoted("\(message)"))]
+            fields += all.sorted { $0.key < $1.key }.map { ($0.key, Self.quoted("\($0.value)")) }
+            text = "{" + fields.map { "\(Self.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+        }
+        sink.write(text + "\n")
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Where lines go: standard error, and a file opened for appending (one write per line, under a
+/// lock, so lines from concurrent tasks never interleave).
+final class LogSink: Sendable {
+    private let file: Mutex<FileHandle?>
+
+    init(path: String?) throws(LogSettingsError) {
+        guard let path else { file = Mutex(nil); return }
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw LogSettingsError(message: "--log-file: cannot create \(path)")
+            }
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw LogSettingsError(message: "--log-file: cannot open \(path) for writing") }
+        handle.seekToEndOfFile()
+        file = Mutex(handle)
+    }
+
+    func write(_ line: String) {
+        let data = Data(line.utf8)
+        file.withLock { handle in
+            FileHandle.standardError.write(data)
+            handle?.write(data)
+        }
+    }
+}
