@@ -22,7 +22,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     static func postgresURL() throws -> String {
         guard let url = databaseURL else {
             Issue.record("GPT_TRADER_TEST_DATABASE_URL is not set: run the tests with scripts/test, which starts PostgreSQL")
-            throw StoreError.closed
+            throw MissingTestServer()
         }
         return url
     }
@@ -64,6 +64,11 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             }
         }
     }
+}
+
+/// Thrown after the issue above is recorded, so the test stops there.
+struct MissingTestServer: Error, CustomStringConvertible {
+    var description: String { "no PostgreSQL test server (GPT_TRADER_TEST_DATABASE_URL); run scripts/test" }
 }
 
 /// Sample data.

@@ -36,7 +36,12 @@ public final class PostgresRunStore: RunStore {
             throw StoreError.invalid(field: "schema", reason: "must be lowercase letters, digits and _, starting with a letter or _")
         }
         try await probe(configuration, logger: logger)
-        let client = PostgresClient(configuration: clientConfiguration(configuration), backgroundLogger: logger)
+        // The pool logs in the background at error level only: its run loop starts in a task, and a
+        // first query may queue before that task runs, which postgres-nio reports as a warning
+        // although the query is served as soon as the loop runs.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        let client = PostgresClient(configuration: clientConfiguration(configuration), backgroundLogger: background)
         let store = PostgresRunStore(configuration: configuration, client: client, logger: logger)
         do {
             if let schema = configuration.schema {
