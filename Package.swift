@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "TraderData", targets: ["TraderData"]),
         .library(name: "TraderAnalysis", targets: ["TraderAnalysis"]),
         .library(name: "TraderCache", targets: ["TraderCache"]),
+        .library(name: "TraderStore", targets: ["TraderStore"]),
         .library(name: "TraderApp", targets: ["TraderApp"]),
         .library(name: "TraderCLI", targets: ["TraderCLI"]),
     ],
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "TraderCore", swiftSettings: strict),
@@ -38,6 +41,16 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TraderStore",
+            dependencies: [
+                "TraderCore", "TraderEngine",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"), .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -60,6 +73,7 @@ let package = Package(
         .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
         .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
         .testTarget(name: "TraderCacheTests", dependencies: ["TraderCache"]),
+        .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine"]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache"]),

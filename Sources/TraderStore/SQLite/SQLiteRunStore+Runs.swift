@@ -1,0 +1,111 @@
+public import Foundation
+import SQLiteNIO
+
+extension SQLiteRunStore {
+    @discardableResult
+    public func saveRun(_ run: NewRun) async throws -> Bool {
+        try RunValidation.check(run)
+        return try await transaction("save run \(run.id)") {
+            let id = run.id.uuidString
+            let inserted = try await self.run(
+                """
+                INSERT INTO runs (id, created_at, strategy, symbol, timeframe, configuration, metrics, bar_count, trade_count,
+                                  return_pct, sharpe_ratio, max_drawdown_pct)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id
+                """,
+                [.text(id), .integer(Int(run.createdAt)), .text(run.strategy), .text(run.symbol), .text(run.timeframe),
+                 .text(run.configuration), .text(MetricsJSON.encode(run.metrics)), .integer(run.equity.count),
+                 .integer(run.trades.count), Self.real(run.metrics["returnPct"]), Self.real(run.metrics["sharpeRatio"]),
+                 Self.real(run.metrics["maxDrawdownPct"])],
+                "save run \(id)")
+            guard !inserted.isEmpty else { return false }   // stored before: a retried write
+            try await insertRows(table: "equity_points", columns: ["run_id", "idx", "ts", "equity"], rowCount: run.equity.count,
+                                 operation: "save equity of run \(id)") { i, binds in
+                binds.append(.text(id)); binds.append(.integer(i))
+                binds.append(.integer(Int(run.equity.timestamps[i]))); binds.append(.float(run.equity.values[i]))
+            }
+            try await insertRows(table: "trades", columns: TradeColumns.names, rowCount: run.trades.count,
+                                 operation: "save trades of run \(id)") { i, binds in
+                let t = run.trades[i]
+                binds.append(contentsOf: [.text(id), .integer(i), .float(t.size), .integer(Int(t.entryTime)), .integer(Int(t.exitTime)),
+                                          .float(t.entryPrice), .float(t.exitPrice), .float(t.commission), .float(t.pnl),
+                                          .float(t.returnPct), .text(t.exitReason)])
+            }
+            return true
+        }
+    }
+
+    public func listRuns(_ filter: RunFilter) async throws -> [RunSummary] {
+        var sql = "SELECT \(RunSummaryColumns.list) FROM runs"
+        var conditions: [String] = [], binds: [SQLiteData] = []
+        if let strategy = filter.strategy { conditions.append("strategy = ?"); binds.append(.text(strategy)) }
+        if let symbol = filter.symbol { conditions.append("symbol = ?"); binds.append(.text(symbol)) }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        binds.append(.integer(max(0, filter.limit)))
+        let rows = try await lock.withLock { try await self.run(sql, binds, "list runs") }
+        return try rows.map(Self.summary)
+    }
+
+    public func loadRun(id: UUID) async throws -> StoredRun? {
+        let key = id.uuidString
+        let operation = "load run \(key)"
+        return try await lock.withLock { () -> StoredRun? in
+            guard let row = try await self.run("SELECT \(RunSummaryColumns.list), configuration, metrics FROM runs WHERE id = ?",
+                                               [.text(key)], operation).first else { return nil }
+            let equityRows = try await self.run("SELECT ts, equity FROM equity_points WHERE run_id = ? ORDER BY idx", [.text(key)], operation)
+            var timestamps: [Int64] = [], values: [Double] = []
+            timestamps.reserveCapacity(equityRows.count); values.reserveCapacity(equityRows.count)
+            for r in equityRows {
+                timestamps.append(Int64(try Self.int(r, "ts")))
+                values.append(r.column("equity")?.double ?? .nan)   // NaN is stored as NULL
+            }
+            let trades = try await self.run("SELECT * FROM trades WHERE run_id = ? ORDER BY idx", [.text(key)], operation).map { r in
+                StoredTrade(size: try Self.double(r, "size"), entryTime: Int64(try Self.int(r, "entry_time")),
+                            exitTime: Int64(try Self.int(r, "exit_time")), entryPrice: try Self.double(r, "entry_price"),
+                            exitPrice: try Self.double(r, "exit_price"), commission: try Self.double(r, "commission"),
+                            pnl: try Self.double(r, "pnl"), returnPct: try Self.double(r, "return_pct"),
+                            exitReason: try Self.text(r, "exit_reason"))
+            }
+            return StoredRun(summary: try Self.summary(row), configuration: try Self.text(row, "configuration"),
+                             metrics: try MetricsJSON.decode(try Self.text(row, "metrics"), field: "runs.metrics"),
+                             equity: EquityCurve(timestamps: timestamps, values: values), trades: trades)
+        }
+    }
+
+    @discardableResult
+    public func deleteRun(id: UUID) async throws -> Bool {
+        try await transaction("delete run \(id)") {
+            // Foreign keys cascade to equity_points and trades.
+            !(try await self.run("DELETE FROM runs WHERE id = ? RETURNING id", [.text(id.uuidString)], "delete run \(id)").isEmpty)
+        }
+    }
+
+    // MARK: - Row decoding
+
+    static func summary(_ r: SQLiteRow) throws -> RunSummary {
+        let idText = try text(r, "id")
+        guard let id = UUID(uuidString: idText) else { throw StoreError.corrupt(field: "runs.id", reason: "not a UUID") }
+        return RunSummary(id: id, createdAt: Int64(try int(r, "created_at")), strategy: try text(r, "strategy"),
+                          symbol: try text(r, "symbol"), timeframe: try text(r, "timeframe"), barCount: try int(r, "bar_count"),
+                          tradeCount: try int(r, "trade_count"), returnPct: r.column("return_pct")?.double,
+                          sharpeRatio: r.column("sharpe_ratio")?.double, maxDrawdownPct: r.column("max_drawdown_pct")?.double)
+    }
+
+    static func real(_ value: Double?) -> SQLiteData { value.map { $0.isFinite ? .float($0) : .null } ?? .null }
+
+    static func text(_ r: SQLiteRow, _ column: String) throws -> String {
+        guard let v = r.column(column)?.string else { throw StoreError.corrupt(field: column, reason: "missing or not text") }
+        return v
+    }
+
+    static func int(_ r: SQLiteRow, _ column: String) throws -> Int {
+        guard let data = r.column(column), case .integer(let v) = data else { throw StoreError.corrupt(field: column, reason: "missing or not an integer") }
+        return v
+    }
+
+    static func double(_ r: SQLiteRow, _ column: String) throws -> Double {
+        guard let v = r.column(column)?.double else { throw StoreError.corrupt(field: column, reason: "missing or not a number") }
+        return v
+    }
+}

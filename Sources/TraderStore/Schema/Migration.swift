@@ -1,0 +1,117 @@
+/// One step of the schema: a version, a name, and the statements that make it, one per string
+/// (SQLite prepares one statement at a time). Applied in version order, each in its own
+/// transaction together with its row in `schema_migrations`, so a step is applied whole or not
+/// at all.
+public struct Migration: Sendable, Equatable {
+    public let version: Int
+    public let name: String
+    public let statements: [String]
+
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
+}
+
+/// What `status()` reports: the applied versions (with when) and the pending ones.
+public struct MigrationStatus: Sendable, Equatable {
+    public struct Applied: Sendable, Equatable {
+        public let version: Int
+        public let name: String
+        /// Nanoseconds since 1970.
+        public let appliedAt: Int64
+    }
+
+    public let backend: String
+    public let applied: [Applied]
+    public let pending: [Migration]
+
+    /// The highest applied version, 0 for an empty database.
+    public var currentVersion: Int { applied.map(\.version).max() ?? 0 }
+}
+
+/// The migrations of both backends, the same logical schema written in each dialect.
+///
+/// Logical schema (v3):
+/// - `runs(id, created_at, strategy, symbol, timeframe, configuration, metrics, bar_count,
+///   trade_count, return_pct, sharpe_ratio, max_drawdown_pct)`, indexed by `created_at`,
+///   `(strategy, created_at)` and `(symbol, created_at)` for `runs list`;
+/// - `equity_points(run_id, idx, ts, equity)` and `trades(run_id, idx, ...)`, keyed by
+///   `(run_id, idx)`, deleted with their run;
+/// - `optimizations(...)` and `optimization_results(optimization_id, rank, parameters, score,
+///   metrics)`;
+/// - `events(seq, id, created_at, kind, payload)`, `seq` assigned by the database.
+enum Migrations {
+    /// Column types that differ: SQLite's `INTEGER`/`REAL` against PostgreSQL's `BIGINT`/
+    /// `DOUBLE PRECISION`, and the auto-assigned sequence of the event log.
+    struct Dialect {
+        let integer: String
+        let real: String
+        let sequence: String
+    }
+
+    static let sqliteDialect = Dialect(integer: "INTEGER", real: "REAL", sequence: "INTEGER PRIMARY KEY AUTOINCREMENT")
+    static let postgresDialect = Dialect(integer: "BIGINT", real: "DOUBLE PRECISION", sequence: "BIGSERIAL PRIMARY KEY")
+
+    static let sqlite = all(sqliteDialect)
+    static let postgres = all(postgresDialect)
+
+    static func all(_ d: Dialect) -> [Migration] {
+        [
+            Migration(version: 1, name: "runs, equity points and trades", statements: [
+                """
+                CREATE TABLE runs (
+                    id TEXT PRIMARY KEY, created_at \(d.integer) NOT NULL, strategy TEXT NOT NULL, symbol TEXT NOT NULL,
+                    timeframe TEXT NOT NULL, configuration TEXT NOT NULL, metrics TEXT NOT NULL,
+                    bar_count \(d.integer) NOT NULL, trade_count \(d.integer) NOT NULL,
+                    return_pct \(d.real), sharpe_ratio \(d.real), max_drawdown_pct \(d.real))
+                """,
+                "CREATE INDEX runs_created_at ON runs (created_at DESC, id DESC)",
+                "CREATE INDEX runs_strategy ON runs (strategy, created_at DESC)",
+                "CREATE INDEX runs_symbol ON runs (symbol, created_at DESC)",
+                """
+                CREATE TABLE equity_points (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, idx \(d.integer) NOT NULL,
+                    ts \(d.integer) NOT NULL, equity \(d.real), PRIMARY KEY (run_id, idx))
+                """,
+                """
+                CREATE TABLE trades (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, idx \(d.integer) NOT NULL,
+                    size \(d.real) NOT NULL, entry_time \(d.integer) NOT NULL, exit_time \(d.integer) NOT NULL,
+                    entry_price \(d.real) NOT NULL, exit_price \(d.real) NOT NULL, commission \(d.real) NOT NULL,
+                    pnl \(d.real) NOT NULL, return_pct \(d.real) NOT NULL,
+                    exit_reason TEXT NOT NULL CHECK (length(exit_reason) BETWEEN 1 AND 32),
+                    PRIMARY KEY (run_id, idx))
+                """,
+            ]),
+            Migration(version: 2, name: "optimizations and ranked results", statements: [
+                """
+                CREATE TABLE optimizations (
+                    id TEXT PRIMARY KEY, created_at \(d.integer) NOT NULL, strategy TEXT NOT NULL, symbol TEXT NOT NULL,
+                    objective TEXT NOT NULL, configuration TEXT NOT NULL, result_count \(d.integer) NOT NULL)
+                """,
+                "CREATE INDEX optimizations_created_at ON optimizations (created_at DESC)",
+                """
+                CREATE TABLE optimization_results (
+                    optimization_id TEXT NOT NULL REFERENCES optimizations (id) ON DELETE CASCADE,
+                    rank \(d.integer) NOT NULL, parameters TEXT NOT NULL, score \(d.real), metrics TEXT NOT NULL,
+                    PRIMARY KEY (optimization_id, rank))
+                """,
+            ]),
+            Migration(version: 3, name: "append-only event log", statements: [
+                """
+                CREATE TABLE events (
+                    seq \(d.sequence), id TEXT NOT NULL UNIQUE, created_at \(d.integer) NOT NULL,
+                    kind TEXT NOT NULL, payload TEXT NOT NULL)
+                """,
+                "CREATE INDEX events_kind ON events (kind, seq)",
+            ]),
+        ]
+    }
+
+    /// The statement that creates the bookkeeping table; run before anything else.
+    static func createTable(_ d: Dialect) -> String {
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version \(d.integer) PRIMARY KEY, name TEXT NOT NULL, applied_at \(d.integer) NOT NULL)"
+    }
+}

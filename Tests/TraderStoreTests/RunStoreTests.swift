@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import TraderStore
+
+/// One suite, run against every backend: both must behave the same.
+@Suite struct RunStoreTests {
+    @Test(arguments: Backend.enabled)
+    func migrationsAreAppliedAtOpenAndOnlyOnce(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let status = try await store.status()
+            #expect(status.applied.map(\.version) == [1, 2, 3])
+            #expect(status.pending.isEmpty)
+            #expect(status.currentVersion == 3)
+            #expect(try await store.migrate().isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func savedRunReadsBackInFull(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            var run = Samples.run(bars: 2_345, trades: 7)
+            run.equity.values[100] = .nan   // a missing mark survives as NaN
+            #expect(try await store.saveRun(run))
+            let loaded = try #require(try await store.loadRun(id: run.id))
+            #expect(loaded.summary.id == run.id)
+            #expect(loaded.summary.strategy == run.strategy && loaded.summary.symbol == run.symbol)
+            #expect(loaded.summary.barCount == 2_345 && loaded.summary.tradeCount == 7)
+            #expect(loaded.summary.returnPct == 12.5 && loaded.summary.sharpeRatio == 0.875 && loaded.summary.maxDrawdownPct == -7.25)
+            #expect(loaded.configuration == run.configuration)
+            #expect(loaded.metrics == run.metrics)   // ∞ and 1/3 exactly
+            #expect(loaded.equity.timestamps == run.equity.timestamps)
+            #expect(loaded.equity.values.count == run.equity.values.count)
+            #expect(loaded.equity.values[100].isNaN)
+            for i in run.equity.values.indices where i != 100 {
+                if loaded.equity.values[i] != run.equity.values[i] {
+                    Issue.record("equity[\(i)] \(loaded.equity.values[i]) != \(run.equity.values[i])")
+                    break
+                }
+            }
+            #expect(loaded.trades == run.trades)
+            #expect(try await store.loadRun(id: UUID()) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func savingTheSameIdAgainStoresNothing(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let run = Samples.run(bars: 300)
+            #expect(try await store.saveRun(run))
+            var changed = run
+            changed.strategy = "momentum"
+            #expect(try await store.saveRun(changed) == false)
+            let loaded = try #require(try await store.loadRun(id: run.id))
+            #expect(loaded.summary.strategy == "sma-crossover")
+            #expect(loaded.equity.count == 300)
+            #expect(try await store.listRuns(RunFilter()).count == 1)
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func listFiltersAndOrdersNewestFirst(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let specs: [(String, String)] = [("sma", "GOOG"), ("momentum", "GOOG"), ("sma", "AAPL"), ("sma", "GOOG"), ("breakout", "EURUSD")]
+            var ids: [UUID] = []
+            for (i, (strategy, symbol)) in specs.enumerated() {
+                let run = Samples.run(createdAt: 1_000 + Int64(i), strategy: strategy, symbol: symbol, bars: 10, trades: 1)
+                ids.append(run.id)
+                try await store.saveRun(run)
+            }
+            #expect(try await store.listRuns(RunFilter()).map(\.id) == ids.reversed())
+            #expect(try await store.listRuns(RunFilter(strategy: "sma")).map(\.id) == [ids[3], ids[2], ids[0]])
+            #expect(try await store.listRuns(RunFilter(symbol: "GOOG")).map(\.id) == [ids[3], ids[1], ids[0]])
+            #expect(try await store.listRuns(RunFilter(strategy: "sma", symbol: "GOOG")).map(\.id) == [ids[3], ids[0]])
+            #expect(try await store.listRuns(RunFilter(limit: 2)).map(\.id) == [ids[4], ids[3]])
+            #expect(try await store.listRuns(RunFilter(strategy: "none")).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func deleteRemovesTheRunWithItsCurveAndTrades(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let keep = Samples.run(bars: 50), drop = Samples.run(bars: 60)
+            try await store.saveRun(keep)
+            try await store.saveRun(drop)
+            #expect(try await store.deleteRun(id: drop.id))
+            #expect(try await store.loadRun(id: drop.id) == nil)
+            #expect(try await store.deleteRun(id: drop.id) == false)
+            // The curve and trades went with it: saving the id again starts from nothing.
+            #expect(try await store.saveRun(drop))
+            #expect(try await store.loadRun(id: drop.id)?.equity.count == 60)
+            #expect(try await store.loadRun(id: keep.id)?.equity.count == 50)
+        }
+    }
+
+    /// The run row and its equity curve are written before the bad trade fails: the transaction
+    /// must take them back.
+    @Test(arguments: Backend.enabled)
+    func aWriteThatFailsHalfWayLeavesNothing(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            var run = Samples.run(bars: 3_000, trades: 600)
+            run.trades[599].exitReason = String(repeating: "x", count: 100)   // violates the schema's CHECK
+            await #expect(throws: StoreError.self) { try await store.saveRun(run) }
+            #expect(try await store.loadRun(id: run.id) == nil)
+            #expect(try await store.listRuns(RunFilter()).isEmpty)
+            run.trades[599].exitReason = "signal"
+            #expect(try await store.saveRun(run))
+            #expect(try await store.loadRun(id: run.id)?.trades.count == 600)
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func invalidRunsAreRefusedNamingTheField(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            var run = Samples.run(bars: 5)
+            run.symbol = ""
+            await #expect(throws: StoreError.invalid(field: "symbol", reason: "is empty")) { try await store.saveRun(run) }
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func optimizationKeepsItsRanking(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let results: [OptimizationResultRecord] = (0..<1_234).map { (i: Int) -> OptimizationResultRecord in
+                let parameters: [String: Double] = ["fast": Double(5 + i % 20), "slow": Double(30 + i)]
+                let profitFactor: Double = i == 3 ? .infinity : 1.5
+                let metrics: [String: Double] = ["returnPct": Double(i) * 0.5, "profitFactor": profitFactor]
+                return OptimizationResultRecord(parameters: parameters, score: 2 - Double(i) / 1_000, metrics: metrics)
+            }
+            let optimization = NewOptimization(createdAt: 42, strategy: "sma", symbol: "GOOG", objective: "sharpeRatio",
+                                               configuration: #"{"method":"grid"}"#, results: results)
+            #expect(try await store.saveOptimization(optimization))
+            #expect(try await store.saveOptimization(optimization) == false)
+            let loaded = try #require(try await store.loadOptimization(id: optimization.id))
+            #expect(loaded.results == results)
+            #expect(loaded.objective == "sharpeRatio" && loaded.createdAt == 42 && loaded.configuration == optimization.configuration)
+            #expect(try await store.loadOptimization(id: UUID()) == nil)
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func eventLogIsAppendOnlyAndIdempotent(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let first = UUID()
+            let s1 = try await store.appendEvent(id: first, kind: "order.submitted", payload: #"{"id":1}"#)
+            let s2 = try await store.appendEvent(kind: "order.filled", payload: #"{"id":1,"price":101.5}"#)
+            let s3 = try await store.appendEvent(kind: "bot.checkpoint", payload: "{}")
+            #expect(s1 < s2 && s2 < s3)
+            #expect(try await store.appendEvent(id: first, kind: "order.submitted", payload: #"{"id":1}"#) == s1)
+            let all = try await store.events(since: 0)
+            #expect(all.map(\.kind) == ["order.submitted", "order.filled", "bot.checkpoint"])
+            #expect(all.map(\.sequence) == [s1, s2, s3])
+            #expect(all[0].id == first && all[1].payload == #"{"id":1,"price":101.5}"#)
+            #expect(try await store.events(since: s1).map(\.sequence) == [s2, s3])
+            #expect(try await store.events(since: 0, limit: 1).map(\.sequence) == [s1])
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func concurrentWritersAreAllStored(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let runs = (0..<24).map { Samples.run(createdAt: Int64($0), bars: 200 + $0, trades: 3) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for run in runs { group.addTask { try await store.saveRun(run) } }
+                for _ in 0..<24 { group.addTask { _ = try await store.appendEvent(kind: "tick", payload: "{}") } }
+                try await group.waitForAll()
+            }
+            let listed = try await store.listRuns(RunFilter(limit: 100))
+            #expect(Set(listed.map(\.id)) == Set(runs.map(\.id)))
+            for run in runs.prefix(5) { #expect(try await store.loadRun(id: run.id)?.equity.count == run.equity.count) }
+            #expect(try await store.events(since: 0).count == 24)
+        }
+    }
+}
