@@ -55,7 +55,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
-        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache"],
+        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore"],
                 swiftSettings: strict),
         .target(
             name: "TraderCLI",

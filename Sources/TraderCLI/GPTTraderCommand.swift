@@ -29,6 +29,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
             PortfolioCommand.self,
             CacheCommand.self,
             CompletionsCommand.self,
+            StatusCommand.self,
         ])
 }
 

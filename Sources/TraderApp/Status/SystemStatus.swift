@@ -1,0 +1,107 @@
+import Foundation
+public import TraderCore
+import TraderCache
+import TraderStore
+
+/// What `gpt-trader status` reports: the data the locator finds, whether the cache and the
+/// database are configured and reachable, what the database holds, and what is running. Every
+/// probe has a short timeout and reports its failure instead of throwing, so a status command
+/// works best when something is wrong. Secrets never appear (URLs are redacted).
+public struct SystemStatus: Sendable {
+    public struct DataStatus: Sendable {
+        public var searchPaths: [String]
+        public var storeDirectory: String
+        public var storedSymbols: [String]
+        public var csvSymbols: [String]
+    }
+
+    public struct ServiceStatus: Sendable {
+        /// nil when not configured.
+        public var target: String?
+        public var reachable: Bool?
+        public var detail: String?
+    }
+
+    public struct RecentRun: Sendable {
+        public var id: String
+        public var created: Timestamp
+        public var strategy: String
+        public var symbol: String
+        public var returnPct: Double?
+        public var trades: Int
+    }
+
+    public var data: DataStatus
+    public var cache: ServiceStatus
+    public var database: ServiceStatus
+    /// The database's schema version and the last runs it holds (when reachable).
+    public var schemaVersion: Int?
+    public var pendingMigrations: Int?
+    public var recentRuns: [RecentRun]
+    /// Bots and workflows running now (none until the live runtime and workflow engine land).
+    public var runningBots: Int
+    public var runningWorkflows: Int
+
+    /// Gathers the status; `databaseURL` is `postgres://…` or `sqlite:PATH` (nil: not configured).
+    public static func gather(locator: MarketDataLocator, cache: CacheSettings, databaseURL: String?) async -> SystemStatus {
+        let stored = locator.store.symbols()
+        let all = locator.availableSymbols()
+        let data = DataStatus(searchPaths: locator.searchPaths, storeDirectory: locator.storeDirectory, storedSymbols: stored,
+                              csvSymbols: all.filter { locator.file(for: $0) != nil })
+        var status = SystemStatus(data: data, cache: await probe(cache), database: ServiceStatus(target: nil, reachable: nil, detail: nil),
+                                  schemaVersion: nil, pendingMigrations: nil, recentRuns: [], runningBots: 0, runningWorkflows: 0)
+        if let databaseURL { await status.probeDatabase(databaseURL) }
+        return status
+    }
+
+    static func probe(_ settings: CacheSettings) async -> ServiceStatus {
+        guard settings.enabled else { return ServiceStatus(target: nil, reachable: nil, detail: "off (GPT_TRADER_CACHE=off or --no-cache)") }
+        guard let url = settings.redis else { return ServiceStatus(target: nil, reachable: nil, detail: "in-process only (no GPT_TRADER_CACHE_URL)") }
+        let target = "redis://\(url.host):\(url.port)/\(url.database)"
+        do {
+            let connection = try await RedisConnection.connect(to: url, timeout: .seconds(2))
+            defer { Task { try? await connection.close() } }
+            var keys = 0, cursor = "0"
+            repeat {
+                guard case let .array(parts?) = try await connection.send(["SCAN", cursor, "MATCH", "gpt-trader:c:*", "COUNT", "1000"]),
+                      parts.count == 2, let next = parts[0].string, case let .array(batch?) = parts[1] else { break }
+                keys += batch.count
+                cursor = next
+            } while cursor != "0"
+            return ServiceStatus(target: target, reachable: true, detail: "\(keys) cached value\(keys == 1 ? "" : "s")")
+        } catch {
+            return ServiceStatus(target: target, reachable: false, detail: "\(error)")
+        }
+    }
+
+    mutating func probeDatabase(_ text: String) async {
+        do {
+            let store: any RunStore
+            if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+                database.target = (try? DatabaseURL(parsing: text))?.redacted ?? "postgres://(unparsable URL)"
+                store = try await PostgresRunStore.open(url: text)
+            } else if text.hasPrefix("sqlite:") {
+                database.target = text
+                store = try await SQLiteRunStore.open(path: String(text.dropFirst("sqlite:".count)))
+            } else {
+                database.target = "(unrecognized)"
+                database.reachable = false
+                database.detail = "GPT_TRADER_DATABASE_URL: expected postgres://… or sqlite:PATH"
+                return
+            }
+            let migrations = try await store.status()
+            schemaVersion = migrations.currentVersion
+            pendingMigrations = migrations.pending.count
+            recentRuns = try await store.listRuns(RunFilter(limit: 5)).map {
+                RecentRun(id: $0.id.uuidString, created: Timestamp(nanos: $0.createdAt), strategy: $0.strategy, symbol: $0.symbol,
+                          returnPct: $0.returnPct, trades: $0.tradeCount)
+            }
+            try await store.close()
+            database.reachable = true
+            database.detail = "\(migrations.backend), schema v\(migrations.currentVersion)"
+        } catch {
+            database.reachable = false
+            database.detail = "\(error)"
+        }
+    }
+}
