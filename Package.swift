@@ -55,7 +55,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
-        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore"],
+        .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
+                                           .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         .target(
             name: "TraderCLI",

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 public import TraderCore
 import TraderCache
 import TraderStore
@@ -58,16 +59,15 @@ public struct SystemStatus: Sendable {
         guard settings.enabled else { return ServiceStatus(target: nil, reachable: nil, detail: "off (GPT_TRADER_CACHE=off or --no-cache)") }
         guard let url = settings.redis else { return ServiceStatus(target: nil, reachable: nil, detail: "in-process only (no GPT_TRADER_CACHE_URL)") }
         let target = "redis://\(url.host):\(url.port)/\(url.database)"
+        // Quiet logger: an unreachable server is this report's answer, not a warning.
+        var logger = Logger(label: "gpt-trader.status")
+        logger.logLevel = .critical
+        let client = RedisClient(RedisClientConfiguration(url: url, connections: 1, commandTimeout: .seconds(2),
+                                                          connectTimeout: .seconds(2)), logger: logger)
+        defer { Task { await client.close() } }
         do {
-            let connection = try await RedisConnection.connect(to: url, timeout: .seconds(2))
-            defer { Task { try? await connection.close() } }
-            var keys = 0, cursor = "0"
-            repeat {
-                guard case let .array(parts?) = try await connection.send(["SCAN", cursor, "MATCH", "gpt-trader:c:*", "COUNT", "1000"]),
-                      parts.count == 2, let next = parts[0].string, case let .array(batch?) = parts[1] else { break }
-                keys += batch.count
-                cursor = next
-            } while cursor != "0"
+            _ = try await client.ping()
+            let keys = try await client.keys(matching: "gpt-trader:c:*").count
             return ServiceStatus(target: target, reachable: true, detail: "\(keys) cached value\(keys == 1 ? "" : "s")")
         } catch {
             return ServiceStatus(target: target, reachable: false, detail: "\(error)")
