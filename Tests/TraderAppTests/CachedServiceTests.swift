@@ -230,3 +230,37 @@ extension CacheKeyMaterialTests {
         #expect(back.sortinoRatio.isNaN && r.isAtEnd)
     }
 }
+
+/// The binary form of bars in the cache (moved here with the codec, from TraderCache's former
+/// `BarColumnsCodec`, which duplicated it).
+@Suite struct BarsCodecTests {
+    static let sample = BarSeries(unchecked: "S", timeframe: .day1, timestamps: [1, 2, 3], open: [10, 11, 12.5], high: [11, 12, 13],
+                                  low: [9, 10, 12], close: [10.5, 11.5, .pi], volume: [100, 0, 1e9])
+    static let codec = CacheCodec<BarSeries>.bars
+
+    static func same(_ a: BarSeries?, _ b: BarSeries) -> Bool {
+        guard let a else { return false }
+        return a.symbol == b.symbol && a.timeframe == b.timeframe && a.timestamps == b.timestamps && a.open == b.open
+            && a.high == b.high && a.low == b.low && a.close == b.close && a.volume == b.volume
+    }
+
+    @Test func roundTripsBitForBit() {
+        #expect(Self.same(Self.codec.decode(Self.codec.encode(Self.sample)), Self.sample))
+        let empty = BarSeries(unchecked: "E", timeframe: .hour1, timestamps: [], open: [], high: [], low: [], close: [], volume: [])
+        #expect(Self.same(Self.codec.decode(Self.codec.encode(empty)), empty))
+    }
+
+    /// Garbage, truncated or altered bytes are a miss, never data.
+    @Test func anythingElseIsAMiss() {
+        let bytes = Self.codec.encode(Self.sample)
+        #expect(Self.codec.decode([]) == nil)
+        #expect(Self.codec.decode(Array("hello, world: not bars at all".utf8)) == nil)
+        for cut in [1, 8, 31, 32, bytes.count - 1] { #expect(Self.codec.decode(Array(bytes.prefix(cut))) == nil, "cut at \(cut)") }
+        #expect(Self.codec.decode(bytes + [0]) == nil)
+        for position in [0, 9, 17, 25, 40, bytes.count - 1] {
+            var flipped = bytes
+            flipped[position] ^= 0x01
+            #expect(Self.codec.decode(flipped) == nil, "bit flipped at \(position)")
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TraderApp
 
 /// Writes log records as lines — human (`2026-11-26T10:00:00.123Z warning gpt-trader.cache: …
 /// key=value`) or JSON (`{"ts":…,"level":…,"label":…,"message":…,"run":…}`) — to standard error
@@ -30,29 +31,11 @@ struct LineLogHandler: LogHandler {
             let pairs = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             text = "\(time) \(level) \(label): \(message)" + (pairs.isEmpty ? "" : " " + pairs)
         case .json:
-            var fields = [("ts", Self.quoted(time)), ("level", Self.quoted(level.rawValue)), ("label", Self.quoted(label)),
-                          ("message", Self.quoted("\(message)"))]
-            fields += all.sorted { $0.key < $1.key }.map { ($0.key, Self.quoted("\($0.value)")) }
-            text = "{" + fields.map { "\(Self.quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+            let fields: [(String, JSONValue)] = [("ts", .string(time)), ("level", .string(level.rawValue)), ("label", .string(label)),
+                                                 ("message", .string("\(message)"))]
+            text = JSONValue.object(fields + all.sorted { $0.key < $1.key }.map { ($0.key, .string("\($0.value)")) }).serialized(indent: nil)
         }
         sink.write(text + "\n")
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
 

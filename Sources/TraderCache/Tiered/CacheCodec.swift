@@ -50,21 +50,19 @@ public enum CacheFrame {
     static let headerSize = 16
 
     public static func wrap(_ payload: [UInt8]) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(headerSize + payload.count)
-        append(magic, to: &out)
-        append(UInt32(truncatingIfNeeded: payload.count), to: &out)
-        append(checksum(payload), to: &out)
-        out += payload
-        return out
+        var w = ByteWriter(capacity: headerSize + payload.count)
+        w.write(magic)
+        w.write(UInt32(truncatingIfNeeded: payload.count))
+        w.write(checksum(payload))
+        return w.bytes + payload
     }
 
     public static func unwrap(_ bytes: [UInt8]) -> [UInt8]? {
-        guard bytes.count >= headerSize,
-              read(UInt32.self, bytes, at: 0) == magic,
-              Int(read(UInt32.self, bytes, at: 4)) == bytes.count - headerSize else { return nil }
+        var r = ByteReader(bytes)
+        guard r.read(UInt32.self) == magic, let count = r.read(UInt32.self), Int(count) == bytes.count - headerSize,
+              let sum = r.read(UInt64.self) else { return nil }
         let payload = Array(bytes[headerSize...])
-        return checksum(payload) == read(UInt64.self, bytes, at: 8) ? payload : nil
+        return checksum(payload) == sum ? payload : nil
     }
 
     /// FNV-1a, 64-bit, over 8-byte words (then the tail bytes): stable across processes and
@@ -81,14 +79,4 @@ public enum CacheFrame {
     }
 
     public static func checksum(_ bytes: [UInt8]) -> UInt64 { bytes.withUnsafeBytes { checksum($0) } }
-
-    static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { out += $0 }
-    }
-
-    static func read<T: FixedWidthInteger>(_: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
-        var v: T = 0
-        for i in 0..<MemoryLayout<T>.size { v |= T(bytes[offset + i]) << (8 * i) }
-        return v
-    }
 }
