@@ -72,6 +72,22 @@ final class LoadCounter: Sendable {
         #expect(cache.l1Statistics.entries == 0)
     }
 
+    /// Evictions and expirations of the L1 reach the metrics (and so `cache stats`).
+    @Test func evictionsAndExpirationsAreCounted() async throws {
+        let cache = TieredCache(TieredCacheConfiguration(maxEntries: 16))
+        for i in 0..<100 {
+            await cache.set(try Self.key("e\(i)"), i, codec: .json(Int.self))
+        }
+        let l1 = cache.l1Statistics
+        #expect(l1.evictions >= 84 && cache.metrics.count(.l1Eviction) == l1.evictions)
+        await cache.set(try Self.key("short"), 1, codec: .json(Int.self), ttl: .milliseconds(1))
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(await cache.get(try Self.key("short"), codec: .json(Int.self)) == nil)
+        _ = cache.l1Statistics
+        #expect(cache.metrics.count(.l1Expiration) == 1)
+        #expect(cache.metrics.snapshot["l1_evictions"] == cache.l1Statistics.evictions)  // "short" evicted one more
+    }
+
     @Test func framesRejectGarbageAndTruncation() throws {
         let framed = CacheFrame.wrap(Array("{\"a\":1}".utf8))
         #expect(CacheFrame.unwrap(framed) == Array("{\"a\":1}".utf8))

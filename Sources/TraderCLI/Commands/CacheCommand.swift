@@ -53,11 +53,12 @@ struct CacheStatsCommand: AsyncParsableCommand {
             let terminal = Terminal(noColorFlag: noColor)
             print(terminal.paint("Redis \(url.host):\(url.port)/\(url.database)", .bold)
                 + (report.serverMemory.map { " — server memory \(byteSize($0))" } ?? ""))
-            var counts = TextTable(headers: ["Requests", "L1 hits", "L2 hits", "Loads", "Hit rate [%]", "Corrupt", "L2 errors", "Invalidations"],
-                                   alignments: Array(repeating: .right, count: 8))
+            var counts = TextTable(headers: ["Requests", "L1 hits", "L2 hits", "Loads", "Hit rate [%]", "Evictions", "Expirations",
+                                             "Corrupt", "L2 errors", "Invalidations"],
+                                   alignments: Array(repeating: .right, count: 10))
             counts.rows.append([String(requests), String(n(.l1Hit)), String(n(.l2Hit)), String(n(.load)),
-                                hitRate.isNaN ? "--" : String(format: "%.1f", hitRate), String(n(.corrupt)), String(n(.l2Error)),
-                                String(n(.invalidation))])
+                                hitRate.isNaN ? "--" : String(format: "%.1f", hitRate), String(n(.l1Eviction)), String(n(.l1Expiration)),
+                                String(n(.corrupt)), String(n(.l2Error)), String(n(.invalidation))])
             print(counts.render(headerStyle: { terminal.paint($0, .bold) }))
             print("")
             var contents = TextTable(headers: ["Namespace", "Keys", "Bytes"], alignments: [.left, .right, .right])

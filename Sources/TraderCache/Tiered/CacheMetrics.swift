@@ -17,6 +17,8 @@ public final class CacheMetrics: Sendable {
         /// L2 operations that failed or were skipped while Redis was down.
         case l2Error = "l2_errors"
         case invalidation = "invalidations"
+        /// L1 entries pushed out by the bounds, and dropped because their TTL passed.
+        case l1Eviction = "l1_evictions", l1Expiration = "l1_expirations"
     }
 
     /// One atomic per event (boxed: `Atomic` cannot be copied into an array).
@@ -35,6 +37,8 @@ public final class CacheMetrics: Sendable {
             case .l1Miss: Counter(label: "\(prefix)_requests_total", dimensions: [("tier", "l1"), ("result", "miss")])
             case .l2Hit: Counter(label: "\(prefix)_requests_total", dimensions: [("tier", "l2"), ("result", "hit")])
             case .l2Miss: Counter(label: "\(prefix)_requests_total", dimensions: [("tier", "l2"), ("result", "miss")])
+            case .l1Eviction: Counter(label: "\(prefix)_evictions_total", dimensions: [("tier", "l1")])
+            case .l1Expiration: Counter(label: "\(prefix)_expirations_total", dimensions: [("tier", "l1")])
             default: Counter(label: "\(prefix)_\(event.rawValue)_total")
             }
         }
@@ -57,10 +61,22 @@ public final class CacheMetrics: Sendable {
         l2Latency.recordNanoseconds(duration.nanoseconds)
     }
 
-    /// Publishes the L1's size (called after writes and on `snapshot`).
+    /// The L1's evictions and expirations already counted (the L1 keeps running totals).
+    private let l1Seen = Mutex((evictions: 0, expirations: 0))
+
+    /// Publishes the L1's size, and counts the evictions and expirations since the last call.
     public func recordL1(_ statistics: CacheStatistics) {
         l1Bytes.record(statistics.bytes)
         l1Entries.record(statistics.entries)
+        let (evicted, expired) = l1Seen.withLock { seen in
+            // The L1's totals restart when it is cleared: count from zero again then.
+            let e = statistics.evictions >= seen.evictions ? statistics.evictions - seen.evictions : statistics.evictions
+            let x = statistics.expirations >= seen.expirations ? statistics.expirations - seen.expirations : statistics.expirations
+            seen = (statistics.evictions, statistics.expirations)
+            return (e, x)
+        }
+        if evicted > 0 { record(.l1Eviction, evicted) }
+        if expired > 0 { record(.l1Expiration, expired) }
     }
 
     public func count(_ event: Event) -> Int { counts[Self.events.firstIndex(of: event)!].value.load(ordering: .relaxed) }

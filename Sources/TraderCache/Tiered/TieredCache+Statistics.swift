@@ -23,6 +23,7 @@ extension TieredCache {
     @discardableResult
     public func flushStatistics() async -> Bool {
         guard redis != nil else { return false }
+        _ = l1Statistics  // brings the L1's evictions and expirations into the counts
         let now = metrics.snapshot
         let previous = flushed.withLock { $0 }
         let deltas = now.map { (field: $0.key, by: $0.value - (previous[$0.key] ?? 0)) }.filter { $0.by != 0 }
