@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "TraderCLI",
             dependencies: [
-                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache",
+                "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -77,6 +77,6 @@ let package = Package(
         .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine"]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache"]),
-        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache"]),
+        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore"]),
     ]
 )

@@ -30,6 +30,8 @@ struct GPTTraderCommand: AsyncParsableCommand {
             CacheCommand.self,
             CompletionsCommand.self,
             StatusCommand.self,
+            RunsCommand.self,
+            DbCommand.self,
         ])
 }
 

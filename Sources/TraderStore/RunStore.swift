@@ -12,7 +12,7 @@ public protocol RunStore: Sendable {
     @discardableResult
     func saveRun(_ run: NewRun) async throws -> Bool
     /// Newest first (by `createdAt`, then id).
-    func listRuns(_ filter: RunFilter) async throws -> [RunSummary]
+    func listRuns(_ filter: RunFilter) async throws -> [StoredRunSummary]
     /// The run in full, or nil if there is none with that id.
     func loadRun(id: UUID) async throws -> StoredRun?
     /// Deletes a run with its curve and trades; false when there was none.
@@ -23,6 +23,11 @@ public protocol RunStore: Sendable {
     @discardableResult
     func saveOptimization(_ optimization: NewOptimization) async throws -> Bool
     func loadOptimization(id: UUID) async throws -> StoredOptimization?
+    /// Optimization headers, newest first, filtered like runs.
+    func listOptimizations(_ filter: RunFilter) async throws -> [StoredOptimizationSummary]
+    /// Deletes an optimization with its results; false when there was none.
+    @discardableResult
+    func deleteOptimization(id: UUID) async throws -> Bool
 
     /// Appends one event to the log and returns its sequence number. Appending an event whose id
     /// is already stored returns the stored event's sequence and stores nothing.

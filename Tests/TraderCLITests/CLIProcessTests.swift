@@ -21,14 +21,32 @@ import Testing
 
     struct Output { var status: Int32; var stdout: String; var stderr: String }
 
+    /// `GPT_TRADER_HOME` of every process the tests start (unless a test sets its own): one
+    /// temporary directory per test process, so saved runs go to a throwaway
+    /// `runs.sqlite` instead of the user's `~/.gpt-trader`. Parallel tests share the file, as
+    /// parallel CLI processes of one user would.
+    static let home: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-cli-home-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    /// The environment of a started process: this one's, with `GPT_TRADER_HOME` set to `home`,
+    /// then `overrides`.
+    static func environment(_ overrides: [String: String] = [:]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["GPT_TRADER_HOME"] = home
+        env.removeValue(forKey: "GPT_TRADER_DATABASE_URL")
+        for (k, v) in overrides { env[k] = v }
+        return env
+    }
+
     func run(_ args: [String], environment: [String: String] = [:]) throws -> Output {
         let p = Process()
         p.executableURL = Self.executable
         p.arguments = args
         p.currentDirectoryURL = Self.root
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
+        p.environment = Self.environment(environment)
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -159,7 +177,8 @@ extension CLIProcessTests {
 
     @Test func optimizeRandomSearchIsReproducible() throws {
         let args = ["optimize", "--strategy", "momentum", "--param", "lookback=5:100:5", "--param", "threshold=0.005:0.05:0.005",
-                    "--method", "random", "--samples", "15", "--seed", "11", "--metric", "sqn", "--output", "json", "--top", "15"]
+                    "--method", "random", "--samples", "15", "--seed", "11", "--metric", "sqn", "--output", "json", "--top", "15",
+                    "--no-save"]   // a saved search's JSON starts with its own run_id
         let a = try run(args), b = try run(args)
         #expect(a.status == 0 && a.stdout == b.stdout)
         var other = args
@@ -247,6 +266,7 @@ extension CLIProcessTests {
         p.arguments = ["optimize", "--synthetic", "200000", "--timeframe", "1m", "--param", "fast=5:50:1",
                        "--param", "slow=20:200:10", "--constraint", "fast<slow", "--top", "3", "--output", "json", "--jobs", "2"]
         p.currentDirectoryURL = Self.root
+        p.environment = Self.environment()
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

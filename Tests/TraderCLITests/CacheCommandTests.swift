@@ -22,7 +22,7 @@ struct CacheCommandTests {
         #expect(try cli.run(["cache", "clear", "--cache-url", url]).status == 0)
         // Counts accumulate across runs (clear keeps them): compare with what was there before.
         let initial = try json(try cli.run(["cache", "stats", "--output", "json", "--cache-url", url]).stdout)["counts"] as? [String: Int] ?? [:]
-        let args = ["backtest", "--symbols", "GOOG,EURUSD", "--output", "json", "--cache-url", url]
+        let args = ["backtest", "--symbols", "GOOG,EURUSD", "--output", "json", "--cache-url", url, "--no-save"]   // no run_id
         let cold = try cli.run(args), warm = try cli.run(args)
         #expect(cold.status == 0 && warm.status == 0)
         #expect(warm.stdout == cold.stdout && cold.stdout.contains("\"symbol\": \"EURUSD\""))
@@ -57,11 +57,11 @@ struct CacheCommandTests {
 
     /// Redis down: the backtest still runs (in-process cache only) and says so once on stderr.
     @Test func unreachableRedisDoesNotFailTheRun() throws {
-        let r = try cli.run(["backtest", "--output", "json", "--cache-url", "redis://127.0.0.1:1/0"])
+        let r = try cli.run(["backtest", "--output", "json", "--cache-url", "redis://127.0.0.1:1/0", "--no-save"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("\"trades\""))
         #expect(r.stderr.components(separatedBy: "unreachable").count == 2, "logged once: \(r.stderr)")
-        let plain = try cli.run(["backtest", "--output", "json", "--no-cache"])
+        let plain = try cli.run(["backtest", "--output", "json", "--no-cache", "--no-save"])
         #expect(plain.stdout == r.stdout)
     }
 }

@@ -9,16 +9,24 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stderr)")
     }
 
+    /// Nothing configured: no cache, and the default run database (a SQLite file in
+    /// GPT_TRADER_HOME) that no run has created yet — reported, not created by looking.
     @Test func reportsDataAndUnconfiguredServices() throws {
-        let r = try cli.run(["status", "--output", "json"], environment: ["GPT_TRADER_CACHE_URL": "", "GPT_TRADER_DATABASE_URL": ""])
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-status-home-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let environment = ["GPT_TRADER_CACHE_URL": "", "GPT_TRADER_DATABASE_URL": "", "GPT_TRADER_HOME": home]
+        let r = try cli.run(["status", "--output", "json"], environment: environment)
         #expect(r.status == 0)
         let doc = try json(r)
         let data = try #require(doc["data"] as? [String: Any])
         #expect((data["csv_symbols"] as? [String])?.contains("GOOG") == true)
         #expect((doc["cache"] as? [String: Any])?["configured"] as? Bool == false)
-        #expect((doc["database"] as? [String: Any])?["configured"] as? Bool == false)
-        let table = try cli.run(["status"], environment: ["GPT_TRADER_CACHE_URL": "", "GPT_TRADER_DATABASE_URL": ""])
-        #expect(table.stdout.contains("GOOG") && table.stdout.contains("not configured") && table.stdout.contains("Running"))
+        let database = try #require(doc["database"] as? [String: Any])
+        #expect(database["target"] as? String == "sqlite:\(home)/runs.sqlite")
+        #expect(database["reachable"] is NSNull && (database["detail"] as? String)?.contains("no runs saved yet") == true)
+        #expect(!FileManager.default.fileExists(atPath: home + "/runs.sqlite"))
+        let table = try cli.run(["status"], environment: environment)
+        #expect(table.stdout.contains("GOOG") && table.stdout.contains("in-process only") && table.stdout.contains("Running"))
     }
 
     @Test func downServicesAreReportedWithoutPasswords() throws {
@@ -32,13 +40,17 @@ import Testing
         #expect(database["reachable"] as? Bool == false && (database["target"] as? String)?.contains("***") == true)
     }
 
-    /// A SQLite run database: opened (and migrated), its schema version reported.
-    @Test func reportsTheDatabasesSchema() throws {
+    /// A SQLite run database with one saved run: reachable, its schema version and the run.
+    @Test func reportsTheDatabasesSchemaAndRecentRuns() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-status-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let saved = try cli.run(["backtest", "--output", "json", "--database-url", "sqlite:\(path)"])
+        let runID = try #require(try json(saved)["run_id"] as? String)
         let r = try cli.run(["status", "--output", "json", "--database-url", "sqlite:\(path)"])
         let doc = try json(r)
         #expect((doc["database"] as? [String: Any])?["reachable"] as? Bool == true)
-        #expect((doc["schema_version"] as? Int ?? 0) >= 1 && doc["pending_migrations"] as? Int == 0)
+        #expect((doc["schema_version"] as? Int ?? 0) >= 3 && doc["pending_migrations"] as? Int == 0)
+        let recent = try #require(doc["recent_runs"] as? [[String: Any]])
+        #expect(recent.count == 1 && (recent.first?["id"] as? String)?.lowercased() == runID)
     }
 }

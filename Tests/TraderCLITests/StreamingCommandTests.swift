@@ -10,7 +10,8 @@ extension CLIProcessTests {
         let generated = try run(["data", "generate", "--symbol", "SYNTH", "--bars", "150000", "--timeframe", "1m", "--store", store])
         #expect(generated.status == 0, "\(generated.stderr)")
         let args = ["--strategy", "sma-crossover", "--fast", "10", "--slow", "20", "--output", "json"]
-        let inMemory = try run(["backtest", "--synthetic", "150000", "--timeframe", "1m"] + args)
+        // --no-save: a saved run's JSON carries its run_id; a streamed one is not saved.
+        let inMemory = try run(["backtest", "--synthetic", "150000", "--timeframe", "1m", "--no-save"] + args)
         let fromStore = try run(["backtest", "--symbol", "SYNTH", "--stream"] + args, environment: ["GPT_TRADER_STORE_DIR": store])
         let fromGenerator = try run(["backtest", "--synthetic", "150000", "--timeframe", "1m", "--stream"] + args)
         for r in [inMemory, fromStore, fromGenerator] { #expect(r.status == 0, "\(r.stderr)") }

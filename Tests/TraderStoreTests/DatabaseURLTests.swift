@@ -37,4 +37,16 @@ import Testing
         #expect(throws: StoreError.self) { try PostgresStoreConfiguration(parsing: "postgres://u:p@h/d?pool_size=2&min_idle=3") }
         #expect(throws: StoreError.self) { try PostgresStoreConfiguration(parsing: "postgres://u:p@h/d?sslmode=maybe") }
     }
+
+    @Test func unknownOptionsAndSchemasAreChecked() throws {
+        #expect(try PostgresStoreConfiguration(parsing: "postgres://u:p@h/d?schema=team_a").schema == "team_a")
+        #expect(throws: StoreError.self) { try PostgresStoreConfiguration(parsing: "postgres://u:p@h/d?schema=Team-A") }
+        do {
+            _ = try PostgresStoreConfiguration(parsing: "postgres://u:hunter2@h/d?pool_sise=3")
+            Issue.record("accepted a misspelt option")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("unknown option pool_sise") && message.contains("pool_size") && !message.contains("hunter2"), "\(message)")
+        }
+    }
 }

@@ -21,6 +21,31 @@ struct PostgresRunStoreTests {
         }
     }
 
+    /// A role that logs in with a password (scripts/test makes one): the right password opens the
+    /// store, a wrong one is one error naming the login failure (28P01) without either password.
+    @Test func wrongPasswordIsOneClearErrorWithoutThePassword() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["GPT_TRADER_TEST_PG_PASSWORD_URL"], "run the tests with scripts/test")
+        var right = try PostgresStoreConfiguration(parsing: url)
+        right.schema = "pw_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        right.tls = .disable
+        let store = try await PostgresRunStore.open(right)
+        try await store.dropSchema()
+        try await store.close()
+
+        var wrong = right
+        wrong.url.password = "wrong-pw-123"
+        do {
+            let store = try await PostgresRunStore.open(wrong)
+            try await store.close()
+            Issue.record("logged in with a wrong password")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("28P01") && message.contains("gpt_trader_pw"), "\(message)")
+            #expect(message.hasPrefix("cannot connect to postgres://gpt_trader_pw:***@"), "\(message)")
+            #expect(!message.contains("wrong-pw-123") && !message.contains("right-pw"), "\(message)")
+        }
+    }
+
     @Test func unreachableServerIsOneClearError() async throws {
         // A port nothing listens on: bind one, note it, close it.
         var configuration = try PostgresStoreConfiguration(parsing: "postgres://u:secret-pw@127.0.0.1:1/d?connect_timeout=2")

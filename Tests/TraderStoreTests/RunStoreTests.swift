@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import TraderStore
+import TraderCore
+import TraderEngine
 
 /// One suite, run against every backend: both must behave the same.
 @Suite struct RunStoreTests {
@@ -169,5 +171,65 @@ import Testing
             for run in runs.prefix(5) { #expect(try await store.loadRun(id: run.id)?.equity.count == run.equity.count) }
             #expect(try await store.events(since: 0).count == 24)
         }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func optimizationsAreListedFoundByPrefixAndDeleted(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let ids = [UUID(), UUID(), UUID()]
+            for (i, id) in ids.enumerated() {
+                let r = OptimizationResultRecord(parameters: ["fast": 5], score: 1, metrics: ["returnPct": 3])
+                try await store.saveOptimization(NewOptimization(id: id, createdAt: Int64(100 + i), strategy: i == 2 ? "momentum" : "sma",
+                                                                 symbol: "GOOG", objective: "max sharpe", configuration: "{}",
+                                                                 results: Array(repeating: r, count: i + 1)))
+            }
+            let all = try await store.listOptimizations(RunFilter())
+            #expect(all.map(\.id) == ids.reversed())
+            #expect(all.map(\.resultCount) == [3, 2, 1])
+            #expect(try await store.listOptimizations(RunFilter(strategy: "momentum")).map(\.id) == [ids[2]])
+            let prefix = String(ids[1].uuidString.prefix(9)).lowercased()   // lower case, across the first hyphen
+            #expect(try await store.listOptimizations(RunFilter(idPrefix: prefix)).map(\.id) == [ids[1]])
+            #expect(try await store.deleteOptimization(id: ids[1]))
+            #expect(try await store.deleteOptimization(id: ids[1]) == false)
+            #expect(try await store.loadOptimization(id: ids[1]) == nil)
+            #expect(try await store.listOptimizations(RunFilter()).count == 2)
+        }
+    }
+
+    @Test(arguments: Backend.enabled)
+    func runsAreFoundByIdPrefix(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any RunStore) async throws -> Void in
+            let runs = (0..<5).map { Samples.run(createdAt: Int64($0), bars: 10, trades: 0) }
+            for run in runs { try await store.saveRun(run) }
+            for run in runs {
+                #expect(try await store.listRuns(RunFilter(idPrefix: String(run.id.uuidString.prefix(13)))).map(\.id) == [run.id])
+            }
+            await #expect(throws: StoreError.self) { try await store.listRuns(RunFilter(idPrefix: "%")) }
+            await #expect(throws: StoreError.self) { try await store.listRuns(RunFilter(idPrefix: "abc' OR 1=1 --")) }
+        }
+    }
+}
+
+@Suite struct StoredMetricsTests {
+    /// Every statistic survives `storedValues` and back, durations and times included.
+    @Test func performanceMetricsRoundTrip() {
+        var m = PerformanceMetrics.undefined
+        m.start = Timestamp(nanos: 1_092_873_600_000_000_000)
+        m.end = Timestamp(nanos: 1_362_096_000_000_000_000)
+        m.duration = Duration64(nanos: m.end.nanos - m.start.nanos)
+        m.tradeCount = 46
+        m.sharpeRatio = 0.7972648573498426
+        m.profitFactor = .infinity
+        m.equityFinal = 54101.369159999995
+        m.maxDrawdownDuration = Duration64(nanos: 86_400_000_000_000 * 412)
+        m.avgTradeDuration = Duration64(nanos: 1_500_000_000)
+        let back = PerformanceMetrics(storedValues: m.storedValues)
+        #expect(back.start == m.start && back.end == m.end && back.duration == m.duration && back.tradeCount == 46)
+        #expect(back.sharpeRatio == m.sharpeRatio && back.profitFactor == .infinity && back.equityFinal == m.equityFinal)
+        #expect(back.maxDrawdownDuration == m.maxDrawdownDuration && back.avgTradeDuration == m.avgTradeDuration)
+        #expect(back.maxTradeDuration == nil && back.sortinoRatio.isNaN)
+        let a = m.storedValues, b = back.storedValues
+        #expect(a.keys.sorted() == b.keys.sorted())
+        for (k, v) in a where !(v.isNaN && b[k]!.isNaN) { #expect(b[k] == v, "\(k)") }
     }
 }

@@ -47,6 +47,44 @@ import Testing
         #expect(MetricsJSON.encode(["x": .nan]) == #"{"x":null}"#)
         #expect(try MetricsJSON.decode(#"{"x":null}"#, field: "m")["x"]?.isNaN == true)
         #expect(throws: StoreError.corrupt(field: "m.x", reason: "not a number")) { try MetricsJSON.decode(#"{"x":[1]}"#, field: "m") }
-        #expect(throws: StoreError.corrupt(field: "m", reason: "not JSON")) { try MetricsJSON.decode("{", field: "m") }
+        #expect { try MetricsJSON.decode("{", field: "m") } throws: { error in
+            guard case StoreError.corrupt(let field, let reason)? = error as? StoreError else { return false }
+            return field == "m" && reason.contains("invalid JSON")
+        }
+    }
+
+    /// Every finite double reads back bit for bit. Foundation's JSONSerialization on Linux
+    /// changed the last digits of such values (0.7972648573498426 read as …425), which is why
+    /// MetricsJSON parses with JSONValue; the first two are values it got wrong.
+    @Test func readsBackDoublesBitForBit() throws {
+        var values: [String: Double] = ["sharpe": 0.7972648573498426, "equity": 54101.369159999995]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for i in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let bits = state >> 2   // no NaN/∞ patterns: exponent below all-ones
+            values["v\(i)"] = Double(bitPattern: bits)
+        }
+        let back = try MetricsJSON.decode(MetricsJSON.encode(values), field: "m")
+        for (key, value) in values where back[key]?.bitPattern != value.bitPattern {
+            Issue.record("\(key): \(value) read back as \(back[key] ?? .nan)")
+        }
+    }
+}
+
+@Suite struct SQLiteConcurrencyTests {
+    /// Several processes (here: connections) opening a new file at once migrate it once: each
+    /// migration is re-checked inside its write transaction.
+    @Test func concurrentFirstOpensMigrateOnce() async throws {
+        let (directory, path) = SQLiteRunStoreTests.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let stores = try await withThrowingTaskGroup(of: SQLiteRunStore.self) { group in
+            for _ in 0..<4 { group.addTask { try await SQLiteRunStore.open(path: path) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(stores.count == 4)
+        for store in stores {
+            #expect(try await store.status().applied.map(\.version) == [1, 2, 3])
+            try await store.close()
+        }
     }
 }

@@ -119,10 +119,12 @@ svc_start_postgres() {
     svc_as_pg "$SVC_PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --locale=C \
         --auth-local=trust --auth-host=trust --no-sync >"$SVC_DIR/initdb.log" 2>&1 || {
         svc_err "initdb failed:"; tail -n 20 "$SVC_DIR/initdb.log" >&2; return 1; }
-    # Trust, but on loopback IPv4 and our own socket dir only.
+    # Trust, but on loopback IPv4 and our own socket dir only; one role logs in with a
+    # password (SCRAM), so tests can check what a wrong password gives.
     cat >"$data/pg_hba.conf" <<EOF
-local all all               trust
-host  all all 127.0.0.1/32  trust
+local all all                         trust
+host  all gpt_trader_pw 127.0.0.1/32  scram-sha-256
+host  all all           127.0.0.1/32  trust
 EOF
     for attempt in 1 2 3; do
         SVC_PG_PORT=$(svc_free_port "$SVC_REDIS_PORT") || return 1
@@ -148,6 +150,8 @@ EOF
     done
     ((SVC_PG_STARTED)) || return 1
     "$SVC_PG_BIN/createdb" -h 127.0.0.1 -p "$SVC_PG_PORT" -U postgres gpt_trader_test
+    "$SVC_PG_BIN/psql" -h 127.0.0.1 -p "$SVC_PG_PORT" -U postgres -d gpt_trader_test -XqAt \
+        -c "CREATE ROLE gpt_trader_pw LOGIN PASSWORD 'right-pw'" -c "GRANT CREATE ON DATABASE gpt_trader_test TO gpt_trader_pw" >/dev/null
     SVC_PG_VERSION=$("$SVC_PG_BIN/psql" -h 127.0.0.1 -p "$SVC_PG_PORT" -U postgres -d gpt_trader_test \
         -XAtc 'show server_version' | awk '{print $1}')
 }
@@ -211,6 +215,8 @@ svc_start() {
     export GPT_TRADER_TEST_SERVICES_DIR="$SVC_DIR"
     export GPT_TRADER_TEST_PG_HOST=127.0.0.1
     export GPT_TRADER_TEST_PG_PORT="$SVC_PG_PORT"
+    # A role that needs its password (SCRAM): user gpt_trader_pw, password right-pw.
+    export GPT_TRADER_TEST_PG_PASSWORD_URL="postgres://gpt_trader_pw:right-pw@127.0.0.1:$SVC_PG_PORT/gpt_trader_test"
     export GPT_TRADER_TEST_PG_BIN="$SVC_PG_BIN"
     export GPT_TRADER_TEST_PG_CTL="$SVC_DIR/bin/pg_ctl"
     export GPT_TRADER_TEST_PG_DATA="$SVC_DIR/pgdata"

@@ -1,5 +1,5 @@
 public import TraderAnalysis
-import TraderCore
+public import TraderCore
 
 /// The machine-readable form of an analysis (shape documented in docs/cli.md). Keys are
 /// snake_case, dates ISO 8601, undefined numbers `null`.

@@ -1,6 +1,6 @@
 import Foundation
 public import TraderAnalysis
-import TraderCore
+public import TraderCore
 import TraderEngine
 
 /// The report of a portfolio backtest for tables and JSON: the standard statistics (the same rows

@@ -1,5 +1,5 @@
 public import TraderAnalysis
-import TraderCore
+public import TraderCore
 
 /// The machine-readable regime report (`gpt-trader regime --output json`); percentages carry a
 /// `_pct` suffix, dates are ISO, undefined numbers are `null`.

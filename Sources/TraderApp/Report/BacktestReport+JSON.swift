@@ -1,4 +1,4 @@
-import TraderCore
+public import TraderCore
 public import TraderEngine
 
 extension BacktestReport {
@@ -19,8 +19,20 @@ extension BacktestReport {
         for row in rows(r) where !["symbol", "strategy"].contains(row.key) {
             metrics.append((row.key, json(row.value)))
         }
-        let s = r.settings
-        let settings: [(String, JSONValue)] = [
+        return .object([
+            ("symbol", .string(r.symbol)),
+            ("timeframe", .string(r.timeframe.description)),
+            ("strategy", .object([("name", .string(r.strategy)), ("parameters", .object(parameters.map { ($0.0, .number($0.1)) }))])),
+            ("settings", .object(settingsFields(r.settings) + [("sizing", sizing(r))])),
+            ("metrics", .object(metrics)),
+        ])
+    }
+
+    /// The execution settings as the report writes them (without sizing).
+    public static func settingsJSON(_ s: ExecutionSettings) -> JSONValue { .object(settingsFields(s)) }
+
+    static func settingsFields(_ s: ExecutionSettings) -> [(String, JSONValue)] {
+        [
             ("capital", .number(s.initialCapital)),
             ("commission_rate", .number(s.commission.rate)),
             ("commission_fixed", .number(s.commission.fixed)),
@@ -34,15 +46,7 @@ extension BacktestReport {
             ("take_profit", s.takeProfit.map(JSONValue.number) ?? .null),
             ("trailing_stop", s.trailingStop.map(JSONValue.number) ?? .null),
             ("close_at_end", .bool(s.closeAtEnd)),
-            ("sizing", sizing(r)),
         ]
-        return .object([
-            ("symbol", .string(r.symbol)),
-            ("timeframe", .string(r.timeframe.description)),
-            ("strategy", .object([("name", .string(r.strategy)), ("parameters", .object(parameters.map { ($0.0, .number($0.1)) }))])),
-            ("settings", .object(settings)),
-            ("metrics", .object(metrics)),
-        ])
     }
 
     /// The sizing of the run: the sizer's rule and parameters and the entries it declined, or —

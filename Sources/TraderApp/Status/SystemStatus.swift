@@ -43,15 +43,15 @@ public struct SystemStatus: Sendable {
     public var runningBots: Int
     public var runningWorkflows: Int
 
-    /// Gathers the status; `databaseURL` is `postgres://…` or `sqlite:PATH` (nil: not configured).
-    public static func gather(locator: MarketDataLocator, cache: CacheSettings, databaseURL: String?) async -> SystemStatus {
+    /// Gathers the status of the data, the cache and the run database at `database`.
+    public static func gather(locator: MarketDataLocator, cache: CacheSettings, database location: DatabaseLocation) async -> SystemStatus {
         let stored = locator.store.symbols()
         let all = locator.availableSymbols()
         let data = DataStatus(searchPaths: locator.searchPaths, storeDirectory: locator.storeDirectory, storedSymbols: stored,
                               csvSymbols: all.filter { locator.file(for: $0) != nil })
         var status = SystemStatus(data: data, cache: await probe(cache), database: ServiceStatus(target: nil, reachable: nil, detail: nil),
                                   schemaVersion: nil, pendingMigrations: nil, recentRuns: [], runningBots: 0, runningWorkflows: 0)
-        if let databaseURL { await status.probeDatabase(databaseURL) }
+        await status.probeDatabase(location)
         return status
     }
 
@@ -74,31 +74,31 @@ public struct SystemStatus: Sendable {
         }
     }
 
-    mutating func probeDatabase(_ text: String) async {
+    mutating func probeDatabase(_ location: DatabaseLocation) async {
+        database.target = location.description
+        guard location.exists else {
+            database.reachable = nil
+            database.detail = "no runs saved yet (\(location) does not exist)"
+            return
+        }
         do {
-            let store: any RunStore
-            if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-                database.target = (try? DatabaseURL(parsing: text))?.redacted ?? "postgres://(unparsable URL)"
-                store = try await PostgresRunStore.open(url: text)
-            } else if text.hasPrefix("sqlite:") {
-                database.target = text
-                store = try await SQLiteRunStore.open(path: String(text.dropFirst("sqlite:".count)))
-            } else {
-                database.target = "(unrecognized)"
-                database.reachable = false
-                database.detail = "GPT_TRADER_DATABASE_URL: expected postgres://… or sqlite:PATH"
-                return
-            }
+            // Quiet: an unreachable database is this report's answer, not a warning.
+            var logger = Logger(label: "gpt-trader.status")
+            logger.logLevel = .critical
+            let store = try await location.open(migrate: false, logger: logger)
+            defer { Task { try? await store.close() } }
             let migrations = try await store.status()
             schemaVersion = migrations.currentVersion
             pendingMigrations = migrations.pending.count
-            recentRuns = try await store.listRuns(RunFilter(limit: 5)).map {
-                RecentRun(id: $0.id.uuidString, created: Timestamp(nanos: $0.createdAt), strategy: $0.strategy, symbol: $0.symbol,
-                          returnPct: $0.returnPct, trades: $0.tradeCount)
+            if migrations.applied.contains(where: { $0.version == 1 }) {
+                recentRuns = try await store.listRuns(RunFilter(limit: 5)).map {
+                    RecentRun(id: $0.id.uuidString, created: Timestamp(nanos: $0.createdAt), strategy: $0.strategy, symbol: $0.symbol,
+                              returnPct: $0.returnPct, trades: $0.tradeCount)
+                }
             }
-            try await store.close()
             database.reachable = true
-            database.detail = "\(migrations.backend), schema v\(migrations.currentVersion)"
+            database.detail = "\(migrations.backend.split(separator: " ").first ?? ""), schema v\(migrations.currentVersion)"
+                + (migrations.pending.isEmpty ? "" : ", \(migrations.pending.count) migration(s) pending (gpt-trader db migrate)")
         } catch {
             database.reachable = false
             database.detail = "\(error)"

@@ -22,6 +22,9 @@ struct BacktestCommand: AsyncParsableCommand {
           gpt-trader backtest --symbols GOOG,EURUSD          (or --symbols DIR: every CSV in DIR)
           gpt-trader backtest --sizing fractional-kelly --size 0.5 --max-position 0.8
           gpt-trader backtest --strategy auto                (the ML selector's choices, against each strategy)
+
+        Every run is saved in the run database (see `gpt-trader runs`) unless --no-save is given;
+        --stream runs are not saved (they keep no equity curve).
         """)
 
     @OptionGroup(title: "Strategy") var strategyOptions: StrategyOptions
@@ -31,6 +34,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
     @OptionGroup(title: "Position sizing") var sizingOptions: SizingOptions
     @OptionGroup(title: "Cache") var cacheOptions: CacheOptions
+    @OptionGroup(title: "Run database") var saving: SaveOptions
 
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
@@ -55,19 +59,22 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let terminal = Terminal(noColorFlag: noColor)
-        if let sources = try market.batchSources() {
-            try await runMany(sources, terminal: terminal)
-            return
+        let history = stream ? nil : try await saving.history()
+        try await RunHistory.using(history) {
+            if let sources = try market.batchSources() {
+                try await runMany(sources, terminal: terminal, history: history)
+            } else if strategyOptions.strategy == "auto" {
+                try await runAuto(terminal: terminal, history: history)
+            } else if stream {
+                try runStreaming(try request(), service: BacktestService(), terminal: terminal)
+            } else {
+                try await runOne(terminal: terminal, history: history)
+            }
         }
-        if strategyOptions.strategy == "auto" {
-            try runAuto(terminal: terminal)
-            return
-        }
+    }
+
+    func runOne(terminal: Terminal, history: RunHistory?) async throws {
         let req = try request()
-        if stream {
-            try runStreaming(req, service: BacktestService(), terminal: terminal)
-            return
-        }
         let cache = try cacheOptions.cache()
         let service = BacktestService(cache: cache)
         // Drawn only for runs longer than half a second (never when the cache has the result).
@@ -75,29 +82,17 @@ struct BacktestCommand: AsyncParsableCommand {
         let result = try await AppCache.using(cache) { try await service.result(for: req, progress: { progress.update($0, $1) }) }
         progress.finish()
         if let equityCSV { try EquityCSV.write(result, to: equityCSV) }
-        switch output {
-        case .quiet:
-            break
-        case .json:
-            let params = req.strategy.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            print(BacktestReport.json(result, parameters: params, includeTrades: trades).serialized())
-        case .table:
-            let renderer = ReportRenderer(terminal: terminal)
-            print(renderer.statistics(result))
-            if let note = renderer.sizingNote(RunSummary(result)) { print(note) }
-            if trades {
-                print("")
-                print(renderer.trades(result))
-            }
-            if result.ranOutOfMoney { print(terminal.paint("equity reached zero; the run stopped early", .yellow)) }
-        }
+        let id = try await history?.save(result, request: req)
+        let printer = BacktestPrinter(terminal: terminal, output: output, includeTrades: trades)
+        printer.print(result, parameters: req.strategy.parameters, runID: id)
+        if let id { printer.announce(saved: id) }
     }
 }
 
 extension BacktestCommand {
     /// `--strategy auto`: trades the selector's walk-forward choices and compares them with each
     /// candidate traded alone over the same bars.
-    func runAuto(terminal: Terminal) throws {
+    func runAuto(terminal: Terminal, history: RunHistory?) async throws {
         guard !stream, market.symbols == nil else { throw ValidationError("--strategy auto runs one symbol in memory (drop --stream and --symbols)") }
         let (source, start, end) = try market.resolve()
         let service = SelectionService()
@@ -105,6 +100,7 @@ extension BacktestCommand {
         let (auto, fixed, run) = try service.autoBacktest(bars: bars, configuration: try selector.configuration(), settings: try execution.settings(),
                                                           sizing: try sizingOptions.configuration(size: execution.size))
         if let equityCSV { try EquityCSV.write(auto, to: equityCSV) }
+        let id = try await history?.save(auto, request: nil)
         let all = [auto] + fixed
         switch output {
         case .quiet:
@@ -112,6 +108,7 @@ extension BacktestCommand {
         case .json:
             var doc = BacktestReport.json(auto, parameters: [], includeTrades: trades)
             if case var .object(fields) = doc {
+                if let id { fields.insert(("run_id", .string(id.uuidString.lowercased())), at: 0) }
                 fields.append(("selection", .object([
                     ("decisions", .integer(run.decisions.count)), ("hit_rate", .number(run.hitRate)),
                     ("choices", .array(run.decisions.map { d in
@@ -142,6 +139,7 @@ extension BacktestCommand {
             print(terminal.paint("auto: \(run.decisions.count) walk-forward decisions; the period's best strategy was chosen in "
                 + "\(renderer.number(run.hitRate * 100, digits: 1)) % of them", .dim))
         }
+        if let id { BacktestPrinter(terminal: terminal, output: output, includeTrades: trades).announce(saved: id) }
     }
 
     /// `--stream`: the same report, computed a chunk at a time.
@@ -166,7 +164,7 @@ extension BacktestCommand {
 
     /// `--symbols A,B,C` or a folder: the same strategy and settings on each symbol, each with
     /// the full starting capital, in parallel; one row per symbol and a total over all of them.
-    func runMany(_ sources: [DataSource], terminal: Terminal) async throws {
+    func runMany(_ sources: [DataSource], terminal: Terminal, history: RunHistory?) async throws {
         let (_, start, end) = try market.resolve()
         let spec = try strategyOptions.spec()
         let settings = try execution.settings()
@@ -179,6 +177,8 @@ extension BacktestCommand {
                                                              progress: { progress.update($0, $1) })
         }
         progress.finish()
+        var ids: [UUID?] = []
+        for (result, request) in zip(results, requests) { ids.append(try await history?.save(result, request: request)) }
         let capital = settings.initialCapital * Double(results.count)
         let final = results.reduce(0) { $0 + $1.metrics.equityFinal }
         let totalTrades = results.reduce(0) { $0 + $1.metrics.tradeCount }
@@ -187,9 +187,9 @@ extension BacktestCommand {
         case .quiet:
             break
         case .json:
-            let rows: [JSONValue] = results.map { r in
+            let rows: [JSONValue] = zip(results, ids).map { r, id in
                 let m = r.metrics
-                return .object([("symbol", .string(r.symbol)), ("bars", .integer(r.barCount)), ("return_pct", .number(m.returnPct)),
+                return .object([("run_id", id.map { .string($0.uuidString.lowercased()) } ?? .null), ("symbol", .string(r.symbol)), ("bars", .integer(r.barCount)), ("return_pct", .number(m.returnPct)),
                                 ("sharpe_ratio", .number(m.sharpeRatio)), ("max_drawdown_pct", .number(m.maxDrawdownPct)),
                                 ("trades", .integer(m.tradeCount)), ("win_rate_pct", .number(m.winRatePct)),
                                 ("equity_final", .number(m.equityFinal))])
@@ -214,6 +214,9 @@ extension BacktestCommand {
             print(t.render(headerStyle: { terminal.paint($0, .bold) }))
             print(terminal.paint(spec.description + ", \(renderer.number(settings.initialCapital, digits: 2, grouped: true)) per symbol"
                 + (results.first?.sizing.map { ", sizing \($0)" } ?? ""), .dim))
+            if history != nil {
+                printError(terminal.paintStderr("saved \(ids.count) runs (gpt-trader runs list)", .dim))
+            }
         }
     }
 }

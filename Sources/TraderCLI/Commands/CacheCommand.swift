@@ -1,3 +1,4 @@
+import TraderCore
 import ArgumentParser
 import Foundation
 import TraderApp

@@ -20,6 +20,9 @@ struct OptimizeCommand: AsyncParsableCommand {
           gpt-trader optimize --param fast=5:50:5 --param slow=20:200:20 --constraint 'fast<slow'
           gpt-trader optimize --strategy momentum --param lookback=5:100:5 --param threshold=0.005:0.05:0.005 \\
               --method random --samples 50 --seed 7 --metric sqn --output json
+
+        Every search is saved in the run database with its ranked sets (see `gpt-trader runs`)
+        unless --no-save is given; a search stopped with Ctrl-C is saved with what it found.
         """)
 
     @Option(help: ArgumentHelp("Strategy to optimize (see `gpt-trader strategies`).", valueName: "name"))
@@ -48,6 +51,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
     @OptionGroup(title: "Position sizing") var sizingOptions: SizingOptions
     @OptionGroup(title: "Cache") var cacheOptions: CacheOptions
+    @OptionGroup(title: "Run database") var saving: SaveOptions
 
     @Option(help: "Output: table or json.") var output: OutputFormat = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
@@ -92,14 +96,17 @@ struct OptimizeCommand: AsyncParsableCommand {
         }
 
         let cache = try cacheOptions.cache()
-        try await AppCache.using(cache) {
-            try await search(sets: sets, space: space, objective: objective, cache: cache)
+        let history = try await saving.history()
+        try await RunHistory.using(history) {
+            try await AppCache.using(cache) {
+                try await search(sets: sets, space: space, objective: objective, cache: cache, history: history)
+            }
         }
     }
 
     /// Loads the bars (through the cache) and runs the search; a grid or random search already
     /// run on the same data with the same inputs by this build is served from the cache.
-    func search(sets: [[String: Double]], space: ParameterSpace, objective: Objective, cache: AppCache?) async throws {
+    func search(sets: [[String: Double]], space: ParameterSpace, objective: Objective, cache: AppCache?, history: RunHistory?) async throws {
         let (source, start, end) = try market.resolve()
         let settings = try execution.settings()
         let service = BacktestService(cache: cache)
@@ -113,7 +120,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         if method == "walk-forward" {
             try await walkForward(sets: sets, bars: bars, settings: settings, sizer: sizer, objective: objective, workers: workers,
-                                  names: space.ranges.map(\.name), terminal: terminal)
+                                  names: space.ranges.map(\.name), terminal: terminal, history: history)
             return
         }
         if heatmap != nil && space.ranges.count != 2 {
@@ -145,16 +152,24 @@ struct OptimizeCommand: AsyncParsableCommand {
         }
         let result = full.prefix(top)
         let names = space.ranges.map(\.name)
+        var document = json(result, names: names, sets: sets.count, bars: bars, workers: workers, sizing: sizer?.summary)
+        var savedID: UUID?
+        if let history {
+            savedID = try await history.save(optimization: result, strategy: strategy, symbol: bars.symbol,
+                                             configuration: savedConfiguration(document, names: names, settings: settings))
+            if let savedID, case let .object(fields) = document { document = .object([("run_id", .string(savedID.uuidString.lowercased()))] + fields) }
+        }
         switch output {
         case .json:
-            print(json(result, names: names, sets: sets.count, bars: bars, workers: workers, sizing: sizer?.summary).serialized())
+            print(document.serialized())
         case .table, .quiet:
-            print(table(result, names: names, terminal: terminal))
+            print(Self.table(result, names: names, terminal: terminal))
             let seedNote = method == "random" ? ", seed \(seed)" : ""
             print(terminal.paint("\(method) search\(seedNote): \(sets.count) sets, \(result.evaluated) run, \(result.invalid) invalid, "
                 + "\(result.unqualified) below --min-trades or undefined; \(workers) workers; \(objective)"
                 + (sizer.map { "; sizing \($0.summary)" } ?? ""), .dim))
         }
+        if let savedID { BacktestPrinter(terminal: terminal, output: output == .json ? .json : .table, includeTrades: false).announce(saved: savedID) }
         if interrupted {
             throw AppError.interrupted("stopped after \(result.evaluated + result.invalid) of \(sets.count) sets; the best so far are above")
         }
@@ -162,7 +177,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     }
 
     func walkForward(sets: [[String: Double]], bars: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)?,
-                     objective: Objective, workers: Int, names: [String], terminal: Terminal) async throws {
+                     objective: Objective, workers: Int, names: [String], terminal: Terminal, history: RunHistory?) async throws {
         let windows: WalkForward.Windows
         do { windows = try WalkForward.Windows(trainDays: train, testDays: test, stepDays: step) } catch { throw ValidationError(error.description) }
         let progress = ProgressBar(label: "walk-forward \(strategy)", unit: "folds", enabled: terminal.stderrIsTTY && output != .json)
@@ -181,8 +196,7 @@ struct OptimizeCommand: AsyncParsableCommand {
         progress.finish()
         let renderer = ReportRenderer(terminal: terminal)
         func day(_ i: Int) -> String { Timestamp(nanos: bars.timestamps[i]).iso8601(dateOnlyAtMidnight: true) }
-        switch output {
-        case .json:
+        let document: JSONValue = {
             let folds: [JSONValue] = result.folds.map { f in
                 .object([
                     ("train_start", .string(day(f.split.train.lowerBound))), ("train_end", .string(day(f.split.train.upperBound - 1))),
@@ -198,7 +212,7 @@ struct OptimizeCommand: AsyncParsableCommand {
                                                                          ("trades", .integer(m.tradeCount))]) } ?? .null),
                 ])
             }
-            print(JSONValue.object([
+            return JSONValue.object([
                 ("strategy", .string(strategy)), ("symbol", .string(bars.symbol)), ("method", .string("walk-forward")),
                 ("train_days", .integer(train)), ("test_days", .integer(test)), ("step_days", .integer(step)),
                 ("objective", .object([("metric", .string(objective.metric.rawValue)), ("maximize", .bool(objective.maximize))])),
@@ -206,7 +220,17 @@ struct OptimizeCommand: AsyncParsableCommand {
                 ("sets", .integer(sets.count)), ("folds", .array(folds)), ("cancelled", .bool(result.cancelled)),
                 ("out_of_sample_return_pct", .number(result.outOfSampleReturnPct)),
                 ("stitched_equity_final", .number(result.stitchedEquity.last ?? .nan)),
-            ]).serialized())
+            ])
+        }()
+        // A walk-forward search is saved whole as its document: its folds are not one ranked list.
+        let savedID = try await history?.save(
+            optimization: OptimizationResult(objective: objective, ranked: [], evaluated: 0, invalid: 0, unqualified: 0, cancelled: result.cancelled),
+            strategy: strategy, symbol: bars.symbol, configuration: savedConfiguration(document, names: names, settings: settings))
+        switch output {
+        case .json:
+            var doc = document
+            if let savedID, case let .object(fields) = doc { doc = .object([("run_id", .string(savedID.uuidString.lowercased()))] + fields) }
+            print(doc.serialized())
         case .table, .quiet:
             var t = TextTable(headers: ["Fold", "Train", "Test"] + names + ["IS \(objective.metric.rawValue)", "OOS \(objective.metric.rawValue)", "OOS Return [%]", "OOS Trades"],
                               alignments: [.right, .left, .left] + Array(repeating: .right, count: names.count + 4))
@@ -225,10 +249,22 @@ struct OptimizeCommand: AsyncParsableCommand {
                 + "stitched out-of-sample return \(renderer.number(result.outOfSampleReturnPct, digits: 2)) %; \(objective)"
                 + (sizer.map { "; sizing \($0.summary)" } ?? ""), .dim))
         }
+        if let savedID { BacktestPrinter(terminal: terminal, output: output == .json ? .json : .table, includeTrades: false).announce(saved: savedID) }
         if interrupted { throw AppError.interrupted("stopped after \(result.folds.count) folds; the folds completed are above") }
     }
 
-    func table(_ r: OptimizationResult, names: [String], terminal: Terminal) -> String {
+    /// What is saved as the search's configuration: its report without the ranked list (stored as
+    /// rows), plus the ranges and constraints as given, the parameter order and the settings.
+    func savedConfiguration(_ document: JSONValue, names: [String], settings: ExecutionSettings) -> JSONValue {
+        guard case let .object(fields) = document else { return document }
+        return .object(fields.filter { $0.0 != "ranked" } + [
+            ("parameter_names", .array(names.map(JSONValue.string))),
+            ("params", .array(params.map(JSONValue.string))), ("constraints", .array(constraints.map(JSONValue.string))),
+            ("execution", BacktestReport.settingsJSON(settings)),
+        ])
+    }
+
+    static func table(_ r: OptimizationResult, names: [String], terminal: Terminal) -> String {
         let renderer = ReportRenderer(terminal: terminal)
         var t = TextTable(headers: ["#"] + names + [r.objective.metric.rawValue, "Return [%]", "Sharpe", "Max DD [%]", "# Trades"],
                           alignments: Array(repeating: .right, count: names.count + 6))
@@ -247,6 +283,19 @@ struct OptimizeCommand: AsyncParsableCommand {
         return .object([("rule", .string(sizing.rule))] + sizing.parameters.map { ($0.name, .number($0.value)) })
     }
 
+    /// The ranked sets as JSON: shared with `runs show` of a saved search.
+    static func rankedJSON(_ r: OptimizationResult, names: [String]) -> JSONValue {
+        .array(r.ranked.map { e in
+            .object([
+                ("parameters", .object(names.map { ($0, .number(e.parameters[$0] ?? .nan)) })),
+                ("score", .number(r.objective.metric.value(e.metrics))),
+                ("return_pct", .number(e.metrics.returnPct)), ("sharpe_ratio", .number(e.metrics.sharpeRatio)),
+                ("sqn", .number(e.metrics.sqn)), ("max_drawdown_pct", .number(e.metrics.maxDrawdownPct)),
+                ("trades", .integer(e.metrics.tradeCount)), ("equity_final", .number(e.metrics.equityFinal)),
+            ])
+        })
+    }
+
     func json(_ r: OptimizationResult, names: [String], sets: Int, bars: BarSeries, workers: Int, sizing: SizingSummary?) -> JSONValue {
         .object([
             ("strategy", .string(strategy)),
@@ -259,15 +308,7 @@ struct OptimizeCommand: AsyncParsableCommand {
             ("sizing", Self.json(sizing)),
             ("sets", .integer(sets)), ("evaluated", .integer(r.evaluated)), ("invalid", .integer(r.invalid)),
             ("unqualified", .integer(r.unqualified)), ("workers", .integer(workers)), ("cancelled", .bool(r.cancelled)),
-            ("ranked", .array(r.ranked.map { e in
-                .object([
-                    ("parameters", .object(names.map { ($0, .number(e.parameters[$0] ?? .nan)) })),
-                    ("score", .number(r.objective.metric.value(e.metrics))),
-                    ("return_pct", .number(e.metrics.returnPct)), ("sharpe_ratio", .number(e.metrics.sharpeRatio)),
-                    ("sqn", .number(e.metrics.sqn)), ("max_drawdown_pct", .number(e.metrics.maxDrawdownPct)),
-                    ("trades", .integer(e.metrics.tradeCount)), ("equity_final", .number(e.metrics.equityFinal)),
-                ])
-            })),
+            ("ranked", Self.rankedJSON(r, names: names)),
         ])
     }
 }

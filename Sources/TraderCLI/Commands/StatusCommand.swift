@@ -9,21 +9,19 @@ struct StatusCommand: AsyncParsableCommand {
         commandName: "status",
         abstract: "Show the data found, whether the cache and database are reachable, recent runs and what is running.",
         discussion: """
-        The database is read from --database-url or GPT_TRADER_DATABASE_URL (postgres://user:pass@host:port/db
-        or sqlite:PATH); the cache from --cache-url or GPT_TRADER_CACHE_URL. Passwords are never printed.
+        The run database is --database-url, else GPT_TRADER_DATABASE_URL (postgres://user:pass@host:port/db
+        or sqlite:PATH), else ~/.gpt-trader/runs.sqlite; the cache is --cache-url or GPT_TRADER_CACHE_URL.
+        Passwords are never printed.
         Exit code 0 even when a service is down: the report says so.
         """)
 
     @OptionGroup(title: "Cache") var cacheOptions: CacheOptions
-    @Option(name: .customLong("database-url"), help: ArgumentHelp("Run database (default: $GPT_TRADER_DATABASE_URL).", valueName: "url"))
-    var databaseURL: String?
+    @OptionGroup(title: "Run database") var database: DatabaseOptions
     @Option(help: "Output: table or json.") var output: OutputFormat = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
 
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let database = databaseURL ?? environment["GPT_TRADER_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        let s = await SystemStatus.gather(locator: MarketDataLocator(), cache: try cacheOptions.settings(), databaseURL: database)
+        let s = await SystemStatus.gather(locator: MarketDataLocator(), cache: try cacheOptions.settings(), database: try database.location())
         switch output {
         case .json:
             func service(_ x: SystemStatus.ServiceStatus) -> JSONValue {
@@ -41,7 +39,7 @@ struct StatusCommand: AsyncParsableCommand {
                 ("schema_version", s.schemaVersion.map(JSONValue.integer) ?? .null),
                 ("pending_migrations", s.pendingMigrations.map(JSONValue.integer) ?? .null),
                 ("recent_runs", .array(s.recentRuns.map { r in
-                    .object([("id", .string(r.id)), ("created", .string(r.created.description)), ("strategy", .string(r.strategy)),
+                    .object([("id", .string(r.id.lowercased())), ("created", .string(r.created.iso8601())), ("strategy", .string(r.strategy)),
                              ("symbol", .string(r.symbol)), ("return_pct", r.returnPct.map(JSONValue.number) ?? .null),
                              ("trades", .integer(r.trades))])
                 })),
@@ -70,7 +68,7 @@ struct StatusCommand: AsyncParsableCommand {
                 var runs = TextTable(headers: ["Run", "Created", "Strategy", "Symbol", "Return [%]", "# Trades"],
                                      alignments: [.left, .left, .left, .left, .right, .right])
                 for r in s.recentRuns {
-                    runs.rows.append([String(r.id.prefix(8)), r.created.description, r.strategy, r.symbol,
+                    runs.rows.append([String(r.id.lowercased().prefix(8)), RunsCommand.created(r.created.nanos), r.strategy, r.symbol,
                                       r.returnPct.map { String(format: "%.2f", $0) } ?? "--", String(r.trades)])
                 }
                 print(runs.render(headerStyle: { terminal.paint($0, .bold) }))

@@ -1,3 +1,4 @@
+import TraderCore
 import Foundation
 import Logging
 import Synchronization

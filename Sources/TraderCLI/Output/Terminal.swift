@@ -25,6 +25,11 @@ struct Terminal: Sendable {
     func paint(_ text: String, _ style: Style) -> String {
         color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
     }
+
+    /// `paint` for text bound for standard error, which may be a terminal when stdout is not.
+    func paintStderr(_ text: String, _ style: Style) -> String {
+        stderrIsTTY && color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    }
 }
 
 /// Writes text to standard error without buffering surprises.

@@ -61,3 +61,22 @@ public struct StoredOptimization: Sendable, Equatable {
         self.results = results
     }
 }
+
+/// One line of `runs list` for an optimization: its header without the results.
+public struct StoredOptimizationSummary: Sendable, Equatable {
+    public var id: UUID
+    public var createdAt: Int64
+    public var strategy: String
+    public var symbol: String
+    public var objective: String
+    public var resultCount: Int
+
+    public init(id: UUID, createdAt: Int64, strategy: String, symbol: String, objective: String, resultCount: Int) {
+        self.id = id
+        self.createdAt = createdAt
+        self.strategy = strategy
+        self.symbol = symbol
+        self.objective = objective
+        self.resultCount = resultCount
+    }
+}

@@ -34,7 +34,7 @@ public struct NewRun: Sendable, Equatable {
 }
 
 /// One line of `runs list`: the run without its curve and trades.
-public struct RunSummary: Sendable, Equatable {
+public struct StoredRunSummary: Sendable, Equatable {
     public var id: UUID
     public var createdAt: Int64
     public var strategy: String
@@ -65,13 +65,13 @@ public struct RunSummary: Sendable, Equatable {
 
 /// A run read back in full.
 public struct StoredRun: Sendable, Equatable {
-    public var summary: RunSummary
+    public var summary: StoredRunSummary
     public var configuration: String
     public var metrics: [String: Double]
     public var equity: EquityCurve
     public var trades: [StoredTrade]
 
-    public init(summary: RunSummary, configuration: String, metrics: [String: Double], equity: EquityCurve, trades: [StoredTrade]) {
+    public init(summary: StoredRunSummary, configuration: String, metrics: [String: Double], equity: EquityCurve, trades: [StoredTrade]) {
         self.summary = summary
         self.configuration = configuration
         self.metrics = metrics
@@ -84,12 +84,27 @@ public struct StoredRun: Sendable, Equatable {
 public struct RunFilter: Sendable, Equatable {
     public var strategy: String?
     public var symbol: String?
+    /// Ids starting with these characters (case-insensitive, hyphens as in the id): how a person
+    /// names a run by the first characters `runs list` shows. Only hexadecimal digits and `-`.
+    public var idPrefix: String?
     /// At most this many, newest first.
     public var limit: Int
 
-    public init(strategy: String? = nil, symbol: String? = nil, limit: Int = 50) {
+    public init(strategy: String? = nil, symbol: String? = nil, idPrefix: String? = nil, limit: Int = 50) {
         self.strategy = strategy
         self.symbol = symbol
+        self.idPrefix = idPrefix
         self.limit = limit
+    }
+
+    /// The prefix as stored (ids are upper-case `UUID.uuidString`), checked so it can go into a
+    /// `LIKE` pattern without escaping.
+    public func normalizedIDPrefix() throws -> String? {
+        guard let idPrefix else { return nil }
+        let upper = idPrefix.uppercased()
+        guard !upper.isEmpty, upper.count <= 36, upper.unicodeScalars.allSatisfy({ $0 == "-" || ("0"..."9").contains($0) || ("A"..."F").contains($0) }) else {
+            throw StoreError.invalid(field: "id", reason: "'\(idPrefix)' is not a run id or the start of one (hexadecimal digits and -)")
+        }
+        return upper
     }
 }

@@ -35,7 +35,12 @@ extension PostgresRunStore {
     }
 
     public func status() async throws -> MigrationStatus {
-        let applied = try await withRetry("read schema_migrations") { try await Self.applied($0, logger: logger) }
+        let applied = try await withRetry("read schema_migrations") { connection -> [MigrationStatus.Applied] in
+            // A database never migrated has no bookkeeping table yet: everything is pending.
+            let exists = try await Self.rows(connection, "SELECT to_regclass('schema_migrations') IS NOT NULL AS present", logger: logger)
+            guard let row = exists.first, (try? row["present"].decode(Bool.self)) == true else { return [] }
+            return try await Self.applied(connection, logger: logger)
+        }
         let versions = Set(applied.map(\.version))
         return MigrationStatus(backend: "postgres \(configuration.url.redacted)", applied: applied,
                                pending: Migrations.postgres.filter { !versions.contains($0.version) })

@@ -42,6 +42,22 @@ extension PostgresRunStore {
         }
     }
 
+    public func listOptimizations(_ filter: RunFilter) async throws -> [StoredOptimizationSummary] {
+        try await list(table: "optimizations", columns: OptimizationSummaryColumns.list, filter: filter, operation: "list optimizations").map { r in
+            StoredOptimizationSummary(id: try Self.uuid(r, "id"), createdAt: try Self.int(r, "created_at"), strategy: try Self.text(r, "strategy"),
+                                      symbol: try Self.text(r, "symbol"), objective: try Self.text(r, "objective"),
+                                      resultCount: Int(try Self.int(r, "result_count")))
+        }
+    }
+
+    @discardableResult
+    public func deleteOptimization(id: UUID) async throws -> Bool {
+        let key = id.uuidString
+        return try await transaction("delete optimization \(key)") { connection in
+            !(try await Self.rows(connection, "DELETE FROM optimizations WHERE id = \(key) RETURNING id", logger: logger).isEmpty)
+        }
+    }
+
     @discardableResult
     public func appendEvent(id: UUID, kind: String, payload: String) async throws -> Int64 {
         if kind.isEmpty { throw StoreError.invalid(field: "kind", reason: "is empty") }

@@ -55,18 +55,22 @@ extension PostgresRunStore {
         }
     }
 
-    public func listRuns(_ filter: RunFilter) async throws -> [RunSummary] {
-        var sql = "SELECT \(RunSummaryColumns.list) FROM runs"
-        var conditions: [String] = []
-        var binds = PostgresBindings()
-        if let strategy = filter.strategy { binds.append(strategy); conditions.append("strategy = $\(binds.count)") }
-        if let symbol = filter.symbol { binds.append(symbol); conditions.append("symbol = $\(binds.count)") }
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        binds.append(max(0, filter.limit))
-        sql += " ORDER BY created_at DESC, id DESC LIMIT $\(binds.count)"
-        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
-        let rows = try await withRetry("list runs") { try await Self.rows($0, query, logger: logger) }
-        return try rows.map(Self.summary)
+    public func listRuns(_ filter: RunFilter) async throws -> [StoredRunSummary] {
+        try await list(table: "runs", columns: RunSummaryColumns.list, filter: filter, operation: "list runs").map(Self.summary)
+    }
+
+    /// Runs a `ListQuery` on a pooled connection.
+    func list(table: String, columns: String, filter: RunFilter, operation: String) async throws -> [PostgresRandomAccessRow] {
+        let list = try ListQuery(table: table, columns: columns, filter: filter) { "$\($0)" }
+        var binds = PostgresBindings(capacity: list.values.count)
+        for value in list.values {
+            switch value {
+            case .text(let t): binds.append(t)
+            case .integer(let i): binds.append(i)
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: list.sql, binds: binds)
+        return try await withRetry(operation) { try await Self.rows($0, query, logger: logger) }
     }
 
     public func loadRun(id: UUID) async throws -> StoredRun? {
@@ -103,8 +107,8 @@ extension PostgresRunStore {
         }
     }
 
-    static func summary(_ r: PostgresRandomAccessRow) throws -> RunSummary {
-        RunSummary(id: try uuid(r, "id"), createdAt: try int(r, "created_at"), strategy: try text(r, "strategy"),
+    static func summary(_ r: PostgresRandomAccessRow) throws -> StoredRunSummary {
+        StoredRunSummary(id: try uuid(r, "id"), createdAt: try int(r, "created_at"), strategy: try text(r, "strategy"),
                    symbol: try text(r, "symbol"), timeframe: try text(r, "timeframe"), barCount: Int(try int(r, "bar_count")),
                    tradeCount: Int(try int(r, "trade_count")), returnPct: try optionalDouble(r, "return_pct"),
                    sharpeRatio: try optionalDouble(r, "sharpe_ratio"), maxDrawdownPct: try optionalDouble(r, "max_drawdown_pct"))

@@ -30,7 +30,7 @@ public final class PostgresRunStore: RunStore {
     /// Connects once to check the URL (so a wrong password, an unreachable host or a missing
     /// database is one clear error, not a pool that retries forever), then starts the pool,
     /// creates the configured schema and applies pending migrations.
-    public static func open(_ configuration: PostgresStoreConfiguration,
+    public static func open(_ configuration: PostgresStoreConfiguration, migrate: Bool = true,
                             logger: Logger = Logger(label: "gpt-trader.store.postgres")) async throws -> PostgresRunStore {
         if let schema = configuration.schema, !Self.isPlainIdentifier(schema) {
             throw StoreError.invalid(field: "schema", reason: "must be lowercase letters, digits and _, starting with a letter or _")
@@ -49,7 +49,7 @@ public final class PostgresRunStore: RunStore {
                     try await $0.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
                 }
             }
-            try await store.migrate()
+            if migrate { try await store.migrate() }
         } catch {
             try? await store.close()
             throw error
@@ -57,8 +57,9 @@ public final class PostgresRunStore: RunStore {
         return store
     }
 
-    public static func open(url: String, logger: Logger = Logger(label: "gpt-trader.store.postgres")) async throws -> PostgresRunStore {
-        try await open(PostgresStoreConfiguration(parsing: url), logger: logger)
+    public static func open(url: String, migrate: Bool = true,
+                            logger: Logger = Logger(label: "gpt-trader.store.postgres")) async throws -> PostgresRunStore {
+        try await open(PostgresStoreConfiguration(parsing: url), migrate: migrate, logger: logger)
     }
 
     /// Ends the pool after in-flight queries finish.

@@ -3,8 +3,9 @@ public import Foundation
 /// How `PostgresRunStore` connects: the URL and the pool.
 ///
 /// Pool settings come from the URL's query (`pool_size`, `min_idle`, `idle_timeout`,
-/// `keepalive`, `connect_timeout`, in seconds, and `sslmode=disable|prefer|require`) or are set
-/// on the value; the defaults suit one process of the CLI or the server.
+/// `keepalive`, `connect_timeout`, in seconds, `sslmode=disable|prefer|require`, and
+/// `schema=NAME` to keep the tables in a schema of their own) or are set on the value; the
+/// defaults suit one process of the CLI or the server.
 public struct PostgresStoreConfiguration: Sendable {
     public enum TLSMode: String, Sendable { case disable, prefer, require }
 
@@ -25,8 +26,15 @@ public struct PostgresStoreConfiguration: Sendable {
     /// How long a write keeps retrying after connection errors (server restart) before failing.
     public var retryWindow: Duration = .seconds(30)
 
+    /// The query options understood; any other is an error (a misspelt option must not be
+    /// silently ignored).
+    public static let options: Set<String> = ["pool_size", "min_idle", "idle_timeout", "keepalive", "connect_timeout", "sslmode", "schema"]
+
     public init(url: DatabaseURL) throws {
         self.url = url
+        if let unknown = url.options.keys.sorted().first(where: { !Self.options.contains($0) }) {
+            throw StoreError.invalidURL(url: url.redacted, reason: "unknown option \(unknown) (known: \(Self.options.sorted().joined(separator: ", ")))")
+        }
         func seconds(_ key: String) throws -> Duration? {
             guard let text = url.options[key] else { return nil }
             guard let value = Double(text), value >= 0, value.isFinite else {
@@ -51,6 +59,12 @@ public struct PostgresStoreConfiguration: Sendable {
                 throw StoreError.invalidURL(url: url.redacted, reason: "option sslmode must be disable, prefer or require")
             }
             tls = mode
+        }
+        if let name = url.options["schema"] {
+            guard PostgresRunStore.isPlainIdentifier(name) else {
+                throw StoreError.invalidURL(url: url.redacted, reason: "option schema must be lowercase letters, digits and _, starting with a letter or _")
+            }
+            schema = name
         }
         if minimumConnections > poolSize {
             throw StoreError.invalidURL(url: url.redacted, reason: "min_idle (\(minimumConnections)) exceeds pool_size (\(poolSize))")

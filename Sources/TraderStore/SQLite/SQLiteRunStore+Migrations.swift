@@ -12,6 +12,12 @@ extension SQLiteRunStore {
                 let operation = "migration \(migration.version) (\(migration.name))"
                 try await run("BEGIN IMMEDIATE", [], operation)
                 do {
+                    // Another process may have applied it while this one waited for the write
+                    // lock: look again inside the transaction.
+                    if try await !run("SELECT 1 FROM schema_migrations WHERE version = ?", [.integer(migration.version)], operation).isEmpty {
+                        try await run("COMMIT", [], operation)
+                        continue
+                    }
                     for statement in migration.statements { try await run(statement, [], operation) }
                     try await run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                                   [.integer(migration.version), .text(migration.name), .integer(Int(StoreClock.nowNanos()))], operation)
@@ -28,7 +34,10 @@ extension SQLiteRunStore {
 
     public func status() async throws -> MigrationStatus {
         try await lock.withLock {
-            let applied = try await appliedVersions()
+            // A database never migrated has no bookkeeping table yet: everything is pending.
+            let exists = try await !run("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'", [],
+                                        "read schema_migrations").isEmpty
+            let applied = exists ? try await appliedVersions() : []
             let versions = Set(applied.map(\.version))
             return MigrationStatus(backend: "sqlite \(path)", applied: applied,
                                    pending: Migrations.sqlite.filter { !versions.contains($0.version) })

@@ -42,6 +42,23 @@ extension SQLiteRunStore {
         }
     }
 
+    public func listOptimizations(_ filter: RunFilter) async throws -> [StoredOptimizationSummary] {
+        try await list(table: "optimizations", columns: OptimizationSummaryColumns.list, filter: filter, operation: "list optimizations").map { r in
+            guard let id = UUID(uuidString: try Self.text(r, "id")) else { throw StoreError.corrupt(field: "optimizations.id", reason: "not a UUID") }
+            return StoredOptimizationSummary(id: id, createdAt: Int64(try Self.int(r, "created_at")), strategy: try Self.text(r, "strategy"),
+                                             symbol: try Self.text(r, "symbol"), objective: try Self.text(r, "objective"),
+                                             resultCount: try Self.int(r, "result_count"))
+        }
+    }
+
+    @discardableResult
+    public func deleteOptimization(id: UUID) async throws -> Bool {
+        try await transaction("delete optimization \(id)") {
+            // Foreign keys cascade to optimization_results.
+            !(try await self.run("DELETE FROM optimizations WHERE id = ? RETURNING id", [.text(id.uuidString)], "delete optimization \(id)").isEmpty)
+        }
+    }
+
     @discardableResult
     public func appendEvent(id: UUID, kind: String, payload: String) async throws -> Int64 {
         if kind.isEmpty { throw StoreError.invalid(field: "kind", reason: "is empty") }

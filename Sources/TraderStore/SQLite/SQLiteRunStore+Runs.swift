@@ -35,16 +35,21 @@ extension SQLiteRunStore {
         }
     }
 
-    public func listRuns(_ filter: RunFilter) async throws -> [RunSummary] {
-        var sql = "SELECT \(RunSummaryColumns.list) FROM runs"
-        var conditions: [String] = [], binds: [SQLiteData] = []
-        if let strategy = filter.strategy { conditions.append("strategy = ?"); binds.append(.text(strategy)) }
-        if let symbol = filter.symbol { conditions.append("symbol = ?"); binds.append(.text(symbol)) }
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
-        binds.append(.integer(max(0, filter.limit)))
-        let rows = try await lock.withLock { try await self.run(sql, binds, "list runs") }
+    public func listRuns(_ filter: RunFilter) async throws -> [StoredRunSummary] {
+        let rows = try await list(table: "runs", columns: RunSummaryColumns.list, filter: filter, operation: "list runs")
         return try rows.map(Self.summary)
+    }
+
+    /// Runs a `ListQuery` under the lock.
+    func list(table: String, columns: String, filter: RunFilter, operation: String) async throws -> [SQLiteRow] {
+        let query = try ListQuery(table: table, columns: columns, filter: filter) { _ in "?" }
+        let binds: [SQLiteData] = query.values.map {
+            switch $0 {
+            case .text(let t): .text(t)
+            case .integer(let i): .integer(i)
+            }
+        }
+        return try await lock.withLock { try await self.run(query.sql, binds, operation) }
     }
 
     public func loadRun(id: UUID) async throws -> StoredRun? {
@@ -83,10 +88,10 @@ extension SQLiteRunStore {
 
     // MARK: - Row decoding
 
-    static func summary(_ r: SQLiteRow) throws -> RunSummary {
+    static func summary(_ r: SQLiteRow) throws -> StoredRunSummary {
         let idText = try text(r, "id")
         guard let id = UUID(uuidString: idText) else { throw StoreError.corrupt(field: "runs.id", reason: "not a UUID") }
-        return RunSummary(id: id, createdAt: Int64(try int(r, "created_at")), strategy: try text(r, "strategy"),
+        return StoredRunSummary(id: id, createdAt: Int64(try int(r, "created_at")), strategy: try text(r, "strategy"),
                           symbol: try text(r, "symbol"), timeframe: try text(r, "timeframe"), barCount: try int(r, "bar_count"),
                           tradeCount: try int(r, "trade_count"), returnPct: r.column("return_pct")?.double,
                           sharpeRatio: r.column("sharpe_ratio")?.double, maxDrawdownPct: r.column("max_drawdown_pct")?.double)

@@ -24,9 +24,14 @@ public final class SQLiteRunStore: RunStore {
         self.logger = logger
     }
 
-    /// Opens (creating it and its directory if needed) the database file and applies pending
-    /// migrations.
-    public static func open(path: String, logger: Logger = Logger(label: "gpt-trader.store.sqlite")) async throws -> SQLiteRunStore {
+    /// How long a statement waits for another process's write transaction to end before failing
+    /// with "database is locked": several CLI processes may save runs into one file at once.
+    static let busyTimeoutMilliseconds = 15_000
+
+    /// Opens (creating it and its directory if needed) the database file and, unless `migrate` is
+    /// false (`db status` looks before it changes anything), applies pending migrations.
+    public static func open(path: String, migrate: Bool = true,
+                            logger: Logger = Logger(label: "gpt-trader.store.sqlite")) async throws -> SQLiteRunStore {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             do {
@@ -45,10 +50,11 @@ public final class SQLiteRunStore: RunStore {
         do {
             // WAL: readers do not block the writer; NORMAL sync is durable across application
             // crashes in WAL mode (an OS crash may lose the last commits, never corrupt).
+            _ = try await connection.query("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
             _ = try await connection.query("PRAGMA journal_mode = WAL")
             _ = try await connection.query("PRAGMA synchronous = NORMAL")
             _ = try await connection.query("PRAGMA foreign_keys = ON")
-            try await store.migrate()
+            if migrate { try await store.migrate() }
         } catch {
             try? await connection.close()
             throw error

@@ -29,6 +29,14 @@ public struct MigrationStatus: Sendable, Equatable {
 
     /// The highest applied version, 0 for an empty database.
     public var currentVersion: Int { applied.map(\.version).max() ?? 0 }
+
+    /// The newest schema version this program knows (the same on both backends).
+    public static var latestVersion: Int { Migrations.sqlite.map(\.version).max() ?? 0 }
+
+    /// The status of a database that does not exist yet: every migration pending.
+    public static func empty(backend: String) -> MigrationStatus {
+        MigrationStatus(backend: backend, applied: [], pending: Migrations.sqlite)
+    }
 }
 
 /// The migrations of both backends, the same logical schema written in each dialect.

@@ -1,8 +1,8 @@
 import Foundation
 
-enum StoreClock {
+public enum StoreClock {
     /// Now, in nanoseconds since 1970 (the unit of every stored time).
-    static func nowNanos() -> Int64 {
+    public static func nowNanos() -> Int64 {
         Int64((Date().timeIntervalSince1970 * 1e9).rounded())
     }
 }
