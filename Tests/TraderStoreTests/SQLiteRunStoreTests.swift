@@ -30,7 +30,7 @@ import Testing
         let store = try await SQLiteRunStore.open(path: path)
         try await store.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)", [], "test")
         try await store.close()
-        await #expect(throws: StoreError.schemaTooNew(applied: 99, known: 3)) { try await SQLiteRunStore.open(path: path) }
+        await #expect(throws: StoreError.schemaTooNew(applied: 99, known: 5)) { try await SQLiteRunStore.open(path: path) }
     }
 
     @Test func unopenableFileIsOneClearError() async throws {
@@ -77,13 +77,22 @@ import Testing
     @Test func concurrentFirstOpensMigrateOnce() async throws {
         let (directory, path) = SQLiteRunStoreTests.temporaryPath()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let stores = try await withThrowingTaskGroup(of: SQLiteRunStore.self) { group in
-            for _ in 0..<4 { group.addTask { try await SQLiteRunStore.open(path: path) } }
-            return try await group.reduce(into: []) { $0.append($1) }
+        // Results, not a throwing group: a failed open must not drop the stores that opened
+        // without closing them.
+        let results = await withTaskGroup(of: Result<SQLiteRunStore, any Error>.self) { group in
+            for _ in 0..<4 { group.addTask { do { return .success(try await SQLiteRunStore.open(path: path)) } catch { return .failure(error) } } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        var stores: [SQLiteRunStore] = []
+        for result in results {
+            switch result {
+            case .success(let store): stores.append(store)
+            case .failure(let error): Issue.record("open failed: \(error)")
+            }
         }
         #expect(stores.count == 4)
         for store in stores {
-            #expect(try await store.status().applied.map(\.version) == [1, 2, 3])
+            #expect(try await store.status().applied.map(\.version) == [1, 2, 3, 4, 5])
             try await store.close()
         }
     }

@@ -36,7 +36,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 
     /// Opens a fresh, empty store, hands it to `body`, then closes and removes it.
-    func withStore<T>(_ body: (any RunStore) async throws -> T) async throws -> T {
+    func withStore<T>(_ body: (any Store) async throws -> T) async throws -> T {
         switch self {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("store-test-\(UUID().uuidString)")

@@ -60,7 +60,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// Opens the store (`migrate: false` leaves the schema as it is, for `db status`). A store
     /// that cannot be opened is a runtime error naming the location, never its password.
-    public func open(migrate: Bool = true, logger: Logger = Logger(label: "gpt-trader.store")) async throws(AppError) -> any RunStore {
+    public func open(migrate: Bool = true, logger: Logger = Logger(label: "gpt-trader.store")) async throws(AppError) -> any Store {
         do {
             switch self {
             case .sqlite(let path): return try await SQLiteRunStore.open(path: path, migrate: migrate, logger: logger)

@@ -7,10 +7,10 @@ public import TraderStore
 /// again by id or by the first characters of one, and turns a stored run back into the
 /// `BacktestResult` the report is printed from, so `runs show` prints what `backtest` printed.
 public struct RunHistory: Sendable {
-    public let store: any RunStore
+    public let store: any Store
     public let location: DatabaseLocation
 
-    public init(store: any RunStore, location: DatabaseLocation) {
+    public init(store: any Store, location: DatabaseLocation) {
         self.store = store
         self.location = location
     }

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import NIOPosix
 import SQLiteNIO
 
 /// The embedded store: one SQLite file (WAL mode) through sqlite-nio, which bundles SQLite.
@@ -7,20 +8,28 @@ import SQLiteNIO
 /// One connection, and one operation at a time on it (`AsyncLock`): SQLite allows one writer
 /// anyway, and a transaction must not see another caller's statements. Reads of other processes
 /// proceed during a write thanks to WAL.
+///
+/// Each store runs its statements on a thread of its own. SQLite waits for another writer's
+/// lock by sleeping in the calling thread (`busy_timeout`); on the shared thread pool, stores
+/// of one file that wait would hold every thread while the writer they wait for got none
+/// (seen as "database is locked" after the full timeout with four stores on two cores).
 public final class SQLiteRunStore: RunStore {
     /// Where the file is.
     public let path: String
     let connection: SQLiteConnection
     let lock = AsyncLock()
     let logger: Logger
+    /// The store's own thread (see above), shut down by `close`.
+    private let threadPool: NIOThreadPool
 
     /// Rows per multi-row INSERT: under SQLite's 32,766 bound parameters with the widest table
     /// (trades, 11 columns), and large enough that preparing a statement is rare.
     static let rowsPerInsert = 500
 
-    private init(path: String, connection: SQLiteConnection, logger: Logger) {
+    private init(path: String, connection: SQLiteConnection, threadPool: NIOThreadPool, logger: Logger) {
         self.path = path
         self.connection = connection
+        self.threadPool = threadPool
         self.logger = logger
     }
 
@@ -40,26 +49,50 @@ public final class SQLiteRunStore: RunStore {
                 throw StoreError.connection(target: path, reason: "cannot create directory \(directory)")
             }
         }
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threadPool, logger: logger,
+                                                         on: MultiThreadedEventLoopGroup.singleton.any())
         } catch {
+            try? await threadPool.shutdownGracefully()
             throw StoreError.connection(target: path, reason: "\(error)")
         }
-        let store = SQLiteRunStore(path: path, connection: connection, logger: logger)
+        let store = SQLiteRunStore(path: path, connection: connection, threadPool: threadPool, logger: logger)
         do {
             // WAL: readers do not block the writer; NORMAL sync is durable across application
             // crashes in WAL mode (an OS crash may lose the last commits, never corrupt).
             _ = try await connection.query("PRAGMA busy_timeout = \(busyTimeoutMilliseconds)")
-            _ = try await connection.query("PRAGMA journal_mode = WAL")
+            try await Self.enableWAL(connection)
             _ = try await connection.query("PRAGMA synchronous = NORMAL")
             _ = try await connection.query("PRAGMA foreign_keys = ON")
             if migrate { try await store.migrate() }
         } catch {
-            try? await connection.close()
+            try? await store.close()
             throw error
         }
         return store
+    }
+
+    /// Switches to WAL. Switching needs the file to itself, and SQLite answers "database is
+    /// locked" at once (without its busy handler) while another connection is opening the same
+    /// new file, so this retries with backoff for up to the busy timeout.
+    private static func enableWAL(_ connection: SQLiteConnection) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(busyTimeoutMilliseconds)
+        var delay = Duration.milliseconds(5)
+        while true {
+            do {
+                _ = try await connection.query("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as SQLiteError where error.reason == .busy && clock.now + delay < deadline {
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .milliseconds(200))
+            } catch {
+                throw StoreError.query(operation: "switch to WAL", reason: "\(error)")
+            }
+        }
     }
 
     /// The journal mode in force (`wal` once opened), for tests and `db status`.
@@ -71,6 +104,7 @@ public final class SQLiteRunStore: RunStore {
 
     public func close() async throws {
         try await lock.withLock { try await connection.close() }
+        try await threadPool.shutdownGracefully()
     }
 
     // MARK: - Statements

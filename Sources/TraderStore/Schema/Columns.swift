@@ -1,3 +1,5 @@
+import TraderCore
+
 /// Column lists shared by both backends, so the two cannot drift apart.
 enum RunSummaryColumns {
     static let list = "id, created_at, strategy, symbol, timeframe, bar_count, trade_count, return_pct, sharpe_ratio, max_drawdown_pct"
@@ -48,5 +50,62 @@ struct ListQuery {
         sql += " ORDER BY created_at DESC, id DESC LIMIT " + bind(.integer(max(0, filter.limit)))
         self.sql = sql
         self.values = values
+    }
+}
+
+/// The statements of trading state that read the same in both dialects (placeholders aside).
+enum TradingSQL {
+    static let orderColumns = ["id", "bot_id", "symbol", "side", "order_type", "quantity", "limit_price", "stop_price", "status",
+                               "filled_quantity", "average_fill_price", "broker_order_id", "created_at", "updated_at"]
+
+    /// Insert or move forward: a state older than the stored one (a late, reordered update)
+    /// does not overwrite it; the broker's id, once known, is kept.
+    static func upsertOrder(placeholders p: [String]) -> String {
+        """
+        INSERT INTO orders (\(orderColumns.joined(separator: ", "))) VALUES (\(p.joined(separator: ", ")))
+        ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, limit_price = excluded.limit_price,
+            stop_price = excluded.stop_price, status = excluded.status, filled_quantity = excluded.filled_quantity,
+            average_fill_price = excluded.average_fill_price,
+            broker_order_id = COALESCE(excluded.broker_order_id, orders.broker_order_id), updated_at = excluded.updated_at
+        WHERE excluded.updated_at >= orders.updated_at
+        """
+    }
+
+    static let terminalStatuses = "('filled', 'cancelled', 'rejected', 'expired')"
+
+    static func side(_ s: OrderSide) -> String { s == .buy ? "buy" : "sell" }
+
+    static func side(_ text: String) throws -> OrderSide {
+        switch text {
+        case "buy": .buy
+        case "sell": .sell
+        default: throw StoreError.corrupt(field: "orders.side", reason: "'\(text)' is not buy or sell")
+        }
+    }
+
+    static func status(_ text: String, field: String) throws -> OrderStatus {
+        guard let s = OrderStatus(rawValue: text) else { throw StoreError.corrupt(field: field, reason: "unknown order status '\(text)'") }
+        return s
+    }
+}
+
+/// Archived bars as columns while they are read back.
+struct BarColumns {
+    static let names = ["symbol", "timeframe", "ts", "open", "high", "low", "close", "volume"]
+
+    var timestamps: [Int64] = [], open: [Double] = [], high: [Double] = [], low: [Double] = [], close: [Double] = [], volume: [Double] = []
+
+    init(capacity: Int) {
+        timestamps.reserveCapacity(capacity)
+        for path in [\BarColumns.open, \.high, \.low, \.close, \.volume] { self[keyPath: path].reserveCapacity(capacity) }
+    }
+
+    mutating func append(ts: Int64, open o: Double, high h: Double, low l: Double, close c: Double, volume v: Double) {
+        timestamps.append(ts); open.append(o); high.append(h); low.append(l); close.append(c); volume.append(v)
+    }
+
+    /// The bars were checked when they were archived (a `BarSeries` holds only valid bars).
+    func series(symbol: String, timeframe: Timeframe) -> BarSeries {
+        BarSeries(unchecked: symbol, timeframe: timeframe, timestamps: timestamps, open: open, high: high, low: low, close: close, volume: volume)
     }
 }

@@ -41,7 +41,7 @@ public struct MigrationStatus: Sendable, Equatable {
 
 /// The migrations of both backends, the same logical schema written in each dialect.
 ///
-/// Logical schema (v3):
+/// Logical schema (v5):
 /// - `runs(id, created_at, strategy, symbol, timeframe, configuration, metrics, bar_count,
 ///   trade_count, return_pct, sharpe_ratio, max_drawdown_pct)`, indexed by `created_at`,
 ///   `(strategy, created_at)` and `(symbol, created_at)` for `runs list`;
@@ -49,7 +49,10 @@ public struct MigrationStatus: Sendable, Equatable {
 ///   `(run_id, idx)`, deleted with their run;
 /// - `optimizations(...)` and `optimization_results(optimization_id, rank, parameters, score,
 ///   metrics)`;
-/// - `events(seq, id, created_at, kind, payload)`, `seq` assigned by the database.
+/// - `events(seq, id, created_at, kind, payload)`, `seq` assigned by the database;
+/// - v4: `orders`, `order_states` (every state an order passed through), `fills`, `positions`
+///   (the whole book per bot), `checkpoints` (the bot's own state, newest by `seq`);
+/// - v5: `bars(symbol, timeframe, ts, open, high, low, close, volume)`, the archive.
 enum Migrations {
     /// Column types that differ: SQLite's `INTEGER`/`REAL` against PostgreSQL's `BIGINT`/
     /// `DOUBLE PRECISION`, and the auto-assigned sequence of the event log.
@@ -114,6 +117,48 @@ enum Migrations {
                     kind TEXT NOT NULL, payload TEXT NOT NULL)
                 """,
                 "CREATE INDEX events_kind ON events (kind, seq)",
+            ]),
+            Migration(version: 4, name: "orders, order states, fills, positions and checkpoints", statements: [
+                """
+                CREATE TABLE orders (
+                    id TEXT PRIMARY KEY, bot_id TEXT NOT NULL, symbol TEXT NOT NULL,
+                    side TEXT NOT NULL CHECK (side IN ('buy', 'sell')), order_type TEXT NOT NULL, quantity \(d.real) NOT NULL,
+                    limit_price \(d.real), stop_price \(d.real), status TEXT NOT NULL, filled_quantity \(d.real) NOT NULL,
+                    average_fill_price \(d.real), broker_order_id TEXT, created_at \(d.integer) NOT NULL, updated_at \(d.integer) NOT NULL)
+                """,
+                "CREATE INDEX orders_bot ON orders (bot_id, created_at DESC)",
+                "CREATE INDEX orders_bot_status ON orders (bot_id, status)",
+                """
+                CREATE TABLE order_states (
+                    order_id TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE, at \(d.integer) NOT NULL, status TEXT NOT NULL,
+                    filled_quantity \(d.real) NOT NULL, detail TEXT NOT NULL, PRIMARY KEY (order_id, at, status))
+                """,
+                """
+                CREATE TABLE fills (
+                    id TEXT PRIMARY KEY, order_id TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE, bot_id TEXT NOT NULL,
+                    symbol TEXT NOT NULL, at \(d.integer) NOT NULL, quantity \(d.real) NOT NULL, price \(d.real) NOT NULL,
+                    commission \(d.real) NOT NULL)
+                """,
+                "CREATE INDEX fills_order ON fills (order_id, at)",
+                "CREATE INDEX fills_bot ON fills (bot_id, at)",
+                """
+                CREATE TABLE positions (
+                    bot_id TEXT NOT NULL, symbol TEXT NOT NULL, quantity \(d.real) NOT NULL, average_price \(d.real) NOT NULL,
+                    realized_pnl \(d.real) NOT NULL, updated_at \(d.integer) NOT NULL, PRIMARY KEY (bot_id, symbol))
+                """,
+                """
+                CREATE TABLE checkpoints (
+                    seq \(d.sequence), id TEXT NOT NULL UNIQUE, bot_id TEXT NOT NULL, created_at \(d.integer) NOT NULL, state TEXT NOT NULL)
+                """,
+                "CREATE INDEX checkpoints_bot ON checkpoints (bot_id, seq DESC)",
+            ]),
+            Migration(version: 5, name: "archived market data bars", statements: [
+                """
+                CREATE TABLE bars (
+                    symbol TEXT NOT NULL, timeframe TEXT NOT NULL, ts \(d.integer) NOT NULL, open \(d.real) NOT NULL,
+                    high \(d.real) NOT NULL, low \(d.real) NOT NULL, close \(d.real) NOT NULL, volume \(d.real) NOT NULL,
+                    PRIMARY KEY (symbol, timeframe, ts))
+                """,
             ]),
         ]
     }

@@ -1,0 +1,141 @@
+public import Foundation
+import PostgresNIO
+public import TraderCore
+
+extension PostgresRunStore: TradingStateStore {
+    public func recordOrder(_ order: StoredOrder, detail: String) async throws {
+        try TradingValidation.check(order)
+        let id = order.id.uuidString
+        var binds = PostgresBindings(capacity: TradingSQL.orderColumns.count)
+        binds.append(id); binds.append(order.botID); binds.append(order.symbol); binds.append(TradingSQL.side(order.side))
+        binds.append(order.type); binds.append(order.quantity); binds.append(order.limitPrice); binds.append(order.stopPrice)
+        binds.append(order.status.rawValue); binds.append(order.filledQuantity); binds.append(order.averageFillPrice)
+        binds.append(order.brokerOrderID); binds.append(order.createdAt); binds.append(order.updatedAt)
+        let upsert = PostgresQuery(unsafeSQL: TradingSQL.upsertOrder(placeholders: (1...TradingSQL.orderColumns.count).map { "$\($0)" }), binds: binds)
+        try await transaction("record order \(id)") { connection in
+            try await connection.query(upsert, logger: logger)
+            try await connection.query("""
+                INSERT INTO order_states (order_id, at, status, filled_quantity, detail)
+                VALUES (\(id), \(order.updatedAt), \(order.status.rawValue), \(order.filledQuantity), \(detail)) ON CONFLICT DO NOTHING
+                """, logger: logger)
+        }
+    }
+
+    public func order(id: UUID) async throws -> StoredOrder? {
+        let key = id.uuidString
+        return try await withRetry("load order \(key)") { try await Self.rows($0, "SELECT * FROM orders WHERE id = \(key)", logger: logger) }
+            .first.map(Self.order)
+    }
+
+    public func orders(botID: String, openOnly: Bool, limit: Int) async throws -> [StoredOrder] {
+        var binds = PostgresBindings()
+        binds.append(botID)
+        binds.append(max(0, limit))
+        let sql = "SELECT * FROM orders WHERE bot_id = $1" + (openOnly ? " AND status NOT IN \(TradingSQL.terminalStatuses)" : "")
+            + " ORDER BY created_at DESC, id DESC LIMIT $2"
+        return try await withRetry("list orders of \(botID)") { try await Self.rows($0, PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) }
+            .map(Self.order)
+    }
+
+    public func orderHistory(id: UUID) async throws -> [OrderStateChange] {
+        let key = id.uuidString
+        let rows = try await withRetry("order history \(key)") {
+            try await Self.rows($0, "SELECT * FROM order_states WHERE order_id = \(key) ORDER BY at, ctid", logger: logger)
+        }
+        return try rows.map { r in
+            OrderStateChange(at: try Self.int(r, "at"), status: try TradingSQL.status(try Self.text(r, "status"), field: "order_states.status"),
+                             filledQuantity: try Self.double(r, "filled_quantity"), detail: try Self.text(r, "detail"))
+        }
+    }
+
+    @discardableResult
+    public func recordFill(_ fill: StoredFill) async throws -> Bool {
+        try TradingValidation.check(fill)
+        let f = fill
+        return try await transaction("record fill \(f.id)") { connection in
+            !(try await Self.rows(connection, """
+                INSERT INTO fills (id, order_id, bot_id, symbol, at, quantity, price, commission)
+                VALUES (\(f.id.uuidString), \(f.orderID.uuidString), \(f.botID), \(f.symbol), \(f.at), \(f.quantity), \(f.price), \(f.commission))
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """, logger: logger).isEmpty)
+        }
+    }
+
+    public func fills(orderID: UUID) async throws -> [StoredFill] {
+        let key = orderID.uuidString
+        let rows = try await withRetry("fills of order \(key)") {
+            try await Self.rows($0, "SELECT * FROM fills WHERE order_id = \(key) ORDER BY at, id", logger: logger)
+        }
+        return try rows.map { r in
+            StoredFill(id: try Self.uuid(r, "id"), orderID: try Self.uuid(r, "order_id"), botID: try Self.text(r, "bot_id"), symbol: try Self.text(r, "symbol"),
+                       at: try Self.int(r, "at"), quantity: try Self.double(r, "quantity"), price: try Self.double(r, "price"),
+                       commission: try Self.double(r, "commission"))
+        }
+    }
+
+    public func replacePositions(botID: String, with positions: [StoredPosition]) async throws {
+        for p in positions { try TradingValidation.check(p) }
+        try await transaction("replace positions of \(botID)") { connection in
+            try await connection.query("DELETE FROM positions WHERE bot_id = \(botID)", logger: logger)
+            try await Self.insertRows(connection, table: "positions", columns: ["bot_id", "symbol", "quantity", "average_price", "realized_pnl", "updated_at"],
+                                      rowCount: positions.count, logger: logger) { i, b in
+                let p = positions[i]
+                b.append(botID); b.append(p.symbol); b.append(p.quantity); b.append(p.averagePrice); b.append(p.realizedPnL); b.append(p.updatedAt)
+            }
+        }
+    }
+
+    public func positions(botID: String) async throws -> [StoredPosition] {
+        let rows = try await withRetry("positions of \(botID)") {
+            try await Self.rows($0, "SELECT * FROM positions WHERE bot_id = \(botID) ORDER BY symbol", logger: logger)
+        }
+        return try rows.map { r in
+            StoredPosition(symbol: try Self.text(r, "symbol"), quantity: try Self.double(r, "quantity"), averagePrice: try Self.double(r, "average_price"),
+                           realizedPnL: try Self.double(r, "realized_pnl"), updatedAt: try Self.int(r, "updated_at"))
+        }
+    }
+
+    @discardableResult
+    public func saveCheckpoint(id: UUID, botID: String, state: String) async throws -> Int64 {
+        if botID.isEmpty { throw StoreError.invalid(field: "botID", reason: "is empty") }
+        let key = id.uuidString
+        let now = StoreClock.nowNanos()
+        return try await transaction("save checkpoint \(key)") { connection in
+            try await connection.query("INSERT INTO checkpoints (id, bot_id, created_at, state) VALUES (\(key), \(botID), \(now), \(state)) ON CONFLICT (id) DO NOTHING",
+                                       logger: logger)
+            guard let row = try await Self.rows(connection, "SELECT seq FROM checkpoints WHERE id = \(key)", logger: logger).first else {
+                throw StoreError.corrupt(field: "checkpoints.seq", reason: "saved checkpoint not found")
+            }
+            return try Self.int(row, "seq")
+        }
+    }
+
+    public func latestCheckpoint(botID: String) async throws -> StoredCheckpoint? {
+        let rows = try await withRetry("latest checkpoint of \(botID)") {
+            try await Self.rows($0, "SELECT * FROM checkpoints WHERE bot_id = \(botID) ORDER BY seq DESC LIMIT 1", logger: logger)
+        }
+        return try rows.first.map { r in
+            StoredCheckpoint(sequence: try Self.int(r, "seq"), id: try Self.uuid(r, "id"), botID: try Self.text(r, "bot_id"),
+                             createdAt: try Self.int(r, "created_at"), state: try Self.text(r, "state"))
+        }
+    }
+
+    @discardableResult
+    public func pruneCheckpoints(botID: String, keeping: Int) async throws -> Int {
+        let keep = max(0, keeping)
+        return try await transaction("prune checkpoints of \(botID)") { connection in
+            try await Self.rows(connection, """
+                DELETE FROM checkpoints WHERE bot_id = \(botID) AND seq NOT IN
+                    (SELECT seq FROM checkpoints WHERE bot_id = \(botID) ORDER BY seq DESC LIMIT \(keep)) RETURNING seq
+                """, logger: logger).count
+        }
+    }
+
+    static func order(_ r: PostgresRandomAccessRow) throws -> StoredOrder {
+        StoredOrder(id: try uuid(r, "id"), botID: try text(r, "bot_id"), symbol: try text(r, "symbol"), side: try TradingSQL.side(try text(r, "side")),
+                    type: try text(r, "order_type"), quantity: try double(r, "quantity"), limitPrice: try optionalDouble(r, "limit_price"),
+                    stopPrice: try optionalDouble(r, "stop_price"), status: try TradingSQL.status(try text(r, "status"), field: "orders.status"),
+                    filledQuantity: try double(r, "filled_quantity"), averageFillPrice: try optionalDouble(r, "average_fill_price"),
+                    brokerOrderID: try? r["broker_order_id"].decode(String?.self), createdAt: try int(r, "created_at"), updatedAt: try int(r, "updated_at"))
+    }
+}

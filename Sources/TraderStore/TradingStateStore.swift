@@ -1,0 +1,56 @@
+public import Foundation
+public import TraderCore
+
+/// What the paper and live runtimes keep to survive a restart: orders with every state they
+/// passed through, fills, positions and checkpoints of the bot's own state. Implemented by both
+/// backends; writes are transactions and idempotent like those of `RunStore`.
+public protocol TradingStateStore: Sendable {
+    /// Inserts the order or updates it to this state, and records the state change once per
+    /// `(order, updatedAt, status)`: a retried write changes nothing.
+    func recordOrder(_ order: StoredOrder, detail: String) async throws
+    func order(id: UUID) async throws -> StoredOrder?
+    /// The bot's orders, newest first; `openOnly` leaves out filled, cancelled, rejected and
+    /// expired ones (what a restarted bot must reconcile with its broker).
+    func orders(botID: String, openOnly: Bool, limit: Int) async throws -> [StoredOrder]
+    /// Every state the order passed through, oldest first.
+    func orderHistory(id: UUID) async throws -> [OrderStateChange]
+
+    /// Stores a fill once (by its id); false when it was stored before. The order must exist.
+    @discardableResult
+    func recordFill(_ fill: StoredFill) async throws -> Bool
+    /// The order's fills, oldest first.
+    func fills(orderID: UUID) async throws -> [StoredFill]
+
+    /// Replaces the bot's positions with `positions` (the runtime's whole book), atomically.
+    func replacePositions(botID: String, with positions: [StoredPosition]) async throws
+    func positions(botID: String) async throws -> [StoredPosition]
+
+    /// Stores a checkpoint of the bot's state and returns its sequence number; a checkpoint whose
+    /// id is stored returns the stored sequence.
+    @discardableResult
+    func saveCheckpoint(id: UUID, botID: String, state: String) async throws -> Int64
+    /// The bot's newest checkpoint.
+    func latestCheckpoint(botID: String) async throws -> StoredCheckpoint?
+    /// Deletes all but the newest `keeping` checkpoints of the bot; returns how many went.
+    @discardableResult
+    func pruneCheckpoints(botID: String, keeping: Int) async throws -> Int
+}
+
+/// Market data bars kept in the database when the user asks for it (`gpt-trader data archive`),
+/// so a team shares one copy. Written in bulk, read back by time range.
+public protocol BarArchive: Sendable {
+    /// Stores the series, replacing archived bars of the same symbol and timeframe in its time
+    /// range (so writing the same bars twice keeps one copy), in one transaction.
+    func archiveBars(_ bars: BarSeries) async throws
+    /// The archived bars in `[from, to]` (nanoseconds, both optional), oldest first; nil when the
+    /// series is not archived at all.
+    func archivedBars(symbol: String, timeframe: Timeframe, from: Int64?, to: Int64?) async throws -> BarSeries?
+    /// What the archive holds, by symbol and timeframe.
+    func archivedSeries() async throws -> [ArchivedSeries]
+    /// Deletes an archived series; returns the number of bars deleted.
+    @discardableResult
+    func deleteArchivedBars(symbol: String, timeframe: Timeframe) async throws -> Int
+}
+
+/// Everything a database holds: run history, trading state and the bar archive.
+public typealias Store = RunStore & TradingStateStore & BarArchive
