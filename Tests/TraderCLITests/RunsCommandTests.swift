@@ -174,4 +174,23 @@ import TraderStore
         try await store.dropSchema()
         try await store.close()
     }
+
+    /// `data archive` keeps bars in the run database; `data restore` writes them into another bar
+    /// store, from which the same backtest gives the same report.
+    @Test func archivedBarsRestoreToTheSameBacktest() throws {
+        let db = Database()
+        let archived = try cli.run(["data", "archive", "GOOG", "--start", "2006-01-01", "--database-url", db.url])
+        #expect(archived.status == 0 && archived.stdout.contains("bars of GOOG (1d)"), "\(archived.stderr)")
+        let list = try #require(try json(try cli.run(["data", "archived", "--output", "json", "--database-url", db.url])) as? [[String: Any]])
+        #expect(list.count == 1 && list[0]["symbol"] as? String == "GOOG" && list[0]["first"] as? String == "2006-01-03")
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-restore-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: store) }
+        let restored = try cli.run(["data", "restore", "GOOG", "--store", store, "--database-url", db.url])
+        #expect(restored.status == 0 && restored.stdout.contains("GOOG_1d.gtbars"), "\(restored.stderr)")
+        let fromArchive = try cli.run(["backtest", "--output", "json", "--no-save"], environment: ["GPT_TRADER_STORE_DIR": store])
+        let fromCSV = try cli.run(["backtest", "--output", "json", "--no-save", "--start", "2006-01-01"])
+        #expect(fromArchive.status == 0 && fromArchive.stdout == fromCSV.stdout)
+        let missing = try cli.run(["data", "restore", "MSFT", "--store", store, "--database-url", db.url])
+        #expect(missing.status == 2 && missing.stderr.contains("not archived"))
+    }
 }

@@ -184,7 +184,7 @@ public struct RunHistory: Sendable {
     // MARK: - Errors
 
     /// Runs a store call, turning its error into a runtime `AppError` that names the database.
-    func perform<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws(AppError) -> T {
+    public func perform<T: Sendable>(_ what: String, _ body: () async throws -> T) async throws(AppError) -> T {
         do {
             return try await body()
         } catch let error as StoreError {

@@ -65,7 +65,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         parameters.patterns.lookback = lookback
         parameters.patterns.pivotWindow = pivotWindow
         return AnalysisRequest(source: source, start: start, end: end,
-                               asOf: try market.parseDate(asOf, "as-of", endOfDay: true), parameters: parameters)
+                               asOf: try MarketOptions.parseDate(asOf, "as-of", endOfDay: true), parameters: parameters)
     }
 
     func run() async throws {

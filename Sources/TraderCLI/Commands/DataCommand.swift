@@ -22,7 +22,8 @@ struct DataCommand: ParsableCommand {
           gpt-trader data info ACME
         """,
         subcommands: [DataImportCommand.self, DataListCommand.self, DataInfoCommand.self,
-                      DataGenerateCommand.self, DataRemoveCommand.self])
+                      DataGenerateCommand.self, DataRemoveCommand.self, DataArchiveCommand.self, DataArchivedCommand.self,
+                      DataRestoreCommand.self])
 }
 
 /// `--store DIR`, shared by the `data` subcommands.
@@ -203,4 +204,79 @@ private func entryJSON(_ e: BarStoreEntry) -> JSONValue {
     .object([("symbol", .string(e.symbol)), ("timeframe", .string(e.timeframe.description)), ("bars", .integer(e.count)),
              ("first", .string(e.first.description)), ("last", .string(e.last.description)), ("bytes", .integer(e.byteCount)),
              ("path", .string(e.path))])
+}
+
+/// `gpt-trader data archive SYMBOL...`: copies bars into the run database's archive.
+struct DataArchiveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive",
+        abstract: "Keep symbols' bars in the run database (shared by everyone who uses it; see `data restore`).")
+
+    @Argument(help: "Symbols (from the bar store or the data directories).") var symbols: [String]
+    @Option(help: ArgumentHelp("First bar to keep (ISO date or datetime).", valueName: "date")) var start: String?
+    @Option(help: ArgumentHelp("Last bar to keep (ISO date or datetime).", valueName: "date")) var end: String?
+    @OptionGroup(title: "Run database") var database: DatabaseOptions
+
+    func validate() throws {
+        guard !symbols.isEmpty else { throw ValidationError("give at least one symbol to archive") }
+    }
+
+    func run() async throws {
+        let from = try MarketOptions.parseDate(start, "start")
+        let to = try MarketOptions.parseDate(end, "end", endOfDay: true)
+        let history = try await RunHistory.open(try database.location())
+        try await RunHistory.using(history) {
+            let service = BarArchiveService(history: history)
+            for symbol in symbols {
+                let bars = try await service.archive(symbol: symbol, start: from, end: to)
+                print("archived \(grouped(bars.count)) bars of \(bars.symbol) (\(bars.timeframe)) in \(history.location)")
+            }
+        }
+    }
+}
+
+/// `gpt-trader data archived`: what the run database's bar archive holds.
+struct DataArchivedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "archived", abstract: "List the bars kept in the run database.")
+
+    @Option(help: "Output: table or json.") var output: OutputFormat = .table
+    @OptionGroup(title: "Run database") var database: DatabaseOptions
+
+    func run() async throws {
+        let history = try await RunHistory.open(try database.location())
+        let series = try await RunHistory.using(history) { try await BarArchiveService(history: history).list() }
+        func day(_ n: Int64) -> String { Timestamp(nanos: n).iso8601(dateOnlyAtMidnight: true) }
+        switch output {
+        case .json:
+            print(JSONValue.array(series.map { s in
+                .object([("symbol", .string(s.symbol)), ("timeframe", .string(s.timeframe)), ("bars", .integer(s.count)),
+                         ("first", .string(day(s.first))), ("last", .string(day(s.last)))])
+            }).serialized())
+        case .table, .quiet:
+            guard !series.isEmpty else { print("no archived bars in \(history.location)"); return }
+            var t = TextTable(headers: ["Symbol", "Timeframe", "Bars", "First", "Last"], alignments: [.left, .left, .right, .left, .left])
+            for s in series { t.rows.append([s.symbol, s.timeframe, grouped(s.count), day(s.first), day(s.last)]) }
+            print(t.render())
+        }
+    }
+}
+
+/// `gpt-trader data restore SYMBOL`: archived bars back into the local bar store.
+struct DataRestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "restore", abstract: "Write archived bars into the local bar store.")
+
+    @Argument(help: "Archived symbol.") var symbol: String
+    @Option(help: "Only this timeframe (default: every archived one).") var timeframe: String?
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup(title: "Run database") var database: DatabaseOptions
+
+    func run() async throws {
+        let tf: Timeframe?
+        do { tf = try timeframe.map { try Timeframe(parsing: $0) } } catch { throw ValidationError("--timeframe: \(error)") }
+        let history = try await RunHistory.open(try database.location())
+        let written = try await RunHistory.using(history) {
+            try await BarArchiveService(history: history).restore(symbol: symbol, timeframe: tf, into: storeOptions.store)
+        }
+        for entry in written { print("restored \(grouped(entry.count)) bars of \(symbol) (\(entry.timeframe)) to \(entry.path)") }
+    }
 }

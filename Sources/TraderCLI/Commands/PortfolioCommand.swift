@@ -86,7 +86,7 @@ struct PortfolioRunCommand: AsyncParsableCommand {
             settings = try PortfolioSettings(initialCapital: capital, commission: CommissionModel(rate: commission, fixed: commissionFixed),
                                              costs: SlippageModel(spread: spread, slippageBps: slippage), wholeUnits: !fractional)
         } catch { throw ValidationError("--\(error.field): \(error.reason)") }
-        return PortfolioRequest(sources: sources, start: try dates.parseDate(start, "start"), end: try dates.parseDate(end, "end", endOfDay: true),
+        return PortfolioRequest(sources: sources, start: try MarketOptions.parseDate(start, "start"), end: try MarketOptions.parseDate(end, "end", endOfDay: true),
                                 profile: profile, accountType: account.flatMap(AccountType.init(rawValue:)),
                                 strategy: try strategySpec(), settings: settings)
     }

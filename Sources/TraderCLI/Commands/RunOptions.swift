@@ -60,10 +60,11 @@ struct MarketOptions: ParsableArguments {
             do { tf = try Timeframe(parsing: timeframe) } catch { throw ValidationError("--timeframe: \(error.reason)") }
             source = .synthetic(symbol: symbol ?? "SYNTH", bars: synthetic, seed: syntheticSeed, timeframe: tf)
         } else { source = .symbol(symbol ?? "GOOG") }
-        return (source, try parseDate(start, "start"), try parseDate(end, "end", endOfDay: true))
+        return (source, try Self.parseDate(start, "start"), try Self.parseDate(end, "end", endOfDay: true))
     }
 
-    func parseDate(_ text: String?, _ name: String, endOfDay: Bool = false) throws -> Timestamp? {
+    /// `--start`/`--end` (`name`) as a time; a bare date as `--end` includes that whole day.
+    static func parseDate(_ text: String?, _ name: String, endOfDay: Bool = false) throws -> Timestamp? {
         guard let text else { return nil }
         guard let t = DateInput.parse(text) else {
             throw ValidationError("--\(name): '\(text)' is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS)")
