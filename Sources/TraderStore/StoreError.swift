@@ -13,6 +13,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case schemaTooNew(applied: Int, known: Int)
     /// A value handed to the store is not acceptable (`field` names it).
     case invalid(field: String, reason: String)
+    /// No pooled connection became free within the acquire timeout.
+    case poolTimeout(waited: Duration, poolSize: Int)
     /// The store was closed.
     case closed
 
@@ -25,6 +27,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
         case .schemaTooNew(let applied, let known):
             "the database schema is at version \(applied) but this program knows only up to \(known); upgrade gpt-trader"
         case .invalid(let field, let reason): "\(field): \(reason)"
+        case .poolTimeout(let waited, let poolSize):
+            "no database connection became free within \(waited) (all \(poolSize) of the pool in use; raise pool_size or acquire_timeout)"
         case .closed: "the store is closed"
         }
     }

@@ -109,6 +109,9 @@ if [ "\$(id -u)" = 0 ]; then exec runuser -u postgres -- "$SVC_PG_BIN/pg_ctl" "\
 exec "$SVC_PG_BIN/pg_ctl" "\$@"
 EOF
     chmod 755 "$SVC_DIR/bin/pg_ctl"
+    # Private clusters of tests that restart their server (scripts/lib/pg-cluster).
+    mkdir -p "$SVC_DIR/clusters"
+    chmod 755 "$SVC_DIR/clusters"
 }
 
 svc_start_postgres() {
@@ -219,6 +222,8 @@ svc_start() {
     export GPT_TRADER_TEST_PG_PASSWORD_URL="postgres://gpt_trader_pw:right-pw@127.0.0.1:$SVC_PG_PORT/gpt_trader_test"
     export GPT_TRADER_TEST_PG_BIN="$SVC_PG_BIN"
     export GPT_TRADER_TEST_PG_CTL="$SVC_DIR/bin/pg_ctl"
+    GPT_TRADER_TEST_PG_CLUSTER="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/pg-cluster"
+    export GPT_TRADER_TEST_PG_CLUSTER
     export GPT_TRADER_TEST_PG_DATA="$SVC_DIR/pgdata"
     export GPT_TRADER_TEST_PG_LOG="$SVC_DIR/postgres.log"
     export GPT_TRADER_TEST_REDIS_HOST=127.0.0.1
@@ -231,7 +236,12 @@ svc_start() {
 }
 
 svc_stop_postgres() {
-    local data=$SVC_DIR/pgdata pid
+    local data=$SVC_DIR/pgdata pid cluster
+    # Private clusters a test left running (it failed or was killed before stopping its own).
+    for cluster in "$SVC_DIR"/clusters/*/data; do
+        [[ -n $SVC_DIR && -f $cluster/postmaster.pid ]] || continue
+        svc_as_pg "$SVC_PG_BIN/pg_ctl" -D "$cluster" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
+    done
     [[ -n $SVC_DIR && -f $data/postmaster.pid ]] || return 0
     svc_as_pg "$SVC_PG_BIN/pg_ctl" -D "$data" -m fast -w -t 30 stop >/dev/null 2>&1 ||
         svc_as_pg "$SVC_PG_BIN/pg_ctl" -D "$data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true

@@ -1,19 +1,20 @@
 import Foundation
 import PostgresNIO
+import Synchronization
 
 extension PostgresRunStore {
     /// Runs `body` on a pooled connection, retrying it on connection errors (the server restarted,
     /// the connection was cut) with backoff from 50 ms to 1 s for up to `retryWindow`. Errors that
     /// are not about the connection (a constraint, a syntax error) are thrown at once, worded by
     /// `PostgresErrors.reason`.
-    func withRetry<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func withRetry<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.retryWindow
         var delay = Duration.milliseconds(50)
         var attempt = 1
         while true {
             do {
-                return try await client.withConnection { connection in try await body(connection) }
+                return try await lease(body)
             } catch let error as StoreError {
                 throw error
             } catch {
@@ -21,6 +22,7 @@ extension PostgresRunStore {
                     throw StoreError.query(operation: operation, reason: PostgresErrors.reason(error, password: configuration.url.password))
                 }
                 logger.warning("\(operation): attempt \(attempt) failed (\(PostgresErrors.reason(error, password: configuration.url.password))); retrying")
+                monitor.reconnecting()
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(1))
                 attempt += 1
@@ -28,10 +30,42 @@ extension PostgresRunStore {
         }
     }
 
+    /// Borrows a connection for `body`, giving up with `StoreError.poolTimeout` when none is free
+    /// within the acquire timeout (the wait is cancelled, so the request leaves the pool's queue).
+    /// The timer only bounds the wait: once `body` has its connection it runs to completion.
+    func lease<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let clock = ContinuousClock()
+        let requested = clock.now
+        let acquired = LeaseFlag()
+        let timeout = configuration.acquireTimeout
+        // The group ends before `lease` returns, so `body` does not outlive this call.
+        return try await withoutActuallyEscaping(body) { body in try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { [client, monitor] in
+                try await client.withConnection { connection in
+                    acquired.set()
+                    monitor.acquired(after: clock.now - requested)
+                    defer { monitor.released() }
+                    return try await body(connection)
+                }
+            }
+            group.addTask { [monitor, configuration] in
+                try await Task.sleep(for: timeout)
+                guard !acquired.isSet else { return nil }
+                monitor.timedOut()
+                throw StoreError.poolTimeout(waited: timeout, poolSize: configuration.poolSize)
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let value = result { return value }
+            }
+            throw CancellationError()
+        } }
+    }
+
     /// `withRetry` around one transaction: BEGIN, `body`, COMMIT; ROLLBACK when `body` throws.
     /// A retry runs the whole transaction again, so `body` must be idempotent (the writes check
     /// their client-generated id first).
-    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await withRetry(operation) { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
@@ -111,4 +145,11 @@ extension PostgresRunStore {
         guard let id = UUID(uuidString: try text(r, column)) else { throw StoreError.corrupt(field: column, reason: "not a UUID") }
         return id
     }
+}
+
+/// Whether a lease got its connection, shared by the lease and its timer.
+final class LeaseFlag: Sendable {
+    private let state = Mutex(false)
+    func set() { state.withLock { $0 = true } }
+    var isSet: Bool { state.withLock { $0 } }
 }

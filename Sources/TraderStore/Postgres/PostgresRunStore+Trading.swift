@@ -33,7 +33,8 @@ extension PostgresRunStore: TradingStateStore {
         binds.append(max(0, limit))
         let sql = "SELECT * FROM orders WHERE bot_id = $1" + (openOnly ? " AND status NOT IN \(TradingSQL.terminalStatuses)" : "")
             + " ORDER BY created_at DESC, id DESC LIMIT $2"
-        return try await withRetry("list orders of \(botID)") { try await Self.rows($0, PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger) }
+        let query = PostgresQuery(unsafeSQL: sql, binds: binds)
+        return try await withRetry("list orders of \(botID)") { try await Self.rows($0, query, logger: logger) }
             .map(Self.order)
     }
 

@@ -15,15 +15,21 @@ public final class PostgresRunStore: RunStore {
     public let configuration: PostgresStoreConfiguration
     let client: PostgresClient
     let logger: Logger
+    let monitor: PoolMonitor
+    /// `application_name` of this pool's connections, unique per store, so `poolStatistics`
+    /// can count them on the server.
+    let applicationName: String
     private let runner: Task<Void, Never>
 
     /// Rows per multi-row INSERT (trades, results); the equity curve goes through COPY.
     static let rowsPerInsert = 1_000
 
-    private init(configuration: PostgresStoreConfiguration, client: PostgresClient, logger: Logger) {
+    private init(configuration: PostgresStoreConfiguration, client: PostgresClient, applicationName: String, logger: Logger) {
         self.configuration = configuration
         self.client = client
+        self.applicationName = applicationName
         self.logger = logger
+        self.monitor = PoolMonitor(name: applicationName)
         self.runner = Task { await client.run() }
     }
 
@@ -41,8 +47,9 @@ public final class PostgresRunStore: RunStore {
         // although the query is served as soon as the loop runs.
         var background = logger
         background.logLevel = max(logger.logLevel, .error)
-        let client = PostgresClient(configuration: clientConfiguration(configuration), backgroundLogger: background)
-        let store = PostgresRunStore(configuration: configuration, client: client, logger: logger)
+        let applicationName = "gpt-trader " + UUID().uuidString.prefix(8).lowercased()
+        let client = PostgresClient(configuration: clientConfiguration(configuration, applicationName: applicationName), backgroundLogger: background)
+        let store = PostgresRunStore(configuration: configuration, client: client, applicationName: applicationName, logger: logger)
         do {
             if let schema = configuration.schema {
                 try await store.withRetry("create schema \(schema)") {
@@ -68,6 +75,24 @@ public final class PostgresRunStore: RunStore {
         await runner.value
     }
 
+    /// The pool's statistics; `open` and `idle` are counted on the server (`pg_stat_activity`
+    /// rows with this pool's application name), which takes one query.
+    public func poolStatistics() async -> PoolStatistics {
+        var statistics = monitor.statistics
+        let name = applicationName
+        if let rows = try? await withRetry("pool statistics", { connection in
+            try await Self.rows(connection, """
+                SELECT count(*) AS open, count(*) FILTER (WHERE state = 'idle') AS idle FROM pg_stat_activity
+                WHERE application_name = \(name) AND pid <> pg_backend_pid()
+                """, logger: self.logger)
+        }), let row = rows.first {
+            // The connection asking is one of the pool's and is busy: count it as open, in use.
+            statistics.open = (try? Self.int(row, "open")).map { Int($0) + 1 }
+            statistics.idle = (try? Self.int(row, "idle")).map(Int.init)
+        }
+        return statistics
+    }
+
     /// Drops the configured schema with everything in it (tests clean up with this).
     public func dropSchema() async throws {
         guard let schema = configuration.schema else { throw StoreError.invalid(field: "schema", reason: "no schema configured") }
@@ -91,13 +116,13 @@ public final class PostgresRunStore: RunStore {
         }
     }
 
-    private static func startupParameters(_ c: PostgresStoreConfiguration) -> [(String, String)] {
-        var parameters = [("application_name", "gpt-trader")]
+    private static func startupParameters(_ c: PostgresStoreConfiguration, applicationName: String = "gpt-trader") -> [(String, String)] {
+        var parameters = [("application_name", applicationName)]
         if let schema = c.schema { parameters.append(("search_path", schema)) }
         return parameters
     }
 
-    static func clientConfiguration(_ c: PostgresStoreConfiguration) -> PostgresClient.Configuration {
+    static func clientConfiguration(_ c: PostgresStoreConfiguration, applicationName: String) -> PostgresClient.Configuration {
         var config = PostgresClient.Configuration(host: c.url.host, port: c.url.port, username: c.url.username,
                                                   password: c.url.password, database: c.url.database, tls: tls(c.tls))
         config.options.maximumConnections = c.poolSize
@@ -105,7 +130,7 @@ public final class PostgresRunStore: RunStore {
         config.options.connectionIdleTimeout = c.idleTimeout
         config.options.keepAliveBehavior = c.keepAlive.map { .init(frequency: $0) }
         config.options.connectTimeout = c.connectTimeout
-        config.options.additionalStartupParameters = startupParameters(c)
+        config.options.additionalStartupParameters = startupParameters(c, applicationName: applicationName)
         return config
     }
 

@@ -3,7 +3,7 @@ public import Foundation
 /// How `PostgresRunStore` connects: the URL and the pool.
 ///
 /// Pool settings come from the URL's query (`pool_size`, `min_idle`, `idle_timeout`,
-/// `keepalive`, `connect_timeout`, in seconds, `sslmode=disable|prefer|require`, and
+/// `keepalive`, `connect_timeout`, `acquire_timeout`, in seconds, `sslmode=disable|prefer|require`, and
 /// `schema=NAME` to keep the tables in a schema of their own) or are set on the value; the
 /// defaults suit one process of the CLI or the server.
 public struct PostgresStoreConfiguration: Sendable {
@@ -23,12 +23,14 @@ public struct PostgresStoreConfiguration: Sendable {
     /// A schema to create and use (`search_path`) instead of `public`: tests use one each, so
     /// they can run in parallel on one database.
     public var schema: String?
+    /// How long a query waits for a free pooled connection before failing.
+    public var acquireTimeout: Duration = .seconds(10)
     /// How long a write keeps retrying after connection errors (server restart) before failing.
     public var retryWindow: Duration = .seconds(30)
 
     /// The query options understood; any other is an error (a misspelt option must not be
     /// silently ignored).
-    public static let options: Set<String> = ["pool_size", "min_idle", "idle_timeout", "keepalive", "connect_timeout", "sslmode", "schema"]
+    public static let options: Set<String> = ["pool_size", "min_idle", "idle_timeout", "keepalive", "connect_timeout", "acquire_timeout", "sslmode", "schema"]
 
     public init(url: DatabaseURL) throws {
         self.url = url
@@ -54,6 +56,7 @@ public struct PostgresStoreConfiguration: Sendable {
         if let v = try seconds("idle_timeout") { idleTimeout = v }
         if let v = try seconds("keepalive") { keepAlive = v == .zero ? nil : v }
         if let v = try seconds("connect_timeout") { connectTimeout = v }
+        if let v = try seconds("acquire_timeout") { acquireTimeout = v }
         if let text = url.options["sslmode"] {
             guard let mode = TLSMode(rawValue: text) else {
                 throw StoreError.invalidURL(url: url.redacted, reason: "option sslmode must be disable, prefer or require")

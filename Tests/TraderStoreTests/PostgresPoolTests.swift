@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+@testable import TraderStore
+
+/// The pool under load, its acquire timeout, and a real server restart in the middle of writes.
+@Suite(.enabled(if: Backend.enabled.contains(.postgres)))
+struct PostgresPoolTests {
+    /// 1,000 queries at once through 10 connections: none fails, no more than 10 are ever lent,
+    /// every one is returned, and the server sees no more than 10 connections of the pool.
+    @Test func aThousandConcurrentQueriesThroughTenConnections() async throws {
+        var configuration = try Backend.postgresConfiguration()
+        configuration.poolSize = 10
+        let store = try await PostgresRunStore.open(configuration)
+        do {
+            for i in 0..<20 { try await store.saveRun(Samples.run(createdAt: Int64(i), bars: 50, trades: 2)) }
+            let failures = await withTaskGroup(of: Bool.self) { group in
+                for i in 0..<1_000 {
+                    group.addTask {
+                        do {
+                            if i.isMultiple(of: 2) { return try await store.listRuns(RunFilter(limit: 20)).count == 20 }
+                            return try await store.events(since: 0).isEmpty
+                        } catch { return false }
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 0 : 1) }
+            }
+            #expect(failures == 0)
+            let statistics = await store.poolStatistics()
+            #expect(statistics.peakInUse <= 10 && statistics.peakInUse >= 2, "\(statistics)")
+            #expect(statistics.acquisitions >= 1_020 && statistics.timeouts == 0, "\(statistics)")
+            #expect(statistics.inUse == 0, "every connection was returned: \(statistics)")
+            let open = try #require(statistics.open)
+            #expect(open >= 1 && open <= 10, "\(statistics)")
+            try await store.dropSchema()
+            try await store.close()
+        } catch {
+            try? await store.dropSchema()
+            try? await store.close()
+            throw error
+        }
+    }
+
+    /// With its only connection busy, a query gives up after the acquire timeout with an error
+    /// that says so, and is counted; the busy query still completes.
+    @Test func acquireTimeoutIsOneClearError() async throws {
+        var configuration = try Backend.postgresConfiguration()
+        configuration.poolSize = 1
+        configuration.acquireTimeout = .milliseconds(300)
+        let store = try await PostgresRunStore.open(configuration)
+        let busy = Task { try await store.withRetry("sleep") { try await PostgresRunStore.rows($0, "SELECT pg_sleep(2)", logger: store.logger) } }
+        try await Task.sleep(for: .milliseconds(500))   // let the sleeper take the connection
+        do {
+            _ = try await store.listRuns(RunFilter())
+            Issue.record("a query got a connection the sleeper holds")
+        } catch let error as StoreError {
+            guard case .poolTimeout(_, let size) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(size == 1 && "\(error)".contains("pool_size"))
+        }
+        try await busy.value
+        #expect(store.monitor.statistics.timeouts == 1)
+        #expect(try await store.listRuns(RunFilter()).isEmpty, "the pool works again once the connection is back")
+        try await store.dropSchema()
+        try await store.close()
+    }
+
+    /// `pg_ctl restart` of a server of this test's own while four writers stream runs into it:
+    /// every write that returned is stored, none is stored twice or in part, and the store
+    /// counted the reconnects.
+    @Test func serverRestartDuringWritesLosesNothingAndDuplicatesNothing() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let cluster = try #require(environment["GPT_TRADER_TEST_PG_CLUSTER"], "run the tests with scripts/test")
+        let services = try #require(environment["GPT_TRADER_TEST_SERVICES_DIR"])
+        let directory = services + "/clusters/restart-\(UUID().uuidString.prefix(8))"
+        let port = try Self.freePort()
+        try await Self.run(cluster, ["create", directory, String(port)])
+        do {
+            try await restartDuringWrites(port: port, cluster: cluster, directory: directory)
+            try await Self.run(cluster, ["stop", directory])
+        } catch {
+            try? await Self.run(cluster, ["stop", directory])
+            throw error
+        }
+    }
+
+    func restartDuringWrites(port: Int, cluster: String, directory: String) async throws {
+
+        var configuration = try PostgresStoreConfiguration(parsing: "postgres://postgres@127.0.0.1:\(port)/postgres?sslmode=disable")
+        configuration.poolSize = 4
+        configuration.retryWindow = .seconds(60)
+        let store = try await PostgresRunStore.open(configuration)
+        let acknowledged = try await withThrowingTaskGroup(of: [NewRun].self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    var done: [NewRun] = []
+                    for i in 0..<60 {
+                        let run = Samples.run(createdAt: Int64(writer * 1_000 + i), bars: 400 + i, trades: 3)
+                        try await store.saveRun(run)   // returned: acknowledged
+                        done.append(run)
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                    return done
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(400))   // writes are flowing
+                try await Self.run(cluster, ["restart", directory])
+                return []
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(acknowledged.count == 240)
+        let listed = try await store.listRuns(RunFilter(limit: 1_000))
+        #expect(listed.count == 240, "no run lost, none twice")
+        #expect(Set(listed.map(\.id)) == Set(acknowledged.map(\.id)))
+        let rows = try await store.withRetry("count") {
+            try await PostgresRunStore.rows($0, "SELECT (SELECT count(*) FROM equity_points) AS points, (SELECT count(*) FROM trades) AS trades",
+                                            logger: store.logger)
+        }
+        let points = try PostgresRunStore.int(try #require(rows.first), "points")
+        let trades = try PostgresRunStore.int(try #require(rows.first), "trades")
+        #expect(points == Int64(acknowledged.reduce(0) { $0 + $1.equity.count }), "every curve whole, once")
+        #expect(trades == 240 * 3)
+        #expect(store.monitor.statistics.reconnects >= 1, "the restart was noticed and retried through")
+        try await store.close()
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                guard bind(fd, $0, length) == 0, getsockname(fd, $0, &length) == 0 else { throw POSIXError(.EADDRINUSE) }
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Runs the cluster script (posix_spawn + waitpid on a thread of its own, so no cooperative
+    /// thread blocks; Foundation's `Process` left the finished script a zombie here) with its
+    /// output in a file, not a pipe: the server it starts inherits descriptors, and a pipe held
+    /// open by a server would never reach its end.
+    static func run(_ executable: String, _ arguments: [String]) async throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cluster-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                var actions = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                posix_spawn_file_actions_adddup2(&actions, 1, 2)
+                let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+                defer { for a in argv { free(a) } }
+                var pid = pid_t()
+                let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+                guard spawned == 0 else { continuation.resume(throwing: POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL)); return }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }.start()
+        }
+        guard status == 0 else {
+            throw StoreError.query(operation: "\(executable) \(arguments.joined(separator: " "))",
+                                   reason: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "wait status \(status)")
+        }
+    }
+}
