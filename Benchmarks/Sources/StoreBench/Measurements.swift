@@ -7,9 +7,11 @@ enum Measurements {
     /// INSERT per row through the driver — in the same round, `rounds` times; medians compared.
     static func bulkWrite(_ backend: any BenchBackend, _ options: Options) async throws -> [Figure] {
         let curve = Workload.curve(points: options.points, seed: 42)
-        var bulk = Samples(), autocommit = Samples(), oneTransaction = Samples()
+        var bulk = Samples(), read = Samples(), autocommit = Samples(), oneTransaction = Samples()
         for round in 1...options.rounds {
-            bulk.add(try await saveBig(backend, curve, round: round))
+            let (written, readBack) = try await saveBig(backend, curve, round: round)
+            bulk.add(written)
+            read.add(readBack)
             autocommit.add(try await rowByRow(backend, curve, count: options.singleRows, oneTransaction: false, round: round))
             oneTransaction.add(try await rowByRow(backend, curve, count: options.singleRows, oneTransaction: true, round: round))
         }
@@ -17,6 +19,7 @@ enum Measurements {
         emit(["backend": .text(backend.name), "measurement": "bulk_vs_row_by_row", "rounds": .int(options.rounds),
               "bulk_rows_per_s_median": .int(Int(bulk.median)), "autocommit_rows_per_s_median": .int(Int(autocommit.median)),
               "one_transaction_rows_per_s_median": .int(Int(oneTransaction.median)), "ratio_vs_autocommit": .number(ratio),
+              "load_run_rows_per_s_median": .int(Int(read.median)),
               "ratio_vs_one_transaction": .number(bulk.median / oneTransaction.median)])
         let b = backend.name
         return [
@@ -28,12 +31,15 @@ enum Measurements {
                    target: "≥ 10×", met: ratio >= 10),
             Figure(backend: b, name: "  (variant: one INSERT per row inside one transaction)",
                    measured: "\(grouped(Int(oneTransaction.median))) rows/s, bulk \(String(format: "%.1f×", bulk.median / oneTransaction.median))"),
+            Figure(backend: b, name: "read back: loadRun of the \(grouped(options.points))-point run (median)",
+                   measured: "\(grouped(Int(read.median))) rows/s (\(String(format: "%.2f", Double(options.points) / read.median)) s)"),
         ]
     }
 
     /// One timed `saveRun` of a run with the whole curve (and 10 trades), checked by reading it
-    /// back (also timed: the read side of the same run). Returns equity rows per second.
-    private static func saveBig(_ backend: any BenchBackend, _ curve: EquityCurve, round: Int) async throws -> Double {
+    /// back (also timed: the read side of the same run). Returns equity rows per second written
+    /// and read.
+    private static func saveBig(_ backend: any BenchBackend, _ curve: EquityCurve, round: Int) async throws -> (Double, Double) {
         let run = Workload.run(round, equity: curve, trades: 10)
         let (saved, seconds) = try await timed { try await backend.store.saveRun(run) }
         guard saved else { throw UsageError("bulk run \(run.id) was not stored") }
@@ -46,7 +52,7 @@ enum Measurements {
         }
         emit(["backend": .text(backend.name), "measurement": "load_run", "round": .int(round), "rows": .int(curve.count),
               "seconds": .number(readSeconds), "rows_per_s": .int(Int(Double(curve.count) / readSeconds))])
-        return rate
+        return (rate, Double(curve.count) / readSeconds)
     }
 
     /// The naive way: a parent run (empty curve, through the store), then `count` single-row
