@@ -5,6 +5,7 @@
 //   swift run -c release peer-compare FILE.csv   # figures in the format of ../shared/peers
 //   swift run -c release memory-bounds optimize  # peak memory of 10,000 sets over 1M bars
 //   swift run -c release regime-bench            # regime detection over 500 symbols, HMM fit
+//   swift run -c release store-bench --sqlite F  # run-store write/read speed (../scripts/bench-store)
 // or ../scripts/bench-peers from the repository root, which runs both next to the peers.
 import PackageDescription
 
@@ -14,6 +15,10 @@ let package = Package(
     dependencies: [
         .package(name: "GPTTrader", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // Same versions as the main package: store-bench drives the drivers directly for the
+        // one-INSERT-per-row baseline, which the store API (rightly) does not offer.
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -43,6 +48,15 @@ let package = Package(
             name: "redis-bench",
             dependencies: [.product(name: "TraderCache", package: "GPTTrader")],
             path: "Sources/RedisBench"
+        ),
+        .executableTarget(
+            name: "store-bench",
+            dependencies: [
+                .product(name: "TraderStore", package: "GPTTrader"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Sources/StoreBench"
         ),
         .executableTarget(
             name: "memory-bounds",

@@ -4,6 +4,9 @@
 # svc_ensure_packages   install postgresql / redis-server from Debian if missing
 # svc_start             start both on 127.0.0.1 in a fresh temp dir, export the
 #                       GPT_TRADER_TEST_* variables (see scripts/test)
+#                       SVC_PG_DURABLE=1 beforehand keeps PostgreSQL's default
+#                       durability (fsync, synchronous_commit, full_page_writes on)
+#                       instead of turning it off for speed: benchmarks want that
 # svc_stop              stop both, remove the temp dir (idempotent; safe to call
 #                       when only part of svc_start ran)
 #
@@ -22,6 +25,7 @@ SVC_REDIS_PORT=""
 SVC_REDIS_VERSION=""
 SVC_REDIS_STARTED=0
 SVC_SUMMARY=""      # "postgres 15.x on ..., redis 7.x on ..." once started
+SVC_PG_DURABLE=${SVC_PG_DURABLE:-0}   # 1: PostgreSQL's default durability (see svc_start)
 
 svc_log() { printf '    %s\n' "$*"; }
 svc_err() { printf 'scripts/test: %s\n' "$*" >&2; }
@@ -129,15 +133,23 @@ local all all                         trust
 host  all gpt_trader_pw 127.0.0.1/32  scram-sha-256
 host  all all           127.0.0.1/32  trust
 EOF
+    # Tests need no crash safety, so by default commits do not wait for the disk; a benchmark
+    # (SVC_PG_DURABLE=1) measures commits as a real server makes them.
+    local durability="fsync = off
+synchronous_commit = off
+full_page_writes = off"
+    if [[ $SVC_PG_DURABLE == 1 ]]; then
+        durability="fsync = on
+synchronous_commit = on
+full_page_writes = on"
+    fi
     for attempt in 1 2 3; do
         SVC_PG_PORT=$(svc_free_port "$SVC_REDIS_PORT") || return 1
         cat >"$data/postgresql.auto.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $SVC_PG_PORT
 unix_socket_directories = '$sock'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
+$durability
 max_connections = 200
 log_min_messages = warning
 EOF
