@@ -69,14 +69,16 @@ let package = Package(
         ),
         .executableTarget(name: "gpt-trader", dependencies: ["TraderCLI"], swiftSettings: strict),
 
+        // Helpers shared by test targets (running programs without Foundation's Process).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TraderCoreTests", dependencies: ["TraderCore"]),
         .testTarget(name: "TraderStrategiesTests", dependencies: ["TraderStrategies"]),
         .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
         .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
-        .testTarget(name: "TraderCacheTests", dependencies: ["TraderCache"]),
-        .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine"]),
+        .testTarget(name: "TraderCacheTests", dependencies: ["TraderCache", "TestSupport"]),
+        .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine", "TestSupport"]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache"]),
-        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore"]),
+        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TestSupport"]),
     ]
 )

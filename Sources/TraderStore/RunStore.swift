@@ -15,6 +15,9 @@ public protocol RunStore: Sendable {
     func listRuns(_ filter: RunFilter) async throws -> [StoredRunSummary]
     /// The run in full, or nil if there is none with that id.
     func loadRun(id: UUID) async throws -> StoredRun?
+    /// The run's equity curve within `[from, to]` (nanoseconds, both optional), reading only the
+    /// stored chunks that overlap the range; nil when there is no such run.
+    func equity(runID: UUID, from: Int64?, to: Int64?) async throws -> EquityCurve?
     /// Deletes a run with its curve and trades; false when there was none.
     @discardableResult
     func deleteRun(id: UUID) async throws -> Bool

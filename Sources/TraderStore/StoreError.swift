@@ -15,6 +15,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalid(field: String, reason: String)
     /// No pooled connection became free within the acquire timeout.
     case poolTimeout(waited: Duration, poolSize: Int)
+    /// An operation got no answer within the operation timeout (its connection was closed).
+    case stalled(after: Duration)
     /// The store was closed.
     case closed
 
@@ -29,6 +31,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, Sendable {
         case .invalid(let field, let reason): "\(field): \(reason)"
         case .poolTimeout(let waited, let poolSize):
             "no database connection became free within \(waited) (all \(poolSize) of the pool in use; raise pool_size or acquire_timeout)"
+        case .stalled(let after): "the database did not answer within \(after) (operation_timeout)"
         case .closed: "the store is closed"
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import TraderCache
 
 /// A redis-server of a test's own, on a free loopback port in a temporary directory, for tests
@@ -7,7 +8,7 @@ import TraderCache
 final class ThrowawayRedis: @unchecked Sendable {
     let port: Int
     let directory: URL
-    private var process: Process?
+    private var process: Subprocess.Running?
 
     init() throws {
         port = try Self.freePort()
@@ -29,14 +30,8 @@ final class ThrowawayRedis: @unchecked Sendable {
 
     /// Starts the server (again, on the same port) and waits until it answers.
     func start() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary)
-        p.arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                       "--dir", directory.path, "--enable-debug-command", "yes", "--logfile", directory.appendingPathComponent("redis.log").path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        process = p
+        process = try Subprocess.start(Self.binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                       "--dir", directory.path, "--enable-debug-command", "yes", "--logfile", directory.appendingPathComponent("redis.log").path])
         for _ in 0..<200 {
             if Self.answers(port: port) { return }
             Thread.sleep(forTimeInterval: 0.025)
@@ -47,8 +42,8 @@ final class ThrowawayRedis: @unchecked Sendable {
     /// SIGKILL: the server vanishes mid-stream, as in a crash.
     func kill() {
         guard let p = process else { return }
-        Foundation.kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        p.signal(SIGKILL)
+        _ = p.wait()
         process = nil
     }
 

@@ -40,6 +40,7 @@ import Testing
 
     @Test func unknownOptionsAndSchemasAreChecked() throws {
         #expect(try PostgresStoreConfiguration(parsing: "postgres://u:p@h/d?schema=team_a").schema == "team_a")
+        #expect(try PostgresStoreConfiguration(parsing: "postgres://u:p@h/d?acquire_timeout=0.25").acquireTimeout == .milliseconds(250))
         #expect(throws: StoreError.self) { try PostgresStoreConfiguration(parsing: "postgres://u:p@h/d?schema=Team-A") }
         do {
             _ = try PostgresStoreConfiguration(parsing: "postgres://u:hunter2@h/d?pool_sise=3")

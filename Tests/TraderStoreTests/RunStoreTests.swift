@@ -10,9 +10,9 @@ import TraderEngine
     func migrationsAreAppliedAtOpenAndOnlyOnce(_ backend: Backend) async throws {
         try await backend.withStore { (store: any RunStore) async throws -> Void in
             let status = try await store.status()
-            #expect(status.applied.map(\.version) == [1, 2, 3, 4, 5])
+            #expect(status.applied.map(\.version) == [1, 2, 3, 4, 5, 6])
             #expect(status.pending.isEmpty)
-            #expect(status.currentVersion == 5 && MigrationStatus.latestVersion == 5)
+            #expect(status.currentVersion == 6 && MigrationStatus.latestVersion == 6)
             #expect(try await store.migrate().isEmpty)
         }
     }
@@ -208,28 +208,27 @@ import TraderEngine
             await #expect(throws: StoreError.self) { try await store.listRuns(RunFilter(idPrefix: "abc' OR 1=1 --")) }
         }
     }
-}
 
-@Suite struct StoredMetricsTests {
-    /// Every statistic survives `storedValues` and back, durations and times included.
-    @Test func performanceMetricsRoundTrip() {
-        var m = PerformanceMetrics.undefined
-        m.start = Timestamp(nanos: 1_092_873_600_000_000_000)
-        m.end = Timestamp(nanos: 1_362_096_000_000_000_000)
-        m.duration = Duration64(nanos: m.end.nanos - m.start.nanos)
-        m.tradeCount = 46
-        m.sharpeRatio = 0.7972648573498426
-        m.profitFactor = .infinity
-        m.equityFinal = 54101.369159999995
-        m.maxDrawdownDuration = Duration64(nanos: 86_400_000_000_000 * 412)
-        m.avgTradeDuration = Duration64(nanos: 1_500_000_000)
-        let back = PerformanceMetrics(storedValues: m.storedValues)
-        #expect(back.start == m.start && back.end == m.end && back.duration == m.duration && back.tradeCount == 46)
-        #expect(back.sharpeRatio == m.sharpeRatio && back.profitFactor == .infinity && back.equityFinal == m.equityFinal)
-        #expect(back.maxDrawdownDuration == m.maxDrawdownDuration && back.avgTradeDuration == m.avgTradeDuration)
-        #expect(back.maxTradeDuration == nil && back.sortinoRatio.isNaN)
-        let a = m.storedValues, b = back.storedValues
-        #expect(a.keys.sorted() == b.keys.sorted())
-        for (k, v) in a where !(v.isNaN && b[k]!.isNaN) { #expect(b[k] == v, "\(k)") }
+    /// Curves are stored in chunks: a long curve reads back whole and exactly, and a range
+    /// read returns exactly the points in the range, across chunk boundaries.
+    @Test(arguments: Backend.enabled)
+    func equityReadsBackWholeAndByRange(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any Store) async throws -> Void in
+            var run = Samples.run(bars: 20_000, trades: 2)   // 3 chunks of 8,192
+            run.equity.values[8_191] = .nan
+            try await store.saveRun(run)
+            let whole = try #require(try await store.equity(runID: run.id, from: nil, to: nil))
+            #expect(whole.timestamps == run.equity.timestamps)
+            #expect(zip(whole.values, run.equity.values).allSatisfy { $0.bitPattern == $1.bitPattern })
+            let t = run.equity.timestamps
+            let range = try #require(try await store.equity(runID: run.id, from: t[8_000], to: t[8_500]))
+            #expect(range.timestamps == Array(t[8_000...8_500]) && range.values[191].isNaN)
+            #expect(try await store.equity(runID: run.id, from: t[19_999] + 1, to: nil)?.count == 0)
+            #expect(try await store.equity(runID: run.id, from: nil, to: t[0])?.timestamps == [t[0]])
+            #expect(try await store.equity(runID: UUID(), from: nil, to: nil) == nil)
+            #expect(try await store.loadRun(id: run.id)?.equity.timestamps == t)
+        }
     }
 }
+
+

@@ -30,7 +30,25 @@ import Testing
         let store = try await SQLiteRunStore.open(path: path)
         try await store.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 0)", [], "test")
         try await store.close()
-        await #expect(throws: StoreError.schemaTooNew(applied: 99, known: 5)) { try await SQLiteRunStore.open(path: path) }
+        await #expect(throws: StoreError.schemaTooNew(applied: 99, known: 6)) { try await SQLiteRunStore.open(path: path) }
+    }
+
+    /// A run saved before schema v6 has its curve in `equity_points`: it still reads back.
+    @Test func runsSavedBeforeChunksStillLoad() async throws {
+        let (directory, path) = Self.temporaryPath()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try await SQLiteRunStore.open(path: path)
+        var run = Samples.run(bars: 3, trades: 0)
+        run.equity = .empty
+        try await store.saveRun(run)
+        for (i, (ts, v)) in [(Int64(10), 1.5), (20, .nan), (30, 2.5)].enumerated() {
+            try await store.run("INSERT INTO equity_points (run_id, idx, ts, equity) VALUES (?, ?, ?, ?)",
+                                [.text(run.id.uuidString), .integer(i), .integer(Int(ts)), v.isNaN ? .null : .float(v)], "test")
+        }
+        let loaded = try #require(try await store.loadRun(id: run.id))
+        #expect(loaded.equity.timestamps == [10, 20, 30] && loaded.equity.values[0] == 1.5 && loaded.equity.values[1].isNaN)
+        #expect(try await store.equity(runID: run.id, from: 15, to: nil)?.timestamps == [20, 30])
+        try await store.close()
     }
 
     @Test func unopenableFileIsOneClearError() async throws {
@@ -92,7 +110,7 @@ import Testing
         }
         #expect(stores.count == 4)
         for store in stores {
-            #expect(try await store.status().applied.map(\.version) == [1, 2, 3, 4, 5])
+            #expect(try await store.status().applied.map(\.version) == [1, 2, 3, 4, 5, 6])
             try await store.close()
         }
     }

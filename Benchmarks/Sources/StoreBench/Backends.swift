@@ -155,7 +155,7 @@ final class PostgresBackend: BenchBackend {
     }
 
     func storeConnections() async throws -> Int? {
-        let rows = try await raw.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'gpt-trader'", logger: logger)
+        let rows = try await raw.query("SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'gpt-trader %'", logger: logger)
         for try await n in rows.decode(Int64.self) { return Int(n) }
         return nil
     }

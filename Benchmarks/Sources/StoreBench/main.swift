@@ -10,7 +10,7 @@
 //   2. `--queries` concurrent tasks, alternately `listRuns(limit: 20)` and `loadRun` of a small
 //      run, through a pool of `--pool` (PostgreSQL; the URL's pool_size is overridden) or the
 //      SQLite store's one connection; per-query latency, errors, and the server's count of the
-//      store's connections (`pg_stat_activity`, application_name 'gpt-trader') during and after;
+//      store's connections (`pg_stat_activity`, application_name 'gpt-trader <pool id>') during and after;
 //   3. `--rounds` rounds of: one `saveRun` with `--points` equity points (and 10 trades), read
 //      back and compared; then `--single-rows` single-row INSERTs into the store's
 //      `equity_points` through the driver directly (SQLiteNIO / postgres-nio with bound

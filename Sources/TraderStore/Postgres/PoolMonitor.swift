@@ -20,6 +20,9 @@ public struct PoolStatistics: Sendable, Equatable {
     public var timeouts: Int
     /// Operations retried after the connection or the server went away (reconnects).
     public var reconnects: Int
+    /// Operations that held their connection past the operation timeout (the connection was
+    /// closed so they are retried).
+    public var stalls: Int
     /// Connections this pool has open on the server, and how many of them are idle; nil when the
     /// server could not be asked (`PostgresRunStore.poolStatistics()` counts them in
     /// `pg_stat_activity` by the pool's own application name).
@@ -32,7 +35,7 @@ final class PoolMonitor: Sendable {
     static let waitThreshold: Duration = .milliseconds(1)
 
     private struct Counts {
-        var inUse = 0, peakInUse = 0, acquisitions = 0, waits = 0, timeouts = 0, reconnects = 0
+        var inUse = 0, peakInUse = 0, acquisitions = 0, waits = 0, timeouts = 0, reconnects = 0, stalls = 0
     }
 
     private let counts = Mutex(Counts())
@@ -41,6 +44,7 @@ final class PoolMonitor: Sendable {
     private let waitsCounter: Counter
     private let timeoutsCounter: Counter
     private let reconnectsCounter: Counter
+    private let stallsCounter: Counter
     private let acquireTimer: Metrics.Timer
 
     init(name: String) {
@@ -50,6 +54,7 @@ final class PoolMonitor: Sendable {
         waitsCounter = Counter(label: "gpt_trader_store_pool_waits_total", dimensions: d)
         timeoutsCounter = Counter(label: "gpt_trader_store_pool_acquire_timeouts_total", dimensions: d)
         reconnectsCounter = Counter(label: "gpt_trader_store_pool_reconnects_total", dimensions: d)
+        stallsCounter = Counter(label: "gpt_trader_store_pool_stalled_operations_total", dimensions: d)
         acquireTimer = Metrics.Timer(label: "gpt_trader_store_pool_acquire_seconds", dimensions: d)
     }
 
@@ -79,6 +84,11 @@ final class PoolMonitor: Sendable {
         timeoutsCounter.increment()
     }
 
+    func stalled() {
+        counts.withLock { $0.stalls += 1 }
+        stallsCounter.increment()
+    }
+
     func reconnecting() {
         counts.withLock { $0.reconnects += 1 }
         reconnectsCounter.increment()
@@ -87,7 +97,7 @@ final class PoolMonitor: Sendable {
     var statistics: PoolStatistics {
         counts.withLock { c in
             PoolStatistics(inUse: c.inUse, peakInUse: c.peakInUse, acquisitions: c.acquisitions, waits: c.waits, timeouts: c.timeouts,
-                           reconnects: c.reconnects, open: nil, idle: nil)
+                           reconnects: c.reconnects, stalls: c.stalls, open: nil, idle: nil)
         }
     }
 }

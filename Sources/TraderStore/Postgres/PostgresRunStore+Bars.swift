@@ -3,44 +3,22 @@ import NIOCore
 import PostgresNIO
 public import TraderCore
 
+/// Bars go in multi-row INSERTs, not COPY: postgres-nio 1.33 stops the process with a
+/// precondition failure ("Copy mode is only supported for extended queries") when the server
+/// closes the connection during a COPY, which a server restart does; an INSERT fails with a
+/// connection error that the retry handles.
 extension PostgresRunStore: BarArchive {
     public func archiveBars(_ bars: BarSeries) async throws {
         guard let first = bars.timestamps.first, let last = bars.timestamps.last else { return }
         let symbol = bars.symbol, timeframe = bars.timeframe.description
         try await transaction("archive bars of \(symbol) \(timeframe)") { connection in
             try await connection.query("DELETE FROM bars WHERE symbol = \(symbol) AND timeframe = \(timeframe) AND ts BETWEEN \(first) AND \(last)",
-                                       logger: logger)
-            try await Self.copyBars(connection, bars, logger: logger)
-        }
-    }
-
-    /// The bars through `COPY ... FROM STDIN` in text format, in ~256 KiB writes. Symbols and
-    /// timeframes are escaped for COPY's text format (backslash, tab, newline).
-    static func copyBars(_ connection: PostgresConnection, _ bars: BarSeries, logger: Logger) async throws {
-        let prefix = copyField(bars.symbol) + "\t" + copyField(bars.timeframe.description) + "\t"
-        try await connection.copyFrom(table: "bars", columns: BarColumns.names, logger: logger) { writer in
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(300_000)
-            for i in 0..<bars.count {
-                buffer.writeString(prefix)
-                buffer.writeString(String(bars.timestamps[i]))
-                for value in [bars.open[i], bars.high[i], bars.low[i], bars.close[i], bars.volume[i]] {
-                    buffer.writeInteger(UInt8(ascii: "\t"))
-                    buffer.writeString("\(value)")
-                }
-                buffer.writeInteger(UInt8(ascii: "\n"))
-                if buffer.readableBytes >= 262_144 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
+                                       logger: self.logger)
+            try await Self.insertRows(connection, table: "bars", columns: BarColumns.names, rowCount: bars.count, logger: self.logger) { i, b in
+                b.append(symbol); b.append(timeframe); b.append(bars.timestamps[i]); b.append(bars.open[i]); b.append(bars.high[i])
+                b.append(bars.low[i]); b.append(bars.close[i]); b.append(bars.volume[i])
             }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
         }
-    }
-
-    static func copyField(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
-            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
     }
 
     public func archivedBars(symbol: String, timeframe: Timeframe, from: Int64?, to: Int64?) async throws -> BarSeries? {
@@ -50,12 +28,12 @@ extension PostgresRunStore: BarArchive {
             var columns = BarColumns(capacity: 0)
             let rows = try await connection.query(
                 "SELECT ts, open, high, low, close, volume FROM bars WHERE symbol = \(symbol) AND timeframe = \(tf) AND ts >= \(lower) AND ts <= \(upper) ORDER BY ts",
-                logger: logger)
+                logger: self.logger)
             for try await (ts, o, h, l, c, v) in rows.decode((Int64, Double, Double, Double, Double, Double).self) {
                 columns.append(ts: ts, open: o, high: h, low: l, close: c, volume: v)
             }
             if columns.timestamps.isEmpty,
-               try await Self.rows(connection, "SELECT 1 FROM bars WHERE symbol = \(symbol) AND timeframe = \(tf) LIMIT 1", logger: logger).isEmpty {
+               try await Self.rows(connection, "SELECT 1 FROM bars WHERE symbol = \(symbol) AND timeframe = \(tf) LIMIT 1", logger: self.logger).isEmpty {
                 return nil
             }
             return columns.series(symbol: symbol, timeframe: timeframe)
@@ -65,7 +43,7 @@ extension PostgresRunStore: BarArchive {
     public func archivedSeries() async throws -> [ArchivedSeries] {
         let rows = try await withRetry("list archived bars") {
             try await Self.rows($0, "SELECT symbol, timeframe, count(*) AS n, min(ts) AS first, max(ts) AS last FROM bars GROUP BY symbol, timeframe ORDER BY symbol, timeframe",
-                                logger: logger)
+                                logger: self.logger)
         }
         return try rows.map { r in
             ArchivedSeries(symbol: try Self.text(r, "symbol"), timeframe: try Self.text(r, "timeframe"), count: Int(try Self.int(r, "n")),
@@ -77,7 +55,7 @@ extension PostgresRunStore: BarArchive {
     public func deleteArchivedBars(symbol: String, timeframe: Timeframe) async throws -> Int {
         let tf = timeframe.description
         return try await transaction("delete archived bars of \(symbol) \(tf)") { connection in
-            try await Self.rows(connection, "DELETE FROM bars WHERE symbol = \(symbol) AND timeframe = \(tf) RETURNING ts", logger: logger).count
+            try await Self.rows(connection, "DELETE FROM bars WHERE symbol = \(symbol) AND timeframe = \(tf) RETURNING ts", logger: self.logger).count
         }
     }
 }

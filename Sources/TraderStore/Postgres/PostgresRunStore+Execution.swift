@@ -7,14 +7,21 @@ extension PostgresRunStore {
     /// the connection was cut) with backoff from 50 ms to 1 s for up to `retryWindow`. Errors that
     /// are not about the connection (a constraint, a syntax error) are thrown at once, worded by
     /// `PostgresErrors.reason`.
-    func withRetry<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func withRetry<T: Sendable>(_ operation: String, acquireTimeout: Duration? = nil,
+                                _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.retryWindow
         var delay = Duration.milliseconds(50)
         var attempt = 1
         while true {
             do {
-                return try await lease(body)
+                return try await lease(acquireTimeout: acquireTimeout ?? configuration.acquireTimeout, body)
+            } catch StoreError.stalled(let after) where clock.now + delay < deadline && !Task.isCancelled {
+                logger.warning("\(operation): attempt \(attempt) got no answer within \(after); retrying")
+                monitor.reconnecting()
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(1))
+                attempt += 1
             } catch let error as StoreError {
                 throw error
             } catch {
@@ -32,48 +39,65 @@ extension PostgresRunStore {
 
     /// Borrows a connection for `body`, giving up with `StoreError.poolTimeout` when none is free
     /// within the acquire timeout (the wait is cancelled, so the request leaves the pool's queue).
-    /// The timer only bounds the wait: once `body` has its connection it runs to completion.
-    func lease<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    ///
+    /// Once `body` has its connection it may take up to `operationTimeout`; past that the
+    /// connection is closed, which fails `body` with a connection error that `withRetry` retries.
+    /// That bound exists because a query in flight when the server restarts could be left
+    /// waiting forever by postgres-nio 1.33 (seen in the restart test: three of four writers
+    /// never got an answer or an error).
+    func lease<T: Sendable>(acquireTimeout timeout: Duration, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let requested = clock.now
-        let acquired = LeaseFlag()
-        let timeout = configuration.acquireTimeout
-        // The group ends before `lease` returns, so `body` does not outlive this call.
-        return try await withoutActuallyEscaping(body) { body in try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { [client, monitor] in
-                try await client.withConnection { connection in
-                    acquired.set()
+        let lease = LeaseState()
+        let outcome = Outcome<T>()
+        let operationTimeout = configuration.operationTimeout
+        // The work runs in a task of its own, not a child: a query that postgres-nio never
+        // answers, or a wait for a connection that ignores cancellation, must not hold up the
+        // caller, who gets an error instead and retries (or fails) while the task is abandoned.
+        let work = Task { [client, monitor] in
+            do {
+                let value = try await client.withConnection { connection -> T in
+                    guard lease.acquired(connection) else { throw CancellationError() }   // given up on already
                     monitor.acquired(after: clock.now - requested)
                     defer { monitor.released() }
                     return try await body(connection)
                 }
+                outcome.resume(.success(value))
+            } catch {
+                outcome.resume(.failure(error))
             }
-            group.addTask { [monitor, configuration] in
-                try await Task.sleep(for: timeout)
-                guard !acquired.isSet else { return nil }
+        }
+        let timer = Task { [monitor, configuration, logger] in
+            try await Task.sleep(for: timeout)
+            guard let acquiredAt = lease.giveUpUnlessAcquired() else {
                 monitor.timedOut()
-                throw StoreError.poolTimeout(waited: timeout, poolSize: configuration.poolSize)
+                work.cancel()
+                outcome.resume(.failure(StoreError.poolTimeout(waited: timeout, poolSize: configuration.poolSize)))
+                return
             }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let value = result { return value }
-            }
-            throw CancellationError()
-        } }
+            try await Task.sleep(until: acquiredAt + operationTimeout, clock: clock)
+            logger.warning("an operation held its connection longer than \(operationTimeout); abandoning it and closing the connection")
+            monitor.stalled()
+            outcome.resume(.failure(StoreError.stalled(after: operationTimeout)))
+            work.cancel()
+            if let connection = lease.connection { try? await connection.close() }
+        }
+        defer { timer.cancel() }
+        return try await outcome.value()
     }
 
     /// `withRetry` around one transaction: BEGIN, `body`, COMMIT; ROLLBACK when `body` throws.
     /// A retry runs the whole transaction again, so `body` must be idempotent (the writes check
     /// their client-generated id first).
-    func transaction<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await withRetry(operation) { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.query("BEGIN", logger: self.logger)
             do {
                 let value = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
+                try await connection.query("COMMIT", logger: self.logger)
                 return value
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: self.logger)
                 throw error
             }
         }
@@ -147,9 +171,65 @@ extension PostgresRunStore {
     }
 }
 
-/// Whether a lease got its connection, shared by the lease and its timer.
-final class LeaseFlag: Sendable {
-    private let state = Mutex(false)
-    func set() { state.withLock { $0 = true } }
-    var isSet: Bool { state.withLock { $0 } }
+/// The connection a lease got and when, shared by the lease's work and its timer; once the timer
+/// has given up, a connection that arrives later is not used.
+final class LeaseState: Sendable {
+    private struct State: @unchecked Sendable {
+        var connection: PostgresConnection?
+        var at: ContinuousClock.Instant?
+        var abandoned = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Records the connection; false when the lease was given up on.
+    func acquired(_ connection: PostgresConnection) -> Bool {
+        state.withLock { s in
+            guard !s.abandoned else { return false }
+            s.connection = connection
+            s.at = ContinuousClock.now
+            return true
+        }
+    }
+
+    /// When the connection was acquired, or nil after marking the lease given up on.
+    func giveUpUnlessAcquired() -> ContinuousClock.Instant? {
+        state.withLock { s in
+            if s.at == nil { s.abandoned = true }
+            return s.at
+        }
+    }
+
+    var connection: PostgresConnection? { state.withLock { $0.connection } }
+}
+
+/// A result delivered once, by whichever of the work and the timer comes first.
+final class Outcome<T: Sendable>: Sendable {
+    private struct State: @unchecked Sendable {
+        var result: Result<T, any Error>?
+        var continuation: CheckedContinuation<T, any Error>?
+    }
+
+    private let state = Mutex(State())
+
+    func resume(_ result: Result<T, any Error>) {
+        let continuation: CheckedContinuation<T, any Error>? = state.withLock { s in
+            guard s.result == nil else { return nil }
+            s.result = result
+            defer { s.continuation = nil }
+            return s.continuation
+        }
+        continuation?.resume(with: result)
+    }
+
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let ready: Result<T, any Error>? = state.withLock { s in
+                if let result = s.result { return result }
+                s.continuation = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
 }

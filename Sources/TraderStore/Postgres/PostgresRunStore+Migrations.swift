@@ -8,9 +8,9 @@ extension PostgresRunStore {
     @discardableResult
     public func migrate() async throws -> [Migration] {
         try await transaction("migrate") { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: Migrations.createTable(Migrations.postgresDialect)), logger: logger)
-            let applied = Set(try await Self.applied(connection, logger: logger).map(\.version))
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
+            try await connection.query(PostgresQuery(unsafeSQL: Migrations.createTable(Migrations.postgresDialect)), logger: self.logger)
+            let applied = Set(try await Self.applied(connection, logger: self.logger).map(\.version))
             try SQLiteRunStore.checkNotNewer(applied, known: Migrations.postgres)
             var done: [Migration] = []
             for migration in Migrations.postgres where !applied.contains(migration.version) {
@@ -18,15 +18,15 @@ extension PostgresRunStore {
                 // a failing step leaves the schema as it was, and names itself.
                 do {
                     for statement in migration.statements {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                     }
                     let now = StoreClock.nowNanos()
                     try await connection.query(
                         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(migration.version), \(migration.name), \(now))",
-                        logger: logger)
+                        logger: self.logger)
                 } catch {
                     throw StoreError.query(operation: "migration \(migration.version) (\(migration.name))",
-                                           reason: PostgresErrors.reason(error, password: configuration.url.password))
+                                           reason: PostgresErrors.reason(error, password: self.configuration.url.password))
                 }
                 done.append(migration)
             }
@@ -37,9 +37,9 @@ extension PostgresRunStore {
     public func status() async throws -> MigrationStatus {
         let applied = try await withRetry("read schema_migrations") { connection -> [MigrationStatus.Applied] in
             // A database never migrated has no bookkeeping table yet: everything is pending.
-            let exists = try await Self.rows(connection, "SELECT to_regclass('schema_migrations') IS NOT NULL AS present", logger: logger)
+            let exists = try await Self.rows(connection, "SELECT to_regclass('schema_migrations') IS NOT NULL AS present", logger: self.logger)
             guard let row = exists.first, (try? row["present"].decode(Bool.self)) == true else { return [] }
-            return try await Self.applied(connection, logger: logger)
+            return try await Self.applied(connection, logger: self.logger)
         }
         let versions = Set(applied.map(\.version))
         return MigrationStatus(backend: "postgres \(configuration.url.redacted)", applied: applied,

@@ -11,10 +11,10 @@ extension PostgresRunStore {
                 INSERT INTO optimizations (id, created_at, strategy, symbol, objective, configuration, result_count)
                 VALUES (\(id), \(o.createdAt), \(o.strategy), \(o.symbol), \(o.objective), \(o.configuration), \(o.results.count))
                 ON CONFLICT (id) DO NOTHING RETURNING id
-                """, logger: logger)
+                """, logger: self.logger)
             guard !inserted.isEmpty else { return false }
             try await Self.insertRows(connection, table: "optimization_results", columns: ["optimization_id", "rank", "parameters", "score", "metrics"],
-                                      rowCount: o.results.count, logger: logger) { i, b in
+                                      rowCount: o.results.count, logger: self.logger) { i, b in
                 let r = o.results[i]
                 b.append(id); b.append(i + 1); b.append(MetricsJSON.encode(r.parameters)); b.append(Self.finite(r.score))
                 b.append(MetricsJSON.encode(r.metrics))
@@ -26,10 +26,10 @@ extension PostgresRunStore {
     public func loadOptimization(id: UUID) async throws -> StoredOptimization? {
         let key = id.uuidString
         return try await withRetry("load optimization \(key)") { connection -> StoredOptimization? in
-            try await Self.readOnly(connection, logger: logger) { () -> StoredOptimization? in
-                guard let row = try await Self.rows(connection, "SELECT * FROM optimizations WHERE id = \(key)", logger: logger).first else { return nil }
+            try await Self.readOnly(connection, logger: self.logger) { () -> StoredOptimization? in
+                guard let row = try await Self.rows(connection, "SELECT * FROM optimizations WHERE id = \(key)", logger: self.logger).first else { return nil }
                 let results = try await Self.rows(connection, "SELECT * FROM optimization_results WHERE optimization_id = \(key) ORDER BY rank",
-                                                  logger: logger).map { r in
+                                                  logger: self.logger).map { r in
                     OptimizationResultRecord(
                         parameters: try MetricsJSON.decode(try Self.text(r, "parameters"), field: "optimization_results.parameters"),
                         score: try Self.optionalDouble(r, "score") ?? .nan,
@@ -54,7 +54,7 @@ extension PostgresRunStore {
     public func deleteOptimization(id: UUID) async throws -> Bool {
         let key = id.uuidString
         return try await transaction("delete optimization \(key)") { connection in
-            !(try await Self.rows(connection, "DELETE FROM optimizations WHERE id = \(key) RETURNING id", logger: logger).isEmpty)
+            !(try await Self.rows(connection, "DELETE FROM optimizations WHERE id = \(key) RETURNING id", logger: self.logger).isEmpty)
         }
     }
 
@@ -65,8 +65,8 @@ extension PostgresRunStore {
         let now = StoreClock.nowNanos()
         return try await transaction("append event \(key)") { connection in
             try await connection.query("INSERT INTO events (id, created_at, kind, payload) VALUES (\(key), \(now), \(kind), \(payload)) ON CONFLICT (id) DO NOTHING",
-                                       logger: logger)
-            guard let row = try await Self.rows(connection, "SELECT seq FROM events WHERE id = \(key)", logger: logger).first else {
+                                       logger: self.logger)
+            guard let row = try await Self.rows(connection, "SELECT seq FROM events WHERE id = \(key)", logger: self.logger).first else {
                 throw StoreError.corrupt(field: "events.seq", reason: "appended event not found")
             }
             return try Self.int(row, "seq")
@@ -76,7 +76,7 @@ extension PostgresRunStore {
     public func events(since sequence: Int64, limit: Int) async throws -> [StoredEvent] {
         let rows = try await withRetry("read events") {
             try await Self.rows($0, "SELECT seq, id, created_at, kind, payload FROM events WHERE seq > \(sequence) ORDER BY seq LIMIT \(max(0, limit))",
-                                logger: logger)
+                                logger: self.logger)
         }
         return try rows.map { r in
             StoredEvent(sequence: try Self.int(r, "seq"), id: try Self.uuid(r, "id"), createdAt: try Self.int(r, "created_at"),

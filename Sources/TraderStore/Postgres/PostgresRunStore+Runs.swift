@@ -16,42 +16,21 @@ extension PostgresRunStore {
                         \(run.equity.count), \(run.trades.count), \(Self.finite(run.metrics["returnPct"])),
                         \(Self.finite(run.metrics["sharpeRatio"])), \(Self.finite(run.metrics["maxDrawdownPct"])))
                 ON CONFLICT (id) DO NOTHING RETURNING id
-                """, logger: logger)
+                """, logger: self.logger)
             guard !inserted.isEmpty else { return false }   // stored before: a retried write
-            try await Self.copyEquity(connection, runID: id, equity: run.equity, logger: logger)
+            let chunks = EquityChunks.chunks(run.equity)
+            try await Self.insertRows(connection, table: "equity_chunks", columns: EquityChunks.columns, rowCount: chunks.count,
+                                      logger: self.logger) { i, b in
+                let c = chunks[i]
+                b.append(id); b.append(c.index); b.append(c.firstTimestamp); b.append(c.lastTimestamp); b.append(c.count); b.append(c.data)
+            }
             try await Self.insertRows(connection, table: "trades", columns: TradeColumns.names, rowCount: run.trades.count,
-                                      logger: logger) { i, b in
+                                      logger: self.logger) { i, b in
                 let t = run.trades[i]
                 b.append(id); b.append(i); b.append(t.size); b.append(t.entryTime); b.append(t.exitTime); b.append(t.entryPrice)
                 b.append(t.exitPrice); b.append(t.commission); b.append(t.pnl); b.append(t.returnPct); b.append(t.exitReason)
             }
             return true
-        }
-    }
-
-    /// The equity curve through `COPY ... FROM STDIN` in text format, sent in ~256 KiB writes:
-    /// one statement for the whole curve, no parameter limit, no per-row round trip.
-    static func copyEquity(_ connection: PostgresConnection, runID: String, equity: EquityCurve, logger: Logger) async throws {
-        guard equity.count > 0 else { return }
-        try await connection.copyFrom(table: "equity_points", columns: ["run_id", "idx", "ts", "equity"], logger: logger) { writer in
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(300_000)
-            let prefix = runID + "\t"
-            for i in 0..<equity.count {
-                buffer.writeString(prefix)
-                buffer.writeString(String(i))
-                buffer.writeInteger(UInt8(ascii: "\t"))
-                buffer.writeString(String(equity.timestamps[i]))
-                buffer.writeInteger(UInt8(ascii: "\t"))
-                let v = equity.values[i]
-                buffer.writeString(v.isNaN ? "NaN" : v == .infinity ? "Infinity" : v == -.infinity ? "-Infinity" : "\(v)")
-                buffer.writeInteger(UInt8(ascii: "\n"))
-                if buffer.readableBytes >= 262_144 {
-                    try await writer.write(buffer)
-                    buffer.clear()
-                }
-            }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
         }
     }
 
@@ -70,23 +49,18 @@ extension PostgresRunStore {
             }
         }
         let query = PostgresQuery(unsafeSQL: list.sql, binds: binds)
-        return try await withRetry(operation) { try await Self.rows($0, query, logger: logger) }
+        return try await withRetry(operation) { try await Self.rows($0, query, logger: self.logger) }
     }
 
     public func loadRun(id: UUID) async throws -> StoredRun? {
         let key = id.uuidString
         return try await withRetry("load run \(key)") { connection -> StoredRun? in
             // One snapshot for the run, its curve and its trades.
-            try await Self.readOnly(connection, logger: logger) { () -> StoredRun? in
+            try await Self.readOnly(connection, logger: self.logger) { () -> StoredRun? in
                 guard let row = try await Self.rows(connection, "SELECT \(unescaped: RunSummaryColumns.list), configuration, metrics FROM runs WHERE id = \(key)",
-                                                    logger: logger).first else { return nil }
-                var timestamps: [Int64] = [], values: [Double] = []
-                for try await (ts, value) in try await connection.query(
-                    "SELECT ts, equity FROM equity_points WHERE run_id = \(key) ORDER BY idx", logger: logger).decode((Int64, Double?).self) {
-                    timestamps.append(ts)
-                    values.append(value ?? .nan)
-                }
-                let trades = try await Self.rows(connection, "SELECT * FROM trades WHERE run_id = \(key) ORDER BY idx", logger: logger).map { r in
+                                                    logger: self.logger).first else { return nil }
+                let equity = try await Self.equity(connection, key, from: nil, to: nil, logger: self.logger)
+                let trades = try await Self.rows(connection, "SELECT * FROM trades WHERE run_id = \(key) ORDER BY idx", logger: self.logger).map { r in
                     StoredTrade(size: try Self.double(r, "size"), entryTime: try Self.int(r, "entry_time"), exitTime: try Self.int(r, "exit_time"),
                                 entryPrice: try Self.double(r, "entry_price"), exitPrice: try Self.double(r, "exit_price"),
                                 commission: try Self.double(r, "commission"), pnl: try Self.double(r, "pnl"),
@@ -94,16 +68,48 @@ extension PostgresRunStore {
                 }
                 return StoredRun(summary: try Self.summary(row), configuration: try Self.text(row, "configuration"),
                                  metrics: try MetricsJSON.decode(try Self.text(row, "metrics"), field: "runs.metrics"),
-                                 equity: EquityCurve(timestamps: timestamps, values: values), trades: trades)
+                                 equity: equity, trades: trades)
             }
         }
+    }
+
+    public func equity(runID: UUID, from: Int64?, to: Int64?) async throws -> EquityCurve? {
+        let key = runID.uuidString
+        return try await withRetry("load equity of run \(key)") { connection -> EquityCurve? in
+            try await Self.readOnly(connection, logger: self.logger) { () -> EquityCurve? in
+                guard try await !Self.rows(connection, "SELECT 1 FROM runs WHERE id = \(key)", logger: self.logger).isEmpty else { return nil }
+                return try await Self.equity(connection, key, from: from, to: to, logger: self.logger)
+            }
+        }
+    }
+
+    /// The curve of a run in `[from, to]`, from its chunks, or from `equity_points` for a run
+    /// saved before schema v6.
+    static func equity(_ connection: PostgresConnection, _ key: String, from: Int64?, to: Int64?, logger: Logger) async throws -> EquityCurve {
+        let lower = from ?? .min, upper = to ?? .max
+        var timestamps: [Int64] = [], values: [Double] = []
+        var chunked = false
+        for try await (count, data) in try await connection.query(
+            "SELECT count, data FROM equity_chunks WHERE run_id = \(key) AND last_ts >= \(lower) AND first_ts <= \(upper) ORDER BY chunk",
+            logger: logger).decode((Int64, ByteBuffer).self) {
+            try EquityChunks.decode(data, count: Int(count), into: &timestamps, &values)
+            chunked = true
+        }
+        if chunked { return EquityChunks.slice(EquityCurve(timestamps: timestamps, values: values), from: from, to: to) }
+        for try await (ts, value) in try await connection.query(
+            "SELECT ts, equity FROM equity_points WHERE run_id = \(key) AND ts >= \(lower) AND ts <= \(upper) ORDER BY idx",
+            logger: logger).decode((Int64, Double?).self) {
+            timestamps.append(ts)
+            values.append(value ?? .nan)
+        }
+        return EquityCurve(timestamps: timestamps, values: values)
     }
 
     @discardableResult
     public func deleteRun(id: UUID) async throws -> Bool {
         let key = id.uuidString
         return try await transaction("delete run \(key)") { connection in
-            !(try await Self.rows(connection, "DELETE FROM runs WHERE id = \(key) RETURNING id", logger: logger).isEmpty)
+            !(try await Self.rows(connection, "DELETE FROM runs WHERE id = \(key) RETURNING id", logger: self.logger).isEmpty)
         }
     }
 

@@ -13,17 +13,17 @@ extension PostgresRunStore: TradingStateStore {
         binds.append(order.brokerOrderID); binds.append(order.createdAt); binds.append(order.updatedAt)
         let upsert = PostgresQuery(unsafeSQL: TradingSQL.upsertOrder(placeholders: (1...TradingSQL.orderColumns.count).map { "$\($0)" }), binds: binds)
         try await transaction("record order \(id)") { connection in
-            try await connection.query(upsert, logger: logger)
+            try await connection.query(upsert, logger: self.logger)
             try await connection.query("""
                 INSERT INTO order_states (order_id, at, status, filled_quantity, detail)
                 VALUES (\(id), \(order.updatedAt), \(order.status.rawValue), \(order.filledQuantity), \(detail)) ON CONFLICT DO NOTHING
-                """, logger: logger)
+                """, logger: self.logger)
         }
     }
 
     public func order(id: UUID) async throws -> StoredOrder? {
         let key = id.uuidString
-        return try await withRetry("load order \(key)") { try await Self.rows($0, "SELECT * FROM orders WHERE id = \(key)", logger: logger) }
+        return try await withRetry("load order \(key)") { try await Self.rows($0, "SELECT * FROM orders WHERE id = \(key)", logger: self.logger) }
             .first.map(Self.order)
     }
 
@@ -34,14 +34,14 @@ extension PostgresRunStore: TradingStateStore {
         let sql = "SELECT * FROM orders WHERE bot_id = $1" + (openOnly ? " AND status NOT IN \(TradingSQL.terminalStatuses)" : "")
             + " ORDER BY created_at DESC, id DESC LIMIT $2"
         let query = PostgresQuery(unsafeSQL: sql, binds: binds)
-        return try await withRetry("list orders of \(botID)") { try await Self.rows($0, query, logger: logger) }
+        return try await withRetry("list orders of \(botID)") { try await Self.rows($0, query, logger: self.logger) }
             .map(Self.order)
     }
 
     public func orderHistory(id: UUID) async throws -> [OrderStateChange] {
         let key = id.uuidString
         let rows = try await withRetry("order history \(key)") {
-            try await Self.rows($0, "SELECT * FROM order_states WHERE order_id = \(key) ORDER BY at, ctid", logger: logger)
+            try await Self.rows($0, "SELECT * FROM order_states WHERE order_id = \(key) ORDER BY at, ctid", logger: self.logger)
         }
         return try rows.map { r in
             OrderStateChange(at: try Self.int(r, "at"), status: try TradingSQL.status(try Self.text(r, "status"), field: "order_states.status"),
@@ -58,14 +58,14 @@ extension PostgresRunStore: TradingStateStore {
                 INSERT INTO fills (id, order_id, bot_id, symbol, at, quantity, price, commission)
                 VALUES (\(f.id.uuidString), \(f.orderID.uuidString), \(f.botID), \(f.symbol), \(f.at), \(f.quantity), \(f.price), \(f.commission))
                 ON CONFLICT (id) DO NOTHING RETURNING id
-                """, logger: logger).isEmpty)
+                """, logger: self.logger).isEmpty)
         }
     }
 
     public func fills(orderID: UUID) async throws -> [StoredFill] {
         let key = orderID.uuidString
         let rows = try await withRetry("fills of order \(key)") {
-            try await Self.rows($0, "SELECT * FROM fills WHERE order_id = \(key) ORDER BY at, id", logger: logger)
+            try await Self.rows($0, "SELECT * FROM fills WHERE order_id = \(key) ORDER BY at, id", logger: self.logger)
         }
         return try rows.map { r in
             StoredFill(id: try Self.uuid(r, "id"), orderID: try Self.uuid(r, "order_id"), botID: try Self.text(r, "bot_id"), symbol: try Self.text(r, "symbol"),
@@ -77,9 +77,9 @@ extension PostgresRunStore: TradingStateStore {
     public func replacePositions(botID: String, with positions: [StoredPosition]) async throws {
         for p in positions { try TradingValidation.check(p) }
         try await transaction("replace positions of \(botID)") { connection in
-            try await connection.query("DELETE FROM positions WHERE bot_id = \(botID)", logger: logger)
+            try await connection.query("DELETE FROM positions WHERE bot_id = \(botID)", logger: self.logger)
             try await Self.insertRows(connection, table: "positions", columns: ["bot_id", "symbol", "quantity", "average_price", "realized_pnl", "updated_at"],
-                                      rowCount: positions.count, logger: logger) { i, b in
+                                      rowCount: positions.count, logger: self.logger) { i, b in
                 let p = positions[i]
                 b.append(botID); b.append(p.symbol); b.append(p.quantity); b.append(p.averagePrice); b.append(p.realizedPnL); b.append(p.updatedAt)
             }
@@ -88,7 +88,7 @@ extension PostgresRunStore: TradingStateStore {
 
     public func positions(botID: String) async throws -> [StoredPosition] {
         let rows = try await withRetry("positions of \(botID)") {
-            try await Self.rows($0, "SELECT * FROM positions WHERE bot_id = \(botID) ORDER BY symbol", logger: logger)
+            try await Self.rows($0, "SELECT * FROM positions WHERE bot_id = \(botID) ORDER BY symbol", logger: self.logger)
         }
         return try rows.map { r in
             StoredPosition(symbol: try Self.text(r, "symbol"), quantity: try Self.double(r, "quantity"), averagePrice: try Self.double(r, "average_price"),
@@ -103,8 +103,8 @@ extension PostgresRunStore: TradingStateStore {
         let now = StoreClock.nowNanos()
         return try await transaction("save checkpoint \(key)") { connection in
             try await connection.query("INSERT INTO checkpoints (id, bot_id, created_at, state) VALUES (\(key), \(botID), \(now), \(state)) ON CONFLICT (id) DO NOTHING",
-                                       logger: logger)
-            guard let row = try await Self.rows(connection, "SELECT seq FROM checkpoints WHERE id = \(key)", logger: logger).first else {
+                                       logger: self.logger)
+            guard let row = try await Self.rows(connection, "SELECT seq FROM checkpoints WHERE id = \(key)", logger: self.logger).first else {
                 throw StoreError.corrupt(field: "checkpoints.seq", reason: "saved checkpoint not found")
             }
             return try Self.int(row, "seq")
@@ -113,7 +113,7 @@ extension PostgresRunStore: TradingStateStore {
 
     public func latestCheckpoint(botID: String) async throws -> StoredCheckpoint? {
         let rows = try await withRetry("latest checkpoint of \(botID)") {
-            try await Self.rows($0, "SELECT * FROM checkpoints WHERE bot_id = \(botID) ORDER BY seq DESC LIMIT 1", logger: logger)
+            try await Self.rows($0, "SELECT * FROM checkpoints WHERE bot_id = \(botID) ORDER BY seq DESC LIMIT 1", logger: self.logger)
         }
         return try rows.first.map { r in
             StoredCheckpoint(sequence: try Self.int(r, "seq"), id: try Self.uuid(r, "id"), botID: try Self.text(r, "bot_id"),
@@ -128,7 +128,7 @@ extension PostgresRunStore: TradingStateStore {
             try await Self.rows(connection, """
                 DELETE FROM checkpoints WHERE bot_id = \(botID) AND seq NOT IN
                     (SELECT seq FROM checkpoints WHERE bot_id = \(botID) ORDER BY seq DESC LIMIT \(keep)) RETURNING seq
-                """, logger: logger).count
+                """, logger: self.logger).count
         }
     }
 

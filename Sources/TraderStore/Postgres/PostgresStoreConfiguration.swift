@@ -25,12 +25,15 @@ public struct PostgresStoreConfiguration: Sendable {
     public var schema: String?
     /// How long a query waits for a free pooled connection before failing.
     public var acquireTimeout: Duration = .seconds(10)
+    /// How long an operation may hold its connection before the connection is closed and the
+    /// operation retried (a guard against a connection that stopped answering).
+    public var operationTimeout: Duration = .seconds(120)
     /// How long a write keeps retrying after connection errors (server restart) before failing.
     public var retryWindow: Duration = .seconds(30)
 
     /// The query options understood; any other is an error (a misspelt option must not be
     /// silently ignored).
-    public static let options: Set<String> = ["pool_size", "min_idle", "idle_timeout", "keepalive", "connect_timeout", "acquire_timeout", "sslmode", "schema"]
+    public static let options: Set<String> = ["pool_size", "min_idle", "idle_timeout", "keepalive", "connect_timeout", "acquire_timeout", "operation_timeout", "sslmode", "schema"]
 
     public init(url: DatabaseURL) throws {
         self.url = url
@@ -57,6 +60,7 @@ public struct PostgresStoreConfiguration: Sendable {
         if let v = try seconds("keepalive") { keepAlive = v == .zero ? nil : v }
         if let v = try seconds("connect_timeout") { connectTimeout = v }
         if let v = try seconds("acquire_timeout") { acquireTimeout = v }
+        if let v = try seconds("operation_timeout") { operationTimeout = v }
         if let text = url.options["sslmode"] {
             guard let mode = TLSMode(rawValue: text) else {
                 throw StoreError.invalidURL(url: url.redacted, reason: "option sslmode must be disable, prefer or require")

@@ -19,10 +19,12 @@ extension SQLiteRunStore {
                  Self.real(run.metrics["maxDrawdownPct"])],
                 "save run \(id)")
             guard !inserted.isEmpty else { return false }   // stored before: a retried write
-            try await insertRows(table: "equity_points", columns: ["run_id", "idx", "ts", "equity"], rowCount: run.equity.count,
+            let chunks = EquityChunks.chunks(run.equity)
+            try await insertRows(table: "equity_chunks", columns: EquityChunks.columns, rowCount: chunks.count,
                                  operation: "save equity of run \(id)") { i, binds in
-                binds.append(.text(id)); binds.append(.integer(i))
-                binds.append(.integer(Int(run.equity.timestamps[i]))); binds.append(.float(run.equity.values[i]))
+                let c = chunks[i]
+                binds.append(contentsOf: [.text(id), .integer(c.index), .integer(Int(c.firstTimestamp)), .integer(Int(c.lastTimestamp)),
+                                          .integer(c.count), .blob(c.data)])
             }
             try await insertRows(table: "trades", columns: TradeColumns.names, rowCount: run.trades.count,
                                  operation: "save trades of run \(id)") { i, binds in
@@ -58,13 +60,7 @@ extension SQLiteRunStore {
         return try await lock.withLock { () -> StoredRun? in
             guard let row = try await self.run("SELECT \(RunSummaryColumns.list), configuration, metrics FROM runs WHERE id = ?",
                                                [.text(key)], operation).first else { return nil }
-            let equityRows = try await self.run("SELECT ts, equity FROM equity_points WHERE run_id = ? ORDER BY idx", [.text(key)], operation)
-            var timestamps: [Int64] = [], values: [Double] = []
-            timestamps.reserveCapacity(equityRows.count); values.reserveCapacity(equityRows.count)
-            for r in equityRows {
-                timestamps.append(Int64(try Self.int(r, "ts")))
-                values.append(r.column("equity")?.double ?? .nan)   // NaN is stored as NULL
-            }
+            let equity = try await self.equityLocked(key, from: nil, to: nil, operation: operation)
             let trades = try await self.run("SELECT * FROM trades WHERE run_id = ? ORDER BY idx", [.text(key)], operation).map { r in
                 StoredTrade(size: try Self.double(r, "size"), entryTime: Int64(try Self.int(r, "entry_time")),
                             exitTime: Int64(try Self.int(r, "exit_time")), entryPrice: try Self.double(r, "entry_price"),
@@ -74,8 +70,41 @@ extension SQLiteRunStore {
             }
             return StoredRun(summary: try Self.summary(row), configuration: try Self.text(row, "configuration"),
                              metrics: try MetricsJSON.decode(try Self.text(row, "metrics"), field: "runs.metrics"),
-                             equity: EquityCurve(timestamps: timestamps, values: values), trades: trades)
+                             equity: equity, trades: trades)
         }
+    }
+
+    public func equity(runID: UUID, from: Int64?, to: Int64?) async throws -> EquityCurve? {
+        let key = runID.uuidString
+        let operation = "load equity of run \(key)"
+        return try await lock.withLock { () -> EquityCurve? in
+            guard try await !self.run("SELECT 1 FROM runs WHERE id = ?", [.text(key)], operation).isEmpty else { return nil }
+            return try await self.equityLocked(key, from: from, to: to, operation: operation)
+        }
+    }
+
+    /// The curve of a run in `[from, to]`, from its chunks, or from `equity_points` for a run
+    /// saved before schema v6. Call holding the lock.
+    func equityLocked(_ key: String, from: Int64?, to: Int64?, operation: String) async throws -> EquityCurve {
+        let lower = Int(from ?? .min), upper = Int(to ?? .max)
+        let chunks = try await run("SELECT count, data FROM equity_chunks WHERE run_id = ? AND last_ts >= ? AND first_ts <= ? ORDER BY chunk",
+                                   [.text(key), .integer(lower), .integer(upper)], operation)
+        var timestamps: [Int64] = [], values: [Double] = []
+        if !chunks.isEmpty {
+            for r in chunks {
+                guard let data = r.column("data")?.blob else { throw StoreError.corrupt(field: "equity_chunks.data", reason: "not a blob") }
+                try EquityChunks.decode(data, count: try Self.int(r, "count"), into: &timestamps, &values)
+            }
+            return EquityChunks.slice(EquityCurve(timestamps: timestamps, values: values), from: from, to: to)
+        }
+        let rows = try await run("SELECT ts, equity FROM equity_points WHERE run_id = ? AND ts >= ? AND ts <= ? ORDER BY idx",
+                                 [.text(key), .integer(lower), .integer(upper)], operation)
+        timestamps.reserveCapacity(rows.count); values.reserveCapacity(rows.count)
+        for r in rows {
+            timestamps.append(Int64(try Self.int(r, "ts")))
+            values.append(r.column("equity")?.double ?? .nan)   // NaN was stored as NULL
+        }
+        return EquityCurve(timestamps: timestamps, values: values)
     }
 
     @discardableResult

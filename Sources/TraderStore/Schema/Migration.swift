@@ -41,7 +41,7 @@ public struct MigrationStatus: Sendable, Equatable {
 
 /// The migrations of both backends, the same logical schema written in each dialect.
 ///
-/// Logical schema (v5):
+/// Logical schema (v6):
 /// - `runs(id, created_at, strategy, symbol, timeframe, configuration, metrics, bar_count,
 ///   trade_count, return_pct, sharpe_ratio, max_drawdown_pct)`, indexed by `created_at`,
 ///   `(strategy, created_at)` and `(symbol, created_at)` for `runs list`;
@@ -52,7 +52,9 @@ public struct MigrationStatus: Sendable, Equatable {
 /// - `events(seq, id, created_at, kind, payload)`, `seq` assigned by the database;
 /// - v4: `orders`, `order_states` (every state an order passed through), `fills`, `positions`
 ///   (the whole book per bot), `checkpoints` (the bot's own state, newest by `seq`);
-/// - v5: `bars(symbol, timeframe, ts, open, high, low, close, volume)`, the archive.
+/// - v5: `bars(symbol, timeframe, ts, open, high, low, close, volume)`, the archive;
+/// - v6: `equity_chunks(run_id, chunk, first_ts, last_ts, count, data)`: curves saved from v6 on
+///   (`EquityChunks`); `equity_points` keeps those saved before.
 enum Migrations {
     /// Column types that differ: SQLite's `INTEGER`/`REAL` against PostgreSQL's `BIGINT`/
     /// `DOUBLE PRECISION`, and the auto-assigned sequence of the event log.
@@ -60,10 +62,11 @@ enum Migrations {
         let integer: String
         let real: String
         let sequence: String
+        let blob: String
     }
 
-    static let sqliteDialect = Dialect(integer: "INTEGER", real: "REAL", sequence: "INTEGER PRIMARY KEY AUTOINCREMENT")
-    static let postgresDialect = Dialect(integer: "BIGINT", real: "DOUBLE PRECISION", sequence: "BIGSERIAL PRIMARY KEY")
+    static let sqliteDialect = Dialect(integer: "INTEGER", real: "REAL", sequence: "INTEGER PRIMARY KEY AUTOINCREMENT", blob: "BLOB")
+    static let postgresDialect = Dialect(integer: "BIGINT", real: "DOUBLE PRECISION", sequence: "BIGSERIAL PRIMARY KEY", blob: "BYTEA")
 
     static let sqlite = all(sqliteDialect)
     static let postgres = all(postgresDialect)
@@ -158,6 +161,14 @@ enum Migrations {
                     symbol TEXT NOT NULL, timeframe TEXT NOT NULL, ts \(d.integer) NOT NULL, open \(d.real) NOT NULL,
                     high \(d.real) NOT NULL, low \(d.real) NOT NULL, close \(d.real) NOT NULL, volume \(d.real) NOT NULL,
                     PRIMARY KEY (symbol, timeframe, ts))
+                """,
+            ]),
+            Migration(version: 6, name: "equity curves in chunks", statements: [
+                """
+                CREATE TABLE equity_chunks (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, chunk \(d.integer) NOT NULL,
+                    first_ts \(d.integer) NOT NULL, last_ts \(d.integer) NOT NULL, count \(d.integer) NOT NULL, data \(d.blob) NOT NULL,
+                    PRIMARY KEY (run_id, chunk))
                 """,
             ]),
         ]

@@ -1,0 +1,92 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program for a test: `posix_spawn`, output into temporary files, `waitpid` on a thread
+/// of its own.
+///
+/// Foundation's `Process.waitUntilExit` learns of a child's end through SIGCHLD; in the test
+/// process that signal can be delivered to a thread that does not block it and is lost, and then
+/// `waitUntilExit` waits forever (seen: finished children left as zombies, the cooperative
+/// threads stuck in it, the whole run stalled). `waitpid` on the child's pid cannot miss it.
+/// Files rather than pipes: a program that starts a server (pg_ctl) leaves descriptors to the
+/// server, and a pipe held open by a server would never reach its end.
+public enum Subprocess {
+    public struct Output: Sendable {
+        /// The exit code, or 128 + the signal that ended the program.
+        public var status: Int32
+        /// True when a signal ended the program.
+        public var signaled: Bool
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// A started program: `wait()` for its output, `signal(_:)` to interrupt it.
+    public final class Running: Sendable {
+        public let pid: pid_t
+        let outPath: String
+        let errPath: String
+
+        init(pid: pid_t, outPath: String, errPath: String) {
+            self.pid = pid
+            self.outPath = outPath
+            self.errPath = errPath
+        }
+
+        public func signal(_ signal: Int32) { _ = kill(pid, signal) }
+
+        /// Blocks the calling thread until the program ends.
+        public func wait() -> Output {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            defer {
+                unlink(outPath)
+                unlink(errPath)
+            }
+            let read = { (path: String) in (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+            let signaled = (status & 0x7f) != 0
+            return Output(status: signaled ? 128 + (status & 0x7f) : (status >> 8) & 0xff, signaled: signaled,
+                          stdout: read(outPath), stderr: read(errPath))
+        }
+
+        /// Waits on a thread of its own, so no cooperative thread blocks.
+        public func output() async -> Output {
+            await withCheckedContinuation { continuation in
+                Thread { continuation.resume(returning: self.wait()) }.start()
+            }
+        }
+    }
+
+    /// Starts `executable` with `arguments`, the environment (default: this process's) and the
+    /// working directory (default: this process's).
+    public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                             directory: String? = nil) throws -> Running {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("subprocess-\(UUID().uuidString)").path
+        let outPath = base + ".out", errPath = base + ".err"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        // Glibc's module does not export posix_spawn_file_actions_addchdir_np: `env -C DIR` changes
+        // the directory and then execs the program.
+        let program = directory == nil ? executable : "/usr/bin/env"
+        let command = directory.map { ["/usr/bin/env", "-C", $0, executable] } ?? [executable]
+        let argv = (command + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for e in env { free(e) } }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, program, &actions, nil, argv, env)
+        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
+        return Running(pid: pid, outPath: outPath, errPath: errPath)
+    }
+
+    /// Runs the program to its end, blocking the calling thread.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           directory: String? = nil) throws -> Output {
+        try start(executable, arguments, environment: environment, directory: directory).wait()
+    }
+}
