@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "TraderAnalysis", targets: ["TraderAnalysis"]),
         .library(name: "TraderCache", targets: ["TraderCache"]),
         .library(name: "TraderStore", targets: ["TraderStore"]),
+        .library(name: "TraderWorkflows", targets: ["TraderWorkflows"]),
         .library(name: "TraderApp", targets: ["TraderApp"]),
         .library(name: "TraderCLI", targets: ["TraderCLI"]),
     ],
@@ -54,6 +55,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "TraderWorkflows", dependencies: ["TraderCore"], swiftSettings: strict),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
                                            .product(name: "Logging", package: "swift-log")],
@@ -79,6 +81,7 @@ let package = Package(
         .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine", "TestSupport"]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache"]),
+        .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TestSupport"]),
     ]
 )
