@@ -154,34 +154,11 @@ struct PostgresPoolTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Runs the cluster script (posix_spawn + waitpid on a thread of its own, so no cooperative
-    /// thread blocks; Foundation's `Process` left the finished script a zombie here) with its
-    /// output in a file, not a pipe: the server it starts inherits descriptors, and a pipe held
-    /// open by a server would never reach its end.
+    /// Runs the cluster script to its end without blocking a cooperative thread.
     static func run(_ executable: String, _ arguments: [String]) async throws {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cluster-\(UUID().uuidString).log").path
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                var actions = posix_spawn_file_actions_t()
-                posix_spawn_file_actions_init(&actions)
-                defer { posix_spawn_file_actions_destroy(&actions) }
-                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-                posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-                posix_spawn_file_actions_adddup2(&actions, 1, 2)
-                let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-                defer { for a in argv { free(a) } }
-                var pid = pid_t()
-                let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
-                guard spawned == 0 else { continuation.resume(throwing: POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL)); return }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                continuation.resume(returning: status)
-            }.start()
-        }
-        guard status == 0 else {
-            throw StoreError.query(operation: "\(executable) \(arguments.joined(separator: " "))",
-                                   reason: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "wait status \(status)")
+        let output = await (try Subprocess.start(executable, arguments)).output()
+        guard output.status == 0 else {
+            throw StoreError.query(operation: "\(executable) \(arguments.joined(separator: " "))", reason: output.stdout + output.stderr)
         }
     }
 }

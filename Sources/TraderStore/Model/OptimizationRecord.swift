@@ -40,27 +40,8 @@ public struct OptimizationResultRecord: Sendable, Equatable {
     }
 }
 
-/// An optimization read back: its header and results in rank order.
-public struct StoredOptimization: Sendable, Equatable {
-    public var id: UUID
-    public var createdAt: Int64
-    public var strategy: String
-    public var symbol: String
-    public var objective: String
-    public var configuration: String
-    public var results: [OptimizationResultRecord]
-
-    public init(id: UUID, createdAt: Int64, strategy: String, symbol: String, objective: String, configuration: String,
-                results: [OptimizationResultRecord]) {
-        self.id = id
-        self.createdAt = createdAt
-        self.strategy = strategy
-        self.symbol = symbol
-        self.objective = objective
-        self.configuration = configuration
-        self.results = results
-    }
-}
+/// An optimization read back: the same fields as written, results in rank order.
+public typealias StoredOptimization = NewOptimization
 
 /// One line of `runs list` for an optimization: its header without the results.
 public struct StoredOptimizationSummary: Sendable, Equatable {

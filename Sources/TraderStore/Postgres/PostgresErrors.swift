@@ -8,6 +8,9 @@ enum PostgresErrors {
     private static let transientStates: Set<String> = ["57P01", "57P02", "57P03", "53300"]
 
     static func isTransient(_ error: any Error) -> Bool {
+        // An operation abandoned after `operation_timeout`: its connection was closed, so a retry
+        // on another one may succeed.
+        if case StoreError.stalled? = error as? StoreError { return true }
         guard let e = error as? PSQLError else { return false }
         switch e.code {
         case .serverClosedConnection, .connectionError, .uncleanShutdown, .clientClosedConnection: return true

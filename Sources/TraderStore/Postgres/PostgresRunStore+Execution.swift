@@ -16,19 +16,13 @@ extension PostgresRunStore {
         while true {
             do {
                 return try await lease(acquireTimeout: acquireTimeout ?? configuration.acquireTimeout, body)
-            } catch StoreError.stalled(let after) where clock.now + delay < deadline && !Task.isCancelled {
-                logger.warning("\(operation): attempt \(attempt) got no answer within \(after); retrying")
-                monitor.reconnecting()
-                try await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(1))
-                attempt += 1
-            } catch let error as StoreError {
-                throw error
             } catch {
+                let reason = PostgresErrors.reason(error, password: configuration.url.password)
                 guard PostgresErrors.isTransient(error), clock.now + delay < deadline, !Task.isCancelled else {
-                    throw StoreError.query(operation: operation, reason: PostgresErrors.reason(error, password: configuration.url.password))
+                    if let error = error as? StoreError { throw error }
+                    throw StoreError.query(operation: operation, reason: reason)
                 }
-                logger.warning("\(operation): attempt \(attempt) failed (\(PostgresErrors.reason(error, password: configuration.url.password))); retrying")
+                logger.warning("\(operation): attempt \(attempt) failed (\(reason)); retrying")
                 monitor.reconnecting()
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(1))

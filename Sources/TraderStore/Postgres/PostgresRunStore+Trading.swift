@@ -7,7 +7,7 @@ extension PostgresRunStore: TradingStateStore {
         try TradingValidation.check(order)
         let id = order.id.uuidString
         var binds = PostgresBindings(capacity: TradingSQL.orderColumns.count)
-        binds.append(id); binds.append(order.botID); binds.append(order.symbol); binds.append(TradingSQL.side(order.side))
+        binds.append(id); binds.append(order.botID); binds.append(order.symbol); binds.append(order.side.description)
         binds.append(order.type); binds.append(order.quantity); binds.append(order.limitPrice); binds.append(order.stopPrice)
         binds.append(order.status.rawValue); binds.append(order.filledQuantity); binds.append(order.averageFillPrice)
         binds.append(order.brokerOrderID); binds.append(order.createdAt); binds.append(order.updatedAt)

@@ -9,7 +9,7 @@ extension SQLiteRunStore: TradingStateStore {
         let operation = "record order \(id)"
         try await transaction(operation) {
             try await self.run(TradingSQL.upsertOrder(placeholders: Array(repeating: "?", count: TradingSQL.orderColumns.count)),
-                               [.text(id), .text(order.botID), .text(order.symbol), .text(TradingSQL.side(order.side)), .text(order.type),
+                               [.text(id), .text(order.botID), .text(order.symbol), .text(order.side.description), .text(order.type),
                                 .float(order.quantity), Self.real(order.limitPrice), Self.real(order.stopPrice), .text(order.status.rawValue),
                                 .float(order.filledQuantity), Self.real(order.averageFillPrice), order.brokerOrderID.map(SQLiteData.text) ?? .null,
                                 .integer(Int(order.createdAt)), .integer(Int(order.updatedAt))], operation)

@@ -73,8 +73,7 @@ enum TradingSQL {
 
     static let terminalStatuses = "('filled', 'cancelled', 'rejected', 'expired')"
 
-    static func side(_ s: OrderSide) -> String { s == .buy ? "buy" : "sell" }
-
+    /// The side as stored (`OrderSide.description`: `buy`/`sell`) read back.
     static func side(_ text: String) throws -> OrderSide {
         switch text {
         case "buy": .buy
