@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Throwaway PostgreSQL + Redis for the test suite. Sourced by scripts/test.
 #
-# svc_ensure_packages   install postgresql / redis-server from Debian if missing
+# svc_ensure_packages   install postgresql / redis-server (and tmux, which the
+#                       interactive shell's test drives) from Debian if missing
 # svc_start             start both on 127.0.0.1 in a fresh temp dir, export the
 #                       GPT_TRADER_TEST_* variables (see scripts/test)
 #                       SVC_PG_DURABLE=1 beforehand keeps PostgreSQL's default
@@ -52,8 +53,9 @@ svc_ensure_packages() {
     local need=()
     svc_find_pg_bin || need+=(postgresql)
     svc_find_redis || need+=(redis-server)
+    command -v tmux >/dev/null || need+=(tmux)
     if ((${#need[@]} == 0)); then
-        svc_log "postgresql and redis-server already installed"
+        svc_log "postgresql, redis-server and tmux already installed"
         return 0
     fi
     svc_log "installing: ${need[*]}"
