@@ -13,8 +13,22 @@ struct LineLogHandler: LogHandler {
     let label: String
     let format: LogSettings.Format
     let sink: LogSink
-    var logLevel: Logger.Level
     var metadata: Logger.Metadata
+    /// A level set on this logger (`logger.logLevel = .error`); without one, the process's
+    /// current level (`LoggingSetup.level`), which the shell may change between commands.
+    private var ownLevel: Logger.Level?
+
+    init(label: String, format: LogSettings.Format, sink: LogSink, metadata: Logger.Metadata) {
+        self.label = label
+        self.format = format
+        self.sink = sink
+        self.metadata = metadata
+    }
+
+    var logLevel: Logger.Level {
+        get { ownLevel ?? LoggingSetup.level }
+        set { ownLevel = newValue }
+    }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }

@@ -7,7 +7,17 @@ import Logging
 /// the environment's `GPT_TRADER_LOG_LEVEL`, `GPT_TRADER_LOG_FORMAT`, `GPT_TRADER_LOG_FILE` under
 /// them.
 struct LogSettings: Equatable {
-    enum Format: String { case human, json }
+    enum Format: String, CaseIterable { case human, json }
+
+    /// The options `extract` takes, for the shell's completion: the names, and the values
+    /// accepted (empty: any text, such as a path) or nil for a flag.
+    static let options: [(names: [String], values: [String]?)] = [
+        (["--log-level"], Logger.Level.allCases.map(\.rawValue)),
+        (["--log-format"], Format.allCases.map(\.rawValue)),
+        (["--log-file"], []),
+        (["--verbose", "-v"], nil),
+        (["--quiet"], nil),
+    ]
 
     var level: Logger.Level = .warning
     var format: Format = .human
