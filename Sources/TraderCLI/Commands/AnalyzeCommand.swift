@@ -21,7 +21,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
           gpt-trader analyze GOOG --series sma:50 --series rsi --series macd > goog-indicators.csv
         """)
 
-    @Argument(help: ArgumentHelp("Symbol to analyse (the same as --symbol; default GOOG).", valueName: "symbol"))
+    @Argument(help: ArgumentHelp("Symbol to analyse (the same as --symbol; default GOOG).", valueName: "symbol"), completion: .symbols)
     var symbolArgument: String?
 
     @OptionGroup(title: "Data") var market: MarketOptions

@@ -33,7 +33,8 @@ struct PortfolioRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run the multi-symbol portfolio backtest (the default).")
 
-    @Option(help: ArgumentHelp("Symbols, comma-separated (default GOOG,EURUSD; with --synthetic SYNTH1,SYNTH2,SYNTH3).", valueName: "A,B,C"))
+    @Option(help: ArgumentHelp("Symbols, comma-separated (default GOOG,EURUSD; with --synthetic SYNTH1,SYNTH2,SYNTH3).", valueName: "A,B,C"),
+            completion: .symbols)
     var symbols: String?
     @Option(help: ArgumentHelp("conservative, default, aggressive, or a profile file.", valueName: "name|file")) var profile = "default"
     @Option(help: ArgumentHelp("Override the profile's account type: cash or margin.", valueName: "type")) var account: String?

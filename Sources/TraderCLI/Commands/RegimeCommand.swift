@@ -23,7 +23,8 @@ struct RegimeCommand: ParsableCommand {
           gpt-trader regime --synthetic 2520 --states 2 --output json
         """)
 
-    @Argument(help: ArgumentHelp("Symbol to analyse (same as --symbol; default GOOG).", valueName: "symbol")) var symbolArgument: String?
+    @Argument(help: ArgumentHelp("Symbol to analyse (same as --symbol; default GOOG).", valueName: "symbol"), completion: .symbols)
+    var symbolArgument: String?
     @OptionGroup(title: "Data") var market: MarketOptions
     @Option(help: "Methods: threshold, hmm or both.") var method: RegimeMethodOption = .both
     @Option(help: "Hidden states of the HMM (2 to 8).") var states: Int = 3

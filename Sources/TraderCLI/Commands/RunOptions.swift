@@ -7,9 +7,10 @@ import TraderEngine
 /// Where the bars of a run come from: `--symbol`, `--data`, or `--synthetic`, and the date range.
 struct MarketOptions: ParsableArguments {
     @Option(help: "Symbol to load from the data directories (default GOOG, the shipped sample).",
-            completion: .custom { _, _, _ in MarketDataLocator().availableSymbols() })
+            completion: .symbols)
     var symbol: String?
-    @Option(help: ArgumentHelp("Several symbols, comma-separated, or a folder of CSV files: one row each plus a total.", valueName: "A,B,C|dir"))
+    @Option(help: ArgumentHelp("Several symbols, comma-separated, or a folder of CSV files: one row each plus a total.", valueName: "A,B,C|dir"),
+            completion: .symbols)
     var symbols: String?
     @Option(help: ArgumentHelp("CSV file with OHLCV bars (a folder: every CSV in it, as --symbols).", valueName: "file")) var data: String?
     @Option(help: ArgumentHelp("Use N seeded synthetic bars instead of a file.", valueName: "bars")) var synthetic: Int?

@@ -48,7 +48,7 @@ struct SelectCommand: ParsableCommand {
           gpt-trader backtest --strategy auto            (trades the selector's choices)
         """)
 
-    @Argument(help: "Symbol (same as --symbol).") var symbolArgument: String?
+    @Argument(help: "Symbol (same as --symbol).", completion: .symbols) var symbolArgument: String?
     @Option(help: "How many strategies to print.") var top: Int = 3
     @Option(help: ArgumentHelp("Save the trained model as JSON.", valueName: "file")) var save: String?
     @Option(help: ArgumentHelp("Rank with a saved model instead of training.", valueName: "file")) var model: String?

@@ -18,7 +18,8 @@ struct StrategyOptions: ParsableArguments {
     @Option(help: "mean-reversion, volatility: indicator period.") var period: Int?
     @Option(help: "mean-reversion: Bollinger band width in standard deviations.") var std: Double?
     @Option(help: "scalp: move that triggers, in basis points.") var bps: Double?
-    @Option(help: ArgumentHelp("ensemble: member strategies, comma-separated.", valueName: "a,b,c")) var members: String?
+    @Option(help: ArgumentHelp("ensemble: member strategies, comma-separated.", valueName: "a,b,c"),
+            completion: .list(StrategyCatalog.names)) var members: String?
     @Option(help: ArgumentHelp("ensemble: member weights, comma-separated.", valueName: "w1,w2,w3")) var weights: String?
     @Option(name: .customLong("param"), help: ArgumentHelp("Any strategy parameter as name=value (repeatable).", valueName: "name=value"))
     var params: [String] = []
