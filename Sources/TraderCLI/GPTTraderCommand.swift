@@ -32,6 +32,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
             StatusCommand.self,
             RunsCommand.self,
             DbCommand.self,
+            ShellCommand.self,
         ])
 }
 
@@ -40,7 +41,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
 /// error (bad option, bad value, bad data file), 1 runtime failure, 130 interrupted by Ctrl-C.
 public enum CLI {
     public static func run(_ commandLine: [String]) async -> Int32 {
-        let arguments: [String]
+        var arguments: [String]
         do {
             let (logging, rest) = try LogSettings.extract(from: commandLine, environment: ProcessInfo.processInfo.environment)
             try LoggingSetup.bootstrap(logging)
@@ -49,6 +50,17 @@ public enum CLI {
             printError("error: \(error)")
             return 2
         }
+        // Bare `gpt-trader` typed at a terminal opens the shell; piped or scripted, it prints help.
+        if arguments.isEmpty, ShellCommand.isInteractive {
+            arguments = [ShellCommand.name]
+        }
+        return await execute(arguments)
+    }
+
+    /// Parses and runs one command line whose logging options were already taken out, prints
+    /// its error as one line, and returns the exit code. The shell calls it for each line, in the
+    /// process whose logging `run` set up.
+    static func execute(_ arguments: [String]) async -> Int32 {
         do {
             var command = try GPTTraderCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -57,6 +69,11 @@ public enum CLI {
                 try command.run()
             }
             return 0
+        } catch let code as ExitCode {
+            return code.rawValue  // a status with nothing to print (the shell's last command's)
+        } catch is CancellationError {
+            printError("interrupted")
+            return 130
         } catch let e as AppError {
             printError((e.kind == .interrupted ? "interrupted: " : "error: ") + e.message)
             return e.exitCode

@@ -13,13 +13,29 @@ import Darwin
 /// cancellation between runs and returns the best sets so far), and the command prints those and
 /// exits with 130. The default action is restored at that moment, so a second Ctrl-C ends the
 /// process at once if something does not stop.
+///
+/// In the interactive shell the shell owns SIGINT for the whole session (a Ctrl-C must not end
+/// it) and turns it into cancellation of the running command's task; an operation here then
+/// takes that cancellation as the interruption and leaves the signal alone.
 enum Interruption {
+    /// Set while the interactive shell runs.
+    static let shellOwnsSignal = Atomic<Bool>(false)
+
     /// Runs `operation`, cancelling it on SIGINT; returns its value and whether it was interrupted.
     static func cancellingOnInterrupt<T: Sendable>(
         _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> (value: T, interrupted: Bool) {
         let interrupted = Flag()
         let task = Task { try await operation() }
+        if shellOwnsSignal.load(ordering: .relaxed) {
+            let value = try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                interrupted.set()
+                task.cancel()
+            }
+            return (value, interrupted.isSet)
+        }
         // A dispatch source sees the signal only while its default action is off.
         signal(SIGINT, SIG_IGN)
         // Its own queue: a private serial queue is overcommitting (it always gets a thread), while
