@@ -58,16 +58,29 @@ public enum Subprocess {
         }
     }
 
-    /// Starts `executable` with `arguments`, the environment (default: this process's) and the
-    /// working directory (default: this process's).
+    /// Starts `executable` with `arguments`, the environment (default: this process's), the
+    /// working directory (default: this process's) and `input` as standard input (default: none,
+    /// `/dev/null`).
+    ///
+    /// `resetSignals` starts the program with no signal blocked and the default action for
+    /// SIGCHLD, SIGINT, SIGPIPE, SIGHUP, SIGTERM and SIGQUIT, instead of the mask and dispositions
+    /// of the test thread that starts it (which blocks most signals): a server that lives on,
+    /// such as tmux, never learns that its children ended while SIGCHLD is blocked.
     public static func start(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                             directory: String? = nil) throws -> Running {
+                             directory: String? = nil, input: String? = nil, resetSignals: Bool = false) throws -> Running {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("subprocess-\(UUID().uuidString)").path
-        let outPath = base + ".out", errPath = base + ".err"
+        let outPath = base + ".out", errPath = base + ".err", inPath = base + ".in"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let input {
+            try input.write(toFile: inPath, atomically: false, encoding: .utf8)
+            posix_spawn_file_actions_addopen(&actions, 0, inPath, O_RDONLY, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        // The child has the file open once it starts; the name is not needed after that.
+        defer { if input != nil { unlink(inPath) } }
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         // Glibc's module does not export posix_spawn_file_actions_addchdir_np: `env -C DIR` changes
@@ -78,15 +91,29 @@ public enum Subprocess {
         defer { for a in argv { free(a) } }
         let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for e in env { free(e) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        if resetSignals {
+            var none = sigset_t()
+            sigemptyset(&none)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for sig in [SIGCHLD, SIGINT, SIGPIPE, SIGHUP, SIGTERM, SIGQUIT] { sigaddset(&defaults, sig) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        }
         var pid = pid_t()
-        let result = posix_spawn(&pid, program, &actions, nil, argv, env)
+        let result = posix_spawn(&pid, program, &actions, &attributes, argv, env)
         guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EINVAL) }
         return Running(pid: pid, outPath: outPath, errPath: errPath)
     }
 
     /// Runs the program to its end, blocking the calling thread.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           directory: String? = nil) throws -> Output {
-        try start(executable, arguments, environment: environment, directory: directory).wait()
+                           directory: String? = nil, input: String? = nil, resetSignals: Bool = false) throws -> Output {
+        try start(executable, arguments, environment: environment, directory: directory, input: input,
+                  resetSignals: resetSignals).wait()
     }
 }
