@@ -32,6 +32,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
             StatusCommand.self,
             RunsCommand.self,
             DbCommand.self,
+            WorkflowCommand.self,
         ])
 }
 
@@ -51,10 +52,12 @@ public enum CLI {
         }
         do {
             var command = try GPTTraderCommand.parseAsRoot(arguments)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+            try await ShellArguments.$arguments.withValue(arguments) {
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
             }
             return 0
         } catch let e as AppError {
