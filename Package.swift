@@ -84,8 +84,9 @@ let package = Package(
         .testTarget(name: "TraderCacheTests", dependencies: ["TraderCache", "TestSupport"]),
         .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine", "TestSupport"]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
-        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache"]),
-        .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore"]),
+        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
+                                                    "TraderStore", "TraderWorkflows"]),
+        .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore", "TraderYAML"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TestSupport"]),
     ]
 )
