@@ -96,7 +96,7 @@ enum BuiltinWorkflows {
         parameters:
           symbol: GOOG
           commission: 0.002
-          max_volatility: 0.6
+          max_volatility: ~   # none: config risk.max_volatility (0.6)
         steps:
           - id: data
             action: data.load
@@ -173,8 +173,8 @@ enum BuiltinWorkflows {
         description: Checks the data feeds and the latest runs; scheduled every five minutes.
         parameters:
           symbols: "GOOG,EURUSD"
-          max_age_days: 5
-          max_drawdown_pct: 25
+          max_age_days: ~       # none: config monitor.max_data_age_days (5)
+          max_drawdown_pct: ~   # none: config monitor.max_drawdown_pct (25)
         schedule: { every: 5m }
         steps:
           - id: feeds

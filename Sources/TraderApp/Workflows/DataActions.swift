@@ -59,7 +59,7 @@ enum DataActions {
 
 /// What `data.check` looks for in a series: gaps longer than `max_gap_days` (default 5
 /// calendar days), non-positive prices or highs below lows, and the age of the last bar at
-/// `as_of` (default: now) against `max_age_days` (default 5).
+/// `as_of` (default: now) against `max_age_days` (default: config monitor.max_data_age_days, 5).
 struct DataQuality {
     struct Limits: Sendable {
         var maxGapDays: Double
@@ -68,7 +68,7 @@ struct DataQuality {
 
         init(_ context: StepContext) throws {
             maxGapDays = try context.number("max_gap_days") ?? 5
-            maxAgeDays = try context.number("max_age_days") ?? 5
+            maxAgeDays = try context.number("max_age_days") ?? ActiveConfiguration.number("monitor.max_data_age_days")
             if let text = try context.string("as_of"), !text.isEmpty {
                 guard let t = DateInput.parse(text) else { throw context.error("as_of", "must be a date such as 2020-01-31, got '\(text)'") }
                 asOf = t

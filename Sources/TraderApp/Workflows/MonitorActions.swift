@@ -7,14 +7,14 @@ import TraderWorkflows
 enum MonitorActions {
     static func register(into registry: inout ActionRegistry, _ env: WorkflowEnvironment) {
         /// The newest `limit` backtests in the run history (default 20) with alerts for those
-        /// whose drawdown is deeper than `max_drawdown_pct` (default 25) or whose Sharpe ratio is
+        /// whose drawdown is deeper than `max_drawdown_pct` (default: config monitor.max_drawdown_pct, 25) or whose Sharpe ratio is
         /// below `min_sharpe` (default: no bound).
         registry.register("monitor.runs") { context in
             guard let history = env.history else {
                 throw AppError.runtime("step '\(context.step)': monitor.runs needs the run database (it was turned off with --no-save)")
             }
             let limit = try context.integer("limit") ?? 20
-            let maxDrawdown = abs(try context.number("max_drawdown_pct") ?? 25)
+            let maxDrawdown = abs(try context.number("max_drawdown_pct") ?? ActiveConfiguration.number("monitor.max_drawdown_pct"))
             let minSharpe = try context.number("min_sharpe")
             var filter = RunFilter(limit: max(1, limit))
             filter.symbol = try context.string("symbol_filter")

@@ -73,11 +73,12 @@ enum RiskActions {
             return ["position_fraction": .number(fraction), "volatility": .number(volatility), "target_volatility": .number(target)]
         }
         /// Whether conditions allow trading: the regime's volatility at most `max_volatility`
-        /// (default 0.6), its drawdown within `max_drawdown` (default 0.35) and not a crisis.
+        /// (default: config risk.max_volatility, 0.6), its drawdown within `max_drawdown` (risk.max_drawdown,
+        /// 0.35) and not a crisis.
         /// `ok` is what execution steps put in their condition; `reasons` says what failed.
         registry.register("risk.check") { context in
-            let maxVolatility = try context.number("max_volatility") ?? 0.6
-            let maxDrawdown = try context.number("max_drawdown") ?? 0.35
+            let maxVolatility = try context.number("max_volatility") ?? ActiveConfiguration.number("risk.max_volatility")
+            let maxDrawdown = try context.number("max_drawdown") ?? ActiveConfiguration.number("risk.max_drawdown")
             let volatility = try context.number("volatility") ?? 0
             let drawdown = abs(try context.number("drawdown") ?? 0)
             let regime = try context.string("regime") ?? "unknown"
