@@ -215,3 +215,28 @@ import TraderWorkflows
 }
 
 struct TestError: Error {}
+
+/// `status` counts the workflows recorded as running, and tells a run whose process is gone.
+@Suite struct RunningWorkflowStatusTests {
+    @Test func runningAndAbandonedWorkflows() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wf-status-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let location = DatabaseLocation.sqlite(path: dir.appendingPathComponent("runs.sqlite").path)
+        let history = try await RunHistory.open(location)
+        let host = ProcessInfo.processInfo.hostName
+        let live = StoredWorkflowRun(id: UUID(), workflow: "live", status: "running", startedAt: 1, updatedAt: 1,
+                                     runner: "\(host):\(ProcessInfo.processInfo.processIdentifier)", parameters: "{}", steps: "[]")
+        var gone = live
+        gone.id = UUID(); gone.workflow = "gone"; gone.runner = "\(host):2147483000"
+        var done = live
+        done.id = UUID(); done.workflow = "done"; done.status = "succeeded"; done.finishedAt = 2
+        for r in [live, gone, done] { try await history.store.saveWorkflowRun(r) }
+        await history.close()
+        let status = await SystemStatus.gather(locator: BuiltinWorkflowTests.locator, cache: CacheSettings(), database: location)
+        #expect(status.runningWorkflows == 1)
+        #expect(Set(status.workflows.map(\.workflow)) == ["live", "gone"])
+        #expect(status.workflows.first { $0.workflow == "gone" }?.stale == true)
+        #expect(status.workflows.first { $0.workflow == "live" }?.stale == false)
+    }
+}
