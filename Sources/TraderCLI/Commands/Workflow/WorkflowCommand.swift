@@ -24,6 +24,9 @@ struct WorkflowCommand: AsyncParsableCommand {
           gpt-trader workflow cancel 1a2b3c4d
         """,
         subcommands: [WorkflowList.self, WorkflowShow.self, WorkflowRunCommand.self, WorkflowStatus.self, WorkflowCancel.self])
+
+    /// Completes workflow names (built-in and the user's files), asked at completion time.
+    static let nameCompletion = CompletionKind.custom { _, _, _ in WorkflowCatalog.standard().all().entries.map(\.name) }
 }
 
 struct WorkflowList: ParsableCommand {
@@ -58,7 +61,8 @@ struct WorkflowShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show a workflow: parameters, steps, and which steps run together.")
 
-    @Argument(help: ArgumentHelp("A workflow name (see `workflow list`) or a YAML file.", valueName: "name")) var name: String
+    @Argument(help: ArgumentHelp("A workflow name (see `workflow list`) or a YAML file.", valueName: "name"),
+              completion: WorkflowCommand.nameCompletion) var name: String
     @Flag(help: "Print the workflow's YAML (to copy and edit).") var yaml = false
 
     func run() throws {

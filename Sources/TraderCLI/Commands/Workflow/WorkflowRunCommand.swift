@@ -17,7 +17,8 @@ struct WorkflowRunCommand: AsyncParsableCommand {
         Each run is recorded in the run database (see `workflow status`) unless --no-save is given.
         """)
 
-    @Argument(help: ArgumentHelp("A workflow name (see `workflow list`) or a YAML file.", valueName: "name")) var name: String
+    @Argument(help: ArgumentHelp("A workflow name (see `workflow list`) or a YAML file.", valueName: "name"),
+              completion: WorkflowCommand.nameCompletion) var name: String
     @Option(name: .customLong("param"), help: ArgumentHelp("Set a workflow parameter (repeatable).", valueName: "name=value"))
     var params: [String] = []
     @Option(help: ArgumentHelp("Run again every interval (e.g. 30s, 5m), overriding the workflow's schedule.", valueName: "interval"))
