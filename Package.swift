@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "TraderAnalysis", targets: ["TraderAnalysis"]),
         .library(name: "TraderCache", targets: ["TraderCache"]),
         .library(name: "TraderStore", targets: ["TraderStore"]),
+        .library(name: "TraderYAML", targets: ["TraderYAML"]),
         .library(name: "TraderWorkflows", targets: ["TraderWorkflows"]),
         .library(name: "TraderApp", targets: ["TraderApp"]),
         .library(name: "TraderCLI", targets: ["TraderCLI"]),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(name: "TraderCore", swiftSettings: strict),
@@ -55,9 +57,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "TraderWorkflows", dependencies: ["TraderCore"], swiftSettings: strict),
+        .target(name: "TraderYAML", dependencies: ["TraderCore", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "TraderWorkflows", dependencies: ["TraderCore", "TraderYAML"], swiftSettings: strict),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
+                                           "TraderWorkflows", "TraderYAML",
                                            .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
         .target(
@@ -80,8 +84,9 @@ let package = Package(
         .testTarget(name: "TraderCacheTests", dependencies: ["TraderCache", "TestSupport"]),
         .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine", "TestSupport"]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
-        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache"]),
-        .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore"]),
+        .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
+                                                    "TraderStore", "TraderWorkflows"]),
+        .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore", "TraderYAML"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TestSupport"]),
     ]
 )

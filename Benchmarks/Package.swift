@@ -6,6 +6,7 @@
 //   swift run -c release memory-bounds optimize  # peak memory of 10,000 sets over 1M bars
 //   swift run -c release regime-bench            # regime detection over 500 symbols, HMM fit
 //   swift run -c release store-bench --sqlite F  # run-store write/read speed (../scripts/bench-store)
+//   swift run -c release workflow-bench          # workflow executor and built-in workflows (../scripts/bench-workflows)
 // or ../scripts/bench-peers from the repository root, which runs both next to the peers.
 import PackageDescription
 
@@ -66,6 +67,14 @@ let package = Package(
                 .product(name: "TraderStrategies", package: "GPTTrader"),
             ],
             path: "Sources/MemoryBounds"
+        ),
+        .executableTarget(
+            name: "workflow-bench",
+            dependencies: [
+                .product(name: "TraderApp", package: "GPTTrader"),
+                .product(name: "TraderWorkflows", package: "GPTTrader"),
+            ],
+            path: "Sources/WorkflowBench"
         ),
         .executableTarget(
             name: "regime-bench",

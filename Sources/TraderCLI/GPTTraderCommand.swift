@@ -16,6 +16,10 @@ struct GPTTraderCommand: AsyncParsableCommand {
         (default warning), --verbose (debug), --quiet (errors only), --log-format human|json,
         --log-file PATH (also GPT_TRADER_LOG_LEVEL, GPT_TRADER_LOG_FORMAT, GPT_TRADER_LOG_FILE).
         Every line carries the run's correlation id (run=run-…).
+
+        Configuration, with any command: --config FILE (else ./gpt-trader.yaml, else
+        ~/.gpt-trader/config.yaml); BOT_V2_<SECTION>_<KEY> variables override it, flags override
+        both. See `gpt-trader config`.
         """,
         version: version,
         subcommands: [
@@ -32,6 +36,8 @@ struct GPTTraderCommand: AsyncParsableCommand {
             StatusCommand.self,
             RunsCommand.self,
             DbCommand.self,
+            WorkflowCommand.self,
+            ConfigCommand.self,
             ShellCommand.self,
         ])
 }
@@ -43,9 +49,14 @@ public enum CLI {
     public static func run(_ commandLine: [String]) async -> Int32 {
         var arguments: [String]
         do {
-            let (logging, rest) = try LogSettings.extract(from: commandLine, environment: ProcessInfo.processInfo.environment)
+            let (configFile, afterConfig) = try ConfigurationSetup.extract(from: commandLine)
+            let environment = try ConfigurationSetup.load(explicit: configFile, allowMissing: afterConfig.starts(with: ["config", "init"]))
+            let (logging, rest) = try LogSettings.extract(from: afterConfig, environment: environment)
             try LoggingSetup.bootstrap(logging)
             arguments = rest
+        } catch let e as AppError {
+            printError("error: \(e.message)")
+            return 2
         } catch {
             printError("error: \(error)")
             return 2
@@ -63,10 +74,12 @@ public enum CLI {
     static func execute(_ arguments: [String]) async -> Int32 {
         do {
             var command = try GPTTraderCommand.parseAsRoot(arguments)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
+            try await ShellArguments.$arguments.withValue(arguments) {
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
             }
             return 0
         } catch let code as ExitCode {

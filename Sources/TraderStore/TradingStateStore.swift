@@ -52,5 +52,5 @@ public protocol BarArchive: Sendable {
     func deleteArchivedBars(symbol: String, timeframe: Timeframe) async throws -> Int
 }
 
-/// Everything a database holds: run history, trading state and the bar archive.
-public typealias Store = RunStore & TradingStateStore & BarArchive
+/// Everything a database holds: run history, trading state, the bar archive and workflow runs.
+public typealias Store = RunStore & TradingStateStore & BarArchive & WorkflowRunStore

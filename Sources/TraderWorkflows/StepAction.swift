@@ -7,8 +7,29 @@ public struct StepContext: Sendable {
     public let parameters: [String: JSONValue]
     /// Outputs of the steps this one depends on (directly), by step id.
     public let inputs: [String: [String: JSONValue]]
+    /// The step's dependencies in the order the step lists them.
+    public let dependencies: [String]
     /// 1 for the first attempt.
     public let attempt: Int
+
+    public init(workflow: String, step: String, parameters: [String: JSONValue], inputs: [String: [String: JSONValue]] = [:],
+                dependencies: [String] = [], attempt: Int = 1) {
+        self.workflow = workflow
+        self.step = step
+        self.parameters = parameters
+        self.inputs = inputs
+        self.dependencies = dependencies
+        self.attempt = attempt
+    }
+
+    /// The step's own parameter `key`, else the first dependency's output of that name (in the
+    /// order of `depends_on`): how a symbol loaded by `data.load` or a strategy chosen by
+    /// `strategy.select` reaches the steps after it without being repeated.
+    public func value(_ key: String) -> JSONValue? {
+        if let v = parameters[key], v != .null { return v }
+        for d in dependencies { if let v = inputs[d]?[key], v != .null { return v } }
+        return nil
+    }
 }
 
 /// A slice action a step can run. It returns named outputs for later steps and conditions, and

@@ -69,7 +69,7 @@ public struct StepCondition: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func number(_ v: JSONValue) -> Double? {
+    public static func number(_ v: JSONValue) -> Double? {
         switch v {
         case .number(let d): d
         case .integer(let i): Double(i)

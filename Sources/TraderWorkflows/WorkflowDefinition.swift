@@ -1,4 +1,5 @@
 public import TraderCore
+public import TraderYAML
 
 /// A workflow: named steps, each running a registered action with parameters once the steps it
 /// depends on are done, optionally only when a condition over earlier outputs holds.
@@ -8,13 +9,36 @@ public import TraderCore
 public struct WorkflowDefinition: Sendable {
     public var name: String
     public var description: String
+    /// Inputs the user may set (`--param k=v`), with their defaults, in the file's order; step
+    /// parameters refer to them as `${name}` (see `instantiate(with:)`).
+    public var parameters: [(name: String, value: JSONValue)]
+    /// Set for a scheduled workflow: it runs again every interval.
+    public var schedule: WorkflowSchedule?
     public var steps: [StepDefinition]
+    /// Where each step was written, for a workflow read from a file (errors name the line).
+    public var locations: [String: YAMLLocation] = [:]
+    /// The file's location, for a workflow read from a file.
+    public var source: YAMLLocation?
 
-    public init(name: String, description: String = "", steps: [StepDefinition]) {
+    public init(name: String, description: String = "", parameters: [(name: String, value: JSONValue)] = [],
+                schedule: WorkflowSchedule? = nil, steps: [StepDefinition]) {
         self.name = name
         self.description = description
+        self.parameters = parameters
+        self.schedule = schedule
         self.steps = steps
     }
+}
+
+/// When a step runs, given how its dependencies ended (as Airflow's trigger rules).
+public enum StepTrigger: String, Sendable, CaseIterable {
+    /// Every dependency succeeded (the default).
+    case allSucceeded = "all_succeeded"
+    /// No dependency failed or was cancelled; skipped ones are fine: the join after a
+    /// conditional branch.
+    case noneFailed = "none_failed"
+    /// Every dependency finished, however: clean-up, alerts, a report of what happened.
+    case allDone = "all_done"
 }
 
 /// One step of a workflow.
@@ -33,9 +57,14 @@ public struct StepDefinition: Sendable {
     public var retries: Int
     /// Wait before the first retry, doubled for each further one.
     public var retryBackoff: Duration
+    /// A background step (a watcher, a feed) runs beside the others and is stopped once every
+    /// other step has finished; no step may depend on it.
+    public var background: Bool
+    public var trigger: StepTrigger
 
     public init(id: String, action: String, parameters: [String: JSONValue] = [:], dependsOn: [String] = [],
-                condition: StepCondition? = nil, timeout: Duration? = nil, retries: Int = 0, retryBackoff: Duration = .milliseconds(100)) {
+                condition: StepCondition? = nil, timeout: Duration? = nil, retries: Int = 0, retryBackoff: Duration = .milliseconds(100),
+                background: Bool = false, trigger: StepTrigger = .allSucceeded) {
         self.id = id
         self.action = action
         self.parameters = parameters
@@ -44,6 +73,8 @@ public struct StepDefinition: Sendable {
         self.timeout = timeout
         self.retries = retries
         self.retryBackoff = retryBackoff
+        self.background = background
+        self.trigger = trigger
     }
 }
 
@@ -55,6 +86,17 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible, Sendable {
     case cycle([String])
     case invalidCondition(step: String, reason: String)
     case invalid(step: String, reason: String)
+    case unknownParameter(String, known: [String])
+
+    /// The step the error is about, when it is about one.
+    public var step: String? {
+        switch self {
+        case .duplicateStep(let id): id
+        case .unknownAction(let step, _), .unknownDependency(let step, _), .invalidCondition(let step, _), .invalid(let step, _): step
+        case .cycle(let ids): ids.first
+        case .unknownParameter: nil
+        }
+    }
 
     public var description: String {
         switch self {
@@ -64,6 +106,8 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible, Sendable {
         case .cycle(let ids): "steps depend on each other in a cycle: \(ids.joined(separator: " → "))"
         case .invalidCondition(let step, let reason): "step '\(step)': condition \(reason)"
         case .invalid(let step, let reason): "step '\(step)': \(reason)"
+        case .unknownParameter(let name, let known):
+            "unknown parameter '\(name)'" + (known.isEmpty ? "; the workflow takes none" : "; known: \(known.joined(separator: ", "))")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
-public import TraderCore
+import Synchronization
+import TraderCore
 
 /// Runs a workflow's dependency graph: every step whose dependencies are done starts at once
 /// (each in its own child task), a step whose dependency failed or was skipped is skipped, a
@@ -25,6 +26,9 @@ public struct WorkflowExecutor: Sendable {
             if registry.action(named: step.action) == nil { throw .unknownAction(step: step.id, action: step.action) }
             for dependency in step.dependsOn where !ids.contains(dependency) {
                 throw .unknownDependency(step: step.id, dependency: dependency)
+            }
+            if let background = step.dependsOn.first(where: { id in workflow.steps.contains { $0.id == id && $0.background } }) {
+                throw .invalid(step: step.id, reason: "depends on '\(background)', a background step (it has no end to wait for)")
             }
             if let condition = step.condition, !step.dependsOn.contains(condition.step) {
                 throw .invalidCondition(step: step.id, reason: "names '\(condition.step)', which is not one of its dependencies")
@@ -52,7 +56,10 @@ public struct WorkflowExecutor: Sendable {
         var records: [String: WorkflowRun.StepRecord] = Dictionary(uniqueKeysWithValues: workflow.steps.map {
             ($0.id, WorkflowRun.StepRecord(id: $0.id, status: .pending, attempts: 0, started: nil, ended: nil, error: nil, reason: nil, outputs: [:]))
         })
-        func finished(_ id: String) -> Bool { [.succeeded, .failed, .skipped, .cancelled].contains(records[id]!.status) }
+        func finished(_ id: String) -> Bool { [.succeeded, .failed, .skipped, .cancelled, .stopped].contains(records[id]!.status) }
+        // Fired once every foreground step has finished: running background steps stop then.
+        let stop = StopSignal()
+        let foreground = workflow.steps.filter { !$0.background }.map(\.id)
 
         await withTaskGroup(of: WorkflowRun.StepRecord.self) { group in
             var running = 0
@@ -66,7 +73,7 @@ public struct WorkflowExecutor: Sendable {
                         var record = records[step.id]!
                         if Task.isCancelled {
                             record.status = .cancelled
-                        } else if let blocked = step.dependsOn.first(where: { records[$0]!.status != .succeeded }) {
+                        } else if let blocked = step.dependsOn.first(where: { Self.blocks(records[$0]!.status, step.trigger) }) {
                             record.status = .skipped
                             record.reason = "dependency '\(blocked)' \(records[blocked]!.status.rawValue)"
                         } else if let condition = step.condition, !condition.holds(records.mapValues(\.outputs)) {
@@ -78,14 +85,19 @@ public struct WorkflowExecutor: Sendable {
                             let inputs = Dictionary(uniqueKeysWithValues: step.dependsOn.map { ($0, records[$0]!.outputs) })
                             let action = registry.action(named: step.action)!
                             let base = record
-                            group.addTask { await Self.attempt(step, action: action, workflow: workflow.name, inputs: inputs, base: base,
-                                                               clock: clock, start: start) }
+                            group.addTask {
+                                let attempt: @Sendable () async -> WorkflowRun.StepRecord = {
+                                    await Self.attempt(step, action: action, workflow: workflow.name, inputs: inputs, base: base, clock: clock, start: start)
+                                }
+                                return step.background ? await Self.untilStopped(attempt, stop: stop, clock: clock, start: start) : await attempt()
+                            }
                             running += 1
                         }
                         records[step.id] = record
                         onChange?(record)
                     }
                 }
+                if !foreground.isEmpty && foreground.allSatisfy(finished) { stop.fire() }
                 guard running > 0, let done = await group.next() else { break }
                 running -= 1
                 records[done.id] = done
@@ -98,6 +110,41 @@ public struct WorkflowExecutor: Sendable {
         return WorkflowRun(workflow: workflow.name, status: status, steps: steps, duration: clock.now - start)
     }
 
+    /// Whether a dependency that ended with `status` keeps a step with `trigger` from running.
+    static func blocks(_ status: WorkflowRun.Status, _ trigger: StepTrigger) -> Bool {
+        switch trigger {
+        case .allSucceeded: status != .succeeded && status != .stopped
+        case .noneFailed: status == .failed || status == .cancelled
+        case .allDone: false
+        }
+    }
+
+    /// Runs a background step's attempts until they end or `stop` fires; stopped, it is recorded
+    /// as `stopped` (its work was wanted only while the rest ran).
+    static func untilStopped(_ attempt: @escaping @Sendable () async -> WorkflowRun.StepRecord, stop: StopSignal,
+                             clock: ContinuousClock, start: ContinuousClock.Instant) async -> WorkflowRun.StepRecord {
+        await withTaskGroup(of: WorkflowRun.StepRecord?.self) { group in
+            group.addTask { await attempt() }
+            group.addTask { await stop.wait(); return nil }
+            var record: WorkflowRun.StepRecord?
+            var stopped = false
+            while let next = await group.next() {
+                if let next { record = next; break }
+                stopped = true
+                group.cancelAll()
+            }
+            group.cancelAll()
+            var final = record!
+            if stopped && final.status == .cancelled && !Task.isCancelled {
+                final.status = .stopped
+                final.error = nil
+                final.reason = "stopped: the workflow's other steps finished"
+                final.ended = clock.now - start
+            }
+            return final
+        }
+    }
+
     /// Runs a step's attempts: each bounded by the timeout, retried with doubling backoff.
     static func attempt(_ step: StepDefinition, action: any StepAction, workflow: String, inputs: [String: [String: JSONValue]],
                         base: WorkflowRun.StepRecord, clock: ContinuousClock, start: ContinuousClock.Instant) async -> WorkflowRun.StepRecord {
@@ -105,7 +152,8 @@ public struct WorkflowExecutor: Sendable {
         var delay = step.retryBackoff
         for attempt in 1...(step.retries + 1) {
             record.attempts = attempt
-            let context = StepContext(workflow: workflow, step: step.id, parameters: step.parameters, inputs: inputs, attempt: attempt)
+            let context = StepContext(workflow: workflow, step: step.id, parameters: step.parameters, inputs: inputs, dependencies: step.dependsOn,
+                                      attempt: attempt)
             do {
                 record.outputs = try await withTimeout(step.timeout) { try await action.run(context) }
                 record.status = .succeeded
@@ -150,4 +198,37 @@ public struct WorkflowExecutor: Sendable {
 public struct StepTimeout: Error, CustomStringConvertible, Sendable {
     public let limit: Duration
     public var description: String { "timed out after \(limit)" }
+}
+
+/// A one-shot signal many tasks can wait for; waiting after it fired returns at once, and a
+/// cancelled waiter returns too (so a stopped group never hangs on it).
+final class StopSignal: Sendable {
+    private let state = Mutex<(fired: Bool, waiters: [UInt64: CheckedContinuation<Void, Never>], next: UInt64)>((false, [:], 0))
+
+    func fire() {
+        let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            guard !s.fired else { return [] }
+            s.fired = true
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
+        }
+        for w in waiters { w.resume() }
+    }
+
+    func wait() async {
+        let id = state.withLock { s -> UInt64 in s.next += 1; return s.next }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let resumeNow = state.withLock { s -> Bool in
+                    if s.fired || Task.isCancelled { return true }
+                    s.waiters[id] = c
+                    return false
+                }
+                if resumeNow { c.resume() }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume()
+        }
+    }
 }

@@ -2,7 +2,8 @@ public import TraderCore
 
 /// The record of one run of a workflow: each step's status, attempts, timing, error and outputs.
 public struct WorkflowRun: Sendable {
-    public enum Status: String, Sendable { case pending, running, succeeded, failed, skipped, cancelled }
+    /// `stopped`: a background step ended because every other step had finished.
+    public enum Status: String, Sendable, CaseIterable { case pending, running, succeeded, failed, skipped, cancelled, stopped }
 
     public struct StepRecord: Sendable {
         public var id: String
@@ -15,6 +16,18 @@ public struct WorkflowRun: Sendable {
         /// Why a step was skipped (condition false, a dependency did not succeed).
         public var reason: String?
         public var outputs: [String: JSONValue]
+
+        public init(id: String, status: Status, attempts: Int = 0, started: Duration? = nil, ended: Duration? = nil, error: String? = nil,
+                    reason: String? = nil, outputs: [String: JSONValue] = [:]) {
+            self.id = id
+            self.status = status
+            self.attempts = attempts
+            self.started = started
+            self.ended = ended
+            self.error = error
+            self.reason = reason
+            self.outputs = outputs
+        }
     }
 
     public var workflow: String
@@ -22,6 +35,13 @@ public struct WorkflowRun: Sendable {
     /// In the definition's order.
     public var steps: [StepRecord]
     public var duration: Duration
+
+    public init(workflow: String, status: Status, steps: [StepRecord], duration: Duration) {
+        self.workflow = workflow
+        self.status = status
+        self.steps = steps
+        self.duration = duration
+    }
 
     public func step(_ id: String) -> StepRecord? { steps.first { $0.id == id } }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 /// `gpt-trader completions SHELL`: scripts each shell can load, naming the commands.
@@ -22,6 +23,16 @@ import Testing
     @Test func symbolsCompleteFromTheData() throws {
         let r = try cli.run(["---completion", "backtest", "--", "--symbol", "0", "0"])
         #expect(r.stdout.split(separator: "\n").contains("GOOG") && r.stdout.split(separator: "\n").contains("EURUSD"))
+    }
+
+    /// Workflow names complete from the catalog, the user's files included.
+    @Test func workflowNamesComplete() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("wf-complete-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home + "/workflows", withIntermediateDirectories: true)
+        try "name: my-flow\nsteps:\n  - id: a\n    action: data.load\n".write(toFile: home + "/workflows/my.yaml", atomically: true, encoding: .utf8)
+        let r = try cli.run(["---completion", "workflow", "run", "--", "positional@0", "0", "0"], environment: ["GPT_TRADER_HOME": home])
+        let names = r.stdout.split(separator: "\n").map(String.init)
+        #expect(names.contains("my-flow") && names.contains("multi-strategy-ensemble") && names.count == 8)
     }
 
     @Test func unknownShellIsAUsageError() throws {

@@ -51,6 +51,8 @@ import Testing
         #expect(quiet.status == 0 && quiet.stderr.isEmpty, "\(quiet.stderr)")
         let fixed = try shell("strategies --log-format json\n")
         #expect(fixed.status == 2 && fixed.stderr.contains("gpt-trader shell"))
+        let configured = try shell("strategies --config other.yaml\n")
+        #expect(configured.status == 2 && configured.stderr.contains("--config holds for the whole shell"))
     }
 
     @Test func pipedSessionsKeepNoHistory() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `gpt-trader status`: data, cache, database and what runs, with down services reported, not thrown.
@@ -52,5 +53,40 @@ import Testing
         #expect((doc["schema_version"] as? Int ?? 0) >= 3 && doc["pending_migrations"] as? Int == 0)
         let recent = try #require(doc["recent_runs"] as? [[String: Any]])
         #expect(recent.count == 1 && (recent.first?["id"] as? String)?.lowercased() == runID)
+    }
+}
+
+/// `status --url`: a server's status document, read over HTTP from a local server that serves
+/// what `status --output json` printed here.
+@Suite struct RemoteStatusTests {
+    let cli = CLIProcessTests()
+
+    @Test func readsAServersStatusDocument() throws {
+        let local = try cli.run(["status", "--output", "json"])
+        #expect(local.status == 0)
+        let server = try LoopbackHTTPServer(routes: ["/api/v1/status": .init(body: local.stdout)])
+        defer { server.stop() }
+        let remote = try cli.run(["status", "--url", server.url, "--output", "json"])
+        #expect(remote.status == 0, "\(remote.stderr)")
+        #expect(remote.stdout == local.stdout)
+        let table = try cli.run(["status", "--url", server.url + "/"])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("at \(server.url)/") && table.stdout.contains("Database"))
+        #expect(server.requests.allSatisfy { $0 == "GET /api/v1/status HTTP/1.1" }, "\(server.requests)")
+    }
+
+    @Test func aServerErrorOrNoServerIsExitOne() throws {
+        let server = try LoopbackHTTPServer(routes: ["/api/v1/status": .init(status: 500, body: "{\"error\":\"database down\"}")])
+        let failing = try cli.run(["status", "--url", server.url])
+        #expect(failing.status == 1 && failing.stderr.contains("answered HTTP 500") && failing.stderr.contains("database down"))
+        server.set("/api/v1/status", .init(body: "not json", contentType: "text/plain"))
+        let garbage = try cli.run(["status", "--url", server.url])
+        #expect(garbage.status == 1 && garbage.stderr.contains("did not answer with a status document"))
+        let port = server.port
+        server.stop()
+        let gone = try cli.run(["status", "--url", "http://127.0.0.1:\(port)"])
+        #expect(gone.status == 1 && gone.stderr.contains("cannot reach http://127.0.0.1:\(port)/api/v1/status"))
+        let bad = try cli.run(["status", "--url", "ftp://x"])
+        #expect(bad.status == 2 && bad.stderr.contains("--url must be http://host:port"))
     }
 }

@@ -82,6 +82,13 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Hides anything between `://` and `@` (user and password) in text that did not parse.
+    /// A database or cache URL fit to print: PostgreSQL URLs with the password replaced, others
+    /// with their credentials replaced.
+    public static func redactURL(_ text: String) -> String {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://"), let url = try? DatabaseURL(parsing: text) { return url.redacted }
+        return redact(text)
+    }
+
     static func redact(_ text: String) -> String {
         guard let scheme = text.range(of: "://"), let at = text.range(of: "@", range: scheme.upperBound..<text.endIndex) else { return text }
         return String(text[..<scheme.upperBound]) + "***" + String(text[at.lowerBound...])

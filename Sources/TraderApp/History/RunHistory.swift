@@ -35,7 +35,7 @@ public struct RunHistory: Sendable {
         // The strategy's name, so `runs list --strategy sma-crossover` finds every parameter set
         // (the report's `sma-crossover(fast=10, slow=30)` is kept in the configuration).
         run.strategy = request?.strategy.name ?? Self.strategyName(result.strategy)
-        try await perform("save run") { try await store.saveRun(run) }
+        _ = try await perform("save run") { try await store.saveRun(run) }
         return id
     }
 
@@ -48,7 +48,7 @@ public struct RunHistory: Sendable {
             id: id, createdAt: StoreClock.nowNanos(), strategy: strategy, symbol: symbol, objective: optimization.objective.description,
             configuration: configuration.serialized(),
             results: optimization.ranked.map { OptimizationResultRecord(parameters: $0.parameters, score: $0.score, metrics: $0.metrics.storedValues) })
-        try await perform("save optimization") { try await store.saveOptimization(record) }
+        _ = try await perform("save optimization") { try await store.saveOptimization(record) }
         return id
     }
 

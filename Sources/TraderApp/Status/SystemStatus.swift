@@ -23,6 +23,15 @@ public struct SystemStatus: Sendable {
         public var detail: String?
     }
 
+    /// A workflow run recorded as running: `stale` when its process (on this host) is gone.
+    public struct RunningWorkflow: Sendable {
+        public var id: String
+        public var workflow: String
+        public var started: Timestamp
+        public var runner: String
+        public var stale: Bool
+    }
+
     public struct RecentRun: Sendable {
         public var id: String
         public var created: Timestamp
@@ -39,9 +48,10 @@ public struct SystemStatus: Sendable {
     public var schemaVersion: Int?
     public var pendingMigrations: Int?
     public var recentRuns: [RecentRun]
-    /// Bots and workflows running now (none until the live runtime and workflow engine land).
+    /// Bots running now (none until the live runtime lands) and workflows recorded as running.
     public var runningBots: Int
-    public var runningWorkflows: Int
+    public var runningWorkflows: Int { workflows.filter { !$0.stale }.count }
+    public var workflows: [RunningWorkflow] = []
 
     /// Gathers the status of the data, the cache and the run database at `database`.
     public static func gather(locator: MarketDataLocator, cache: CacheSettings, database location: DatabaseLocation) async -> SystemStatus {
@@ -50,7 +60,7 @@ public struct SystemStatus: Sendable {
         let data = DataStatus(searchPaths: locator.searchPaths, storeDirectory: locator.storeDirectory, storedSymbols: stored,
                               csvSymbols: all.filter { locator.file(for: $0) != nil })
         var status = SystemStatus(data: data, cache: await probe(cache), database: ServiceStatus(target: nil, reachable: nil, detail: nil),
-                                  schemaVersion: nil, pendingMigrations: nil, recentRuns: [], runningBots: 0, runningWorkflows: 0)
+                                  schemaVersion: nil, pendingMigrations: nil, recentRuns: [], runningBots: 0)
         await status.probeDatabase(location)
         return status
     }
@@ -96,6 +106,12 @@ public struct SystemStatus: Sendable {
                               returnPct: $0.returnPct, trades: $0.tradeCount)
                 }
             }
+            if migrations.applied.contains(where: { $0.version == 7 }) {
+                workflows = try await store.workflowRuns(idPrefix: nil, limit: 200).filter { !$0.isFinished }.map {
+                    RunningWorkflow(id: $0.id.uuidString, workflow: $0.workflow, started: Timestamp(nanos: $0.startedAt), runner: $0.runner,
+                                    stale: !Self.isAlive(runner: $0.runner))
+                }
+            }
             database.reachable = true
             database.detail = "\(migrations.backend.split(separator: " ").first ?? ""), schema v\(migrations.currentVersion)"
                 + (migrations.pending.isEmpty ? "" : ", \(migrations.pending.count) migration(s) pending (gpt-trader db migrate)")
@@ -103,5 +119,12 @@ public struct SystemStatus: Sendable {
             database.reachable = false
             database.detail = "\(error)"
         }
+    }
+
+    /// Whether the process `host:pid` still runs; a runner on another host is taken as alive.
+    static func isAlive(runner: String) -> Bool {
+        guard let colon = runner.lastIndex(of: ":"), let pid = Int32(runner[runner.index(after: colon)...]) else { return true }
+        guard String(runner[..<colon]) == ProcessInfo.processInfo.hostName else { return true }
+        return kill(pid, 0) == 0 || errno == EPERM
     }
 }

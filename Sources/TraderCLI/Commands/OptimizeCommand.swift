@@ -31,21 +31,22 @@ struct OptimizeCommand: AsyncParsableCommand {
     var params: [String] = []
     @Option(name: .customLong("constraint"), help: ArgumentHelp("Rule every set must satisfy (repeatable).", valueName: "fast<slow"))
     var constraints: [String] = []
-    @Option(help: "Search method: grid, random or walk-forward.") var method: String = "grid"
+    @Option(help: "Search method: grid, random or walk-forward (config optimize.method).") var method: String = ActiveConfiguration.string("optimize.method")
     @Option(help: "Walk-forward: training window in calendar days.") var train: Int = 60
     @Option(help: "Walk-forward: test window in calendar days.") var test: Int = 30
     @Option(help: "Walk-forward: step between folds in calendar days.") var step: Int = 30
-    @Option(help: "Random search: number of sets to draw.") var samples: Int = 100
-    @Option(help: "Random search: seed (same seed, same sets).") var seed: String = "42"
+    @Option(help: "Random search: number of sets to draw.") var samples: Int = ActiveConfiguration.integer("optimize.samples")
+    @Option(help: "Random search: seed (same seed, same sets).") var seed: String = String(ActiveConfiguration.integer("optimize.seed"))
     @Option(help: "Metric to rank by: \(Objective.Metric.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var metric: String = "sharpe"
+    var metric: String = ActiveConfiguration.string("optimize.metric")
     @Flag(help: "Maximize the metric (default, except max-drawdown).") var maximize = false
     @Flag(help: "Minimize the metric.") var minimize = false
     @Option(name: .customLong("min-trades"), help: "Rank only runs with at least this many trades.") var minTrades: Int = 1
     @Option(help: "How many of the best sets to print.") var top: Int = 10
     @Option(help: ArgumentHelp("Write an SVG heat map of the metric over two parameters (grid or random).", valueName: "file.svg"))
     var heatmap: String?
-    @Option(help: "Parallel workers (default: all cores).") var jobs: Int?
+    @Option(help: "Parallel workers (default: all cores, or config optimize.jobs).")
+    var jobs: Int? = ActiveConfiguration.integer("optimize.jobs") > 0 ? ActiveConfiguration.integer("optimize.jobs") : nil
 
     @OptionGroup(title: "Data") var market: MarketOptions
     @OptionGroup(title: "Execution") var execution: ExecutionOptions

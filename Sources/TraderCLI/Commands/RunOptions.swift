@@ -60,7 +60,7 @@ struct MarketOptions: ParsableArguments {
             let tf: Timeframe
             do { tf = try Timeframe(parsing: timeframe) } catch { throw ValidationError("--timeframe: \(error.reason)") }
             source = .synthetic(symbol: symbol ?? "SYNTH", bars: synthetic, seed: syntheticSeed, timeframe: tf)
-        } else { source = .symbol(symbol ?? "GOOG") }
+        } else { source = .symbol(symbol ?? ActiveConfiguration.string("data.symbol")) }
         return (source, try Self.parseDate(start, "start"), try Self.parseDate(end, "end", endOfDay: true))
     }
 
@@ -78,19 +78,22 @@ struct MarketOptions: ParsableArguments {
 
 /// How orders execute: capital, costs, fills, direction, sizing and protective exits.
 struct ExecutionOptions: ParsableArguments {
-    @Option(help: "Starting capital.") var capital: Double = 10_000
-    @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commission: Double = 0.001
+    @Option(help: "Starting capital (config backtest.capital).") var capital: Double = ActiveConfiguration.number("backtest.capital")
+    @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %; config backtest.commission).")
+    var commission: Double = ActiveConfiguration.number("backtest.commission")
     @Option(name: .customLong("commission-fixed"), help: "Fixed commission per fill.") var commissionFixed: Double = 0
-    @Option(help: "Slippage per fill, in basis points.") var slippage: Double = 0
+    @Option(help: "Slippage per fill, in basis points (config backtest.slippage_bps).") var slippage: Double = ActiveConfiguration.number("backtest.slippage_bps")
     @Option(help: "Bid-ask spread as a fraction of price, paid on entry.") var spread: Double = 0
-    @Option(help: "When orders fill: next-open or close.") var fill: String = "next-open"
+    @Option(help: "When orders fill: next-open or close (config backtest.fill).") var fill: String = ActiveConfiguration.string("backtest.fill")
     @Flag(name: .customLong("long-short"), help: "Allow short positions: sell signals open shorts.")
     var longShort = false
     @Flag(name: .customLong("long-only"), help: "Only long positions (default).") var longOnly = false
     @Option(help: "Fraction of equity per entry, in (0, 1] (default: all of it).") var size: Double?
     @Flag(help: "Allow fractional units (default: whole units).") var fractional = false
-    @Option(name: .customLong("stop-loss"), help: "Stop-loss as a fraction of entry price (0.05 = 5 %).") var stopLoss: Double?
-    @Option(name: .customLong("take-profit"), help: "Take-profit as a fraction of entry price.") var takeProfit: Double?
+    @Option(name: .customLong("stop-loss"), help: "Stop-loss as a fraction of entry price (0.05 = 5 %; config risk.stop_loss).")
+    var stopLoss: Double? = ActiveConfiguration.optionalNumber("risk.stop_loss")
+    @Option(name: .customLong("take-profit"), help: "Take-profit as a fraction of entry price (config risk.take_profit).")
+    var takeProfit: Double? = ActiveConfiguration.optionalNumber("risk.take_profit")
     @Option(name: .customLong("trailing-stop"), help: "Trailing stop as a fraction of the best price.") var trailingStop: Double?
     @Flag(name: .customLong("close-at-end"), help: "Close open positions at the last bar's close.") var closeAtEnd = false
 

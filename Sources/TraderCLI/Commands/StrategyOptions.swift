@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import TraderApp
 import TraderStrategies
 
 /// Strategy selection and parameters shared by every command that runs a strategy.
@@ -9,7 +10,7 @@ import TraderStrategies
 struct StrategyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Strategy to run (see `gpt-trader strategies`).", valueName: "name"),
             completion: .list(StrategyCatalog.names + ["auto"]))
-    var strategy: String = "sma-crossover"
+    var strategy: String = ActiveConfiguration.string("backtest.strategy")
 
     @Option(help: "sma-crossover: fast moving-average period.") var fast: Int?
     @Option(help: "sma-crossover: slow moving-average period.") var slow: Int?

@@ -128,9 +128,18 @@ struct ShellSession {
 
     /// The logging options of one line: its level holds for that command; the format and the
     /// file were fixed when the process started (logging is set up once), so a line may only
-    /// repeat them.
+    /// repeat them. `--config` too belongs to the process, not to a line.
     static func logging(of words: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(LogSettingsError) -> (Logger.Level, [String]) {
+        let configured: String?
+        do {
+            (configured, _) = try ConfigurationSetup.extract(from: words)
+        } catch {
+            configured = ""
+        }
+        if configured != nil {
+            throw LogSettingsError(message: "--config holds for the whole shell: give it to `gpt-trader shell`")
+        }
         let (line, rest) = try LogSettings.extract(from: words, environment: environment)
         let (unset, _) = try LogSettings.extract(from: [], environment: environment)
         let session = LoggingSetup.settings ?? unset

@@ -171,6 +171,15 @@ enum Migrations {
                     PRIMARY KEY (run_id, chunk))
                 """,
             ]),
+            Migration(version: 7, name: "workflow runs", statements: [
+                """
+                CREATE TABLE workflow_runs (
+                    id TEXT PRIMARY KEY, workflow TEXT NOT NULL, status TEXT NOT NULL, started_at \(d.integer) NOT NULL,
+                    updated_at \(d.integer) NOT NULL, finished_at \(d.integer), runner TEXT NOT NULL,
+                    cancel_requested \(d.integer) NOT NULL DEFAULT 0, parameters TEXT NOT NULL, steps TEXT NOT NULL)
+                """,
+                "CREATE INDEX workflow_runs_started ON workflow_runs (started_at DESC)",
+            ]),
         ]
     }
 

@@ -1,0 +1,102 @@
+public import TraderCore
+
+/// One setting of the configuration file: where it lives (`section.name`), what it holds, its
+/// default, and how it is shown (secrets never are).
+public struct ConfigKey: Sendable {
+    public enum Kind: Sendable {
+        case text
+        case integer(ClosedRange<Int>)
+        case number(ClosedRange<Double>)
+        case bool
+        case choice([String])
+        case duration
+
+        var expectation: String {
+            switch self {
+            case .text: "text"
+            case .integer(let r): r.upperBound >= 1 << 40 ? "a whole number ≥ \(r.lowerBound)" : "a whole number in \(r.lowerBound)…\(r.upperBound)"
+            case .number(let r):
+                r.upperBound >= 1e12 ? "a number ≥ \(Self.plain(r.lowerBound))" : "a number in \(Self.plain(r.lowerBound))…\(Self.plain(r.upperBound))"
+            case .bool: "true or false"
+            case .choice(let options): "one of \(options.joined(separator: ", "))"
+            case .duration: "a duration such as 30s or 5m"
+            }
+        }
+
+        static func plain(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
+    }
+
+    /// How a value is shown: a secret as `***`, a URL with its password replaced.
+    public enum Secrecy: Sendable { case none, secret, urlPassword }
+
+    public let section: String
+    public let name: String
+    public let kind: Kind
+    public let defaultValue: JSONValue
+    public let help: String
+    public let secrecy: Secrecy
+    /// The variable the rest of the program reads for this setting (`GPT_TRADER_DATABASE_URL`):
+    /// set, it wins over the file; unset, it is given the configured value.
+    public let alias: String?
+
+    public init(_ section: String, _ name: String, _ kind: Kind, _ defaultValue: JSONValue, _ help: String,
+                secrecy: Secrecy = .none, alias: String? = nil) {
+        self.section = section
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.help = help
+        self.secrecy = secrecy
+        self.alias = alias
+    }
+
+    public var path: String { "\(section).\(name)" }
+    /// `BOT_V2_<SECTION>_<KEY>`, as bot_v2 named them.
+    public var environmentVariable: String { "BOT_V2_\(section.uppercased())_\(name.uppercased())" }
+
+    /// `value` checked and normalized for this key (text read from the environment or the
+    /// command line is converted); the error says what was expected.
+    public func normalize(_ value: JSONValue) throws(ConfigValueError) -> JSONValue {
+        switch (kind, value) {
+        case (.text, .string), (.bool, .bool): return value
+        case (.text, .integer(let i)): return .string(String(i))
+        case (.text, .number(let d)): return .string(String(d))
+        case (.integer(let r), .integer(let i)) where r.contains(i): return value
+        case (.integer, .string(let s)) where Int(s) != nil: return try normalize(.integer(Int(s)!))
+        case (.number(let r), .number(let d)) where r.contains(d): return value
+        case (.number(let r), .integer(let i)) where r.contains(Double(i)): return .number(Double(i))
+        case (.number, .string(let s)) where Double(s) != nil: return try normalize(.number(Double(s)!))
+        case (.bool, .string("true")): return .bool(true)
+        case (.bool, .string("false")): return .bool(false)
+        case (.choice(let options), .string(let s)) where options.contains(s): return value
+        case (.duration, .string(let s)) where DurationSyntax.isValid(s): return value
+        default:
+            throw ConfigValueError(reason: "must be \(kind.expectation), got \(value.serialized(indent: nil))")
+        }
+    }
+
+    /// The value as `config show` and `config get` print it.
+    public func display(_ value: JSONValue) -> String {
+        let text: String
+        if case .string(let s) = value { text = s } else { text = value.serialized(indent: nil) }
+        switch secrecy {
+        case .none: return text
+        case .secret: return text.isEmpty ? "" : "***"
+        case .urlPassword: return text.isEmpty ? "" : DatabaseLocation.redactURL(text)
+        }
+    }
+}
+
+/// A value a key does not accept.
+public struct ConfigValueError: Error, Sendable {
+    public let reason: String
+}
+
+/// Durations in the configuration: `250ms`, `30s`, `5m`, `2h`, `1d` or seconds.
+enum DurationSyntax {
+    static func isValid(_ text: String) -> Bool {
+        var t = Substring(text)
+        for suffix in ["ms", "s", "m", "h", "d"] where t.hasSuffix(suffix) { t = t.dropLast(suffix.count); break }
+        return Double(t).map { $0 >= 0 && $0.isFinite } ?? false
+    }
+}

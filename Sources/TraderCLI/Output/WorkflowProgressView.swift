@@ -1,0 +1,118 @@
+import Foundation
+import Synchronization
+import TraderWorkflows
+
+/// The step-by-step view of a running workflow on standard error.
+///
+/// On a terminal (`live`) it keeps one line per step and redraws them in place as steps start
+/// and end, with a ticking time for running steps; elsewhere (`lines`, a log file or a pipe) it
+/// writes one line per change, which reads well in a background run's log.
+final class WorkflowProgressView: Sendable {
+    enum Mode { case live, lines, off }
+
+    private struct State {
+        var records: [String: WorkflowRun.StepRecord] = [:]
+        var drawnLines = 0
+        var started = ContinuousClock.now
+        var startedAt: [String: ContinuousClock.Instant] = [:]
+    }
+
+    private let order: [String]
+    private let actions: [String: String]
+    private let workflow: String
+    private let mode: Mode
+    private let terminal: Terminal
+    private let state = Mutex(State())
+    private let ticker = Mutex<Task<Void, Never>?>(nil)
+
+    init(workflow: WorkflowDefinition, terminal: Terminal, mode: Mode) {
+        self.order = workflow.steps.map(\.id)
+        self.actions = Dictionary(uniqueKeysWithValues: workflow.steps.map { ($0.id, $0.action) })
+        self.workflow = workflow.name
+        self.mode = mode
+        self.terminal = terminal
+    }
+
+    func start() {
+        state.withLock { $0.started = .now }
+        guard mode == .live else { return }
+        redraw()
+        let task = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+                self?.redraw()
+            }
+        }
+        ticker.withLock { $0 = task }
+    }
+
+    func update(_ record: WorkflowRun.StepRecord) {
+        let elapsed = state.withLock { s -> Duration in
+            s.records[record.id] = record
+            if record.status == .running { s.startedAt[record.id] = .now }
+            return .now - s.started
+        }
+        switch mode {
+        case .off: return
+        case .live: redraw()
+        case .lines:
+            var line = "[\(Self.clock(elapsed))] \(workflow): \(record.id) \(record.status.rawValue)"
+            if record.attempts > 1 { line += " (attempt \(record.attempts))" }
+            if let e = record.error, record.status == .failed { line += ": \(e)" }
+            if let r = record.reason, record.status == .skipped { line += ": \(r)" }
+            writeStandardError(line + "\n")
+        }
+    }
+
+    /// Stops the ticker and leaves the final lines on the screen.
+    func finish() {
+        ticker.withLock { $0?.cancel(); $0 = nil }
+        if mode == .live { redraw() }
+    }
+
+    private func redraw() {
+        let text = state.withLock { s -> String in
+            var out = s.drawnLines > 0 ? "\u{1B}[\(s.drawnLines)A" : ""
+            let width = order.map(\.count).max() ?? 4
+            let actionWidth = actions.values.map(\.count).max() ?? 4
+            for id in order {
+                let r = s.records[id]
+                let status = r?.status ?? .pending
+                var note = ""
+                switch status {
+                case .running:
+                    let t = s.startedAt[id].map { ContinuousClock.now - $0 } ?? .zero
+                    note = "running \(Self.clock(t))" + ((r?.attempts ?? 1) > 1 ? " (attempt \(r!.attempts))" : "")
+                case .succeeded, .stopped:
+                    if let a = r?.started, let b = r?.ended { note = DurationText.format(b - a) }
+                case .failed: note = r?.error ?? ""
+                case .skipped: note = r?.reason ?? ""
+                default: break
+                }
+                let line = "  \(symbol(status)) \(id.padding(toLength: width, withPad: " ", startingAt: 0))  "
+                    + "\(actions[id]!.padding(toLength: actionWidth, withPad: " ", startingAt: 0))  \(note)"
+                out += "\u{1B}[2K" + String(line.prefix(160)) + "\n"
+            }
+            s.drawnLines = order.count
+            return out
+        }
+        writeStandardError(text)
+    }
+
+    private func symbol(_ status: WorkflowRun.Status) -> String {
+        switch status {
+        case .pending: terminal.paintStderr("·", .dim)
+        case .running: terminal.paintStderr("▶", .cyan)
+        case .succeeded: terminal.paintStderr("✓", .green)
+        case .stopped: terminal.paintStderr("■", .green)
+        case .failed: terminal.paintStderr("✗", .red)
+        case .skipped: terminal.paintStderr("–", .yellow)
+        case .cancelled: terminal.paintStderr("⊘", .red)
+        }
+    }
+
+    static func clock(_ d: Duration) -> String {
+        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return String(format: "%.1fs", s)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+public import TraderCore
+
+extension WorkflowDefinition {
+    /// The workflow with `overrides` applied to its declared parameters and every `${name}` in
+    /// its steps' parameters replaced.
+    ///
+    /// A parameter value that is exactly `${name}` takes the parameter's value with its type (a
+    /// number stays a number); inside a longer string it is spliced in as text. Unknown names in
+    /// `overrides` or in a step are errors, so a misspelt `--param` never runs silently with the
+    /// default.
+    public func instantiate(with overrides: [String: JSONValue] = [:]) throws(WorkflowError) -> WorkflowDefinition {
+        let declared = parameters.map(\.name)
+        for name in overrides.keys.sorted() where !declared.contains(name) {
+            throw .unknownParameter(name, known: declared)
+        }
+        var values: [String: JSONValue] = [:]
+        for p in parameters { values[p.name] = overrides[p.name] ?? p.value }
+        var copy = self
+        copy.parameters = parameters.map { ($0.name, values[$0.name]!) }
+        for i in copy.steps.indices {
+            var substituted: [String: JSONValue] = [:]
+            for (key, value) in copy.steps[i].parameters {
+                substituted[key] = try Self.substitute(value, values, step: copy.steps[i].id)
+            }
+            copy.steps[i].parameters = substituted
+        }
+        return copy
+    }
+
+    static func substitute(_ value: JSONValue, _ values: [String: JSONValue], step: String) throws(WorkflowError) -> JSONValue {
+        switch value {
+        case .string(let text):
+            guard text.contains("${") else { return value }
+            if text.hasPrefix("${"), text.hasSuffix("}"), text.dropFirst(2).dropLast().allSatisfy({ $0 != "}" && $0 != "$" }) {
+                let name = String(text.dropFirst(2).dropLast())
+                guard let v = values[name] else { throw .invalid(step: step, reason: "refers to ${\(name)}, which is not a parameter of the workflow") }
+                return v
+            }
+            var out = ""
+            var rest = Substring(text)
+            while let open = rest.range(of: "${") {
+                out += rest[..<open.lowerBound]
+                guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                    throw .invalid(step: step, reason: "unclosed ${ in '\(text)'")
+                }
+                let name = String(rest[open.upperBound..<close])
+                guard let v = values[name] else { throw .invalid(step: step, reason: "refers to ${\(name)}, which is not a parameter of the workflow") }
+                out += Self.text(v)
+                rest = rest[rest.index(after: close)...]
+            }
+            return .string(out + rest)
+        case .array(let items):
+            var out: [JSONValue] = []
+            for item in items { out.append(try substitute(item, values, step: step)) }
+            return .array(out)
+        case .object(let pairs):
+            var out: [(String, JSONValue)] = []
+            for (k, v) in pairs { out.append((k, try substitute(v, values, step: step))) }
+            return .object(out)
+        default:
+            return value
+        }
+    }
+
+    /// A value as it reads inside a string: text without quotes, anything else as JSON.
+    public static func plainText(_ value: JSONValue) -> String { text(value) }
+
+    static func text(_ value: JSONValue) -> String {
+        if case .string(let s) = value { return s }
+        return value.serialized(indent: nil)
+    }
+}
+
+/// When a scheduled workflow runs: every `interval`, `times` runs or until it is stopped.
+/// A run that takes longer than the interval delays the next one instead of overlapping it.
+public struct WorkflowSchedule: Sendable, Equatable {
+    public var interval: Duration
+    public var times: Int?
+
+    public init(interval: Duration, times: Int? = nil) {
+        self.interval = interval
+        self.times = times
+    }
+
+    /// Calls `body` with the run number (1, 2, ...) on the schedule until `times` runs are done
+    /// or the task is cancelled; returns how many ran.
+    @discardableResult
+    public func repeatRuns(_ body: (Int) async -> Void) async -> Int {
+        let clock = ContinuousClock()
+        var count = 0
+        while !Task.isCancelled {
+            let started = clock.now
+            count += 1
+            await body(count)
+            if let times, count >= times { break }
+            do { try await clock.sleep(until: started + interval) } catch { break }
+        }
+        return count
+    }
+}
+
+/// Durations as workflow files and `--every` write them: `250ms`, `30s`, `5m`, `2h`, `1d`, or a
+/// bare number of seconds.
+public enum DurationText {
+    public static func parse(_ text: String) -> Duration? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        for (suffix, seconds) in units where t.hasSuffix(suffix) {
+            let number = t.dropLast(suffix.count)
+            // "ms" is tried before "s" and "m", so "5ms" never reads as minutes.
+            guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+            return .milliseconds(Int64((value * seconds * 1000).rounded()))
+        }
+        guard let value = Double(t), value.isFinite, value >= 0 else { return nil }
+        return .milliseconds(Int64((value * 1000).rounded()))
+    }
+
+    /// `1.5s`, `250ms`, `5m`: the shortest form for progress lines and `workflow show`.
+    public static func format(_ d: Duration) -> String {
+        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        if ms < 1000 { return "\(Int(ms.rounded()))ms" }
+        let s = ms / 1000
+        if s < 60 { return s == s.rounded() ? "\(Int(s))s" : String(format: "%.1fs", s) }
+        if s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600))h" }
+        if s.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(s / 60))m" }
+        return String(format: "%.0fs", s)
+    }
+}
