@@ -1,5 +1,5 @@
 import Foundation
-public import TraderCore
+import TraderCore
 
 /// A parameter an action cannot use: names the step, the parameter and what was expected.
 public struct StepParameterError: Error, CustomStringConvertible, Sendable {

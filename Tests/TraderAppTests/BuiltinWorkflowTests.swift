@@ -162,7 +162,7 @@ import TraderWorkflows
             #expect(run.status == .succeeded)
             let direct = try SelectionService().autoBacktest(bars: try Self.goog(), configuration: SelectorConfiguration(), settings: try Self.settings())
             #expect(try Self.number(run, "adaptive", "return_pct") == direct.auto.metrics.returnPct)
-            #expect(try Self.number(run, "adaptive", "candidates") == Double(direct.fixed.count))
+            #expect(try Self.number(run, "adaptive", "candidate_count") == Double(direct.fixed.count))
         }
     }
 

@@ -39,7 +39,7 @@ enum BacktestActions {
             out["best_fixed_strategy"] = best.map { .string($0.strategy) } ?? .null
             out["best_fixed_sharpe_ratio"] = best.map { .number($0.metrics.sharpeRatio) } ?? .null
             out["beats_fixed"] = .integer(fixed.filter { auto.metrics.sharpeRatio > $0.metrics.sharpeRatio }.count)
-            out["candidates"] = .integer(fixed.count)
+            out["candidate_count"] = .integer(fixed.count)
             out["switches"] = .integer(run.schedule.count)
             out["hit_rate"] = .number(run.hitRate)
             if let history = env.history, try context.bool("save") ?? true {

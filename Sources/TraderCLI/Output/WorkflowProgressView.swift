@@ -73,6 +73,7 @@ final class WorkflowProgressView: Sendable {
     private func redraw() {
         let text = state.withLock { s -> String in
             var out = s.drawnLines > 0 ? "\u{1B}[\(s.drawnLines)A" : ""
+            let columns = Terminal.stderrColumns - 1
             let width = order.map(\.count).max() ?? 4
             let actionWidth = actions.values.map(\.count).max() ?? 4
             for id in order {
@@ -91,7 +92,10 @@ final class WorkflowProgressView: Sendable {
                 }
                 let line = "  \(symbol(status)) \(id.padding(toLength: width, withPad: " ", startingAt: 0))  "
                     + "\(actions[id]!.padding(toLength: actionWidth, withPad: " ", startingAt: 0))  \(note)"
-                out += "\u{1B}[2K" + String(line.prefix(160)) + "\n"
+                // One screen line each, or the cursor arithmetic of the redraw breaks (the symbol's
+                // colour codes do not take columns).
+                let visible = line.count - (terminal.stderrIsTTY && terminal.color ? 9 : 0)
+                out += "\u{1B}[2K" + (visible > columns ? String(line.prefix(line.count - (visible - columns))) : line) + "\n"
             }
             s.drawnLines = order.count
             return out
