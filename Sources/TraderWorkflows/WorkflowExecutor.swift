@@ -53,61 +53,80 @@ public struct WorkflowExecutor: Sendable {
         try validate(workflow)
         let clock = ContinuousClock()
         let start = clock.now
-        var records: [String: WorkflowRun.StepRecord] = Dictionary(uniqueKeysWithValues: workflow.steps.map {
-            ($0.id, WorkflowRun.StepRecord(id: $0.id, status: .pending, attempts: 0, started: nil, ended: nil, error: nil, reason: nil, outputs: [:]))
-        })
-        func finished(_ id: String) -> Bool { [.succeeded, .failed, .skipped, .cancelled, .stopped].contains(records[id]!.status) }
+        // Indices instead of ids, and counts of unfinished dependencies: each step is looked at
+        // when its last dependency finishes, so scheduling costs O(steps + edges), not a scan of
+        // every step after every completion.
+        let steps = workflow.steps
+        let index = Dictionary(uniqueKeysWithValues: steps.enumerated().map { ($1.id, $0) })
+        let dependencies = steps.map { $0.dependsOn.map { index[$0]! } }
+        var dependents = Array(repeating: [Int](), count: steps.count)
+        for (i, deps) in dependencies.enumerated() { for d in deps { dependents[d].append(i) } }
+        var waitingOn = dependencies.map(\.count)
+        var records = steps.map { WorkflowRun.StepRecord(id: $0.id, status: .pending) }
+        // Steps whose dependencies have all finished, in the order they became ready.
+        var ready = steps.indices.filter { waitingOn[$0] == 0 }
+        var next = 0
         // Fired once every foreground step has finished: running background steps stop then.
         let stop = StopSignal()
-        let foreground = workflow.steps.filter { !$0.background }.map(\.id)
+        var foregroundLeft = steps.filter { !$0.background }.count
+        let hasForeground = foregroundLeft > 0
 
-        await withTaskGroup(of: WorkflowRun.StepRecord.self) { group in
+        await withTaskGroup(of: (Int, WorkflowRun.StepRecord).self) { group in
             var running = 0
-            while true {
-                // Start or skip every pending step whose dependencies are all finished.
-                var progressed = true
-                while progressed {
-                    progressed = false
-                    for step in workflow.steps where records[step.id]!.status == .pending && step.dependsOn.allSatisfy(finished) {
-                        progressed = true
-                        var record = records[step.id]!
-                        if Task.isCancelled {
-                            record.status = .cancelled
-                        } else if let blocked = step.dependsOn.first(where: { Self.blocks(records[$0]!.status, step.trigger) }) {
-                            record.status = .skipped
-                            record.reason = "dependency '\(blocked)' \(records[blocked]!.status.rawValue)"
-                        } else if let condition = step.condition, !condition.holds(records.mapValues(\.outputs)) {
-                            record.status = .skipped
-                            record.reason = "condition \(condition) is false"
-                        } else {
-                            record.status = .running
-                            record.started = clock.now - start
-                            let inputs = Dictionary(uniqueKeysWithValues: step.dependsOn.map { ($0, records[$0]!.outputs) })
-                            let action = registry.action(named: step.action)!
-                            let base = record
-                            group.addTask {
-                                let attempt: @Sendable () async -> WorkflowRun.StepRecord = {
-                                    await Self.attempt(step, action: action, workflow: workflow.name, inputs: inputs, base: base, clock: clock, start: start)
-                                }
-                                return step.background ? await Self.untilStopped(attempt, stop: stop, clock: clock, start: start) : await attempt()
-                            }
-                            running += 1
-                        }
-                        records[step.id] = record
-                        onChange?(record)
-                    }
+            /// Records step `i` as finished and queues the dependents it was the last wait of.
+            func finish(_ i: Int, _ record: WorkflowRun.StepRecord) {
+                records[i] = record
+                onChange?(record)
+                if !steps[i].background { foregroundLeft -= 1 }
+                for d in dependents[i] {
+                    waitingOn[d] -= 1
+                    if waitingOn[d] == 0 { ready.append(d) }
                 }
-                if !foreground.isEmpty && foreground.allSatisfy(finished) { stop.fire() }
-                guard running > 0, let done = await group.next() else { break }
+            }
+            while true {
+                // Start or skip every step whose dependencies are all finished.
+                while next < ready.count {
+                    let i = ready[next]
+                    next += 1
+                    let step = steps[i]
+                    var record = records[i]
+                    if Task.isCancelled {
+                        record.status = .cancelled
+                    } else if let blocked = dependencies[i].first(where: { Self.blocks(records[$0].status, step.trigger) }) {
+                        record.status = .skipped
+                        record.reason = "dependency '\(steps[blocked].id)' \(records[blocked].status.rawValue)"
+                    } else if let condition = step.condition,
+                              !condition.holds([condition.step: index[condition.step].map { records[$0].outputs } ?? [:]]) {
+                        record.status = .skipped
+                        record.reason = "condition \(condition) is false"
+                    } else {
+                        record.status = .running
+                        record.started = clock.now - start
+                        let inputs = Dictionary(uniqueKeysWithValues: dependencies[i].map { (steps[$0].id, records[$0].outputs) })
+                        let action = registry.action(named: step.action)!
+                        let base = record
+                        group.addTask {
+                            let attempt: @Sendable () async -> WorkflowRun.StepRecord = {
+                                await Self.attempt(step, action: action, workflow: workflow.name, inputs: inputs, base: base, clock: clock, start: start)
+                            }
+                            return (i, step.background ? await Self.untilStopped(attempt, stop: stop, clock: clock, start: start) : await attempt())
+                        }
+                        running += 1
+                        records[i] = record
+                        onChange?(record)
+                        continue
+                    }
+                    finish(i, record)
+                }
+                if hasForeground && foregroundLeft == 0 { stop.fire() }
+                guard running > 0, let (i, done) = await group.next() else { break }
                 running -= 1
-                records[done.id] = done
-                onChange?(done)
+                finish(i, done)
             }
         }
-        let steps = workflow.steps.map { records[$0.id]! }
-        let status: WorkflowRun.Status = steps.contains { $0.status == .failed } ? .failed
-            : steps.contains { $0.status == .cancelled } ? .cancelled : .succeeded
-        return WorkflowRun(workflow: workflow.name, status: status, steps: steps, duration: clock.now - start)
+        let status: WorkflowRun.Status = records.contains { $0.status == .failed } ? .failed
+            : records.contains { $0.status == .cancelled } ? .cancelled : .succeeded
+        return WorkflowRun(workflow: workflow.name, status: status, steps: records, duration: clock.now - start)
     }
 
     /// Whether a dependency that ended with `status` keeps a step with `trigger` from running.

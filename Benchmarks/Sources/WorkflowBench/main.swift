@@ -43,26 +43,33 @@ let strategies = ["sma-crossover", "momentum", "breakout", "mean-reversion"]
 func backtests(chained: Bool) -> WorkflowDefinition {
     WorkflowDefinition(name: chained ? "chained" : "parallel", steps: strategies.enumerated().map { i, s in
         StepDefinition(id: "bt\(i)", action: "backtest.run",
-                       parameters: ["synthetic": .integer(1_000_000), "seed": .integer(i), "strategy": .string(s), "save": .bool(false)],
+                       parameters: ["synthetic": .integer(1_000_000), "timeframe": .string("1m"), "seed": .integer(i), "strategy": .string(s),
+                                    "save": .bool(false)],
                        dependsOn: chained && i > 0 ? ["bt\(i - 1)"] : [])
     })
 }
 print("== parallel steps: 4 backtests of 1,000,000 bars (\(ProcessInfo.processInfo.activeProcessorCount) cores, median of 5)")
 let full = WorkflowExecutor(registry: actions)
-_ = try await full.run(backtests(chained: false))   // warm-up: bars generated once per run anyway
+// Warm-up: the environment keeps the four series, so the runs measure the backtests.
+let warm = try await full.run(backtests(chained: false))
+precondition(warm.status == .succeeded, "\(warm.steps.map { $0.error ?? "" })")
 let parallel = try await measure(reps: 5) { _ = try await full.run(backtests(chained: false)) }
 let chained = try await measure(reps: 5) { _ = try await full.run(backtests(chained: true)) }
 print(String(format: "parallel %.3f s, chained %.3f s, speed-up %.2fx", parallel, chained, chained / parallel))
 
-print("== built-in workflows on data/sample (no run database, median of 5)")
+print("== built-in workflows on data/sample (recorded in a SQLite run database; bars loaded in each run; median of 5)")
+let dbFile = FileManager.default.temporaryDirectory.appendingPathComponent("workflow-bench-\(UUID().uuidString).sqlite").path
+let history = try await RunHistory.open(.sqlite(path: dbFile))
 let catalog = WorkflowCatalog(directories: [])
 for entry in catalog.all().entries {
-    let runner = WorkflowRunner(environment: WorkflowEnvironment(data: MarketDataLocator(environment: [:], currentDirectory: root)))
     let definition = try entry.definition.instantiate()
     var status = ""
     let t = try await measure(reps: 5) {
-        let run = try await runner.run(definition)
+        let env = WorkflowEnvironment(data: MarketDataLocator(environment: [:], currentDirectory: root), history: history)
+        let run = try await WorkflowRunner(environment: env).run(definition)
         status = run.status.rawValue
     }
-    print(String(format: "%-26@ %8.1f ms  %@", entry.name, t * 1000, status))
+    print(entry.name.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: " %8.1f ms  ", t * 1000) + status)
 }
+await history.close()
+try? FileManager.default.removeItem(atPath: dbFile)

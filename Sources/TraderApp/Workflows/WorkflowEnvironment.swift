@@ -20,7 +20,7 @@ public final class WorkflowEnvironment: Sendable {
     }
 
     /// Which bars a step means: its `symbol` (or `data` file, or `synthetic` bar count with
-    /// `seed`), `start`, `end` and `last` (keep only the newest N bars), each from the step's
+    /// `seed` and `timeframe`), `start`, `end` and `last` (keep only the newest N bars), each from the step's
     /// parameters or else from the outputs of its dependencies (see `StepContext.value`).
     struct DataRequest: Hashable, Sendable {
         var source: DataSource
@@ -35,7 +35,11 @@ public final class WorkflowEnvironment: Sendable {
             guard bars > 0 else { throw context.error("synthetic", "must be a positive number of bars") }
             let seed = try context.integer("seed") ?? 42
             guard seed >= 0 else { throw context.error("seed", "must be ≥ 0") }
-            source = .synthetic(symbol: try context.string(symbolKey) ?? "SYNTH", bars: bars, seed: UInt64(seed), timeframe: .day1)
+            let timeframe: Timeframe
+            do { timeframe = try Timeframe(parsing: try context.string("timeframe") ?? "1d") } catch {
+                throw context.error("timeframe", "\(error)")
+            }
+            source = .synthetic(symbol: try context.string(symbolKey) ?? "SYNTH", bars: bars, seed: UInt64(seed), timeframe: timeframe)
         } else if let path = try context.string("data"), context.parameters["data"] != nil {
             source = .file(path: path, symbol: try context.string(symbolKey))
         } else {

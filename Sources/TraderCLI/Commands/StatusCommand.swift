@@ -26,8 +26,9 @@ struct StatusCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let url {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                throw ValidationError("--url must be http://host:port or https://host:port, got '\(url)'")
+            guard let parsed = URL(string: url), parsed.scheme == "http", parsed.host != nil else {
+                throw ValidationError("--url must be http://host:port, got '\(url)'"
+                    + (url.hasPrefix("https://") ? " (https is not supported yet: use an SSH tunnel or the server's private address)" : ""))
             }
         }
     }
