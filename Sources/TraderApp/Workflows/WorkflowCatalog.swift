@@ -50,10 +50,7 @@ public struct WorkflowCatalog: Sendable {
                 problems.append(Problem(path: path, message: error.message))
             }
         }
-        for (name, yaml) in BuiltinWorkflows.all where !names.contains(name) {
-            // Built-ins are checked by the tests; a failure here is a bug worth crashing on.
-            entries.append(Entry(definition: try! WorkflowFile.load(yaml, file: "built-in \(name)", executor: executor), yaml: yaml, source: "built-in"))
-        }
+        for (name, yaml) in BuiltinWorkflows.all where !names.contains(name) { entries.append(builtin(name, yaml)) }
         return (entries, problems)
     }
 
@@ -62,11 +59,28 @@ public struct WorkflowCatalog: Sendable {
         if nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") {
             return try load(nameOrPath)
         }
-        let (entries, problems) = all()
-        if let entry = entries.first(where: { $0.name == nameOrPath }) { return entry }
+        // User files first (a file may replace a built-in); a built-in is read only when it is the
+        // one asked for, so running one does not parse all seven.
+        var problems: [Problem] = []
+        for path in userFiles() {
+            do {
+                let entry = try load(path)
+                if entry.name == nameOrPath { return entry }
+            } catch {
+                problems.append(Problem(path: path, message: error.message))
+            }
+        }
+        if let (name, yaml) = BuiltinWorkflows.all.first(where: { $0.name == nameOrPath }) { return builtin(name, yaml) }
+        let entries = all().entries
         let broken = problems.map { "\n  \($0.path): \($0.message)" }.joined()
         throw .usage("no workflow named '\(nameOrPath)'; known: \(entries.map(\.name).joined(separator: ", "))"
             + (broken.isEmpty ? "" : "\nfiles that could not be read:\(broken)"))
+    }
+
+    /// A built-in workflow. They are checked by the tests; one that fails to load is a bug worth
+    /// stopping on.
+    func builtin(_ name: String, _ yaml: String) -> Entry {
+        Entry(definition: try! WorkflowFile.load(yaml, file: "built-in \(name)", executor: executor), yaml: yaml, source: "built-in")
     }
 
     /// Reads and checks one workflow file.
