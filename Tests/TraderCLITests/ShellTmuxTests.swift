@@ -91,6 +91,38 @@ struct ShellTmuxTests {
         }
     }
 
+    /// `workflow run` on a terminal: the live view redraws one line per step in place (each
+    /// step's line is on the screen once, with its final symbol), and Ctrl-C cancels the running
+    /// step and returns to the prompt with 130.
+    @Test func workflowProgressViewUnderARealTerminal() throws {
+        let t = try Terminal()
+        defer { t.stop() }
+        try FileManager.default.createDirectory(atPath: t.home + "/workflows", withIntermediateDirectories: true)
+        try "name: slow\nsteps:\n  - id: data\n    action: data.load\n  - id: pause\n    action: wait\n    depends_on: [data]\n    parameters: { for: 1h }\n"
+            .write(toFile: t.home + "/workflows/slow.yaml", atomically: true, encoding: .utf8)
+        try t.start("wf")
+        try t.waitFor("wf", "the prompt") { _, last in last == "gpt-trader>" }
+        try t.type("wf", "workflow run multi-strategy-ensemble --no-save")
+        try t.press("wf", "Enter")
+        try t.waitFor("wf", "the workflow's summary and a new prompt") { screen, last in
+            screen.contains("workflow multi-strategy-ensemble  succeeded") && last == "gpt-trader>"
+        }
+        let rows = try t.screen("wf").split(separator: "\n").map(String.init)
+        func viewRows(_ prefix: String) -> Int { rows.filter { $0.hasPrefix(prefix) }.count }
+        #expect(viewRows("  ✓ data ") == 1, "one line per step, redrawn in place")
+        #expect(viewRows("  ✓ execute ") == 1 && viewRows("  – defensive ") == 1)
+        #expect(viewRows("  ✓ report ") == 1 && viewRows("  · ") == 0, "no step left pending")
+
+        try t.press("wf", "C-l")
+        try t.type("wf", "workflow run slow --no-save")
+        try t.press("wf", "Enter")
+        try t.waitFor("wf", "the pause step running") { screen, _ in screen.contains("▶ pause") && screen.contains("running") }
+        try t.press("wf", "C-c")
+        try t.waitFor("wf", "the prompt with 130 after Ctrl-C") { screen, last in
+            screen.contains("⊘ pause") && screen.contains("workflow slow cancelled") && last == "gpt-trader [130]>"
+        }
+    }
+
     @Test func editingCompletionHistoryAndExitUnderARealTerminal() throws {
         let t = try Terminal()
         defer { t.stop() }

@@ -10,9 +10,9 @@ import TraderEngine
     func migrationsAreAppliedAtOpenAndOnlyOnce(_ backend: Backend) async throws {
         try await backend.withStore { (store: any RunStore) async throws -> Void in
             let status = try await store.status()
-            #expect(status.applied.map(\.version) == [1, 2, 3, 4, 5, 6])
+            #expect(status.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7])
             #expect(status.pending.isEmpty)
-            #expect(status.currentVersion == 6 && MigrationStatus.latestVersion == 6)
+            #expect(status.currentVersion == 7 && MigrationStatus.latestVersion == 7)
             #expect(try await store.migrate().isEmpty)
         }
     }
