@@ -83,16 +83,17 @@ public struct WorkflowSchedule: Sendable, Equatable {
         self.times = times
     }
 
-    /// Calls `body` with the run number (1, 2, ...) on the schedule until `times` runs are done
-    /// or the task is cancelled; returns how many ran.
+    /// Calls `body` with the run number (1, 2, ...) on the schedule until `times` runs are done,
+    /// `body` returns false (a run was cancelled: the schedule ends with it) or the task is
+    /// cancelled; returns how many ran.
     @discardableResult
-    public func repeatRuns(_ body: (Int) async -> Void) async -> Int {
+    public func repeatRuns(_ body: (Int) async -> Bool) async -> Int {
         let clock = ContinuousClock()
         var count = 0
         while !Task.isCancelled {
             let started = clock.now
             count += 1
-            await body(count)
+            guard await body(count) else { break }
             if let times, count >= times { break }
             do { try await clock.sleep(until: started + interval) } catch { break }
         }

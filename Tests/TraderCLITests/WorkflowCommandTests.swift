@@ -144,4 +144,33 @@ import TraderCore
         let again = try cli.run(["workflow", "cancel", String(id.prefix(8))], environment: env)
         #expect(again.status == 2 && again.stderr.contains("already finished"))
     }
+
+    /// Cancelling the current run of a scheduled background workflow ends its schedule: the
+    /// process stops (its log ends with the schedule stopped) and starts no further run.
+    @Test func cancellingAScheduledRunEndsTheSchedule() throws {
+        let home = try home()
+        try "name: slow\nsteps:\n  - id: pause\n    action: wait\n    parameters: { for: 1h }\n"
+            .write(toFile: home + "/workflows/slow.yaml", atomically: true, encoding: .utf8)
+        let env = ["GPT_TRADER_HOME": home]
+        let started = try cli.run(["workflow", "run", "slow", "--every", "10ms", "--background", "--output", "json"], environment: env)
+        #expect(started.status == 0, "\(started.stderr)")
+        let doc = try json(started.stdout)
+        guard case .string(let id)? = field(doc, "run_id"), case .string(let log)? = field(doc, "log") else { Issue.record("\(started.stdout)"); return }
+        var running = false
+        for _ in 0..<600 where !running {
+            let out = try cli.run(["workflow", "status", String(id.prefix(8)), "--output", "json"], environment: env)
+            if out.status == 0, step(try json(out.stdout), "pause").flatMap({ field($0, "status") }) == .string("running") { running = true } else { usleep(500_000) }
+        }
+        #expect(running)
+        #expect(try cli.run(["workflow", "cancel", String(id.prefix(8))], environment: env).status == 0)
+        var ended = false
+        for _ in 0..<600 where !ended {
+            ended = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("interrupted: schedule of slow stopped")
+            if !ended { usleep(500_000) }
+        }
+        #expect(ended, "the background process ends its schedule")
+        let list = try cli.run(["workflow", "status", "--output", "json"], environment: env)
+        guard case .array(let runs) = try json(list.stdout) else { Issue.record("no runs"); return }
+        #expect(runs.count == 1 && field(runs[0], "status") == .string("cancelled"))
+    }
 }

@@ -58,14 +58,16 @@ import TraderCore
 
     @Test func scheduleRepeatsUntilItsCount() async {
         let count = Mutex(0)
-        let ran = await WorkflowSchedule(interval: .milliseconds(5), times: 3).repeatRuns { _ in count.withLock { $0 += 1 } }
+        let ran = await WorkflowSchedule(interval: .milliseconds(5), times: 3).repeatRuns { _ in count.withLock { $0 += 1 }; return true }
         #expect(ran == 3 && count.withLock { $0 } == 3)
+        let stopped = await WorkflowSchedule(interval: .milliseconds(5)).repeatRuns { n in n < 2 }
+        #expect(stopped == 2, "a run that says stop ends the schedule")
     }
 
     @Test func scheduleStopsWhenCancelled() async {
         let started = Mutex(0)
         let task = Task {
-            await WorkflowSchedule(interval: .seconds(3600)).repeatRuns { _ in started.withLock { $0 += 1 } }
+            await WorkflowSchedule(interval: .seconds(3600)).repeatRuns { _ in started.withLock { $0 += 1 }; return true }
         }
         while started.withLock({ $0 }) == 0 { try? await Task.sleep(for: .milliseconds(5)) }
         task.cancel()

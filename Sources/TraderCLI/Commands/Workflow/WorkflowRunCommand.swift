@@ -111,8 +111,9 @@ struct WorkflowRunCommand: AsyncParsableCommand {
         return run
     }
 
-    /// Runs on the schedule until `times` runs or Ctrl-C; a failed run does not stop the
-    /// schedule, but makes the exit status 1 at the end.
+    /// Runs on the schedule until `times` runs, Ctrl-C, or a run cancelled with `workflow cancel`
+    /// (the schedule ends with it); a failed run does not stop the schedule, but makes the exit
+    /// status 1 at the end.
     func runScheduled(_ workflow: WorkflowDefinition, schedule: WorkflowSchedule, runner: WorkflowRunner, recorded: Bool) async throws {
         if output == .table {
             printError("scheduled: \(workflow.name) every \(DurationText.format(schedule.interval))"
@@ -120,19 +121,25 @@ struct WorkflowRunCommand: AsyncParsableCommand {
         }
         let firstID = runID.flatMap(UUID.init(uuidString:))
         let failures = FailureCount()
+        let cancelled = FailureCount()
         let (_, interrupted) = try await Interruption.cancellingOnInterrupt {
             await schedule.repeatRuns { n in
                 do {
                     let run = try await runOnce(workflow, runner: runner, id: n == 1 ? firstID ?? UUID() : UUID(), recorded: recorded, last: false)
                     if run.status == .failed { failures.add() }
+                    return true
+                } catch let e as AppError where e.kind == .interrupted {
+                    cancelled.add()
+                    return false
                 } catch {
                     failures.add()
-                    if Task.isCancelled { return }
+                    if Task.isCancelled { return false }
                     printError("error: \(error)")
+                    return true
                 }
             }
         }
-        if interrupted { throw AppError.interrupted("schedule of \(workflow.name) stopped") }
+        if interrupted || cancelled.value > 0 { throw AppError.interrupted("schedule of \(workflow.name) stopped") }
         if failures.value > 0 { throw AppError.runtime("\(failures.value) run(s) of \(workflow.name) failed") }
     }
 

@@ -109,7 +109,8 @@ struct WorkflowCancel: AsyncParsableCommand {
         let history = try await RunHistory.open(try database.location())
         try await RunHistory.using(history) {
             let run = try await history.cancelWorkflowRun(id)
-            print("cancel requested for workflow run \(RunsCommand.shortID(run.id)) (\(run.workflow)); its runner stops it within a second")
+            print("cancel requested for workflow run \(RunsCommand.shortID(run.id)) (\(run.workflow)); its runner stops it within a second"
+                + " (a scheduled workflow's schedule ends with it)")
         }
     }
 }
