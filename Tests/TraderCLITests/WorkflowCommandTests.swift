@@ -106,8 +106,10 @@ import TraderCore
 
     @Test func scheduleRunsTheGivenNumberOfTimes() throws {
         let home = try home()
-        let out = try cli.run(["workflow", "run", "quick-test", "--every", "10ms", "--times", "2", "--output", "quiet"], environment: ["GPT_TRADER_HOME": home])
+        let out = try cli.run(["workflow", "run", "quick-test", "--every", "10ms", "--times", "2", "--output", "json"], environment: ["GPT_TRADER_HOME": home])
         #expect(out.status == 0, "\(out.stderr)")
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 && lines.allSatisfy { (try? JSONValue(parsing: $0)).flatMap { field($0, "status") } == .string("succeeded") })
         let status = try cli.run(["workflow", "status", "--output", "json"], environment: ["GPT_TRADER_HOME": home])
         guard case .array(let runs) = try json(status.stdout) else { Issue.record("no runs"); return }
         #expect(runs.count == 2 && runs.allSatisfy { field($0, "status") == .string("succeeded") })

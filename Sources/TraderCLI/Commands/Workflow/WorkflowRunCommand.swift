@@ -97,7 +97,8 @@ struct WorkflowRunCommand: AsyncParsableCommand {
         view.finish()
         let printer = WorkflowRunPrinter(terminal: terminal)
         switch output {
-        case .json: print(printer.json(run, id: recorded ? id : nil, parameters: workflow.parameters).serialized())
+        // One document; on a schedule, one line per run (JSON Lines) so a reader can follow them.
+        case .json: print(printer.json(run, id: recorded ? id : nil, parameters: workflow.parameters).serialized(indent: last ? 2 : nil))
         case .table: print(printer.table(run, workflow: workflow, id: recorded ? id : nil))
         case .quiet: break
         }
