@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TraderApp
 #if canImport(Glibc)
 import Glibc
@@ -37,12 +38,13 @@ enum ConfigurationSetup {
     }
 
     /// The `--config` file of this process, for `config init` and `config set` to write to.
-    nonisolated(unsafe) private(set) static var explicitFile: String?
+    static var explicitFile: String? { explicit.withLock { $0 } }
+    private static let explicit = Mutex<String?>(nil)
 
     /// Loads and installs the configuration; returns the environment after it. `config init`
     /// may name a file that does not exist yet (`allowMissing`).
     static func load(explicit: String?, allowMissing: Bool = false) throws(AppError) -> [String: String] {
-        explicitFile = explicit
+        Self.explicit.withLock { $0 = explicit }
         var environment = ProcessInfo.processInfo.environment
         let missing = explicit.map { !FileManager.default.fileExists(atPath: $0) } ?? false
         let configuration = try AppConfiguration.load(explicit: allowMissing && missing ? nil : explicit, environment: environment,
