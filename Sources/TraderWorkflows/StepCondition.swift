@@ -49,7 +49,7 @@ public struct StepCondition: Sendable, Equatable, CustomStringConvertible {
     /// values of different kinds make it false.
     public func holds(_ outputs: [String: [String: JSONValue]]) -> Bool {
         guard let actual = outputs[step]?[output] else { return false }
-        switch (Self.number(actual), Self.number(value)) {
+        switch (actual.doubleValue, value.doubleValue) {
         case let (a?, b?):
             switch op {
             case .eq: return a == b
@@ -66,14 +66,6 @@ public struct StepCondition: Sendable, Equatable, CustomStringConvertible {
             case .ne: return !same
             default: return false
             }
-        }
-    }
-
-    public static func number(_ v: JSONValue) -> Double? {
-        switch v {
-        case .number(let d): d
-        case .integer(let i): Double(i)
-        default: nil
         }
     }
 }

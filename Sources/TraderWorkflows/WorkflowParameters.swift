@@ -46,7 +46,7 @@ extension WorkflowDefinition {
                 }
                 let name = String(rest[open.upperBound..<close])
                 guard let v = values[name] else { throw .invalid(step: step, reason: "refers to ${\(name)}, which is not a parameter of the workflow") }
-                out += Self.text(v)
+                out += v.plainText
                 rest = rest[rest.index(after: close)...]
             }
             return .string(out + rest)
@@ -63,13 +63,6 @@ extension WorkflowDefinition {
         }
     }
 
-    /// A value as it reads inside a string: text without quotes, anything else as JSON.
-    public static func plainText(_ value: JSONValue) -> String { text(value) }
-
-    static func text(_ value: JSONValue) -> String {
-        if case .string(let s) = value { return s }
-        return value.serialized(indent: nil)
-    }
 }
 
 /// When a scheduled workflow runs: every `interval`, `times` runs or until it is stopped.
@@ -115,6 +108,11 @@ public enum DurationText {
         }
         guard let value = Double(t), value.isFinite, value >= 0 else { return nil }
         return .milliseconds(Int64((value * 1000).rounded()))
+    }
+
+    /// Whole milliseconds (the unit of step records and JSON output).
+    public static func milliseconds(_ d: Duration) -> Int {
+        Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// `1.5s`, `250ms`, `5m`: the shortest form for progress lines and `workflow show`.

@@ -37,7 +37,7 @@ import TraderWorkflows
     }
 
     static func number(_ run: WorkflowRun, _ step: String, _ key: String) throws -> Double {
-        try #require(run.step(step)?.outputs[key].flatMap(StepCondition.number), "\(step).\(key)")
+        try #require(run.step(step)?.outputs[key]?.doubleValue, "\(step).\(key)")
     }
 
     static func text(_ run: WorkflowRun, _ step: String, _ key: String) throws -> String {
@@ -110,7 +110,7 @@ import TraderWorkflows
             #expect(run.step(skipped)?.status == .skipped)
             #expect(run.step("report")?.status == .succeeded, "the join runs after either branch")
             guard case .object(let weights)? = run.step("weights")?.outputs["weights"] else { Issue.record("no weights"); return }
-            let sum = weights.reduce(0) { $0 + (StepCondition.number($1.1) ?? 0) }
+            let sum = weights.reduce(0) { $0 + ($1.1.doubleValue ?? 0) }
             #expect(abs(sum - 1) < 1e-3)
 
             let bars = try Self.goog()
@@ -118,7 +118,7 @@ import TraderWorkflows
             s.positionFraction = taken == "execute" ? try Self.number(run, "sizing", "position_fraction") : 0.25
             s.tradingStartBar = bars.lowerBound(try #require(DateInput.parse(try Self.text(run, "weights", "trading_start"))).nanos)
             #expect(s.tradingStartBar > bars.count / 3)
-            let spec = try StrategySpec(name: "ensemble", members: weights.map { (name: $0.0, weight: StepCondition.number($0.1)!) })
+            let spec = try StrategySpec(name: "ensemble", members: weights.map { (name: $0.0, weight: $0.1.doubleValue!) })
             let direct = try Backtester.run(spec, on: bars, settings: s)
             #expect(try Self.number(run, taken, "return_pct") == direct.metrics.returnPct)
         }
@@ -135,7 +135,7 @@ import TraderWorkflows
             let bars = try Self.goog()
             var s = try Self.settings()
             s.tradingStartBar = Int(Double(bars.count) * 0.7)
-            let spec = try StrategySpec(name: "sma-crossover", overrides: Dictionary(uniqueKeysWithValues: best.map { ($0.0, StepCondition.number($0.1)!) }))
+            let spec = try StrategySpec(name: "sma-crossover", overrides: Dictionary(uniqueKeysWithValues: best.map { ($0.0, $0.1.doubleValue!) }))
             #expect(try Self.number(run, "validate", "return_pct") == (try Backtester.run(spec, on: bars, settings: s)).metrics.returnPct)
             let defaults = try Backtester.run(try StrategySpec(name: "sma-crossover"), on: bars, settings: s)
             #expect(try Self.number(run, "defaults", "return_pct") == defaults.metrics.returnPct)
@@ -172,8 +172,7 @@ import TraderWorkflows
             let run = try await Self.run("quick-test", history: history, id: id)
             let stored = try await history.workflowRun(String(id.uuidString.prefix(8)))
             #expect(stored.status == "succeeded" && stored.finishedAt != nil && stored.workflow == "quick-test")
-            guard case .array(let steps) = try JSONValue(parsing: stored.steps) else { Issue.record("steps not a list"); return }
-            let records = steps.compactMap(WorkflowRun.StepRecord.init(json:))
+            let records = stored.stepRecords
             #expect(records.map(\.id) == run.steps.map(\.id))
             #expect(records.allSatisfy { $0.status == .succeeded })
         }

@@ -25,7 +25,7 @@ final class Rendezvous: Sendable {
         var r = ActionRegistry()
         r.register("echo") { ctx in ctx.parameters }
         r.register("sum") { ctx in
-            let total = ctx.inputs.values.compactMap { StepCondition.number($0["value"] ?? .null) }.reduce(0, +)
+            let total = ctx.inputs.values.compactMap { $0["value"]?.doubleValue }.reduce(0, +)
             return ["value": .number(total)]
         }
         extra(&r)

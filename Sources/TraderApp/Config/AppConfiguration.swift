@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import TraderCore
 import TraderYAML
 
@@ -134,18 +134,9 @@ public struct AppConfiguration: Sendable {
 
     public subscript(path: String) -> JSONValue { entries[path]?.value ?? .null }
 
-    public func string(_ path: String) -> String {
-        if case .string(let s) = self[path] { return s }
-        return ""
-    }
+    public func string(_ path: String) -> String { self[path].stringValue ?? "" }
 
-    public func number(_ path: String) -> Double {
-        switch self[path] {
-        case .number(let d): d
-        case .integer(let i): Double(i)
-        default: .nan
-        }
-    }
+    public func number(_ path: String) -> Double { self[path].doubleValue ?? .nan }
 
     public func integer(_ path: String) -> Int {
         if case .integer(let i) = self[path] { return i }
@@ -160,9 +151,8 @@ public struct AppConfiguration: Sendable {
         var out: [String: String] = [:]
         for key in ConfigSchema.keys {
             guard let alias = key.alias, environment[alias]?.isEmpty ?? true, let entry = entries[key.path], entry.origin != "default" else { continue }
-            let value = entry.value
-            if case .string(let s) = value, s.isEmpty { continue }
-            out[alias] = { if case .string(let s) = value { return s }; return value.serialized(indent: nil) }()
+            if entry.value == .string("") { continue }
+            out[alias] = entry.value.plainText
         }
         return out
     }

@@ -9,7 +9,6 @@ public struct ConfigKey: Sendable {
         case number(ClosedRange<Double>)
         case bool
         case choice([String])
-        case duration
 
         var expectation: String {
             switch self {
@@ -19,7 +18,6 @@ public struct ConfigKey: Sendable {
                 r.upperBound >= 1e12 ? "a number ≥ \(Self.plain(r.lowerBound))" : "a number in \(Self.plain(r.lowerBound))…\(Self.plain(r.upperBound))"
             case .bool: "true or false"
             case .choice(let options): "one of \(options.joined(separator: ", "))"
-            case .duration: "a duration such as 30s or 5m"
             }
         }
 
@@ -69,7 +67,6 @@ public struct ConfigKey: Sendable {
         case (.bool, .string("true")): return .bool(true)
         case (.bool, .string("false")): return .bool(false)
         case (.choice(let options), .string(let s)) where options.contains(s): return value
-        case (.duration, .string(let s)) where DurationSyntax.isValid(s): return value
         default:
             throw ConfigValueError(reason: "must be \(kind.expectation), got \(value.serialized(indent: nil))")
         }
@@ -77,8 +74,7 @@ public struct ConfigKey: Sendable {
 
     /// The value as `config show` and `config get` print it.
     public func display(_ value: JSONValue) -> String {
-        let text: String
-        if case .string(let s) = value { text = s } else { text = value.serialized(indent: nil) }
+        let text = value.plainText
         switch secrecy {
         case .none: return text
         case .secret: return text.isEmpty ? "" : "***"
@@ -90,13 +86,4 @@ public struct ConfigKey: Sendable {
 /// A value a key does not accept.
 public struct ConfigValueError: Error, Sendable {
     public let reason: String
-}
-
-/// Durations in the configuration: `250ms`, `30s`, `5m`, `2h`, `1d` or seconds.
-enum DurationSyntax {
-    static func isValid(_ text: String) -> Bool {
-        var t = Substring(text)
-        for suffix in ["ms", "s", "m", "h", "d"] where t.hasSuffix(suffix) { t = t.dropLast(suffix.count); break }
-        return Double(t).map { $0 >= 0 && $0.isFinite } ?? false
-    }
 }

@@ -54,7 +54,7 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .sqlite(let path): "sqlite:\(path)"
-        case .postgres(let url): (try? DatabaseURL(parsing: url))?.redacted ?? Self.redact(url)
+        case .postgres(let url): Self.redactURL(url)
         }
     }
 

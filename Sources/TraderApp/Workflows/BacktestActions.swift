@@ -64,7 +64,7 @@ enum BacktestActions {
                 let descriptor = try StrategyCatalog.descriptor(named: name)
                 guard case .object(let rangePairs)? = context.value("ranges") else { throw context.error("ranges", "is required: a mapping such as {fast: \"5:20:5\"}") }
                 var ranges: [ParameterRange] = []
-                for (key, value) in rangePairs { ranges.append(try ParameterRange(parsing: "\(key)=\(WorkflowDefinition.plainText(value))")) }
+                for (key, value) in rangePairs { ranges.append(try ParameterRange(parsing: "\(key)=\(value.plainText)")) }
                 var rules: [ParameterConstraint] = []
                 for c in try context.strings("constraints") ?? [] { rules.append(try ParameterConstraint(parsing: c)) }
                 sets = try ParameterSpace(ranges: ranges, constraints: rules, known: descriptor.parameters.map(\.name)).grid()

@@ -1,5 +1,6 @@
 import Foundation
 import TraderCore
+import TraderStore
 import TraderWorkflows
 
 /// `data.load` and `data.check`: the data preparation steps.
@@ -31,8 +32,7 @@ enum DataActions {
             guard !symbols.isEmpty else { throw context.error("symbols", "names no symbol and no data was found") }
             let results = try await withThrowingTaskGroup(of: (String, [String: JSONValue]).self) { group in
                 for symbol in symbols {
-                    let one = StepContext(workflow: context.workflow, step: context.step, parameters: ["symbol": .string(symbol)], attempt: context.attempt)
-                    group.addTask { (symbol, DataQuality(try await env.bars(one), limits: limits).outputs) }
+                    group.addTask { (symbol, DataQuality(try await env.bars(for: .init(source: .symbol(symbol))), limits: limits).outputs) }
                 }
                 var out: [String: [String: JSONValue]] = [:]
                 for try await (symbol, outputs) in group { out[symbol] = outputs }
@@ -42,7 +42,7 @@ enum DataActions {
             for symbol in symbols {
                 let r = results[symbol]!
                 if r["ok"] != .bool(true) {
-                    let why = ["gaps", "bad_prices"].filter { (r[$0].flatMap(StepCondition.number) ?? 0) > 0 }.map { "\($0) \(r[$0]!.serialized(indent: nil))" }
+                    let why = ["gaps", "bad_prices"].filter { (r[$0]?.doubleValue ?? 0) > 0 }.map { "\($0) \(r[$0]!.serialized(indent: nil))" }
                         + (r["stale"] == .bool(true) ? ["stale (\(r["age_days"]!.serialized(indent: nil)) days)"] : [])
                     problems.append(.string("\(symbol): \(why.joined(separator: ", "))"))
                 }
@@ -73,7 +73,7 @@ struct DataQuality {
                 guard let t = DateInput.parse(text) else { throw context.error("as_of", "must be a date such as 2020-01-31, got '\(text)'") }
                 asOf = t
             } else {
-                asOf = Timestamp(nanos: Int64(Date().timeIntervalSince1970 * 1e9))
+                asOf = Timestamp(nanos: StoreClock.nowNanos())
             }
         }
     }

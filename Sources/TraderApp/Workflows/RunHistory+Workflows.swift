@@ -1,5 +1,14 @@
 import Foundation
+import TraderCore
 public import TraderStore
+public import TraderWorkflows
+
+extension StoredWorkflowRun {
+    /// The steps as the runner last wrote them (none when the document cannot be read).
+    public var stepRecords: [WorkflowRun.StepRecord] {
+        ((try? JSONValue(parsing: steps))?.arrayValue ?? []).compactMap(WorkflowRun.StepRecord.init(json:))
+    }
+}
 
 /// Workflow runs in the run history: `workflow status` and `workflow cancel` find them by id or
 /// by its first characters, as `runs show` does for backtests.

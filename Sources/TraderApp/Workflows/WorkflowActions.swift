@@ -15,7 +15,4 @@ public enum WorkflowActions {
         MonitorActions.register(into: &registry, env)
         return registry
     }
-
-    /// The action names (for validation without an environment, and for `workflow show`).
-    public static var names: [String] { registry(WorkflowEnvironment()).names }
 }

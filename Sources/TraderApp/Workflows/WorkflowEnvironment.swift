@@ -24,12 +24,12 @@ public final class WorkflowEnvironment: Sendable {
     /// parameters or else from the outputs of its dependencies (see `StepContext.value`).
     struct DataRequest: Hashable, Sendable {
         var source: DataSource
-        var start: Timestamp?
-        var end: Timestamp?
-        var last: Int?
+        var start: Timestamp? = nil
+        var end: Timestamp? = nil
+        var last: Int? = nil
     }
 
-    func dataRequest(_ context: StepContext, symbolKey: String = "symbol") throws -> DataRequest {
+    func dataRequest(_ context: StepContext) throws -> DataRequest {
         let source: DataSource
         if let bars = try context.integer("synthetic") {
             guard bars > 0 else { throw context.error("synthetic", "must be a positive number of bars") }
@@ -39,11 +39,11 @@ public final class WorkflowEnvironment: Sendable {
             do { timeframe = try Timeframe(parsing: try context.string("timeframe") ?? "1d") } catch {
                 throw context.error("timeframe", "\(error)")
             }
-            source = .synthetic(symbol: try context.string(symbolKey) ?? "SYNTH", bars: bars, seed: UInt64(seed), timeframe: timeframe)
+            source = .synthetic(symbol: try context.string("symbol") ?? "SYNTH", bars: bars, seed: UInt64(seed), timeframe: timeframe)
         } else if let path = try context.string("data"), context.parameters["data"] != nil {
-            source = .file(path: path, symbol: try context.string(symbolKey))
+            source = .file(path: path, symbol: try context.string("symbol"))
         } else {
-            source = .symbol(try context.string(symbolKey) ?? "GOOG")
+            source = .symbol(try context.string("symbol") ?? ActiveConfiguration.string("data.symbol"))
         }
         func date(_ key: String) throws -> Timestamp? {
             guard let text = try context.string(key) else { return nil }
@@ -56,9 +56,13 @@ public final class WorkflowEnvironment: Sendable {
     }
 
     /// The bars of the step's data request, loaded once per run.
-    func bars(_ context: StepContext, symbolKey: String = "symbol") async throws -> BarSeries {
-        let request = try dataRequest(context, symbolKey: symbolKey)
-        return try await memo.value(request) {
+    func bars(_ context: StepContext) async throws -> BarSeries {
+        try await bars(for: try dataRequest(context))
+    }
+
+    /// The bars of `request`, loaded once per run.
+    func bars(for request: DataRequest) async throws -> BarSeries {
+        try await memo.value(request) {
             var series = try self.data.load(request.source, start: request.start, end: request.end)
             if let last = request.last, series.count > last { series = series.slice((series.count - last)..<series.count) }
             return series

@@ -21,10 +21,11 @@ public struct WorkflowRunner: Sendable {
     public func run(_ workflow: WorkflowDefinition, id: UUID = UUID(),
                     onChange: (@Sendable (WorkflowRun.StepRecord) -> Void)? = nil) async throws(AppError) -> WorkflowRun {
         let executor = WorkflowExecutor(registry: WorkflowActions.registry(environment))
-        do { try executor.validate(workflow) } catch { throw .usage("workflow \(workflow.name): \(error)") }
         guard let history = environment.history else {
             do { return try await executor.run(workflow, onChange: onChange) } catch { throw .usage("workflow \(workflow.name): \(error)") }
         }
+        // Checked before the record is written, so a bad workflow leaves no run behind.
+        do { try executor.validate(workflow) } catch { throw .usage("workflow \(workflow.name): \(error)") }
         let recorder = RunRecorder(history: history, record: Self.initialRecord(workflow, id: id))
         try await recorder.save()
         let (changes, sink) = AsyncStream.makeStream(of: WorkflowRun.StepRecord.self)
@@ -58,7 +59,7 @@ public struct WorkflowRunner: Sendable {
     }
 
     static func initialRecord(_ workflow: WorkflowDefinition, id: UUID) -> StoredWorkflowRun {
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let now = StoreClock.nowNanos()
         let steps = JSONValue.array(workflow.steps.map { WorkflowRun.StepRecord(id: $0.id, status: .pending).json })
         let parameters = JSONValue.object(workflow.parameters.map { ($0.name, $0.value) })
         return StoredWorkflowRun(id: id, workflow: workflow.name, status: "running", startedAt: now, updatedAt: now, runner: runnerName,
@@ -79,15 +80,13 @@ actor RunRecorder {
     init(history: RunHistory, record: StoredWorkflowRun) {
         self.history = history
         self.record = record
-        var order: [String] = []
-        if case .array(let items)? = try? JSONValue(parsing: record.steps) {
-            for item in items { if let step = WorkflowRun.StepRecord(json: item) { order.append(step.id); steps[step.id] = step } }
-        }
-        self.order = order
+        let initial = record.stepRecords
+        self.order = initial.map(\.id)
+        for step in initial { steps[step.id] = step }
     }
 
     func save() async throws(AppError) {
-        record.updatedAt = Int64(Date().timeIntervalSince1970 * 1e9)
+        record.updatedAt = StoreClock.nowNanos()
         try await Self.write(record, to: history)
     }
 
@@ -110,7 +109,7 @@ actor RunRecorder {
     func finish(_ run: WorkflowRun) async throws(AppError) {
         record.status = run.status == .succeeded ? "succeeded" : run.status == .cancelled ? "cancelled" : "failed"
         record.steps = run.stepsJSON.serialized(indent: nil)
-        record.finishedAt = Int64(Date().timeIntervalSince1970 * 1e9)
+        record.finishedAt = StoreClock.nowNanos()
         try await save()
     }
 }

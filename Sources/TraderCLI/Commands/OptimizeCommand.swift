@@ -46,7 +46,7 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write an SVG heat map of the metric over two parameters (grid or random).", valueName: "file.svg"))
     var heatmap: String?
     @Option(help: "Parallel workers (default: all cores, or config optimize.jobs).")
-    var jobs: Int? = ActiveConfiguration.integer("optimize.jobs") > 0 ? ActiveConfiguration.integer("optimize.jobs") : nil
+    var jobs: Int?
 
     @OptionGroup(title: "Data") var market: MarketOptions
     @OptionGroup(title: "Execution") var execution: ExecutionOptions
@@ -118,7 +118,8 @@ struct OptimizeCommand: AsyncParsableCommand {
         let bars = try await service.bars(for: request)
         let terminal = Terminal(noColorFlag: noColor)
         let progress = ProgressBar(label: "optimize \(strategy)", unit: "sets", enabled: terminal.stderrIsTTY && output != .json)
-        let workers = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let configured = ActiveConfiguration.integer("optimize.jobs")
+        let workers = jobs ?? (configured > 0 ? configured : ProcessInfo.processInfo.activeProcessorCount)
         if method == "walk-forward" {
             try await walkForward(sets: sets, bars: bars, settings: settings, sizer: sizer, objective: objective, workers: workers,
                                   names: space.ranges.map(\.name), terminal: terminal, history: history)

@@ -81,7 +81,6 @@ struct PortfolioRunCommand: AsyncParsableCommand {
         } else {
             sources = names.map { .symbol($0) }
         }
-        let dates = MarketOptions()  // only its date parser is used
         let settings: PortfolioSettings
         do {
             settings = try PortfolioSettings(initialCapital: capital, commission: CommissionModel(rate: commission, fixed: commissionFixed),

@@ -91,9 +91,9 @@ struct ExecutionOptions: ParsableArguments {
     @Option(help: "Fraction of equity per entry, in (0, 1] (default: all of it).") var size: Double?
     @Flag(help: "Allow fractional units (default: whole units).") var fractional = false
     @Option(name: .customLong("stop-loss"), help: "Stop-loss as a fraction of entry price (0.05 = 5 %; config risk.stop_loss).")
-    var stopLoss: Double? = ActiveConfiguration.optionalNumber("risk.stop_loss")
+    var stopLoss: Double?
     @Option(name: .customLong("take-profit"), help: "Take-profit as a fraction of entry price (config risk.take_profit).")
-    var takeProfit: Double? = ActiveConfiguration.optionalNumber("risk.take_profit")
+    var takeProfit: Double?
     @Option(name: .customLong("trailing-stop"), help: "Trailing stop as a fraction of the best price.") var trailingStop: Double?
     @Flag(name: .customLong("close-at-end"), help: "Close open positions at the last bar's close.") var closeAtEnd = false
 
@@ -114,8 +114,8 @@ struct ExecutionOptions: ParsableArguments {
         s.direction = longShort ? .longShort : .longOnly
         if let size { s.positionFraction = size }
         s.wholeUnits = !fractional
-        s.stopLoss = stopLoss
-        s.takeProfit = takeProfit
+        s.stopLoss = stopLoss ?? ActiveConfiguration.optionalNumber("risk.stop_loss")
+        s.takeProfit = takeProfit ?? ActiveConfiguration.optionalNumber("risk.take_profit")
         s.trailingStop = trailingStop
         s.closeAtEnd = closeAtEnd
         do { try s.validate() } catch { throw ValidationError("--\(error.field): \(error.reason)") }

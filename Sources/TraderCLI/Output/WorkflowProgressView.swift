@@ -14,7 +14,6 @@ final class WorkflowProgressView: Sendable {
         var records: [String: WorkflowRun.StepRecord] = [:]
         var drawnLines = 0
         var started = ContinuousClock.now
-        var startedAt: [String: ContinuousClock.Instant] = [:]
     }
 
     private let order: [String]
@@ -49,7 +48,6 @@ final class WorkflowProgressView: Sendable {
     func update(_ record: WorkflowRun.StepRecord) {
         let elapsed = state.withLock { s -> Duration in
             s.records[record.id] = record
-            if record.status == .running { s.startedAt[record.id] = .now }
             return .now - s.started
         }
         switch mode {
@@ -82,7 +80,8 @@ final class WorkflowProgressView: Sendable {
                 var note = ""
                 switch status {
                 case .running:
-                    let t = s.startedAt[id].map { ContinuousClock.now - $0 } ?? .zero
+                    // The record's start is an offset from the run's start, which is this view's.
+                    let t = (ContinuousClock.now - s.started) - (r?.started ?? .zero)
                     note = "running \(Self.clock(t))" + ((r?.attempts ?? 1) > 1 ? " (attempt \(r!.attempts))" : "")
                 case .succeeded, .stopped:
                     if let a = r?.started, let b = r?.ended { note = DurationText.format(b - a) }
@@ -90,12 +89,11 @@ final class WorkflowProgressView: Sendable {
                 case .skipped: note = r?.reason ?? ""
                 default: break
                 }
-                let line = "  \(symbol(status)) \(id.padding(toLength: width, withPad: " ", startingAt: 0))  "
+                // One screen line each, or the cursor arithmetic of the redraw breaks: cut the
+                // plain text to the width, then paint the symbol (its colour codes take no columns).
+                let line = "\(id.padding(toLength: width, withPad: " ", startingAt: 0))  "
                     + "\(actions[id]!.padding(toLength: actionWidth, withPad: " ", startingAt: 0))  \(note)"
-                // One screen line each, or the cursor arithmetic of the redraw breaks (the symbol's
-                // colour codes do not take columns).
-                let visible = line.count - (terminal.stderrIsTTY && terminal.color ? 9 : 0)
-                out += "\u{1B}[2K" + (visible > columns ? String(line.prefix(line.count - (visible - columns))) : line) + "\n"
+                out += "\u{1B}[2K  \(symbol(status)) " + String(line.prefix(max(0, columns - 4))) + "\n"
             }
             s.drawnLines = order.count
             return out
@@ -115,8 +113,5 @@ final class WorkflowProgressView: Sendable {
         }
     }
 
-    static func clock(_ d: Duration) -> String {
-        let s = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        return String(format: "%.1fs", s)
-    }
+    static func clock(_ d: Duration) -> String { String(format: "%.1fs", Double(DurationText.milliseconds(d)) / 1000) }
 }

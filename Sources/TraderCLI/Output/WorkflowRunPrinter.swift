@@ -30,7 +30,7 @@ struct WorkflowRunPrinter {
             ("run_id", id.map { .string($0.uuidString.lowercased()) } ?? .null),
             ("workflow", .string(run.workflow)),
             ("status", .string(run.status.rawValue)),
-            ("duration_ms", .integer(Int(run.duration.components.seconds) * 1000 + Int(run.duration.components.attoseconds / 1_000_000_000_000_000))),
+            ("duration_ms", .integer(DurationText.milliseconds(run.duration))),
             ("parameters", .object(parameters.map { ($0.name, $0.value) })),
             ("steps", run.stepsJSON),
         ])
@@ -56,7 +56,7 @@ struct WorkflowRunPrinter {
         }
         let o = s.outputs
         func num(_ k: String, _ digits: Int = 2) -> String? {
-            guard let v = o[k], let d = StepCondition.number(v) else { return nil }
+            guard let v = o[k], let d = v.doubleValue else { return nil }
             return String(format: "%.\(digits)f", d)
         }
         func text(_ k: String) -> String? {
@@ -71,14 +71,14 @@ struct WorkflowRunPrinter {
             if let dd = num("max_drawdown_pct", 1) { parts.append("max dd \(dd)%") }
             if case .integer(let n)? = o["trades"] { parts.append("\(n) trades") }
         } else if case .object(let w)? = o["weights"] {
-            parts.append("weights " + w.map { "\($0.0) \(String(format: "%.2f", StepCondition.number($0.1) ?? 0))" }.joined(separator: ", "))
+            parts.append("weights " + w.map { "\($0.0) \(String(format: "%.2f", $0.1.doubleValue ?? 0))" }.joined(separator: ", "))
         } else if case .object(let p)? = o["strategy_parameters"] {
-            parts.append("best " + p.map { "\($0.0)=\(WorkflowDefinition.plainText($0.1))" }.joined(separator: ", "))
+            parts.append("best " + p.map { "\($0.0)=\($0.1.plainText)" }.joined(separator: ", "))
             if let sc = num("score") { parts.append("\(text("metric") ?? "score") \(sc)") }
         } else if let ok = o["ok"], case .bool(let b) = ok {
             parts.append(b ? "ok" : "not ok")
             if case .array(let reasons)? = o["reasons"] ?? o["problems"], !reasons.isEmpty {
-                parts.append(reasons.map(WorkflowDefinition.plainText).joined(separator: "; "))
+                parts.append(reasons.map(\.plainText).joined(separator: "; "))
             }
         } else if let p = text("recommendation") {
             parts.append("recommendation \(p)")
@@ -89,13 +89,13 @@ struct WorkflowRunPrinter {
         } else if let f = num("position_fraction") {
             parts.append("position \(f)")
         } else if case .integer(let n)? = o["alert_count"] {
-            parts.append("\(o["runs"].map(WorkflowDefinition.plainText) ?? "0") runs, \(n) alerts")
+            parts.append("\(o["runs"]?.plainText ?? "0") runs, \(n) alerts")
         } else if case .integer(let n)? = o["sections"] {
             parts.append("\(n) sections" + (text("path").map { " → \($0)" } ?? ""))
         } else if let sym = text("symbol"), case .integer(let bars)? = o["bars"] {
             parts.append("\(sym) \(bars) bars \(text("start") ?? "") … \(text("end") ?? "")")
         } else {
-            parts = o.keys.sorted().prefix(3).map { "\($0)=\(WorkflowDefinition.plainText(o[$0]!))" }
+            parts = o.keys.sorted().prefix(3).map { "\($0)=\(o[$0]!.plainText)" }
         }
         return String(parts.filter { !$0.isEmpty }.joined(separator: ", ").prefix(100))
     }

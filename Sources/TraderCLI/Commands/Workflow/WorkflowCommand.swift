@@ -79,7 +79,7 @@ struct WorkflowShow: ParsableCommand {
         }
         if !wf.parameters.isEmpty {
             print("\nparameters (--param NAME=VALUE):")
-            for p in wf.parameters { print("  \(p.name) = \(p.value == .null ? "(from the configuration)" : WorkflowDefinition.plainText(p.value))") }
+            for p in wf.parameters { print("  \(p.name) = \(p.value == .null ? "(from the configuration)" : p.value.plainText)") }
         }
         var table = TextTable(headers: ["stage", "step", "action", "after", "when"], alignments: [.right, .left, .left, .left, .left])
         for (stage, ids) in Self.stages(wf).enumerated() {

@@ -121,8 +121,8 @@ struct WorkflowRunCommand: AsyncParsableCommand {
                 + (schedule.times.map { ", \($0) runs" } ?? " until Ctrl-C"))
         }
         let firstID = runID.flatMap(UUID.init(uuidString:))
-        let failures = FailureCount()
-        let cancelled = FailureCount()
+        let failures = SharedCount()
+        let cancelled = SharedCount()
         let (_, interrupted) = try await Interruption.cancellingOnInterrupt {
             await schedule.repeatRuns { n in
                 do {
@@ -163,8 +163,8 @@ struct WorkflowRunCommand: AsyncParsableCommand {
     }
 }
 
-/// Failed runs of a schedule, counted from the runs' task.
-final class FailureCount: Sendable {
+/// A count shared with the runs' task (failed runs, cancelled runs of a schedule).
+final class SharedCount: Sendable {
     private let count = Mutex(0)
     func add() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }

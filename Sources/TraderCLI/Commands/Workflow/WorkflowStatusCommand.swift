@@ -43,7 +43,7 @@ struct WorkflowStatus: AsyncParsableCommand {
         }
         var table = TextTable(headers: ["id", "workflow", "status", "started", "time", "steps"], alignments: [.left, .left, .left, .left, .right, .left])
         for r in runs {
-            let steps = Self.steps(r)
+            let steps = r.stepRecords
             let done = steps.filter { [.succeeded, .skipped, .stopped].contains($0.status) }.count
             table.rows.append([RunsCommand.shortID(r.id), r.workflow, Self.state(r), RunsCommand.created(r.startedAt), Self.elapsed(r),
                                "\(done)/\(steps.count) done"])
@@ -52,7 +52,7 @@ struct WorkflowStatus: AsyncParsableCommand {
     }
 
     func show(_ r: StoredWorkflowRun) throws {
-        let steps = Self.steps(r)
+        let steps = r.stepRecords
         if output == .json {
             guard case .object(var fields) = Self.summaryJSON(r) else { return }
             fields.append(("parameters", (try? JSONValue(parsing: r.parameters)) ?? .null))
@@ -68,18 +68,13 @@ struct WorkflowStatus: AsyncParsableCommand {
         print(WorkflowRunPrinter(terminal: Terminal(noColorFlag: noColor)).table(run, workflow: definition, id: r.id, header: header))
     }
 
-    static func steps(_ r: StoredWorkflowRun) -> [WorkflowRun.StepRecord] {
-        guard case .array(let items)? = try? JSONValue(parsing: r.steps) else { return [] }
-        return items.compactMap(WorkflowRun.StepRecord.init(json:))
-    }
-
     /// The status, with "cancelling" while a cancel request waits for the runner.
     static func state(_ r: StoredWorkflowRun) -> String {
         r.cancelRequested && !r.isFinished ? "cancelling" : r.status
     }
 
     static func elapsed(_ r: StoredWorkflowRun) -> String {
-        let end = r.finishedAt ?? (r.isFinished ? r.updatedAt : Int64(Date().timeIntervalSince1970 * 1e9))
+        let end = r.finishedAt ?? StoreClock.nowNanos()
         return DurationText.format(.nanoseconds(max(0, end - r.startedAt)))
     }
 
