@@ -61,7 +61,7 @@ import Testing
         #expect(try RedisURL(parsing: "redis://:secret@cache.local") == RedisURL(host: "cache.local", port: 6379, password: "secret"))
         #expect(try RedisURL(parsing: "redis://app:p%40ss@h:1/0") == RedisURL(host: "h", port: 1, user: "app", password: "p%40ss"))
         #expect(throws: RESPError.badURL("port 'x' is not in 1…65535")) { try RedisURL(parsing: "redis://h:x") }
-        #expect(throws: RESPError.badURL("database 'y' is not a number ≥ 0")) { try RedisURL(parsing: "redis://h/y") }
+        #expect(throws: RESPError.badURL("database 'y' is not a number from 0 to 1000000")) { try RedisURL(parsing: "redis://h/y") }
         #expect(throws: RESPError.self) { try RedisURL(parsing: "http://h") }
     }
 }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import TraderStore
+import TraderCore
 
 /// Which run database a command uses: `--database-url`, else `GPT_TRADER_DATABASE_URL`, else the
 /// embedded default, a SQLite file at `$GPT_TRADER_HOME/runs.sqlite` (`~/.gpt-trader/runs.sqlite`),
@@ -45,9 +46,18 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         for prefix in ["sqlite://", "sqlite:"] where text.hasPrefix(prefix) {
             let path = String(text.dropFirst(prefix.count))
             guard !path.isEmpty else { throw .usage("\(source): sqlite: needs a file path, e.g. sqlite:runs.sqlite") }
+            // A SQLite database is a file: it has no user, password, host or options. Such a URL
+            // is a mistake (probably meant for another database) and must not become a folder
+            // named after its password.
+            if prefix == "sqlite://", path[..<(path.firstIndex(of: "/") ?? path.endIndex)].contains("@") {
+                throw .usage("\(source): sqlite URLs take a file path, not a user, password or host: \(Redaction.redactURL(text)) (use sqlite:PATH)")
+            }
+            if path.contains("?") {
+                throw .usage("\(source): sqlite URLs take no options: \(Redaction.redactURL(text)) (use sqlite:PATH)")
+            }
             return .sqlite(path: path)
         }
-        throw .usage("\(source): expected postgres://user:password@host:port/database or sqlite:PATH, got '\(Self.redact(text))'")
+        throw .usage("\(source): expected postgres://user:password@host:port/database or sqlite:PATH, got '\(Redaction.redactURL(text))'")
     }
 
     /// What to show: the path, or the URL with its password replaced by `***`.
@@ -81,16 +91,10 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Hides anything between `://` and `@` (user and password) in text that did not parse.
     /// A database or cache URL fit to print: PostgreSQL URLs with the password replaced, others
-    /// with their credentials replaced.
+    /// with their password and secret options replaced (`Redaction.redactURL`).
     public static func redactURL(_ text: String) -> String {
         if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://"), let url = try? DatabaseURL(parsing: text) { return url.redacted }
-        return redact(text)
-    }
-
-    static func redact(_ text: String) -> String {
-        guard let scheme = text.range(of: "://"), let at = text.range(of: "@", range: scheme.upperBound..<text.endIndex) else { return text }
-        return String(text[..<scheme.upperBound]) + "***" + String(text[at.lowerBound...])
+        return Redaction.redactURL(text)
     }
 }

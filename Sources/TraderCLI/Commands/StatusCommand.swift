@@ -30,6 +30,11 @@ struct StatusCommand: AsyncParsableCommand {
                 throw ValidationError("--url must be http://host:port, got '\(url)'"
                     + (url.hasPrefix("https://") ? " (https is not supported yet: use an SSH tunnel or the server's private address)" : ""))
             }
+            // Credentials in the URL would never be sent (the server takes an API key), and a
+            // URL that seems to carry them would be saved in shell history for nothing.
+            if parsed.user != nil || parsed.password != nil {
+                throw ValidationError("--url: a user or password in the URL is not used; the server takes an API key (config server.api_key)")
+            }
         }
     }
 

@@ -40,15 +40,19 @@ struct LineLogHandler: LogHandler {
         var all = metadata
         if let extra { all.merge(extra) { $1 } }
         let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        // Every message and value is scrubbed of credentials (a library's error may quote a URL)
+        // and made one line, whatever it quotes.
+        func clean(_ text: String) -> String { DisplayText.line(Redaction.scrub(text)) }
+        func value(_ key: String, _ v: Logger.Metadata.Value) -> String { Redaction.isSecretName(key) ? Redaction.mask : clean("\(v)") }
         let text: String
         switch format {
         case .human:
-            let pairs = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            text = "\(time) \(level) \(label): \(message)" + (pairs.isEmpty ? "" : " " + pairs)
+            let pairs = all.sorted { $0.key < $1.key }.map { "\($0.key)=\(value($0.key, $0.value))" }.joined(separator: " ")
+            text = "\(time) \(level) \(label): \(clean("\(message)"))" + (pairs.isEmpty ? "" : " " + pairs)
         case .json:
             let fields: [(String, JSONValue)] = [("ts", .string(time)), ("level", .string(level.rawValue)), ("label", .string(label)),
-                                                 ("message", .string("\(message)"))]
-            text = JSONValue.object(fields + all.sorted { $0.key < $1.key }.map { ($0.key, .string("\($0.value)")) }).serialized(indent: nil)
+                                                 ("message", .string(clean("\(message)")))]
+            text = JSONValue.object(fields + all.sorted { $0.key < $1.key }.map { ($0.key, .string(value($0.key, $0.value))) }).serialized(indent: nil)
         }
         sink.write(text + "\n")
     }

@@ -36,6 +36,6 @@ struct BacktestPrinter {
     func announce(saved id: UUID) {
         guard output == .table else { return }
         let short = String(id.uuidString.lowercased().prefix(8))
-        printError(terminal.paintStderr("saved as run \(short) (gpt-trader runs show \(short))", .dim))
+        writeStandardError(terminal.paintStderr("saved as run \(short) (gpt-trader runs show \(short))", .dim) + "\n")
     }
 }

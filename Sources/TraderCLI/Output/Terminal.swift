@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 
+import TraderCore
 /// Facts about where output goes, decided once: whether stdout/stderr are terminals and whether
 /// color is wanted (never when `NO_COLOR` is set or output is piped, per no-color.org).
 struct Terminal: Sendable {
@@ -38,9 +39,11 @@ struct Terminal: Sendable {
     }
 }
 
-/// Writes text to standard error without buffering surprises.
+/// Writes an error or warning to standard error as one line: credentials masked
+/// (`Redaction.scrub`), control bytes escaped and the length capped (`DisplayText.line`), so no
+/// input, however hostile, can print a secret, a 10 MB line or a terminal escape sequence.
 func printError(_ text: String) {
-    writeStandardError(text + "\n")
+    writeStandardError(DisplayText.line(Redaction.scrub(text)) + "\n")
 }
 
 /// Writes raw text to file descriptor 2.

@@ -17,7 +17,8 @@ public struct RedisURL: Sendable, Equatable {
     }
 
     public init(parsing text: String) throws(RESPError) {
-        guard text.hasPrefix("redis://") else { throw .badURL("'\(text)' does not start with redis://") }
+        // Errors never quote the URL: it may hold a password. They say which part is wrong.
+        guard text.hasPrefix("redis://") else { throw .badURL("must start with redis://") }
         var rest = Substring(text.dropFirst("redis://".count))
         var user: String?, password: String?
         if let at = rest.lastIndex(of: "@") {
@@ -35,7 +36,7 @@ public struct RedisURL: Sendable, Equatable {
         if let slash = rest.firstIndex(of: "/") {
             let db = rest[rest.index(after: slash)...]
             if !db.isEmpty {
-                guard let n = Int(db), n >= 0 else { throw .badURL("database '\(db)' is not a number ≥ 0") }
+                guard let n = Int(db), (0...1_000_000).contains(n) else { throw .badURL("database '\(db.prefix(40))' is not a number from 0 to 1000000") }
                 database = n
             }
             rest = rest[..<slash]
@@ -43,12 +44,12 @@ public struct RedisURL: Sendable, Equatable {
         var host = String(rest), port = 6379
         if let colon = rest.lastIndex(of: ":") {
             guard let p = Int(rest[rest.index(after: colon)...]), (1...65_535).contains(p) else {
-                throw .badURL("port '\(rest[rest.index(after: colon)...])' is not in 1…65535")
+                throw .badURL("port '\(rest[rest.index(after: colon)...].prefix(40))' is not in 1…65535")
             }
             port = p
             host = String(rest[..<colon])
         }
-        guard !host.isEmpty else { throw .badURL("no host in '\(text)'") }
+        guard !host.isEmpty else { throw .badURL("no host (redis://HOST:PORT/DB)") }
         self.init(host: host, port: port, user: user, password: password, database: database)
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import TraderCore
 
 /// A parsed `postgres://user:password@host:port/database?options` URL.
 ///
@@ -44,18 +45,14 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// The URL with the password replaced by `***`: the only form to log or show.
     public var redacted: String {
         var text = "postgres://\(username)\(password == nil ? "" : ":***")@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)"
-        if !options.isEmpty { text += "?" + options.keys.sorted().map { "\($0)=\(options[$0]!)" }.joined(separator: "&") }
+        if !options.isEmpty {
+            text += "?" + options.keys.sorted().map { "\($0)=\(Redaction.isSecretName($0) ? Redaction.mask : options[$0]!)" }.joined(separator: "&")
+        }
         return text
     }
 
     public var description: String { redacted }
 
-    /// Replaces whatever stands between `user:` and `@` in raw text that may not parse.
-    static func redact(_ text: String) -> String {
-        guard let schemeEnd = text.range(of: "://"), let at = text.range(of: "@", options: .backwards),
-              at.lowerBound > schemeEnd.upperBound else { return text }
-        let userInfo = text[schemeEnd.upperBound..<at.lowerBound]
-        guard let colon = userInfo.firstIndex(of: ":") else { return text }
-        return String(text[..<text.index(after: colon)]) + "***" + String(text[at.lowerBound...])
-    }
+    /// Raw text that may not parse, with its password and secret options masked.
+    static func redact(_ text: String) -> String { Redaction.redactURL(text) }
 }
