@@ -43,7 +43,7 @@ extension StepContext {
         switch v {
         case .number(let d): return d
         case .integer(let i): return Double(i)
-        case .string(let s): if let d = Double(s) { return d }
+        case .string(let s): if let d = DecimalText.parse(s) { return d }
         default: break
         }
         throw error(key, "must be a number, got \(v.serialized(indent: nil))")

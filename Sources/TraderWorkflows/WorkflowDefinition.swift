@@ -17,6 +17,8 @@ public struct WorkflowDefinition: Sendable {
     public var steps: [StepDefinition]
     /// Where each step was written, for a workflow read from a file (errors name the line).
     public var locations: [String: YAMLLocation] = [:]
+    /// Where each parameter's default was written, for a workflow read from a file.
+    public var parameterLocations: [String: YAMLLocation] = [:]
     /// The file's location, for a workflow read from a file.
     public var source: YAMLLocation?
 
@@ -87,6 +89,9 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidCondition(step: String, reason: String)
     case invalid(step: String, reason: String)
     case unknownParameter(String, known: [String])
+    /// A workflow parameter's value cannot be worked out (`${}` references that go round in a
+    /// cycle, or name no parameter); `at` is where it was written, when read from a file.
+    case parameter(name: String, reason: String, at: YAMLLocation?)
 
     /// The step the error is about, when it is about one.
     public var step: String? {
@@ -94,7 +99,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible, Sendable {
         case .duplicateStep(let id): id
         case .unknownAction(let step, _), .unknownDependency(let step, _), .invalidCondition(let step, _), .invalid(let step, _): step
         case .cycle(let ids): ids.first
-        case .unknownParameter: nil
+        case .unknownParameter, .parameter: nil
         }
     }
 
@@ -108,6 +113,7 @@ public enum WorkflowError: Error, Equatable, CustomStringConvertible, Sendable {
         case .invalid(let step, let reason): "step '\(step)': \(reason)"
         case .unknownParameter(let name, let known):
             "unknown parameter '\(name)'" + (known.isEmpty ? "; the workflow takes none" : "; known: \(known.joined(separator: ", "))")
+        case let .parameter(name, reason, at): (at.map { "\($0): " } ?? "") + "parameter '\(name)' \(reason)"
         }
     }
 }

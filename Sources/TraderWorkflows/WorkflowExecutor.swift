@@ -187,7 +187,9 @@ public struct WorkflowExecutor: Sendable {
                 record.error = "\(error)"
                 if attempt <= step.retries {
                     do { try await Task.sleep(for: delay) } catch { record.status = .cancelled; break }
-                    delay = delay * 2
+                    // Doubling stops at a day: a hundred doublings of a long backoff would not fit
+                    // in a `Duration`.
+                    delay = delay < .seconds(86_400) ? delay * 2 : delay
                 }
             }
         }

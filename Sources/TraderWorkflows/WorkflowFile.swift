@@ -1,4 +1,4 @@
-import TraderCore
+public import TraderCore
 public import TraderYAML
 
 /// Reads workflow files: YAML with the workflow's name, description, parameters, optional
@@ -29,6 +29,9 @@ public import TraderYAML
 /// ```
 public enum WorkflowFile {
     static let topKeys = ["name", "description", "parameters", "schedule", "steps"]
+    /// Retries a step may ask for (each waits twice as long as the one before).
+    public static let retryBounds = Bounds.integers(0, 100, unit: "retries")
+
     static let stepKeys = ["id", "action", "parameters", "depends_on", "condition", "timeout", "retries", "retry_backoff", "background", "trigger"]
 
     /// Parses `text` and checks its graph against `executor` (actions, dependencies, cycles,
@@ -50,6 +53,7 @@ public enum WorkflowFile {
         var schedule: WorkflowSchedule?
         var steps: [StepDefinition] = []
         var locations: [String: YAMLLocation] = [:]
+        var parameterLocations: [String: YAMLLocation] = [:]
         var sawSteps = false
         for entry in try root.mapping("a workflow file") {
             switch entry.key {
@@ -61,7 +65,10 @@ public enum WorkflowFile {
                 name = n
             case "description": description = try entry.value.text("description")
             case "parameters":
-                for p in try entry.value.mapping("parameters") { parameters.append((p.key, p.value.json)) }
+                for p in try entry.value.mapping("parameters") {
+                    parameters.append((p.key, p.value.json))
+                    parameterLocations[p.key] = p.value.location
+                }
             case "schedule": schedule = try parseSchedule(entry.value)
             case "steps":
                 sawSteps = true
@@ -78,6 +85,7 @@ public enum WorkflowFile {
         guard sawSteps, !steps.isEmpty else { throw root.location.error("the workflow has no steps") }
         var workflow = WorkflowDefinition(name: name, description: description, parameters: parameters, schedule: schedule, steps: steps)
         workflow.locations = locations
+        workflow.parameterLocations = parameterLocations
         workflow.source = root.location
         return workflow
     }
@@ -90,7 +98,7 @@ public enum WorkflowFile {
             case "every": interval = try duration(entry.value, "schedule.every")
             case "times":
                 let n = try entry.value.integer("schedule.times")
-                guard n > 0 else { throw entry.value.location.error("schedule.times must be > 0") }
+                if let reason = WorkflowSchedule.timesBounds.violation(n) { throw entry.value.location.error("schedule.times \(reason)") }
                 times = n
             default: throw entry.keyLocation.error("unknown key '\(entry.key)' in schedule; known: every, times")
             }
@@ -120,7 +128,7 @@ public enum WorkflowFile {
             case "timeout": step.timeout = try duration(value, "timeout")
             case "retries":
                 step.retries = try value.integer("retries")
-                guard step.retries >= 0 else { throw value.location.error("retries must be ≥ 0") }
+                if let reason = Self.retryBounds.violation(step.retries) { throw value.location.error("retries \(reason)") }
             case "retry_backoff": step.retryBackoff = try duration(value, "retry_backoff")
             case "background": step.background = try value.bool("background")
             case "trigger":
@@ -146,7 +154,7 @@ public enum WorkflowFile {
     static func duration(_ node: YAMLNode, _ what: String) throws(YAMLError) -> Duration {
         let text = try node.text(what)
         guard let d = DurationText.parse(text) else {
-            throw node.location.error("\(what) must be a duration such as 500ms, 30s, 5m, 2h or 1d, got '\(text)'")
+            throw node.location.error("\(what) must be \(DurationText.expectation), got '\(DisplayText.quote(text))'")
         }
         return d
     }

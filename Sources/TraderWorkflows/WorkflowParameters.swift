@@ -14,8 +14,9 @@ extension WorkflowDefinition {
         for name in overrides.keys.sorted() where !declared.contains(name) {
             throw .unknownParameter(name, known: declared)
         }
-        var values: [String: JSONValue] = [:]
-        for p in parameters { values[p.name] = overrides[p.name] ?? p.value }
+        var given: [String: JSONValue] = [:]
+        for p in parameters { given[p.name] = overrides[p.name] ?? p.value }
+        let values = try resolveParameters(given)
         var copy = self
         copy.parameters = parameters.map { ($0.name, values[$0.name]!) }
         for i in copy.steps.indices {
@@ -26,6 +27,54 @@ extension WorkflowDefinition {
             copy.steps[i].parameters = substituted
         }
         return copy
+    }
+
+    /// Parameter values with their own `${name}` references to other parameters worked out, in
+    /// any order of definition. A reference that leads back to where it started is a cycle; the
+    /// error names the parameters in order and where the first was written, so a file that can
+    /// never run is refused before anything starts (exit 2) rather than failing at a step.
+    func resolveParameters(_ given: [String: JSONValue]) throws(WorkflowError) -> [String: JSONValue] {
+        var resolved: [String: JSONValue] = [:]
+        func resolve(_ name: String, chain: [String]) throws(WorkflowError) -> JSONValue {
+            if let done = resolved[name] { return done }
+            if let start = chain.firstIndex(of: name) {
+                let cycle = chain[start...] + [name]
+                throw .parameter(name: cycle.first!, reason: "refers to itself through ${}: \(cycle.joined(separator: " → "))",
+                                 at: parameterLocations[cycle.first!])
+            }
+            guard let raw = given[name] else { throw .parameter(name: chain.last ?? name, reason: "refers to ${\(name)}, which is not a parameter",
+                                                               at: chain.last.flatMap { parameterLocations[$0] }) }
+            var references: [String] = []
+            Self.collectReferences(raw, into: &references)
+            var known: [String: JSONValue] = [:]
+            for reference in references {
+                known[reference] = try resolve(reference, chain: chain + [name])
+            }
+            let value: JSONValue
+            do { value = try Self.substitute(raw, known, step: name) } catch {
+                throw .parameter(name: name, reason: error.description.replacingOccurrences(of: "step '\(name)': ", with: ""),
+                                 at: parameterLocations[name])
+            }
+            resolved[name] = value
+            return value
+        }
+        for p in parameters { _ = try resolve(p.name, chain: []) }
+        return resolved
+    }
+
+    /// The names `${name}` in `value` refers to (strings inside arrays and objects included).
+    static func collectReferences(_ value: JSONValue, into names: inout [String]) {
+        switch value {
+        case .string(let text):
+            var rest = Substring(text)
+            while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+                names.append(String(rest[open.upperBound..<close]))
+                rest = rest[rest.index(after: close)...]
+            }
+        case .array(let items): for item in items { collectReferences(item, into: &names) }
+        case .object(let pairs): for (_, item) in pairs { collectReferences(item, into: &names) }
+        default: break
+        }
     }
 
     static func substitute(_ value: JSONValue, _ values: [String: JSONValue], step: String) throws(WorkflowError) -> JSONValue {
@@ -71,6 +120,9 @@ public struct WorkflowSchedule: Sendable, Equatable {
     public var interval: Duration
     public var times: Int?
 
+    /// How many runs a schedule may ask for.
+    public static let timesBounds = Bounds.integers(1, 1_000_000, unit: "runs")
+
     public init(interval: Duration, times: Int? = nil) {
         self.interval = interval
         self.times = times
@@ -100,15 +152,23 @@ public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
         let t = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        for (suffix, seconds) in units where t.hasSuffix(suffix) {
-            let number = t.dropLast(suffix.count)
+        var seconds: Double?
+        for (suffix, unit) in units where t.hasSuffix(suffix) {
             // "ms" is tried before "s" and "m", so "5ms" never reads as minutes.
-            guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
-            return .milliseconds(Int64((value * seconds * 1000).rounded()))
+            seconds = DecimalText.parse(t.dropLast(suffix.count)).map { $0 * unit }
+            break
         }
-        guard let value = Double(t), value.isFinite, value >= 0 else { return nil }
-        return .milliseconds(Int64((value * 1000).rounded()))
+        if seconds == nil, t.last.map({ $0.isNumber || $0 == "." }) == true { seconds = DecimalText.parse(t) }
+        // Checked before the conversion to whole milliseconds, which would trap beyond Int64.
+        guard let seconds, bounds.contains(seconds) else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
+
+    /// Durations users may write: zero to a year (`--every`, timeouts, `wait` steps).
+    public static let bounds = Bounds.closed(0, 366 * 86_400, unit: "seconds")
+
+    /// What `parse` accepts, in words, for error messages.
+    public static let expectation = "a duration such as 250ms, 30s, 5m, 2h or 1d, at most 366d"
 
     /// Whole milliseconds (the unit of step records and JSON output).
     public static func milliseconds(_ d: Duration) -> Int {

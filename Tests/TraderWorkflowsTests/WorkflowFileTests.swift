@@ -47,7 +47,7 @@ import TraderYAML
         ("name: x\nsteps:\n  - id: a\n    action: echo\n    retries: many\n", 5, 14, "retries must be a whole number"),
         ("name: x\nsteps:\n  - id: a\n    action: echo\n    dependson: [b]\n", 5, 5, "unknown key 'dependson' in step 'a'; known: id, action"),
         ("name: x\nstep:\n  - id: a\n", 2, 1, "unknown key 'step'; known: name, description"),
-        ("name: x\nsteps:\n  - id: a\n    action: echo\n    timeout: soon\n", 5, 14, "timeout must be a duration such as 500ms"),
+        ("name: x\nsteps:\n  - id: a\n    action: echo\n    timeout: soon\n", 5, 14, "timeout must be a duration such as 250ms, 30s"),
         ("name: x\nsteps:\n  - id: a\n    action: echo\n  - id: b\n    action: echo\n    depends_on: [a]\n    condition: a.x ~ 3\n", 8, 16, "has no operator"),
         ("name: x\nsteps:\n  - id: a\n    action: echo\n  - id: b\n    action: sum\n    depends_on: [a, c]\n", 5, 5, "step 'b' depends on 'c', which is not a step"),
         ("name: x\nsteps:\n  - id: a\n    action: fly\n", 3, 5, "step 'a': unknown action 'fly'"),
@@ -88,5 +88,58 @@ import TraderYAML
         #expect(DurationText.parse("1.5") == .milliseconds(1500))
         #expect(DurationText.parse("soon") == nil && DurationText.parse("-1s") == nil)
         #expect(DurationText.format(.seconds(300)) == "5m" && DurationText.format(.milliseconds(1500)) == "1.5s")
+    }
+}
+
+/// Workflow parameters that refer to each other, and values out of range in workflow files.
+@Suite struct WorkflowParameterReferenceTests {
+    let file = """
+    name: refs
+    parameters:
+      symbol: GOOG
+      label: "${symbol}-daily"
+      a: "${b}"
+      b: "${label}"
+    steps:
+      - id: one
+        action: echo
+        parameters: { text: "${a}", count: "${symbol}" }
+    """
+
+    @Test func parametersMayReferToEachOtherInAnyOrder() throws {
+        let workflow = try WorkflowFile.parse(file, file: "refs.yaml").instantiate()
+        #expect(workflow.steps[0].parameters["text"] == .string("GOOG-daily"))
+        let overridden = try WorkflowFile.parse(file, file: "refs.yaml").instantiate(with: ["symbol": .string("EURUSD")])
+        #expect(overridden.steps[0].parameters["text"] == .string("EURUSD-daily"))
+    }
+
+    @Test func cyclesAreLocatedErrors() throws {
+        let cyclic = file.replacingOccurrences(of: "label: \"${symbol}-daily\"", with: "label: \"x-${a}\"")
+        let workflow = try WorkflowFile.parse(cyclic, file: "refs.yaml")
+        #expect(throws: WorkflowError.self) { try workflow.instantiate() }
+        do { _ = try workflow.instantiate() } catch {
+            // The cycle starts at the first parameter whose value leads back to itself, on its line.
+            #expect(error.description == "refs.yaml:4:10: parameter 'label' refers to itself through ${}: label → a → b → label")
+        }
+        let selfReference = try WorkflowFile.parse(file.replacingOccurrences(of: "symbol: GOOG", with: "symbol: \"${symbol}\""), file: "refs.yaml")
+        #expect(throws: WorkflowError.self) { try selfReference.instantiate() }
+        let unknown = try WorkflowFile.parse(file.replacingOccurrences(of: "${b}", with: "${nope}"), file: "refs.yaml")
+        do { _ = try unknown.instantiate(); Issue.record("an unknown reference must fail") } catch {
+            #expect(error.description == "refs.yaml:5:6: parameter 'a' refers to ${nope}, which is not a parameter")
+        }
+    }
+
+    @Test func durationsAndCountsAreBounded() {
+        #expect(DurationText.parse("1e308") == nil)
+        #expect(DurationText.parse("9223372036854775807d") == nil)
+        #expect(DurationText.parse("0x10s") == nil)
+        #expect(DurationText.parse("367d") == nil)
+        #expect(DurationText.parse("366d") == .seconds(366 * 86_400))
+        #expect(DurationText.parse("250ms") == .milliseconds(250))
+        for (key, value) in [("retries", "1000000"), ("timeout", "1e308s")] {
+            let text = "name: w\nsteps:\n  - id: a\n    action: echo\n    \(key): \(value)\n"
+            #expect(throws: YAMLError.self) { try WorkflowFile.parse(text, file: "w.yaml") }
+        }
+        #expect(throws: YAMLError.self) { try WorkflowFile.parse("name: w\nschedule: { every: 1s, times: 0 }\nsteps:\n  - id: a\n    action: echo\n", file: "w.yaml") }
     }
 }

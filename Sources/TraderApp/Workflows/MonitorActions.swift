@@ -62,7 +62,7 @@ enum MonitorActions {
         /// Waits `for` (a duration such as 500ms or 2s): pacing in user workflows.
         registry.register("wait") { context in
             let text = try context.string("for") ?? "1s"
-            guard let d = DurationText.parse(text) else { throw context.error("for", "must be a duration such as 500ms or 2s, got '\(text)'") }
+            guard let d = DurationText.parse(text) else { throw context.error("for", "must be \(DurationText.expectation), got '\(DisplayText.quote(text))'") }
             try await Task.sleep(for: d)
             return ["waited": .string(text)]
         }

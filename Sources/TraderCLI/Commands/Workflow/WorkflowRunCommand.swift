@@ -23,7 +23,7 @@ struct WorkflowRunCommand: AsyncParsableCommand {
     var params: [String] = []
     @Option(help: ArgumentHelp("Run again every interval (e.g. 30s, 5m), overriding the workflow's schedule.", valueName: "interval"))
     var every: String?
-    @Option(help: "With a schedule: stop after this many runs.") var times: Int?
+    @Option(parsing: .unconditional, help: "With a schedule: stop after this many runs.", transform: NumberArgument.whole) var times: Int?
     @Flag(help: "Run a scheduled workflow once.") var once = false
     @Flag(help: "Run in a background process; print its run id and return (follow it with `workflow status ID`).")
     var background = false
@@ -35,9 +35,9 @@ struct WorkflowRunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let every, DurationText.parse(every).map({ $0 > .zero }) != true {
-            throw ValidationError("--every must be a duration above zero such as 30s or 5m, got '\(every)'")
+            throw ValidationError("--every must be above zero and \(DurationText.expectation), got '\(DisplayText.quote(every))'")
         }
-        if let times, times <= 0 { throw ValidationError("--times must be > 0") }
+        if let times, let reason = WorkflowSchedule.timesBounds.violation(times) { throw ValidationError("--times \(reason)") }
         if once && (every != nil || times != nil) { throw ValidationError("--once excludes --every and --times") }
         if background && saving.noSave { throw ValidationError("--background needs the run database to report to; drop --no-save") }
         if let runID, UUID(uuidString: runID) == nil { throw ValidationError("--run-id must be a UUID") }

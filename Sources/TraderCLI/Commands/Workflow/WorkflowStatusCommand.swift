@@ -12,13 +12,14 @@ struct WorkflowStatus: AsyncParsableCommand {
         commandName: "status", abstract: "Show recent workflow runs, or the steps of one (by id or its first characters).")
 
     @Argument(help: ArgumentHelp("A workflow run id (default: list recent runs).", valueName: "id")) var id: String?
-    @Option(help: "With no id: at most this many runs.") var limit: Int = 20
+    @Option(name: .customLong("limit"), parsing: .unconditional, help: "With no id: at most this many runs.") var limitValue: Whole = Whole(20)
+    var limit: Int { limitValue.value }
     @OptionGroup(title: "Run database") var database: DatabaseOptions
     @Option(help: "Output: table or json.") var output: OutputFormat = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
 
     func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be > 0") }
+        if let reason = RunHistory.listLimit.violation(limit) { throw ValidationError("--limit \(reason)") }
     }
 
     func run() async throws {
