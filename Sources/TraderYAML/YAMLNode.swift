@@ -68,7 +68,8 @@ public struct YAMLNode: Sendable {
         default: break
         }
         if let i = Int(text.replacingOccurrences(of: "_", with: "")), !text.hasPrefix("_") { return .integer(i) }
-        if text.contains(where: { $0.isNumber }), let d = Double(text), d.isFinite { return .number(d) }
+        // One number syntax everywhere: plain decimal (`0x1p3`, `.inf` and `.nan` stay text).
+        if let d = DecimalText.parse(text) { return .number(d) }
         return .string(text)
     }
 

@@ -80,7 +80,7 @@ func dailyBar(_ day: Int, open: Double? = nil, high: Double, low: Double, close:
     }
 
     @Test func invalidSettingsNameTheOption() {
-        #expect(throws: DomainError.invalid(field: "kelly-fraction", reason: "must be a fraction in (0, 1], got 2.0")) {
+        #expect(throws: DomainError.invalid(field: "kelly-fraction", reason: "must be in (0, 1], got 2")) {
             try KellySizer(multiplier: 2, fallback: 0.5)
         }
         #expect(throws: DomainError.self) { try KellySizer(minimumTrades: -1, fallback: 0.5) }
@@ -121,7 +121,7 @@ func dailyBar(_ day: Int, open: Double? = nil, high: Double, low: Double, close:
             _ = try VolatilityTargetSizer(riskTarget: 0.01, atrPeriod: 0)
             Issue.record("expected an error")
         } catch {
-            #expect(error == .invalid(field: "atr-period", reason: "must be > 0, got 0"))
+            #expect(error == .invalid(field: "atr-period", reason: "must be a whole number between 1 and 1000000 bars, got 0"))
         }
     }
 }
@@ -205,7 +205,7 @@ struct ScriptedRegimeProvider: RegimeProvider {
     }
 
     @Test func limitsAreFractions() {
-        #expect(throws: DomainError.invalid(field: "max-position", reason: "must be a fraction in (0, 1], got 0.0")) {
+        #expect(throws: DomainError.invalid(field: "max-position", reason: "must be in (0, 1], got 0")) {
             try SizingLimits(maxPosition: 0)
         }
         #expect(throws: DomainError.self) { try SizingLimits(maxExposure: 1.5) }

@@ -68,7 +68,7 @@ import TraderCore
         let series = try Path.bars(Self.zigzag)
         var p = LevelParameters()
         p.pivotWindow = 0
-        #expect(throws: DomainError.invalid(field: "pivot-window", reason: "must be > 0, got 0")) {
+        #expect(throws: DomainError.invalid(field: "pivot-window", reason: "must be a whole number between 1 and 1000000 bars, got 0")) {
             try PriceLevels.find(in: series, through: 70, atr: 1, parameters: p)
         }
         let error = #expect(throws: DomainError.self) { try PriceLevels.find(in: series, through: 76, atr: 1) }

@@ -50,9 +50,9 @@ import TraderCore
     @Test(arguments: [
         ("bakctest:\n  capital: 1\n", ":1:1: unknown section 'bakctest'; known: system, data"),
         ("backtest:\n  captial: 1\n", ":2:3: unknown key 'captial' in section backtest; known: strategy, capital"),
-        ("backtest:\n  capital: lots\n", ":2:12: backtest.capital must be a number ≥ 0.01, got \"lots\""),
+        ("backtest:\n  capital: lots\n", ":2:12: backtest.capital must be a number between 0.01 and 1e12, got \"lots\""),
         ("optimize:\n  method: annealing\n", ":2:11: optimize.method must be one of grid, random, walk-forward"),
-        ("server:\n  port: 70000\n", ":2:9: server.port must be a whole number in 1…65535"),
+        ("server:\n  port: 70000\n", ":2:9: server.port must be a whole number between 1 and 65535, got 70000"),
         ("backtest: [1, 2]\n", ":1:11: section backtest must be a mapping"),
         ("backtest:\n  capital: [1]\n", ":2:12: backtest.capital must be a number"),
         ("backtest:\n  capital: 1\n  capital: 2\n", "given twice"),

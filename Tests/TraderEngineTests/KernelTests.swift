@@ -96,7 +96,7 @@ import TraderCore
     }
 
     @Test func invalidSettingsNameTheField() {
-        #expect(throws: DomainError.invalid(field: "capital", reason: "must be a positive amount, got -5.0")) {
+        #expect(throws: DomainError.invalid(field: "capital", reason: "must be a number between 0.01 and 1e12, got -5")) {
             _ = try SimulatedBroker(settings: settings { $0.initialCapital = -5 })
         }
         #expect(throws: DomainError.self) { _ = try SimulatedBroker(settings: settings { $0.stopLoss = 1.5 }) }

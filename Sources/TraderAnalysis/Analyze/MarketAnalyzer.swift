@@ -33,7 +33,7 @@ public struct AnalysisParameters: Sendable, Hashable {
         try weights.validate()
         try scoring.validate()
         try settings.validate()
-        guard comparisonBars >= 2 else { throw .invalid(field: "bars", reason: "must be >= 2, got \(comparisonBars)") }
+        try Bounds.window(minimum: 2).check(comparisonBars, field: "bars")
         if let strategies, strategies.isEmpty { throw .invalid(field: "strategies", reason: "needs at least one strategy") }
     }
 }

@@ -55,7 +55,7 @@ public struct PatternParameters: Sendable, Hashable {
     /// Checks every field; the error names it.
     public func validate() throws(DomainError) {
         func positive(_ value: Int, _ name: String) throws(DomainError) {
-            guard value > 0 else { throw .invalid(field: name, reason: "must be > 0, got \(value)") }
+            try Bounds.window().check(value, field: name)
         }
         func fraction(_ value: Double, _ name: String, upTo limit: Double = 1) throws(DomainError) {
             guard value >= 0, value <= limit else { throw .invalid(field: name, reason: "must be in [0, \(plain(limit))], got \(value)") }

@@ -58,8 +58,8 @@ public struct LevelParameters: Sendable, Hashable {
 
     /// Checks every field; the error names it.
     public func validate() throws(DomainError) {
-        guard pivotWindow > 0 else { throw .invalid(field: "pivot-window", reason: "must be > 0, got \(pivotWindow)") }
-        guard lookback > 0 else { throw .invalid(field: "lookback", reason: "must be > 0, got \(lookback)") }
+        try Bounds.window().check(pivotWindow, field: "pivot-window")
+        try Bounds.window().check(lookback, field: "lookback")
         guard tolerance >= 0, tolerance.isFinite else { throw .invalid(field: "level-tolerance", reason: "must be >= 0, got \(tolerance)") }
         guard maxLevels > 0 else { throw .invalid(field: "max-levels", reason: "must be > 0, got \(maxLevels)") }
     }

@@ -16,9 +16,7 @@ public struct PortfolioSettings: Hashable, Sendable {
 
     public init(initialCapital: Double = 10_000, commission: CommissionModel = .zero, costs: SlippageModel = .zero,
                 wholeUnits: Bool = true) throws(DomainError) {
-        guard initialCapital.isFinite, initialCapital > 0 else {
-            throw .invalid(field: "capital", reason: "must be a positive amount, got \(initialCapital)")
-        }
+        try ExecutionSettings.Limits.capital.check(initialCapital, field: "capital")
         self.initialCapital = initialCapital
         self.commission = commission
         self.costs = costs

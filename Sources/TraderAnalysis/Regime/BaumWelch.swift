@@ -64,15 +64,25 @@ public struct BaumWelch: Sendable, Hashable {
         self.varianceFloor = varianceFloor
     }
 
+    /// The valid range of the fitter's settings.
+    public enum Limits {
+        /// Hidden states (a one-state model is the plain Gaussian; `regime --states` takes 2 to 8).
+        public static let states = Bounds.integers(1, 16, unit: "states")
+        /// Baum-Welch iterations per start.
+        public static let iterations = Bounds.integers(1, 100_000, unit: "iterations")
+        /// Random initializations.
+        public static let starts = Bounds.integers(1, 1_000, unit: "starts")
+    }
+
     /// Observations needed per state: fewer leave a state's variance to chance.
     public static let observationsPerState = 10
 
     /// Checks every setting, naming the first that is wrong.
     public func validate() throws(DomainError) {
-        guard states >= 1 else { throw .invalid(field: "states", reason: "must be >= 1, got \(states)") }
-        guard maxIterations >= 1 else { throw .invalid(field: "maxIterations", reason: "must be >= 1, got \(maxIterations)") }
+        try Limits.states.check(states, field: "states")
+        try Limits.iterations.check(maxIterations, field: "maxIterations")
         guard tolerance >= 0, tolerance.isFinite else { throw .invalid(field: "tolerance", reason: "must be >= 0, got \(tolerance)") }
-        guard starts >= 1 else { throw .invalid(field: "starts", reason: "must be >= 1, got \(starts)") }
+        try Limits.starts.check(starts, field: "starts")
         guard varianceFloor > 0, varianceFloor < 1 else {
             throw .invalid(field: "varianceFloor", reason: "must be in (0, 1), got \(varianceFloor)")
         }

@@ -22,12 +22,25 @@ public struct SelectorConfiguration: Sendable, Hashable, Codable {
             do { _ = try StrategySpec(name: name) } catch { throw .invalid(field: "candidates", reason: error.description) }
             guard name != "ensemble" else { throw .invalid(field: "candidates", reason: "the ensemble cannot be a candidate") }
         }
-        guard periodBars >= 2 else { throw .invalid(field: "period", reason: "must be at least 2 bars, got \(periodBars)") }
-        guard minimumTrainingPeriods >= 2 else { throw .invalid(field: "min-training-periods", reason: "must be at least 2, got \(minimumTrainingPeriods)") }
+        try Limits.periodBars.check(periodBars, field: "selection-period")
+        try Limits.trainingPeriods.check(minimumTrainingPeriods, field: "min-training-periods")
+        try Limits.trainingPeriods.check(trainingPeriods, field: "training-periods")
         guard trainingPeriods >= minimumTrainingPeriods else {
             throw .invalid(field: "training-periods", reason: "must be at least the minimum (\(minimumTrainingPeriods)), got \(trainingPeriods)")
         }
-        guard lambda > 0, lambda.isFinite else { throw .invalid(field: "lambda", reason: "must be > 0, got \(lambda)") }
+        try Limits.lambda.check(lambda, field: "lambda")
+    }
+
+    /// The valid range of each selector setting (`select`, `backtest --strategy auto`, the
+    /// `strategy.select` workflow action).
+    public enum Limits {
+        /// Bars per selection period (a period's product with the training periods stays far
+        /// inside `Int`).
+        public static let periodBars = Bounds.integers(2, 100_000, unit: "bars")
+        /// Periods a model is fitted on, and periods needed before the first decision.
+        public static let trainingPeriods = Bounds.integers(2, 10_000, unit: "periods")
+        /// Ridge penalty.
+        public static let lambda = Bounds(lower: 0, upper: 1e6, lowerOpen: true)
     }
 }
 

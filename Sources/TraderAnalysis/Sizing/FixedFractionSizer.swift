@@ -21,5 +21,5 @@ public struct FixedFractionSizer: PositionSizer {
 
 /// Checks a fraction in (0, 1], naming the setting in the error.
 func requireFraction(_ value: Double, _ field: String) throws(DomainError) {
-    guard value > 0, value <= 1 else { throw .invalid(field: field, reason: "must be a fraction in (0, 1], got \(value)") }
+    try SizingConfiguration.Limits.fraction.check(value, field: field)
 }

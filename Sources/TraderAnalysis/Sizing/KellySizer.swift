@@ -24,9 +24,9 @@ public struct KellySizer: PositionSizer {
 
     public init(multiplier: Double = 1, minimumTrades: Int = 20, fallback: Double, floor: Double = 0) throws(DomainError) {
         try requireFraction(multiplier, "kelly-fraction")
-        guard minimumTrades >= 0 else { throw .invalid(field: "kelly-min-trades", reason: "must be ≥ 0, got \(minimumTrades)") }
+        try SizingConfiguration.Limits.minimumTrades.check(minimumTrades, field: "kelly-min-trades")
         try requireFraction(fallback, "size")
-        guard floor >= 0, floor <= 1 else { throw .invalid(field: "kelly-floor", reason: "must be in [0, 1], got \(floor)") }
+        try SizingConfiguration.Limits.kellyFloor.check(floor, field: "kelly-floor")
         self.multiplier = multiplier
         self.minimumTrades = minimumTrades
         self.fallback = fallback

@@ -73,3 +73,19 @@ public struct SizingConfiguration: Hashable, Sendable {
         }
     }
 }
+
+extension SizingConfiguration {
+    /// The valid range of every sizing setting, checked by the rules' initializers (so every face
+    /// that builds a configuration, CLI, workflow step or API, gets the same error).
+    public enum Limits {
+        /// Fractions of equity: `--size`, `--kelly-fraction`, `--risk-target`, `--max-position`,
+        /// `--max-exposure`.
+        public static let fraction = Bounds(lower: 0, upper: 1, lowerOpen: true)
+        /// `--kelly-floor`: what Kelly takes when its formula says nothing.
+        public static let kellyFloor = Bounds.closed(0, 1)
+        /// `--kelly-min-trades`: closed trades before the formula applies.
+        public static let minimumTrades = Bounds.integers(0, 1_000_000, unit: "trades")
+        /// `--atr-period`: the volatility rule's ATR window.
+        public static let atrPeriod = Bounds.window()
+    }
+}

@@ -16,10 +16,8 @@ public struct VolatilityTargetSizer: PositionSizer {
     public private(set) var atr: ATR
 
     public init(riskTarget: Double, atrPeriod: Int = 14) throws(DomainError) {
-        guard riskTarget > 0, riskTarget <= 1 else {
-            throw .invalid(field: "risk-target", reason: "must be a fraction in (0, 1], got \(riskTarget)")
-        }
-        do { atr = try ATR(period: atrPeriod) } catch { throw .invalid(field: "atr-period", reason: "must be > 0, got \(atrPeriod)") }
+        try SizingConfiguration.Limits.fraction.check(riskTarget, field: "risk-target")
+        do { atr = try ATR(period: atrPeriod) } catch { throw .invalid(field: "atr-period", reason: error.reason) }
         self.riskTarget = riskTarget
     }
 

@@ -16,17 +16,40 @@ public struct IndicatorSeries: Sendable, Equatable {
         public var values: [Double]
     }
 
+    /// One parameter of an indicator: its default and valid values.
+    public struct Parameter: Sendable {
+        public var name: String
+        public var defaultValue: Double
+        public var bounds: Bounds
+        /// Whether it counts bars (and must fit the data).
+        public var isWindow: Bool { bounds.unit == "bars" }
+
+        static func window(_ name: String, _ value: Double) -> Parameter { Parameter(name: name, defaultValue: value, bounds: .window()) }
+    }
+
     /// The indicators and their parameters (with defaults), as `name:p1:p2`.
-    public static let catalog: [(name: String, defaults: [Double])] = [
-        ("sma", [20]), ("ema", [20]), ("rsi", [14]), ("atr", [14]), ("bollinger", [20, 2]), ("macd", [12, 26, 9]),
-        ("obv", []), ("stochastic", [14, 3]),
+    public static let catalog: [(name: String, parameters: [Parameter])] = [
+        ("sma", [.window("period", 20)]), ("ema", [.window("period", 20)]), ("rsi", [.window("period", 14)]),
+        ("atr", [.window("period", 14)]),
+        ("bollinger", [.window("period", 20), Parameter(name: "deviations", defaultValue: 2, bounds: .closed(0.01, 10))]),
+        ("macd", [.window("fast", 12), .window("slow", 26), .window("signal", 9)]),
+        ("obv", []), ("stochastic", [.window("period", 14), .window("smoothing", 3)]),
     ]
+
+    /// Default parameter values of a catalog entry.
+    public static func defaults(of name: String) -> [Double] {
+        catalog.first { $0.name == name }?.parameters.map(\.defaultValue) ?? []
+    }
 
     /// Computes `spec` (`rsi`, `sma:50`, `bollinger:20:2.5` …) over `bars`; an unknown name or a
     /// bad parameter is a usage error naming it.
     public static func compute(_ spec: String, over bars: BarSeries) throws(AppError) -> IndicatorSeries {
         let (name, p) = try parse(spec)
         let n = bars.count
+        // Windows longer than the data are refused before the indicator allocates one.
+        for (k, parameter) in (catalog.first { $0.name == name }?.parameters ?? []).enumerated() where parameter.isWindow && Int(p[k]) > n {
+            throw .usage("--series \(DisplayText.quote(spec)): \(parameter.name) \(format(p[k])) is longer than the data (\(n) bars)")
+        }
         func column(_ body: (Int) -> Double) -> [Double] { (0..<n).map(body) }
         var outputs: [Output] = []
         do {
@@ -91,21 +114,27 @@ public struct IndicatorSeries: Sendable, Equatable {
     /// `name` and its parameters with defaults filled in.
     static func parse(_ spec: String) throws(AppError) -> (String, [Double]) {
         let fields = spec.lowercased().split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let shown = DisplayText.quote(spec)
         guard let entry = catalog.first(where: { $0.name == fields[0] }) else {
-            throw .usage("--series: unknown indicator '\(fields[0])'; known: \(catalog.map(\.name).joined(separator: ", "))")
+            throw .usage("--series: unknown indicator '\(DisplayText.quote(fields[0]))'; known: \(catalog.map(\.name).joined(separator: ", "))")
         }
-        guard fields.count - 1 <= entry.defaults.count else {
-            throw .usage("--series \(spec): \(entry.name) takes at most \(entry.defaults.count) parameter(s)")
+        guard fields.count - 1 <= entry.parameters.count else {
+            throw .usage("--series \(shown): \(entry.name) takes at most \(entry.parameters.count) parameter(s)")
         }
-        var p = entry.defaults
+        var p = entry.parameters.map(\.defaultValue)
         for (i, text) in fields.dropFirst().enumerated() {
-            guard let v = Double(text), v.isFinite, v > 0 else { throw .usage("--series \(spec): parameter \(i + 1) '\(text)' is not a positive number") }
+            let parameter = entry.parameters[i]
+            guard let v = DecimalText.parse(text) else {
+                throw .usage("--series \(shown): \(parameter.name) '\(DisplayText.quote(text))' is not \(DecimalText.expectation)")
+            }
+            if let reason = parameter.bounds.violation(v) { throw .usage("--series \(shown): \(parameter.name) \(reason)") }
             p[i] = v
         }
         return (entry.name, p)
     }
 
-    static func format(_ x: Double) -> String { x == x.rounded() ? String(Int64(x)) : String(x) }
+    /// A parameter as written back (`20`, `2.5`); values are within their bounds here.
+    static func format(_ x: Double) -> String { Bounds.format(x) }
 }
 
 extension CacheCodec where Value == IndicatorSeries {

@@ -12,6 +12,14 @@ public struct RegimeRequest: Sendable {
     /// The HMM fitter (states, seed, iterations).
     public var fitter: BaumWelch
 
+    /// The valid range of the request's settings.
+    public enum Limits {
+        /// HMM states.
+        public static let states = Bounds.integers(2, 8, unit: "states")
+        /// Recent regime changes listed.
+        public static let changes = Bounds.integers(0, 100_000, unit: "changes")
+    }
+
     public init(source: DataSource, start: Timestamp? = nil, end: Timestamp? = nil, method: RegimeMethod = .both,
                 fitter: BaumWelch = BaumWelch()) {
         self.source = source

@@ -24,6 +24,15 @@ public struct BacktestRequest: Sendable {
         self.sizing = sizing
     }
 
+    /// Refuses a request whose windows (the strategy's, the volatility sizer's ATR) are longer
+    /// than the `barCount` bars it would run on, before anything is allocated for them.
+    public func checkFits(barCount: Int) throws(AppError) {
+        do { try strategy.checkFits(barCount: barCount) } catch { throw .usage(error.description) }
+        if let sizing, sizing.rule == .volatility, sizing.atrPeriod > barCount {
+            throw .usage("--atr-period: is \(sizing.atrPeriod) bars, longer than the data (\(barCount) bars)")
+        }
+    }
+
     /// A fresh sizer for one run of this request (nil without sizing); invalid sizing values are
     /// usage errors naming the option.
     public func makeSizer() throws(AppError) -> (any PositionSizer)? {
@@ -78,6 +87,7 @@ public struct BacktestService: Sendable {
 
     /// Runs `request` on already loaded `bars`.
     public func run(_ request: BacktestRequest, bars: BarSeries, progress: (@Sendable (Int, Int) -> Void)? = nil) throws(AppError) -> BacktestResult {
+        try request.checkFits(barCount: bars.count)
         let sizer = try request.makeSizer()
         do {
             return try Backtester.run(request.strategy, on: bars, settings: request.settings, sizer: sizer, progress: progress)

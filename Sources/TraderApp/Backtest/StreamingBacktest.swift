@@ -47,6 +47,7 @@ extension BacktestService {
             throw .usage("--stream reads the bar store or --synthetic bars, not CSV files; import \(path) first with "
                 + "`gpt-trader data import \(path) --symbol NAME`, then `backtest --symbol NAME --stream`")
         }
+        try request.checkFits(barCount: total)
         do {
             return try Backtester.runStreaming(request.strategy, chunks: nextChunk, settings: request.settings, sizer: sizer,
                                                progress: { progress?($0, total) })

@@ -5,23 +5,29 @@ public import TraderCore
 public struct ConfigKey: Sendable {
     public enum Kind: Sendable {
         case text
-        case integer(ClosedRange<Int>)
-        case number(ClosedRange<Double>)
+        /// A whole number within the bounds, or 0 when `zeroMeans` says what 0 stands for.
+        case integer(Bounds, zeroMeans: String? = nil)
+        /// A number within the bounds, or 0 when `zeroMeans` says what 0 stands for.
+        case number(Bounds, zeroMeans: String? = nil)
         case bool
         case choice([String])
 
         var expectation: String {
             switch self {
             case .text: "text"
-            case .integer(let r): r.upperBound >= 1 << 40 ? "a whole number ≥ \(r.lowerBound)" : "a whole number in \(r.lowerBound)…\(r.upperBound)"
-            case .number(let r):
-                r.upperBound >= 1e12 ? "a number ≥ \(Self.plain(r.lowerBound))" : "a number in \(Self.plain(r.lowerBound))…\(Self.plain(r.upperBound))"
+            case let .integer(b, zero), let .number(b, zero): (zero.map { "0 (\($0)) or " } ?? "") + b.expectation
             case .bool: "true or false"
             case .choice(let options): "one of \(options.joined(separator: ", "))"
             }
         }
 
-        static func plain(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
+        /// Whether `value` is valid for a number kind.
+        func accepts(_ value: Double) -> Bool {
+            switch self {
+            case let .integer(b, zero), let .number(b, zero): b.contains(value) || (zero != nil && value == 0)
+            default: false
+            }
+        }
     }
 
     /// How a value is shown: a secret as `***`, a URL with its password replaced.
@@ -59,11 +65,11 @@ public struct ConfigKey: Sendable {
         case (.text, .string), (.bool, .bool): return value
         case (.text, .integer(let i)): return .string(String(i))
         case (.text, .number(let d)): return .string(String(d))
-        case (.integer(let r), .integer(let i)) where r.contains(i): return value
-        case (.integer, .string(let s)) where Int(s) != nil: return try normalize(.integer(Int(s)!))
-        case (.number(let r), .number(let d)) where r.contains(d): return value
-        case (.number(let r), .integer(let i)) where r.contains(Double(i)): return .number(Double(i))
-        case (.number, .string(let s)) where Double(s) != nil: return try normalize(.number(Double(s)!))
+        case (.integer, .integer(let i)) where kind.accepts(Double(i)): return value
+        case (.integer, .string(let s)) where DecimalText.parseInteger(s) != nil: return try normalize(.integer(DecimalText.parseInteger(s)!))
+        case (.number, .number(let d)) where kind.accepts(d): return value
+        case (.number, .integer(let i)) where kind.accepts(Double(i)): return .number(Double(i))
+        case (.number, .string(let s)) where DecimalText.parse(s) != nil: return try normalize(.number(DecimalText.parse(s)!))
         case (.bool, .string("true")): return .bool(true)
         case (.bool, .string("false")): return .bool(false)
         case (.choice(let options), .string(let s)) where options.contains(s): return value

@@ -87,6 +87,9 @@ public struct MarketDataLocator: Sendable {
                 }
                 series = try CSVBarReader.read(path: path, symbol: symbol.uppercased())
             case let .synthetic(symbol, bars, seed, timeframe):
+                if let reason = SyntheticBars.inMemoryBounds.violation(bars) {
+                    throw AppError.usage("--synthetic \(reason) in memory (streamed runs take more: `backtest --synthetic N --stream`, or `data generate`)")
+                }
                 series = try SyntheticBars.generate(symbol: symbol, bars: bars, seed: seed, timeframe: timeframe)
             }
         } catch let e as AppError {

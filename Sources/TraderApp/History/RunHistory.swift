@@ -7,6 +7,9 @@ public import TraderStore
 /// again by id or by the first characters of one, and turns a stored run back into the
 /// `BacktestResult` the report is printed from, so `runs show` prints what `backtest` printed.
 public struct RunHistory: Sendable {
+    /// How many runs one listing may ask for (`runs list --limit`, `workflow status --limit`).
+    public static let listLimit = Bounds.integers(1, 100_000, unit: "runs")
+
     public let store: any Store
     public let location: DatabaseLocation
 

@@ -29,15 +29,18 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("Analyse as of the last bar on or before this date.", valueName: "date"))
     var asOf: String?
-    @Option(help: "Bars of the strategy comparison, ending at the analysed bar.") var bars: Int = 252
-    @Option(help: "Bars searched for chart patterns and support/resistance levels.") var lookback: Int = 252
-    @Option(name: .customLong("pivot-window"), help: "Bars either side a swing high or low must dominate.")
-    var pivotWindow: Int = 5
+    @Option(name: .customLong("bars"), parsing: .unconditional, help: "Bars of the strategy comparison, ending at the analysed bar.") var barsValue: Whole = Whole(252)
+    var bars: Int { barsValue.value }
+    @Option(name: .customLong("lookback"), parsing: .unconditional, help: "Bars searched for chart patterns and support/resistance levels.") var lookbackValue: Whole = Whole(252)
+    var lookback: Int { lookbackValue.value }
+    @Option(name: .customLong("pivot-window"), parsing: .unconditional, help: "Bars either side a swing high or low must dominate.")
+    var pivotWindowValue: Whole = Whole(5)
+    var pivotWindow: Int { pivotWindowValue.value }
     @Option(help: "Output: table or json.") var output: OutputFormat = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
     @Option(name: .customLong("series"),
             help: ArgumentHelp("Print this indicator's series over every bar instead of the report, as CSV (or JSON with --output json); repeatable. "
-                + "One of \(IndicatorSeries.catalog.map { ([$0.name] + $0.defaults.map { String(format: "%g", $0) }).joined(separator: ":") }.joined(separator: ", ")).",
+                + "One of \(IndicatorSeries.catalog.map { ([$0.name] + $0.parameters.map { String(format: "%g", $0.defaultValue) }).joined(separator: ":") }.joined(separator: ", ")).",
                                valueName: "name[:params]"))
     var series: [String] = []
     @OptionGroup(title: "Cache") var cacheOptions: CacheOptions

@@ -41,14 +41,17 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .customLong("equity-csv"), help: ArgumentHelp("Write the equity curve to a CSV file.", valueName: "file"))
     var equityCSV: String?
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
-    @Option(help: "With several symbols: parallel workers (default: all cores).") var jobs: Int?
+    @Option(parsing: .unconditional, help: "With several symbols: parallel workers (default: all cores).", transform: NumberArgument.whole) var jobs: Int?
     @Flag(help: "Stream the bars a chunk at a time from the bar store or --synthetic: constant memory for runs larger than memory (no trade list).")
     var stream = false
 
     func validate() throws {
-        if let jobs, jobs <= 0 { throw ValidationError("--jobs must be > 0") }
+        if let jobs, let reason = OptimizerLimits.jobs.violation(jobs) { throw ValidationError("--jobs \(reason)") }
         if stream && (trades || equityCSV != nil) { throw ValidationError("--stream keeps no trade list or equity curve: drop --trades and --equity-csv") }
         if stream && market.symbols != nil { throw ValidationError("--stream runs one symbol; drop --symbols") }
+        // The selector's settings are checked even when --strategy is not auto: a value out of
+        // range is a mistake whether or not it would have been used.
+        _ = try selector.configuration()
     }
 
     func request() throws -> BacktestRequest {
@@ -215,7 +218,7 @@ extension BacktestCommand {
             print(terminal.paint(spec.description + ", \(renderer.number(settings.initialCapital, digits: 2, grouped: true)) per symbol"
                 + (results.first?.sizing.map { ", sizing \($0)" } ?? ""), .dim))
             if history != nil {
-                printError(terminal.paintStderr("saved \(ids.count) runs (gpt-trader runs list)", .dim))
+                writeStandardError(terminal.paintStderr("saved \(ids.count) runs (gpt-trader runs list)", .dim) + "\n")
             }
         }
     }

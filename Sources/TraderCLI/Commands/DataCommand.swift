@@ -66,8 +66,9 @@ struct DataGenerateCommand: ParsableCommand {
         """)
 
     @Option(help: "Symbol to store the bars as (also selects the random stream).") var symbol: String
-    @Option(help: "Number of bars.") var bars: Int
-    @Option(help: "Seed (same seed and symbol, same bars).") var seed: UInt64 = 42
+    @Option(parsing: .unconditional, help: "Number of bars.", transform: NumberArgument.whole) var bars: Int
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: "Seed (same seed and symbol, same bars).") var seedValue: Seed = Seed(42)
+    var seed: UInt64 { seedValue.value }
     @Option(help: "Bar spacing (1m, 5m, 1h, 1d, ...).") var timeframe: String = "1m"
     @Option(help: ArgumentHelp("Time of the first bar (ISO date or datetime; default 2000-01-03).", valueName: "date"))
     var start: String?

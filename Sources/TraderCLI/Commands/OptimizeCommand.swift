@@ -32,20 +32,26 @@ struct OptimizeCommand: AsyncParsableCommand {
     @Option(name: .customLong("constraint"), help: ArgumentHelp("Rule every set must satisfy (repeatable).", valueName: "fast<slow"))
     var constraints: [String] = []
     @Option(help: "Search method: grid, random or walk-forward (config optimize.method).") var method: String = ActiveConfiguration.string("optimize.method")
-    @Option(help: "Walk-forward: training window in calendar days.") var train: Int = 60
-    @Option(help: "Walk-forward: test window in calendar days.") var test: Int = 30
-    @Option(help: "Walk-forward: step between folds in calendar days.") var step: Int = 30
-    @Option(help: "Random search: number of sets to draw.") var samples: Int = ActiveConfiguration.integer("optimize.samples")
+    @Option(name: .customLong("train"), parsing: .unconditional, help: "Walk-forward: training window in calendar days.") var trainValue: Whole = Whole(60)
+    var train: Int { trainValue.value }
+    @Option(name: .customLong("test"), parsing: .unconditional, help: "Walk-forward: test window in calendar days.") var testValue: Whole = Whole(30)
+    var test: Int { testValue.value }
+    @Option(name: .customLong("step"), parsing: .unconditional, help: "Walk-forward: step between folds in calendar days.") var stepValue: Whole = Whole(30)
+    var step: Int { stepValue.value }
+    @Option(name: .customLong("samples"), parsing: .unconditional, help: "Random search: number of sets to draw.") var samplesValue: Whole = Whole(ActiveConfiguration.integer("optimize.samples"))
+    var samples: Int { samplesValue.value }
     @Option(help: "Random search: seed (same seed, same sets).") var seed: String = String(ActiveConfiguration.integer("optimize.seed"))
     @Option(help: "Metric to rank by: \(Objective.Metric.allCases.map(\.rawValue).joined(separator: ", ")).")
     var metric: String = ActiveConfiguration.string("optimize.metric")
     @Flag(help: "Maximize the metric (default, except max-drawdown).") var maximize = false
     @Flag(help: "Minimize the metric.") var minimize = false
-    @Option(name: .customLong("min-trades"), help: "Rank only runs with at least this many trades.") var minTrades: Int = 1
-    @Option(help: "How many of the best sets to print.") var top: Int = 10
+    @Option(name: .customLong("min-trades"), parsing: .unconditional, help: "Rank only runs with at least this many trades.") var minTradesValue: Whole = Whole(1)
+    var minTrades: Int { minTradesValue.value }
+    @Option(name: .customLong("top"), parsing: .unconditional, help: "How many of the best sets to print.") var topValue: Whole = Whole(10)
+    var top: Int { topValue.value }
     @Option(help: ArgumentHelp("Write an SVG heat map of the metric over two parameters (grid or random).", valueName: "file.svg"))
     var heatmap: String?
-    @Option(help: "Parallel workers (default: all cores, or config optimize.jobs).")
+    @Option(parsing: .unconditional, help: "Parallel workers (default: all cores, or config optimize.jobs).", transform: NumberArgument.whole)
     var jobs: Int?
 
     @OptionGroup(title: "Data") var market: MarketOptions
@@ -62,12 +68,16 @@ struct OptimizeCommand: AsyncParsableCommand {
         guard ["grid", "random", "walk-forward"].contains(method) else {
             throw ValidationError("--method must be grid, random or walk-forward, got '\(method)'")
         }
-        guard train > 0, test > 0, step > 0 else { throw ValidationError("--train, --test and --step must be positive numbers of days") }
-        guard UInt64(seed) != nil else { throw ValidationError("--seed must be a non-negative whole number, got '\(seed)'") }
-        guard top > 0 else { throw ValidationError("--top must be > 0") }
-        if let jobs, jobs <= 0 { throw ValidationError("--jobs must be > 0") }
+        let checks: [(String, Int?, Bounds)] = [
+            ("train", train, OptimizerLimits.walkForwardDays), ("test", test, OptimizerLimits.walkForwardDays),
+            ("step", step, OptimizerLimits.walkForwardDays), ("samples", samples, OptimizerLimits.samples),
+            ("top", top, OptimizerLimits.top), ("jobs", jobs, OptimizerLimits.jobs), ("min-trades", minTrades, OptimizerLimits.minimumTrades),
+        ]
+        for case let (option, value?, bounds) in checks {
+            if let reason = bounds.violation(value) { throw ValidationError("--\(option): \(reason)") }
+        }
+        do { _ = try NumberArgument.seed(seed) } catch { throw ValidationError("--seed: '\(DisplayText.quote(seed))' is \(error)") }
         if heatmap != nil && method == "walk-forward" { throw ValidationError("--heatmap applies to grid and random searches") }
-        guard minTrades >= 0 else { throw ValidationError("--min-trades must be >= 0") }
     }
 
     func run() async throws {
@@ -84,17 +94,12 @@ struct OptimizeCommand: AsyncParsableCommand {
             var rules: [ParameterConstraint] = []
             for c in constraints { rules.append(try ParameterConstraint(parsing: c)) }
             space = try ParameterSpace(ranges: ranges, constraints: rules, known: descriptor.parameters.map(\.name))
-            sets = method == "random" ? try space.sample(samples, seed: UInt64(seed)!) : try space.grid()
+            sets = method == "random" ? try space.sample(samples, seed: try NumberArgument.seed(seed)) : try space.grid()
         } catch {
             throw ValidationError("\(error)")
         }
-        // Each value must also be valid for the strategy (periods > 0, ...); reject up front.
-        for r in space.ranges {
-            guard let p = descriptor.parameter(named: r.name) else { continue }
-            for v in r.values {
-                do { try p.validate(v, strategy: strategy) } catch { throw ValidationError(error.description) }
-            }
-        }
+        // Each value must also be valid for the strategy (periods within bounds, ...); reject up front.
+        do { try space.check(against: descriptor) } catch { throw ValidationError(error.description) }
 
         let cache = try cacheOptions.cache()
         let history = try await saving.history()
@@ -116,6 +121,11 @@ struct OptimizeCommand: AsyncParsableCommand {
         // A prototype: every set's run sizes with a fresh copy.
         let sizer = try request.makeSizer()
         let bars = try await service.bars(for: request)
+        // Windows longer than the data are refused before a single set allocates one.
+        do { try space.check(against: StrategyCatalog.descriptor(named: strategy), barCount: bars.count) } catch {
+            throw ValidationError("\(error)")
+        }
+        try request.checkFits(barCount: bars.count)
         let terminal = Terminal(noColorFlag: noColor)
         let progress = ProgressBar(label: "optimize \(strategy)", unit: "sets", enabled: terminal.stderrIsTTY && output != .json)
         let configured = ActiveConfiguration.integer("optimize.jobs")

@@ -38,20 +38,26 @@ struct PortfolioRunCommand: AsyncParsableCommand {
     var symbols: String?
     @Option(help: ArgumentHelp("conservative, default, aggressive, or a profile file.", valueName: "name|file")) var profile = "default"
     @Option(help: ArgumentHelp("Override the profile's account type: cash or margin.", valueName: "type")) var account: String?
-    @Option(help: "Starting cash, shared by all symbols.") var capital: Double = 10_000
+    @Option(name: .customLong("capital"), parsing: .unconditional, help: "Starting cash, shared by all symbols.") var capitalValue: Real = Real(10_000)
+    var capital: Double { capitalValue.value }
     @Option(help: ArgumentHelp("Strategy every symbol runs (default: the first one the starting tier allows).", valueName: "name"))
     var strategy: String?
     @Option(name: .customLong("param"), help: ArgumentHelp("A strategy parameter as name=value (repeatable).", valueName: "name=value"))
     var params: [String] = []
     @Option(help: ArgumentHelp("First bar to use (ISO date or datetime).", valueName: "date")) var start: String?
     @Option(help: ArgumentHelp("Last bar to use (ISO date or datetime).", valueName: "date")) var end: String?
-    @Option(help: ArgumentHelp("Use N seeded synthetic bars per symbol instead of files.", valueName: "bars")) var synthetic: Int?
-    @Option(name: .customLong("synthetic-seed"), help: "Seed for --synthetic (each symbol draws its own stream).") var syntheticSeed: UInt64 = 42
+    @Option(parsing: .unconditional, help: ArgumentHelp("Use N seeded synthetic bars per symbol instead of files.", valueName: "bars"), transform: NumberArgument.whole) var synthetic: Int?
+    @Option(name: .customLong("synthetic-seed"), parsing: .unconditional, help: "Seed for --synthetic (each symbol draws its own stream).") var syntheticSeedValue: Seed = Seed(42)
+    var syntheticSeed: UInt64 { syntheticSeedValue.value }
     @Option(help: "Bar spacing for --synthetic (1m, 5m, 1h, 1d, ...).") var timeframe: String = "1d"
-    @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commission: Double = 0.001
-    @Option(name: .customLong("commission-fixed"), help: "Fixed commission per fill.") var commissionFixed: Double = 0
-    @Option(help: "Slippage per fill, in basis points.") var slippage: Double = 0
-    @Option(help: "Bid-ask spread as a fraction of price, paid on entry.") var spread: Double = 0
+    @Option(name: .customLong("commission"), parsing: .unconditional, help: "Commission as a fraction of traded value (0.001 = 0.1 %).") var commissionValue: Real = Real(0.001)
+    var commission: Double { commissionValue.value }
+    @Option(name: .customLong("commission-fixed"), parsing: .unconditional, help: "Fixed commission per fill.") var commissionFixedValue: Real = Real(0)
+    var commissionFixed: Double { commissionFixedValue.value }
+    @Option(name: .customLong("slippage"), parsing: .unconditional, help: "Slippage per fill, in basis points.") var slippageValue: Real = Real(0)
+    var slippage: Double { slippageValue.value }
+    @Option(name: .customLong("spread"), parsing: .unconditional, help: "Bid-ask spread as a fraction of price, paid on entry.") var spreadValue: Real = Real(0)
+    var spread: Double { spreadValue.value }
     @Flag(help: "Allow fractional units (default: whole units).") var fractional = false
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
@@ -99,10 +105,8 @@ struct PortfolioRunCommand: AsyncParsableCommand {
         }
         var overrides: [String: Double] = [:]
         for p in params {
-            let parts = p.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param '\(p)' must look like name=value") }
-            guard let v = Double(parts[1]) else { throw ValidationError("--param \(parts[0]): '\(parts[1])' is not a number") }
-            overrides[parts[0]] = v
+            let (name, value) = try StrategyOptions.parameter(p)
+            overrides[name] = value
         }
         do { return try StrategySpec(name: strategy, overrides: overrides) } catch { throw ValidationError(error.description) }
     }

@@ -27,9 +27,12 @@ struct RegimeCommand: ParsableCommand {
     var symbolArgument: String?
     @OptionGroup(title: "Data") var market: MarketOptions
     @Option(help: "Methods: threshold, hmm or both.") var method: RegimeMethodOption = .both
-    @Option(help: "Hidden states of the HMM (2 to 8).") var states: Int = 3
-    @Option(help: "Seed of the HMM's initializations.") var seed: UInt64 = 42
-    @Option(help: "Recent changes to list in the table.") var changes: Int = 10
+    @Option(name: .customLong("states"), parsing: .unconditional, help: "Hidden states of the HMM (2 to 8).") var statesValue: Whole = Whole(3)
+    var states: Int { statesValue.value }
+    @Option(name: .customLong("seed"), parsing: .unconditional, help: "Seed of the HMM's initializations.") var seedValue: Seed = Seed(42)
+    var seed: UInt64 { seedValue.value }
+    @Option(name: .customLong("changes"), parsing: .unconditional, help: "Recent changes to list in the table.") var changesValue: Whole = Whole(10)
+    var changes: Int { changesValue.value }
     @Option(help: "Output: table or json.") var output: RegimeOutput = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
 
@@ -39,8 +42,8 @@ struct RegimeCommand: ParsableCommand {
         }
         if market.symbols != nil { throw ValidationError("regime analyses one symbol; drop --symbols") }
         if let data = market.data, MarketOptions.isDirectory(data) { throw ValidationError("--data: regime needs one CSV file, not a folder") }
-        guard (2...8).contains(states) else { throw ValidationError("--states must be between 2 and 8, got \(states)") }
-        guard changes >= 0 else { throw ValidationError("--changes must be >= 0, got \(changes)") }
+        if let reason = RegimeRequest.Limits.states.violation(states) { throw ValidationError("--states \(reason)") }
+        if let reason = RegimeRequest.Limits.changes.violation(changes) { throw ValidationError("--changes \(reason)") }
     }
 
     func run() throws {

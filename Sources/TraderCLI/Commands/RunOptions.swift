@@ -13,8 +13,9 @@ struct MarketOptions: ParsableArguments {
             completion: .symbols)
     var symbols: String?
     @Option(help: ArgumentHelp("CSV file with OHLCV bars (a folder: every CSV in it, as --symbols).", valueName: "file")) var data: String?
-    @Option(help: ArgumentHelp("Use N seeded synthetic bars instead of a file.", valueName: "bars")) var synthetic: Int?
-    @Option(name: .customLong("synthetic-seed"), help: "Seed for --synthetic.") var syntheticSeed: UInt64 = 42
+    @Option(parsing: .unconditional, help: ArgumentHelp("Use N seeded synthetic bars instead of a file.", valueName: "bars"), transform: NumberArgument.whole) var synthetic: Int?
+    @Option(name: .customLong("synthetic-seed"), parsing: .unconditional, help: "Seed for --synthetic.") var syntheticSeedValue: Seed = Seed(42)
+    var syntheticSeed: UInt64 { syntheticSeedValue.value }
     @Option(help: "Bar spacing for --synthetic (1m, 5m, 1h, 1d, ...).") var timeframe: String = "1d"
     @Option(help: ArgumentHelp("First bar to use (ISO date or datetime).", valueName: "date")) var start: String?
     @Option(help: ArgumentHelp("Last bar to use (ISO date or datetime).", valueName: "date")) var end: String?
@@ -25,6 +26,7 @@ struct MarketOptions: ParsableArguments {
         }
         if let symbols, !Self.isDirectory(symbols), symbolList(symbols).isEmpty { throw ValidationError("--symbols needs at least one symbol") }
         if let synthetic, synthetic <= 0 { throw ValidationError("--synthetic must be a positive number of bars") }
+        do { _ = try Timeframe(parsing: timeframe) } catch { throw ValidationError("--timeframe: \(error.reason)") }
     }
 
     /// The sources of a multi-symbol run — `--symbols A,B,C`, `--symbols DIR` or `--data DIR` —
@@ -78,23 +80,28 @@ struct MarketOptions: ParsableArguments {
 
 /// How orders execute: capital, costs, fills, direction, sizing and protective exits.
 struct ExecutionOptions: ParsableArguments {
-    @Option(help: "Starting capital (config backtest.capital).") var capital: Double = ActiveConfiguration.number("backtest.capital")
-    @Option(help: "Commission as a fraction of traded value (0.001 = 0.1 %; config backtest.commission).")
-    var commission: Double = ActiveConfiguration.number("backtest.commission")
-    @Option(name: .customLong("commission-fixed"), help: "Fixed commission per fill.") var commissionFixed: Double = 0
-    @Option(help: "Slippage per fill, in basis points (config backtest.slippage_bps).") var slippage: Double = ActiveConfiguration.number("backtest.slippage_bps")
-    @Option(help: "Bid-ask spread as a fraction of price, paid on entry.") var spread: Double = 0
+    @Option(name: .customLong("capital"), parsing: .unconditional, help: "Starting capital (config backtest.capital).") var capitalValue: Real = Real(ActiveConfiguration.number("backtest.capital"))
+    var capital: Double { capitalValue.value }
+    @Option(name: .customLong("commission"), parsing: .unconditional, help: "Commission as a fraction of traded value (0.001 = 0.1 %; config backtest.commission).")
+    var commissionValue: Real = Real(ActiveConfiguration.number("backtest.commission"))
+    var commission: Double { commissionValue.value }
+    @Option(name: .customLong("commission-fixed"), parsing: .unconditional, help: "Fixed commission per fill.") var commissionFixedValue: Real = Real(0)
+    var commissionFixed: Double { commissionFixedValue.value }
+    @Option(name: .customLong("slippage"), parsing: .unconditional, help: "Slippage per fill, in basis points (config backtest.slippage_bps).") var slippageValue: Real = Real(ActiveConfiguration.number("backtest.slippage_bps"))
+    var slippage: Double { slippageValue.value }
+    @Option(name: .customLong("spread"), parsing: .unconditional, help: "Bid-ask spread as a fraction of price, paid on entry.") var spreadValue: Real = Real(0)
+    var spread: Double { spreadValue.value }
     @Option(help: "When orders fill: next-open or close (config backtest.fill).") var fill: String = ActiveConfiguration.string("backtest.fill")
     @Flag(name: .customLong("long-short"), help: "Allow short positions: sell signals open shorts.")
     var longShort = false
     @Flag(name: .customLong("long-only"), help: "Only long positions (default).") var longOnly = false
-    @Option(help: "Fraction of equity per entry, in (0, 1] (default: all of it).") var size: Double?
+    @Option(parsing: .unconditional, help: "Fraction of equity per entry, in (0, 1] (default: all of it).", transform: NumberArgument.real) var size: Double?
     @Flag(help: "Allow fractional units (default: whole units).") var fractional = false
-    @Option(name: .customLong("stop-loss"), help: "Stop-loss as a fraction of entry price (0.05 = 5 %; config risk.stop_loss).")
+    @Option(name: .customLong("stop-loss"), parsing: .unconditional, help: "Stop-loss as a fraction of entry price (0.05 = 5 %; config risk.stop_loss).", transform: NumberArgument.real)
     var stopLoss: Double?
-    @Option(name: .customLong("take-profit"), help: "Take-profit as a fraction of entry price (config risk.take_profit).")
+    @Option(name: .customLong("take-profit"), parsing: .unconditional, help: "Take-profit as a fraction of entry price (config risk.take_profit).", transform: NumberArgument.real)
     var takeProfit: Double?
-    @Option(name: .customLong("trailing-stop"), help: "Trailing stop as a fraction of the best price.") var trailingStop: Double?
+    @Option(name: .customLong("trailing-stop"), parsing: .unconditional, help: "Trailing stop as a fraction of the best price.", transform: NumberArgument.real) var trailingStop: Double?
     @Flag(name: .customLong("close-at-end"), help: "Close open positions at the last bar's close.") var closeAtEnd = false
 
     func validate() throws {

@@ -35,14 +35,15 @@ struct RunsList: AsyncParsableCommand {
 
     @Option(help: "Only runs of this strategy (its name, e.g. sma-crossover).") var strategy: String?
     @Option(help: "Only runs on this symbol.") var symbol: String?
-    @Option(help: "At most this many.") var limit: Int = 20
+    @Option(name: .customLong("limit"), parsing: .unconditional, help: "At most this many.") var limitValue: Whole = Whole(20)
+    var limit: Int { limitValue.value }
     @Option(help: "backtest, optimization or all.") var kind: String = "all"
     @Option(help: "Output: table or json.") var output: OutputFormat = .table
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
     @OptionGroup(title: "Run database") var database: DatabaseOptions
 
     func validate() throws {
-        guard limit > 0 else { throw ValidationError("--limit must be > 0") }
+        if let reason = RunHistory.listLimit.violation(limit) { throw ValidationError("--limit \(reason)") }
         guard RunHistory.Kind(rawValue: kind) != nil else { throw ValidationError("--kind must be backtest, optimization or all, got '\(kind)'") }
     }
 

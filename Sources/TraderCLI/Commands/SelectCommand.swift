@@ -9,10 +9,14 @@ import TraderEngine
 struct SelectorOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Candidate strategies, comma-separated (default: the six built-ins).", valueName: "a,b,c"))
     var candidates: String?
-    @Option(name: .customLong("selection-period"), help: "Bars per selection period.") var selectionPeriod: Int = 21
-    @Option(name: .customLong("training-periods"), help: "Past periods each model is fitted on.") var trainingPeriods: Int = 36
-    @Option(name: .customLong("min-training-periods"), help: "Periods needed before the first decision.") var minTrainingPeriods: Int = 12
-    @Option(help: "Ridge penalty (on standardized features).") var lambda: Double = 1.0
+    @Option(name: .customLong("selection-period"), parsing: .unconditional, help: "Bars per selection period.") var selectionPeriodValue: Whole = Whole(21)
+    var selectionPeriod: Int { selectionPeriodValue.value }
+    @Option(name: .customLong("training-periods"), parsing: .unconditional, help: "Past periods each model is fitted on.") var trainingPeriodsValue: Whole = Whole(36)
+    var trainingPeriods: Int { trainingPeriodsValue.value }
+    @Option(name: .customLong("min-training-periods"), parsing: .unconditional, help: "Periods needed before the first decision.") var minTrainingPeriodsValue: Whole = Whole(12)
+    var minTrainingPeriods: Int { minTrainingPeriodsValue.value }
+    @Option(name: .customLong("lambda"), parsing: .unconditional, help: "Ridge penalty (on standardized features).") var lambdaValue: Real = Real(1.0)
+    var lambda: Double { lambdaValue.value }
 
     func configuration() throws -> SelectorConfiguration {
         var c = SelectorConfiguration()
@@ -49,7 +53,8 @@ struct SelectCommand: ParsableCommand {
         """)
 
     @Argument(help: "Symbol (same as --symbol).", completion: .symbols) var symbolArgument: String?
-    @Option(help: "How many strategies to print.") var top: Int = 3
+    @Option(name: .customLong("top"), parsing: .unconditional, help: "How many strategies to print.") var topValue: Whole = Whole(3)
+    var top: Int { topValue.value }
     @Option(help: ArgumentHelp("Save the trained model as JSON.", valueName: "file")) var save: String?
     @Option(help: ArgumentHelp("Rank with a saved model instead of training.", valueName: "file")) var model: String?
     @OptionGroup(title: "Selector") var selector: SelectorOptions
@@ -59,7 +64,7 @@ struct SelectCommand: ParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
 
     func validate() throws {
-        guard top > 0 else { throw ValidationError("--top must be > 0") }
+        if let reason = Bounds.integers(1, 1_000, unit: "strategies").violation(top) { throw ValidationError("--top \(reason)") }
         if symbolArgument != nil && (market.symbol != nil || market.data != nil || market.synthetic != nil) {
             throw ValidationError("give the symbol once: as the argument or with --symbol/--data/--synthetic")
         }

@@ -10,19 +10,19 @@ struct SizingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Position sizing: fixed, kelly, fractional-kelly, confidence, regime or volatility (default: --size of equity per entry).",
                                valueName: "rule"))
     var sizing: String?
-    @Option(name: .customLong("kelly-fraction"), help: "fractional-kelly: share of the Kelly fraction taken (default 0.25).")
+    @Option(name: .customLong("kelly-fraction"), parsing: .unconditional, help: "fractional-kelly: share of the Kelly fraction taken (default 0.25).", transform: NumberArgument.real)
     var kellyFraction: Double?
-    @Option(name: .customLong("kelly-min-trades"), help: "kelly, fractional-kelly: closed trades before the formula applies; --size until then (default 20).")
+    @Option(name: .customLong("kelly-min-trades"), parsing: .unconditional, help: "kelly, fractional-kelly: closed trades before the formula applies; --size until then (default 20).", transform: NumberArgument.whole)
     var kellyMinTrades: Int?
-    @Option(name: .customLong("kelly-floor"), help: "kelly, fractional-kelly: fraction when the formula gives ≤ 0 (default 0: no position).")
+    @Option(name: .customLong("kelly-floor"), parsing: .unconditional, help: "kelly, fractional-kelly: fraction when the formula gives ≤ 0 (default 0: no position).", transform: NumberArgument.real)
     var kellyFloor: Double?
-    @Option(name: .customLong("risk-target"), help: "volatility: loss from a one-ATR move, as a fraction of equity (default 0.01).")
+    @Option(name: .customLong("risk-target"), parsing: .unconditional, help: "volatility: loss from a one-ATR move, as a fraction of equity (default 0.01).", transform: NumberArgument.real)
     var riskTarget: Double?
-    @Option(name: .customLong("atr-period"), help: "volatility: ATR period in bars (default 14).")
+    @Option(name: .customLong("atr-period"), parsing: .unconditional, help: "volatility: ATR period in bars (default 14).", transform: NumberArgument.whole)
     var atrPeriod: Int?
-    @Option(name: .customLong("max-position"), help: "With --sizing: largest fraction of equity one position may take (default 1).")
+    @Option(name: .customLong("max-position"), parsing: .unconditional, help: "With --sizing: largest fraction of equity one position may take (default 1).", transform: NumberArgument.real)
     var maxPosition: Double?
-    @Option(name: .customLong("max-exposure"), help: "With --sizing: largest fraction of equity all positions together may take (default 1).")
+    @Option(name: .customLong("max-exposure"), parsing: .unconditional, help: "With --sizing: largest fraction of equity all positions together may take (default 1).", transform: NumberArgument.real)
     var maxExposure: Double?
 
     /// The settings given, by option name (without `--`).

@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import TraderApp
+import TraderCore
 import TraderStrategies
 
 /// Strategy selection and parameters shared by every command that runs a strategy.
@@ -12,18 +13,28 @@ struct StrategyOptions: ParsableArguments {
             completion: .list(StrategyCatalog.names + ["auto"]))
     var strategy: String = ActiveConfiguration.string("backtest.strategy")
 
-    @Option(help: "sma-crossover: fast moving-average period.") var fast: Int?
-    @Option(help: "sma-crossover: slow moving-average period.") var slow: Int?
-    @Option(help: "momentum, breakout: lookback in bars.") var lookback: Int?
-    @Option(help: "momentum, volatility, ensemble: signal threshold.") var threshold: Double?
-    @Option(help: "mean-reversion, volatility: indicator period.") var period: Int?
-    @Option(help: "mean-reversion: Bollinger band width in standard deviations.") var std: Double?
-    @Option(help: "scalp: move that triggers, in basis points.") var bps: Double?
+    @Option(parsing: .unconditional, help: "sma-crossover: fast moving-average period.", transform: NumberArgument.whole) var fast: Int?
+    @Option(parsing: .unconditional, help: "sma-crossover: slow moving-average period.", transform: NumberArgument.whole) var slow: Int?
+    @Option(parsing: .unconditional, help: "momentum, breakout: lookback in bars.", transform: NumberArgument.whole) var lookback: Int?
+    @Option(parsing: .unconditional, help: "momentum, volatility, ensemble: signal threshold.", transform: NumberArgument.real) var threshold: Double?
+    @Option(parsing: .unconditional, help: "mean-reversion, volatility: indicator period.", transform: NumberArgument.whole) var period: Int?
+    @Option(parsing: .unconditional, help: "mean-reversion: Bollinger band width in standard deviations.", transform: NumberArgument.real) var std: Double?
+    @Option(parsing: .unconditional, help: "scalp: move that triggers, in basis points.", transform: NumberArgument.real) var bps: Double?
     @Option(help: ArgumentHelp("ensemble: member strategies, comma-separated.", valueName: "a,b,c"),
             completion: .list(StrategyCatalog.names)) var members: String?
     @Option(help: ArgumentHelp("ensemble: member weights, comma-separated.", valueName: "w1,w2,w3")) var weights: String?
     @Option(name: .customLong("param"), help: ArgumentHelp("Any strategy parameter as name=value (repeatable).", valueName: "name=value"))
     var params: [String] = []
+
+    /// One `--param name=value`: the name and the value, a decimal number.
+    static func parameter(_ text: String) throws -> (String, Double) {
+        let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param '\(DisplayText.quote(text))' must look like name=value") }
+        guard let value = DecimalText.parse(parts[1]) else {
+            throw ValidationError("--param \(DisplayText.quote(parts[0])): '\(DisplayText.quote(parts[1]))' is not \(DecimalText.expectation)")
+        }
+        return (parts[0], value)
+    }
 
     /// The validated strategy specification.
     func spec() throws -> StrategySpec {
@@ -34,10 +45,8 @@ struct StrategyOptions: ParsableArguments {
         ]
         for case let (name, value?) in named { overrides[name] = value }
         for p in params {
-            let parts = p.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param '\(p)' must look like name=value") }
-            guard let v = Double(parts[1]) else { throw ValidationError("--param \(parts[0]): '\(parts[1])' is not a number") }
-            overrides[parts[0]] = v
+            let (name, value) = try Self.parameter(p)
+            overrides[name] = value
         }
         var memberList: [(name: String, weight: Double)]?
         if members != nil || weights != nil {
@@ -48,7 +57,9 @@ struct StrategyOptions: ParsableArguments {
             if let weights {
                 ws = []
                 for w in weights.split(separator: ",") {
-                    guard let v = Double(w.trimmingCharacters(in: .whitespaces)) else { throw ValidationError("--weights: '\(w)' is not a number") }
+                    guard let v = DecimalText.parse(w.trimmingCharacters(in: .whitespaces)) else {
+                        throw ValidationError("--weights: '\(DisplayText.quote(w))' is not \(DecimalText.expectation)")
+                    }
                     ws.append(v)
                 }
             } else {

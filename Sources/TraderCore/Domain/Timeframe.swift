@@ -7,9 +7,15 @@ public struct Timeframe: Hashable, Sendable, CustomStringConvertible {
     public let seconds: Int64
 
     public init(seconds: Int64) throws(DomainError) {
-        guard seconds > 0 else { throw .invalid(field: "timeframe", reason: "must be a positive number of seconds, got \(seconds)") }
+        guard Self.bounds.contains(Double(seconds)) else {
+            throw .invalid(field: "timeframe", reason: "must be \(Self.bounds.expectation), got \(seconds)")
+        }
         self.seconds = seconds
     }
+
+    /// From one second to a leap year: a bar longer than that has no use, and keeping spacings
+    /// small keeps every `count × spacing` product far inside `Int64` nanoseconds.
+    public static let bounds = Bounds.integers(1, 31_622_400, unit: "seconds")
 
     private init(unchecked seconds: Int64) { self.seconds = seconds }
 
@@ -26,13 +32,19 @@ public struct Timeframe: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws(DomainError) {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
         guard let last = text.last else { throw .invalid(field: "timeframe", reason: "empty") }
-        if let unit = units[last], let n = Int64(text.dropLast()), n > 0 {
-            self.init(unchecked: n * unit)
-        } else if let n = Int64(text), n > 0 {
-            self.init(unchecked: n)
+        let seconds: Int64
+        if let unit = units[last], let n = DecimalText.parseInteger(text.dropLast()), n > 0 {
+            let (product, overflow) = Int64(n).multipliedReportingOverflow(by: unit)
+            seconds = overflow ? .max : product
+        } else if let n = DecimalText.parseInteger(text), n > 0 {
+            seconds = Int64(n)
         } else {
-            throw .invalid(field: "timeframe", reason: "'\(text)' is not one of 1m, 5m, 15m, 1h, 4h, 1d, 1w or a number of seconds")
+            throw .invalid(field: "timeframe", reason: "'\(DisplayText.quote(text))' is not one of 1m, 5m, 15m, 1h, 4h, 1d, 1w or a number of seconds")
         }
+        guard Self.bounds.contains(Double(seconds)) else {
+            throw .invalid(field: "timeframe", reason: "'\(DisplayText.quote(text))' must be \(Self.bounds.expectation) long")
+        }
+        self.init(unchecked: seconds)
     }
 
     /// Infers the spacing of a sorted timestamp column as the most common gap among the first

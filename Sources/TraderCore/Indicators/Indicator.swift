@@ -24,8 +24,9 @@ public protocol BarIndicator: Indicator {
     mutating func update(_ bar: Bar)
 }
 
-/// Validates an indicator period, naming the parameter in the error.
-@inlinable
+/// Validates an indicator period against `Bounds.window()` (1 to `Bounds.maxWindow` bars),
+/// naming the parameter in the error. Every indicator allocates its window from this value, so
+/// this check is what keeps a hostile period from allocating gigabytes.
 public func requirePositivePeriod(_ period: Int, _ name: String = "period") throws(DomainError) {
-    guard period > 0 else { throw .invalid(field: name, reason: "must be > 0, got \(period)") }
+    try Bounds.window().check(period, field: name)
 }

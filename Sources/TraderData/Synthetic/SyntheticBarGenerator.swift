@@ -69,7 +69,7 @@ public struct SyntheticBarGenerator: Sendable {
     /// Throws the error `next(count)` would throw for bars that run past April 2262, without
     /// generating anything (so a long streaming run can fail before it starts).
     public func validate(bars count: Int) throws(DomainError) {
-        guard count >= 0 else { throw .invalid(field: "bars", reason: "must be >= 0, got \(count)") }
+        try SyntheticBars.streamedBounds.check(count, field: "bars")
         _ = try clock.firstTime(ofNext: count)
     }
 

@@ -25,6 +25,13 @@ public enum SyntheticBars {
     /// Where series start by default: Monday, 3 January 2000.
     public static let defaultStart = Timestamp(year: 2000, month: 1, day: 3)
 
+    /// Bars a series held in memory may have (48 bytes each: 2.4 GB at the top). Streaming runs
+    /// and `data generate` take up to `streamedBounds`, a chunk at a time.
+    public static let inMemoryBounds = Bounds.integers(1, 50_000_000, unit: "bars")
+
+    /// Bars a streamed run or `data generate` may have: 10 billion bars, a 480 GB file.
+    public static let streamedBounds = Bounds.integers(1, 10_000_000_000, unit: "bars")
+
     /// A series of `bars` bars for `symbol`.
     public static func generate(
         symbol: String, bars: Int, seed: UInt64, start: Timestamp = defaultStart,

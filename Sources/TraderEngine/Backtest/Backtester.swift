@@ -169,7 +169,8 @@ public enum Backtester {
         _ spec: StrategySpec, on series: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
         profile: SeriesProfile? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> BacktestResult {
-        try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, sizer: sizer, profile: profile,
+        try spec.checkFits(barCount: series.count)
+        return try spec.accept(RunVisitor(name: spec.description, series: series, settings: settings, sizer: sizer, profile: profile,
                                    progress: progress))
     }
 

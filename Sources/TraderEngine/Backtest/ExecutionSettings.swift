@@ -42,18 +42,41 @@ public struct ExecutionSettings: Hashable, Sendable, Codable {
 
     public init() {}
 
-    /// Checks every field; the error names the setting.
+    /// Checks every field against `ExecutionSettings.Limits`; the error names the setting as
+    /// its option (`capital`, `size`, `stop-loss`, ...).
     public func validate() throws(DomainError) {
-        guard initialCapital > 0, initialCapital.isFinite else {
-            throw .invalid(field: "capital", reason: "must be a positive amount, got \(initialCapital)")
-        }
-        guard positionFraction > 0, positionFraction <= 1 else {
-            throw .invalid(field: "size", reason: "position fraction must be in (0, 1], got \(positionFraction)")
-        }
+        try Limits.capital.check(initialCapital, field: "capital")
+        try Limits.commissionRate.check(commission.rate, field: "commission")
+        try Limits.commissionFixed.check(commission.fixed, field: "commission-fixed")
+        try Limits.spread.check(costs.spread, field: "spread")
+        // Slippage is checked in basis points when its model is built (`SlippageModel.init`).
+        try Limits.positionFraction.check(positionFraction, field: "size")
         for (name, value) in [("stop-loss", stopLoss), ("take-profit", takeProfit), ("trailing-stop", trailingStop)] {
-            if let v = value, !(v > 0 && v < 1) {
-                throw .invalid(field: name, reason: "must be a fraction in (0, 1), got \(v)")
-            }
+            if let value { try Limits.protectiveExit.check(value, field: name) }
         }
+        try Bounds.integers(0, Int.max / 2).check(tradingStartBar, field: "trading-start-bar")
+    }
+}
+
+extension ExecutionSettings {
+    /// The valid range of every execution setting: the one definition the CLI options, the
+    /// configuration keys (`backtest.*`, `risk.*`), workflow steps and the API check against.
+    public enum Limits {
+        /// Starting capital: a cent to a trillion. Beyond that, equity and unit counts leave the
+        /// range where a double still counts whole units exactly (2^53).
+        public static let capital = Bounds.closed(0.01, 1e12)
+        /// Commission as a fraction of traded value: up to half of it.
+        public static let commissionRate = Bounds.closed(0, 0.5)
+        /// Fixed commission per fill, in account currency.
+        public static let commissionFixed = Bounds.closed(0, 1e9)
+        /// Bid-ask spread as a fraction of price; with the slippage it stays below 1, so a fill
+        /// price is always positive.
+        public static let spread = Bounds.closed(0, 0.5)
+        /// Slippage per fill in basis points (5000 = 50 %).
+        public static let slippageBps = Bounds.closed(0, 5_000, unit: "basis points")
+        /// Fraction of equity per entry.
+        public static let positionFraction = Bounds(lower: 0, upper: 1, lowerOpen: true)
+        /// Stop-loss, take-profit and trailing stop, as fractions of the entry (or best) price.
+        public static let protectiveExit = Bounds(lower: 0, upper: 1, lowerOpen: true, upperOpen: true)
     }
 }

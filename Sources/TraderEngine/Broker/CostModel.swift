@@ -9,8 +9,8 @@ public struct CommissionModel: Hashable, Sendable, Codable {
     public var fixed: Double
 
     public init(rate: Double = 0, fixed: Double = 0) throws(DomainError) {
-        guard rate >= 0, rate < 1, rate.isFinite else { throw .invalid(field: "commission", reason: "rate must be in [0, 1), got \(rate)") }
-        guard fixed >= 0, fixed.isFinite else { throw .invalid(field: "commission-fixed", reason: "must be >= 0, got \(fixed)") }
+        try ExecutionSettings.Limits.commissionRate.check(rate, field: "commission")
+        try ExecutionSettings.Limits.commissionFixed.check(fixed, field: "commission-fixed")
         self.rate = rate
         self.fixed = fixed
     }
@@ -31,10 +31,8 @@ public struct SlippageModel: Hashable, Sendable, Codable {
     public var slippage: Double
 
     public init(spread: Double = 0, slippageBps: Double = 0) throws(DomainError) {
-        guard spread >= 0, spread < 1, spread.isFinite else { throw .invalid(field: "spread", reason: "must be in [0, 1), got \(spread)") }
-        guard slippageBps >= 0, slippageBps < 10_000, slippageBps.isFinite else {
-            throw .invalid(field: "slippage", reason: "must be in [0, 10000) basis points, got \(slippageBps)")
-        }
+        try ExecutionSettings.Limits.spread.check(spread, field: "spread")
+        try ExecutionSettings.Limits.slippageBps.check(slippageBps, field: "slippage")
         self.spread = spread
         self.slippage = slippageBps / 10_000
     }

@@ -1,4 +1,5 @@
-import TraderCore
+public import TraderCore
+public import TraderStrategies
 
 /// Why a parameter search could not be set up; each case names what the user typed.
 public enum OptimizationError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -42,7 +43,7 @@ public struct ParameterRange: Hashable, Sendable {
         }
         let name = String(parts[0]), spec = String(parts[1])
         func number(_ s: Substring) throws(OptimizationError) -> Double {
-            guard let v = Double(s.trimmingSpaces), v.isFinite else { throw .malformedRange(text, reason: "'\(s)' is not a number") }
+            guard let v = DecimalText.parse(s.trimmingSpaces) else { throw .malformedRange(text, reason: "'\(s)' is not \(DecimalText.expectation)") }
             return v
         }
         if spec.contains(":") {
@@ -50,17 +51,26 @@ public struct ParameterRange: Hashable, Sendable {
             guard f.count == 3 else { throw .malformedRange(text, reason: "a range needs start:stop:step") }
             let start = try number(f[0]), stop = try number(f[1]), step = try number(f[2])
             guard step > 0 else { throw .malformedRange(text, reason: "step must be > 0") }
-            guard stop >= start else { throw .malformedRange(text, reason: "stop (\(stop)) is below start (\(start))") }
-            let count = Int(((stop - start) / step + 1e-9).rounded(.down)) + 1
-            guard count <= 1_000_000 else { throw .malformedRange(text, reason: "more than 1,000,000 values") }
+            guard stop >= start else { throw .malformedRange(text, reason: "stop (\(Bounds.format(stop))) is below start (\(Bounds.format(start)))") }
+            // Counted in floating point and checked before any conversion: (stop - start) / step
+            // can be far beyond Int's range (or infinite) for hostile input.
+            let steps = ((stop - start) / step + 1e-9).rounded(.down)
+            guard steps.isFinite, steps < Double(Self.maxValues) else {
+                throw .malformedRange(text, reason: "more than \(Self.maxValues) values")
+            }
+            let count = Int(steps) + 1
             // start + i × step (not repeated addition), so 0.1 steps do not drift.
             try self.init(name: name, values: (0..<count).map { start + Double($0) * step })
         } else {
             var values: [Double] = []
             for item in spec.split(separator: ",") { values.append(try number(item)) }
+            guard values.count <= Self.maxValues else { throw .malformedRange(text, reason: "more than \(Self.maxValues) values") }
             try self.init(name: name, values: values)
         }
     }
+
+    /// Most values one range may take.
+    public static let maxValues = 1_000_000
 }
 
 /// A rule between parameters (or a parameter and a number) that every searched set must satisfy,
@@ -87,7 +97,7 @@ public struct ParameterConstraint: Hashable, Sendable, CustomStringConvertible {
             guard let r = compact.firstRange(of: op.rawValue) else { continue }
             let l = String(compact[..<r.lowerBound]), rhs = String(compact[r.upperBound...])
             guard !l.isEmpty, !rhs.isEmpty else { throw .malformedConstraint(text, reason: "needs a value on both sides of \(op.rawValue)") }
-            func operand(_ s: String) -> Operand { Double(s).map(Operand.number) ?? .parameter(s) }
+            func operand(_ s: String) -> Operand { DecimalText.parse(s).map(Operand.number) ?? .parameter(s) }
             self.left = operand(l)
             self.comparison = op
             self.right = operand(rhs)
@@ -144,8 +154,31 @@ public struct ParameterSpace: Sendable {
         self.constraints = constraints
     }
 
-    /// Size of the unfiltered product.
-    public var productSize: Int { ranges.reduce(1) { $0 * $1.values.count } }
+    /// Size of the unfiltered product (saturating at `Int.max`: five ranges of a million values
+    /// each must say "too many", not overflow).
+    public var productSize: Int {
+        ranges.reduce(1) { size, range in
+            let (product, overflow) = size.multipliedReportingOverflow(by: range.values.count)
+            return overflow ? Int.max : product
+        }
+    }
+
+    /// Checks every value of every range against the strategy's parameter bounds, and windows
+    /// against the `barCount` bars the search runs on (when given): one error naming the range,
+    /// before a single set is run.
+    public func check(against descriptor: StrategyDescriptor, barCount: Int? = nil) throws(OptimizationError) {
+        for r in ranges {
+            guard let p = descriptor.parameter(named: r.name) else { continue }
+            for v in r.values {
+                if let reason = p.bounds.violation(v) {
+                    throw .malformedRange(r.name, reason: reason)
+                }
+            }
+            if let barCount, p.isWindow, let longest = r.values.max(), Int(longest) > barCount {
+                throw .malformedRange(r.name, reason: "\(r.name) up to \(p.format(longest)) bars is longer than the data (\(barCount) bars)")
+            }
+        }
+    }
 
     /// The parameter set at position `index` of the product (last range varies fastest).
     public func combination(at index: Int) -> [String: Double] {
@@ -162,7 +195,10 @@ public struct ParameterSpace: Sendable {
 
     /// Every set of the product that satisfies the constraints, in product order.
     public func grid() throws(OptimizationError) -> [[String: Double]] {
-        guard productSize <= 10_000_000 else { throw .emptySpace(reason: "the grid has \(productSize) sets; use --method random") }
+        guard productSize <= OptimizerLimits.maxGridSets else {
+            let size = productSize == Int.max ? "more than \(Int.max)" : "\(productSize)"
+            throw .emptySpace(reason: "the grid has \(size) sets (at most \(OptimizerLimits.maxGridSets)); use --method random")
+        }
         let all = (0..<productSize).lazy.map(combination(at:)).filter(satisfies)
         let sets = Array(all)
         guard !sets.isEmpty else { throw .emptySpace(reason: "no parameter set satisfies the constraints") }
@@ -172,7 +208,7 @@ public struct ParameterSpace: Sendable {
     /// `count` distinct sets drawn uniformly from the constrained product with `seed`; the same seed
     /// gives the same sets in the same order. Fewer when the space is smaller.
     public func sample(_ count: Int, seed: UInt64) throws(OptimizationError) -> [[String: Double]] {
-        guard count > 0 else { throw .emptySpace(reason: "--samples must be > 0") }
+        if let reason = OptimizerLimits.samples.violation(count) { throw .emptySpace(reason: "--samples \(reason)") }
         var rng = SeededRandom(seed: seed)
         let size = productSize
         var chosen: [[String: Double]] = []

@@ -12,8 +12,8 @@ public enum WalkForward {
         public let stepDays: Int
 
         public init(trainDays: Int = 60, testDays: Int = 30, stepDays: Int = 30) throws(OptimizationError) {
-            guard trainDays > 0, testDays > 0, stepDays > 0 else {
-                throw .emptySpace(reason: "walk-forward windows must be positive (train \(trainDays), test \(testDays), step \(stepDays) days)")
+            for (option, days) in [("train", trainDays), ("test", testDays), ("step", stepDays)] {
+                if let reason = OptimizerLimits.walkForwardDays.violation(days) { throw .emptySpace(reason: "--\(option) \(reason)") }
             }
             self.trainDays = trainDays
             self.testDays = testDays
@@ -74,6 +74,20 @@ public enum WalkForward {
         return out
     }
 
+    /// Why `splits` found no fold, in terms the user can act on: the data may be too short for
+    /// one training window, or long enough while the windows hold too few bars (a 1-day training
+    /// window over daily bars holds one bar; a fold needs two, and a test bar after them).
+    static func whyNoSplits(_ series: BarSeries, _ windows: Windows) -> String {
+        guard let first = series.timestamps.first, let last = series.timestamps.last else { return "there are no bars" }
+        let spanDays = Double(last - first) / Double(Timestamp.nanosPerDay)
+        let span = spanDays >= 10 ? String(Int(spanDays)) : String(Double(Int(spanDays * 10)) / 10)
+        if spanDays < Double(windows.trainDays) {
+            return "the data spans \(span) days (\(series.count) bars), shorter than one training window of \(windows.trainDays) days"
+        }
+        return "no fold has two training bars and a test bar after them: the data spans \(span) days, but a \(windows.trainDays)-day "
+            + "training window and a \(windows.testDays)-day test window of \(series.timeframe) bars hold too few bars (lengthen --train or --test)"
+    }
+
     /// Runs the analysis: for every split, `Optimizer.run` on the training bars, then the best set
     /// on the test bars (indicators warmed up on the bars before the test window, trading from its
     /// first bar, positions closed at its last bar). With a `sizer`, training and test runs size
@@ -84,9 +98,7 @@ public enum WalkForward {
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) async throws -> Result {
         let splits = splits(of: series, windows: windows)
-        guard !splits.isEmpty else {
-            throw OptimizationError.emptySpace(reason: "the data is shorter than one training window plus a test bar (\(windows.trainDays) + \(windows.testDays) days)")
-        }
+        guard !splits.isEmpty else { throw OptimizationError.emptySpace(reason: whyNoSplits(series, windows)) }
         var folds: [Fold] = []
         var stitched: [Double] = []
         var stitchedTimes: [Int64] = []

@@ -18,37 +18,37 @@ public enum StrategyCatalog {
         StrategyDescriptor(
             name: "sma-crossover", summary: "Buy when the fast SMA crosses above the slow SMA, sell on the cross below.",
             parameters: [
-                .init("fast", .integer, default: 10, min: 1, "fast moving-average period (bars)"),
-                .init("slow", .integer, default: 30, min: 2, "slow moving-average period (bars)"),
+                .window("fast", default: 10, min: 1, "fast moving-average period (bars)"),
+                .window("slow", default: 30, min: 2, "slow moving-average period (bars)"),
             ], constraints: ["fast < slow"]),
         StrategyDescriptor(
             name: "momentum", summary: "Buy while the rate of change over the lookback exceeds the threshold, sell below its negative.",
             parameters: [
-                .init("lookback", .integer, default: 20, min: 1, "bars to measure the rate of change over"),
-                .init("threshold", .real, default: 0.02, min: 0, max: 10, "rate of change that triggers (0.02 = 2 %)"),
+                .window("lookback", default: 20, min: 1, "bars to measure the rate of change over"),
+                .real("threshold", default: 0.02, min: 0, max: 10, "rate of change that triggers (0.02 = 2 %)"),
             ], constraints: []),
         StrategyDescriptor(
             name: "mean-reversion", summary: "Buy below the lower Bollinger band, sell above the upper band.",
             parameters: [
-                .init("period", .integer, default: 20, min: 2, "Bollinger band period (bars)"),
-                .init("std", .real, default: 2, min: 0.01, max: 10, "band width in standard deviations"),
+                .window("period", default: 20, min: 2, "Bollinger band period (bars)"),
+                .real("std", default: 2, min: 0.01, max: 10, "band width in standard deviations"),
             ], constraints: []),
         StrategyDescriptor(
             name: "volatility", summary: "Buy above the moving average while return volatility is below the threshold; sell otherwise.",
             parameters: [
-                .init("period", .integer, default: 20, min: 2, "window for volatility and the moving average (bars)"),
-                .init("threshold", .real, default: 0.02, min: 0.0001, max: 10, "per-bar return volatility limit (0.02 = 2 %)"),
+                .window("period", default: 20, min: 2, "window for volatility and the moving average (bars)"),
+                .real("threshold", default: 0.02, min: 0.0001, max: 10, "per-bar return volatility limit (0.02 = 2 %)"),
             ], constraints: []),
         StrategyDescriptor(
             name: "breakout", summary: "Buy when the close breaks the previous lookback's highest high, sell below its lowest low.",
-            parameters: [.init("lookback", .integer, default: 20, min: 1, "channel length (bars)")], constraints: []),
+            parameters: [.window("lookback", default: 20, min: 1, "channel length (bars)")], constraints: []),
         StrategyDescriptor(
             name: "scalp", summary: "Buy on a bar-to-bar rise of more than bps basis points, sell on a fall of more than that.",
-            parameters: [.init("bps", .real, default: 5, min: 0.01, max: 10_000, "move that triggers, in basis points")],
+            parameters: [.real("bps", default: 5, min: 0.01, max: 10_000, "move that triggers, in basis points")],
             constraints: []),
         StrategyDescriptor(
             name: "ensemble", summary: "Weighted vote of member strategies (default momentum 0.4, mean-reversion 0.3, sma-crossover 0.3).",
-            parameters: [.init("threshold", .real, default: 0.5, min: 0.01, max: 1, "weighted score needed to buy (or sell at minus it)")],
+            parameters: [.real("threshold", default: 0.5, min: 0.01, max: 1, "weighted score needed to buy (or sell at minus it)")],
             constraints: ["members and weights: --members a,b,c --weights 0.4,0.3,0.3 (members use their defaults)"]),
     ]
 

@@ -1,4 +1,4 @@
-import TraderCore
+public import TraderCore
 
 /// One tunable parameter of a strategy, with its default and valid range: what `gpt-trader
 /// strategies` lists, what the CLI validates, and what optimizers search over.
@@ -9,31 +9,38 @@ public struct StrategyParameter: Hashable, Sendable {
     public let name: String
     public let kind: Kind
     public let defaultValue: Double
-    /// Smallest allowed value (inclusive).
-    public let minimum: Double
-    /// Largest allowed value (inclusive).
-    public let maximum: Double
+    /// The valid values (see `Bounds`); windows are `Bounds.window(minimum:)`.
+    public let bounds: Bounds
     public let summary: String
 
-    public init(_ name: String, _ kind: Kind, default defaultValue: Double, min: Double, max: Double = .infinity, _ summary: String) {
+    /// A window of bars (a period or lookback), from `min` to `Bounds.maxWindow`.
+    public static func window(_ name: String, default defaultValue: Int, min: Int, _ summary: String) -> StrategyParameter {
+        StrategyParameter(name: name, kind: .integer, defaultValue: Double(defaultValue), bounds: .window(minimum: min), summary: summary)
+    }
+
+    /// A real-valued parameter in `min ... max`.
+    public static func real(_ name: String, default defaultValue: Double, min: Double, max: Double, _ summary: String) -> StrategyParameter {
+        StrategyParameter(name: name, kind: .real, defaultValue: defaultValue, bounds: .closed(min, max), summary: summary)
+    }
+
+    init(name: String, kind: Kind, defaultValue: Double, bounds: Bounds, summary: String) {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
-        self.minimum = min
-        self.maximum = max
+        self.bounds = bounds
         self.summary = summary
     }
 
+    /// Smallest allowed value (inclusive).
+    public var minimum: Double { bounds.lower }
+    /// Largest allowed value (inclusive).
+    public var maximum: Double { bounds.upper }
+    /// Whether the value counts bars, so that it must fit the data it runs on.
+    public var isWindow: Bool { bounds.unit == "bars" }
+
     /// Checks `value` against kind and range; the error names the parameter and the strategy.
     public func validate(_ value: Double, strategy: String) throws(StrategyError) {
-        guard value.isFinite else { throw .invalidParameter(strategy: strategy, name: name, reason: "must be a finite number") }
-        if kind == .integer && value.rounded() != value {
-            throw .invalidParameter(strategy: strategy, name: name, reason: "must be a whole number, got \(value)")
-        }
-        guard value >= minimum && value <= maximum else {
-            let range = maximum.isInfinite ? ">= \(format(minimum))" : "between \(format(minimum)) and \(format(maximum))"
-            throw .invalidParameter(strategy: strategy, name: name, reason: "must be \(range), got \(format(value))")
-        }
+        if let reason = bounds.violation(value) { throw .invalidParameter(strategy: strategy, name: name, reason: reason) }
     }
 
     /// The value as a user typed it: `10` for integers, `0.02` for reals.

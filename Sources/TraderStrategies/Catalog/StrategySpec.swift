@@ -53,6 +53,29 @@ public struct StrategySpec: Hashable, Sendable, CustomStringConvertible {
         _ = try makeStrategy()  // checks cross-parameter constraints such as fast < slow
     }
 
+    /// The longest window of bars among the parameters (and the ensemble members' parameters):
+    /// the strategy cannot say anything on fewer bars.
+    public var longestWindow: (name: String, bars: Int)? {
+        var best: (name: String, bars: Int)?
+        let descriptor = try? StrategyCatalog.descriptor(named: name)
+        for p in descriptor?.parameters ?? [] where p.isWindow {
+            let bars = Int(self[p.name])
+            if bars > best?.bars ?? 0 { best = (p.name, bars) }
+        }
+        for m in members {
+            if let w = m.spec.longestWindow, w.bars > best?.bars ?? 0 { best = ("\(m.spec.name).\(w.name)", w.bars) }
+        }
+        return best
+    }
+
+    /// Refuses a strategy whose windows are longer than the `barCount` bars it would run on,
+    /// before anything is allocated for them (a window is a buffer of that many values).
+    public func checkFits(barCount: Int) throws(StrategyError) {
+        guard let window = longestWindow, window.bars > barCount else { return }
+        throw .invalidParameter(strategy: name, name: window.name,
+                                reason: "is \(window.bars) bars, longer than the data (\(barCount) bars)")
+    }
+
     /// The value of parameter `name` (present for every parameter of the strategy).
     public subscript(name: String) -> Double { parameters[name] ?? .nan }
 
