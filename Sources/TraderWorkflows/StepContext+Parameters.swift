@@ -1,5 +1,5 @@
 import Foundation
-import TraderCore
+public import TraderCore
 
 /// A parameter an action cannot use: names the step, the parameter and what was expected.
 public struct StepParameterError: Error, CustomStringConvertible, Sendable {
@@ -52,6 +52,20 @@ extension StepContext {
     public func integer(_ key: String) throws(StepParameterError) -> Int? {
         guard let d = try number(key) else { return nil }
         guard d == d.rounded(), abs(d) < 1e15 else { throw error(key, "must be a whole number, got \(d)") }
+        return Int(d)
+    }
+
+    /// A number that must lie within `bounds`; the error names the parameter and the range.
+    public func number(_ key: String, in bounds: Bounds) throws(StepParameterError) -> Double? {
+        guard let d = try number(key) else { return nil }
+        if let reason = bounds.violation(d) { throw error(key, reason) }
+        return d
+    }
+
+    /// A whole number that must lie within `bounds` (checked before it becomes an `Int`).
+    public func integer(_ key: String, in bounds: Bounds) throws(StepParameterError) -> Int? {
+        guard let d = try number(key) else { return nil }
+        if let reason = bounds.violation(d) { throw error(key, reason) }
         return Int(d)
     }
 

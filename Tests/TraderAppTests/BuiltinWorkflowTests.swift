@@ -239,3 +239,45 @@ struct TestError: Error {}
         #expect(status.workflows.first { $0.workflow == "live" }?.stale == false)
     }
 }
+
+/// Workflow steps given values out of range: the step fails with one error naming the parameter
+/// and its range, and nothing overflows, allocates without bound or turns into infinity.
+@Suite struct HostileStepParameterTests {
+    static let file = """
+    name: hostile
+    parameters:
+      synthetic: 300
+      tilt: 1.5
+      volatility: 0.2
+    steps:
+      - id: weights
+        action: ensemble.weights
+        parameters: { synthetic: "${synthetic}", tilt: "${tilt}" }
+      - id: sizing
+        action: sizing.plan
+        parameters: { volatility: "${volatility}" }
+    """
+
+    static func run(_ params: [String: JSONValue]) async throws -> WorkflowRun {
+        let workflow = try WorkflowFile.parse(file, file: "hostile.yaml").instantiate(with: params)
+        let runner = WorkflowRunner(environment: WorkflowEnvironment(data: BuiltinWorkflowTests.locator, history: nil))
+        return try await runner.run(workflow)
+    }
+
+    @Test func inRangeValuesRun() async throws {
+        let run = try await Self.run([:])
+        #expect(run.step("weights")?.status == .succeeded && run.step("sizing")?.status == .succeeded)
+    }
+
+    @Test(arguments: [
+        ("synthetic", JSONValue.integer(Int.max), "weights", "parameter 'synthetic' must be a whole number between 1 and 5e7 bars"),
+        ("synthetic", .string("0x10"), "weights", "parameter 'synthetic' must be a number"),
+        ("tilt", .number(1e308), "weights", "parameter 'tilt' must be a number between 0 and 100"),
+        ("volatility", .number(-1), "sizing", "parameter 'volatility' must be a number between 0 and 1000"),
+    ])
+    func outOfRangeValuesFailTheStepByName(_ key: String, _ value: JSONValue, _ step: String, _ message: String) async throws {
+        let run = try await Self.run([key: value])
+        #expect(run.step(step)?.status == .failed)
+        #expect(run.step(step)?.error?.contains(message) == true, "\(run.step(step)?.error ?? "no error")")
+    }
+}

@@ -53,7 +53,7 @@ enum BacktestActions {
         registry.register("optimize.grid") { context in
             let bars = try await env.bars(context)
             let name = try context.string("strategy") ?? "sma-crossover"
-            let fraction = try context.number("train_fraction") ?? 0.7
+            let fraction = try context.number("train_fraction", in: RiskActions.trainFraction) ?? 0.7
             guard fraction > 0, fraction <= 1 else { throw context.error("train_fraction", "must be in (0, 1], got \(fraction)") }
             let split = max(1, Int(Double(bars.count) * fraction))
             let training = bars.slice(0..<split)
@@ -68,7 +68,7 @@ enum BacktestActions {
                 var rules: [ParameterConstraint] = []
                 for c in try context.strings("constraints") ?? [] { rules.append(try ParameterConstraint(parsing: c)) }
                 sets = try ParameterSpace(ranges: ranges, constraints: rules, known: descriptor.parameters.map(\.name)).grid()
-                objective = Objective(metric: try Objective.metric(named: metricName), maximize: nil, minimumTrades: try context.integer("min_trades") ?? 1)
+                objective = Objective(metric: try Objective.metric(named: metricName), maximize: nil, minimumTrades: try context.integer("min_trades", in: OptimizerLimits.minimumTrades) ?? 1)
             } catch let e as StepParameterError { throw e } catch { throw AppError.usage("step '\(context.step)': \(error)") }
             let s = try settings(context, bars: bars)
             let result = await Optimizer.run(strategy: name, sets: sets, on: training, settings: s, objective: objective, top: 5,

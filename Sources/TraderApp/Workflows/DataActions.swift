@@ -67,8 +67,8 @@ struct DataQuality {
         var asOf: Timestamp
 
         init(_ context: StepContext) throws {
-            maxGapDays = try context.number("max_gap_days") ?? 5
-            maxAgeDays = try context.number("max_age_days") ?? ActiveConfiguration.number("monitor.max_data_age_days")
+            maxGapDays = try context.number("max_gap_days", in: .closed(0, 36_500, unit: "days")) ?? 5
+            maxAgeDays = try context.number("max_age_days", in: .closed(0, 36_500, unit: "days")) ?? ActiveConfiguration.number("monitor.max_data_age_days")
             if let text = try context.string("as_of"), !text.isEmpty {
                 guard let t = DateInput.parse(text) else { throw context.error("as_of", "must be a date such as 2020-01-31, got '\(text)'") }
                 asOf = t

@@ -13,9 +13,9 @@ enum MonitorActions {
             guard let history = env.history else {
                 throw AppError.runtime("step '\(context.step)': monitor.runs needs the run database (it was turned off with --no-save)")
             }
-            let limit = try context.integer("limit") ?? 20
-            let maxDrawdown = abs(try context.number("max_drawdown_pct") ?? ActiveConfiguration.number("monitor.max_drawdown_pct"))
-            let minSharpe = try context.number("min_sharpe")
+            let limit = try context.integer("limit", in: RunHistory.listLimit) ?? 20
+            let maxDrawdown = abs(try context.number("max_drawdown_pct", in: .closed(0, 100)) ?? ActiveConfiguration.number("monitor.max_drawdown_pct"))
+            let minSharpe = try context.number("min_sharpe", in: .closed(-1_000, 1_000))
             var filter = RunFilter(limit: max(1, limit))
             filter.symbol = try context.string("symbol_filter")
             let runs = try await history.list(filter, kind: .backtest).compactMap { entry -> StoredRunSummary? in

@@ -1,4 +1,5 @@
 import Foundation
+import TraderAnalysis
 import TraderCore
 import TraderEngine
 import TraderStrategies
@@ -7,6 +8,9 @@ import TraderWorkflows
 /// `ensemble.weights`, `sizing.plan` and `risk.check`: the steps between analysis and execution
 /// of the multi-strategy ensemble.
 enum RiskActions {
+    /// Share of the bars a step trains on (the rest is traded out of sample).
+    static let trainFraction = Bounds(lower: 0, upper: 1, lowerOpen: true, upperOpen: true)
+
     /// Strategies that follow trends, favoured when the regime has a direction.
     static let trendFollowers: Set<String> = ["sma-crossover", "momentum", "breakout"]
 
@@ -20,10 +24,9 @@ enum RiskActions {
             let bars = try await env.bars(context)
             let candidates = try context.strings("candidates") ?? StrategyCatalog.defaultEnsemble.map(\.name)
             guard !candidates.isEmpty else { throw context.error("candidates", "must name at least one strategy") }
-            let fraction = try context.number("train_fraction") ?? 0.5
-            guard fraction > 0, fraction < 1 else { throw context.error("train_fraction", "must be in (0, 1), got \(fraction)") }
-            let floor = try context.number("floor") ?? 0.05
-            let tilt = try context.number("tilt") ?? 1.5
+            let fraction = try context.number("train_fraction", in: Self.trainFraction) ?? 0.5
+            let floor = try context.number("floor", in: .closed(0, 10)) ?? 0.05
+            let tilt = try context.number("tilt", in: .closed(0, 100)) ?? 1.5
             let direction = try context.string("trend_direction") ?? "flat"
             let split = max(1, Int(Double(bars.count) * fraction))
             let training = bars.slice(0..<split)
@@ -59,14 +62,11 @@ enum RiskActions {
         /// The share of equity per entry: `target_volatility` (default 0.15) over the regime's
         /// annualized volatility, within [`min_position`, `max_position`] (defaults 0.1, 1).
         registry.register("sizing.plan") { context in
-            let target = try context.number("target_volatility") ?? 0.15
-            let minimum = try context.number("min_position") ?? 0.1
-            let maximum = try context.number("max_position") ?? 1
-            guard target > 0 else { throw context.error("target_volatility", "must be > 0") }
-            guard minimum > 0, minimum <= maximum, maximum <= 1 else {
-                throw context.error("max_position", "needs 0 < min_position ≤ max_position ≤ 1")
-            }
-            guard let volatility = try context.number("volatility"), volatility >= 0 else {
+            let target = try context.number("target_volatility", in: Bounds(lower: 0, upper: 10, lowerOpen: true)) ?? 0.15
+            let minimum = try context.number("min_position", in: SizingConfiguration.Limits.fraction) ?? 0.1
+            let maximum = try context.number("max_position", in: SizingConfiguration.Limits.fraction) ?? 1
+            guard minimum <= maximum else { throw context.error("max_position", "needs min_position ≤ max_position") }
+            guard let volatility = try context.number("volatility", in: .closed(0, 1_000)) else {
                 throw context.error("volatility", "is required (from a regime.detect step it depends on, or given)")
             }
             let fraction = volatility > 0 ? min(maximum, max(minimum, target / volatility)) : maximum
@@ -77,10 +77,10 @@ enum RiskActions {
         /// 0.35) and not a crisis.
         /// `ok` is what execution steps put in their condition; `reasons` says what failed.
         registry.register("risk.check") { context in
-            let maxVolatility = try context.number("max_volatility") ?? ActiveConfiguration.number("risk.max_volatility")
-            let maxDrawdown = try context.number("max_drawdown") ?? ActiveConfiguration.number("risk.max_drawdown")
-            let volatility = try context.number("volatility") ?? 0
-            let drawdown = abs(try context.number("drawdown") ?? 0)
+            let maxVolatility = try context.number("max_volatility", in: .closed(0, 100)) ?? ActiveConfiguration.number("risk.max_volatility")
+            let maxDrawdown = try context.number("max_drawdown", in: .closed(0, 1)) ?? ActiveConfiguration.number("risk.max_drawdown")
+            let volatility = try context.number("volatility", in: .closed(0, 1_000)) ?? 0
+            let drawdown = abs(try context.number("drawdown", in: .closed(-1, 1)) ?? 0)
             let regime = try context.string("regime") ?? "unknown"
             var reasons: [JSONValue] = []
             if volatility > maxVolatility { reasons.append(.string("volatility \(volatility) above \(maxVolatility)")) }

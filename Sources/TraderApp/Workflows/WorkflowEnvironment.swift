@@ -31,10 +31,8 @@ public final class WorkflowEnvironment: Sendable {
 
     func dataRequest(_ context: StepContext) throws -> DataRequest {
         let source: DataSource
-        if let bars = try context.integer("synthetic") {
-            guard bars > 0 else { throw context.error("synthetic", "must be a positive number of bars") }
-            let seed = try context.integer("seed") ?? 42
-            guard seed >= 0 else { throw context.error("seed", "must be ≥ 0") }
+        if let bars = try context.integer("synthetic", in: SyntheticBars.inMemoryBounds) {
+            let seed = try context.integer("seed", in: .integers(0, Int.max)) ?? 42
             let timeframe: Timeframe
             do { timeframe = try Timeframe(parsing: try context.string("timeframe") ?? "1d") } catch {
                 throw context.error("timeframe", "\(error)")
@@ -50,8 +48,7 @@ public final class WorkflowEnvironment: Sendable {
             guard let t = DateInput.parse(text) else { throw context.error(key, "must be a date such as 2020-01-31, got '\(text)'") }
             return t
         }
-        let last = try context.integer("last")
-        if let last, last <= 0 { throw context.error("last", "must be a positive number of bars") }
+        let last = try context.integer("last", in: .window())
         return DataRequest(source: source, start: try date("start"), end: try date("end"), last: last)
     }
 
