@@ -99,9 +99,10 @@ public struct SelectionService: Sendable {
     /// Reads a model saved by `save`; a file that is not one (or from another feature set) is a
     /// usage error naming the file.
     public static func load(_ path: String) throws(AppError) -> SelectionModel {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("\(path): no such file or not readable") }
+        let bytes: [UInt8]
+        do { bytes = try InputFile.readBytes(path: path, limit: InputFile.maxTextBytes) } catch { throw AppError(error, context: "selection model") }
         do {
-            let model = try JSONDecoder().decode(SelectionModel.self, from: data)
+            let model = try JSONDecoder().decode(SelectionModel.self, from: Data(bytes))
             try model.validate()
             return model
         } catch let e as DomainError {

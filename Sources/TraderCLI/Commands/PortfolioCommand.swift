@@ -53,6 +53,8 @@ struct PortfolioRunCommand: AsyncParsableCommand {
     @Option(help: "Slippage per fill, in basis points.") var slippage: Double = 0
     @Option(help: "Bid-ask spread as a fraction of price, paid on entry.") var spread: Double = 0
     @Flag(help: "Allow fractional units (default: whole units).") var fractional = false
+    @Flag(name: .customLong("clip-prices"), help: "CSV rows with open or close outside [low, high]: move them to the bound instead of refusing the row.")
+    var clipPrices = false
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
     @Option(name: .customLong("equity-csv"), help: ArgumentHelp("Write Date,Equity,Cash,Exposure,Positions,Tier per bar.", valueName: "file"))
