@@ -62,10 +62,10 @@ public final class BarStoreChunks: Sequence, IteratorProtocol {
         self.range = range
         self.size = size
         self.position = range.lowerBound
-        let whole = range == 0..<file.count
-        let hashing = verifying || (whole && !file.isVerified)
+        let known = file.isVerified, whole = range == 0..<file.count
+        let hashing = verifying || (whole && !known)
         self.hashes = hashing ? Array(repeating: XXHash64(), count: BarStoreFormat.columnCount) : nil
-        self.verifyFirst = !hashing && !file.isVerified
+        self.verifyFirst = !hashing && !known && !range.isEmpty
         #if os(Linux)
         _ = posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         #endif
@@ -77,7 +77,8 @@ public final class BarStoreChunks: Sequence, IteratorProtocol {
     public func nextChunk() throws(DataError) -> BarSeries? {
         if let failure { throw failure }
         if verifyFirst {
-            do throws(DataError) { try file.verifyColumns() } catch {
+            // With pread (`verify()`), not through the mapping: a stream keeps its memory bound.
+            do throws(DataError) { if !file.isVerified { try file.verify() } } catch {
                 failure = error
                 throw error
             }

@@ -48,12 +48,13 @@ public final class BarStoreFile: @unchecked Sendable {
     public let header: BarStoreHeader
     /// Descriptor kept open for `chunks` (pread) so it reads the same file that was validated.
     let fd: Int32
-    private let base: UnsafeRawPointer
+    /// The start of the mapping (the file's first byte).
+    let base: UnsafeRawPointer
     private let mappedSize: Int
     /// The file's identity and header checksum when it was opened: what a verdict is about.
     let verdictKey: BarStoreVerdicts.Key
-    /// Set once the columns are known to match their checksums.
-    private let columnsVerified = Atomic<Bool>(false)
+    /// Set once the columns are known to match their checksums (`BarStoreFile+Verification`).
+    let columnsVerified = Atomic<Bool>(false)
 
     /// Opens and validates the file at `path`. Throws `DataError.fileNotFound`, `.unreadable`
     /// or `.corrupt` (with the reason).
@@ -172,78 +173,6 @@ public final class BarStoreFile: @unchecked Sendable {
                          high: Self.copy(c.high, range), low: Self.copy(c.low, range),
                          close: Self.copy(c.close, range), volume: Self.copy(c.volume, range))
     }
-
-    /// Whether the columns are known to match their checksums: checked by this object, or a
-    /// remembered verdict on this version of the file (`BarStoreVerdicts`).
-    public var isVerified: Bool {
-        if columnsVerified.load(ordering: .acquiring) { return true }
-        guard BarStoreVerdicts.isVerified(verdictKey, name: name, directory: directory) else { return false }
-        columnsVerified.store(true, ordering: .releasing)
-        return true
-    }
-
-    /// Makes sure the columns match the header's checksums before any bar is used: returns at
-    /// once when that is known (`isVerified`), else hashes every column (`verify()`). Throws
-    /// `DataError.corrupt` naming the first column that differs.
-    public func verifyColumns() throws(DataError) {
-        if isVerified { return }
-        try verify()
-    }
-
-    /// Hashes every column and compares with the header's checksums, whatever is remembered;
-    /// throws `DataError.corrupt` naming the first column that differs, and remembers a good
-    /// verdict. Reads the whole file with `pread`, the six columns in parallel, each into a
-    /// reused 1 MiB buffer rather than through the mapping, so verifying a 5 GB file does not
-    /// make 5 GB of it resident in this process.
-    public func verify() throws(DataError) {
-        let started = FileIdentity.clock()
-        let blockSize = 1 << 20
-        let columns = BarStoreColumn.allCases
-        let outcomes = Mutex<[Result<UInt64, DataError>?]>(Array(repeating: nil, count: columns.count))
-        DispatchQueue.concurrentPerform(iterations: columns.count) { k in
-            let outcome = Result { () throws(DataError) -> UInt64 in try hash(columns[k], blockSize: blockSize) }
-            outcomes.withLock { $0[k] = outcome }
-        }
-        let results = outcomes.withLock { $0 }
-        for column in columns {
-            let computed = try results[column.rawValue]!.get(), stored = header.columnChecksums[column.rawValue]
-            guard computed == stored else {
-                throw .corrupt(path, reason: "\(column) column checksum mismatch (stored \(BarStoreHeader.hex(stored)), computed \(BarStoreHeader.hex(computed)))")
-            }
-        }
-        recordVerified(readFrom: started)
-    }
-
-    /// Notes that the columns matched, reading from `started` (`FileIdentity.clock()` before the
-    /// first byte was read): this object trusts them from now on, and the verdict is remembered
-    /// for later opens when the file had settled and did not change while it was read.
-    func recordVerified(readFrom started: Int64) {
-        columnsVerified.store(true, ordering: .releasing)
-        guard verdictKey.identity.isSettled(checkedFrom: started), FileIdentity(fd: fd) == verdictKey.identity else { return }
-        BarStoreVerdicts.record(verdictKey, name: name, directory: directory)
-    }
-
-    /// XXH64 of `column`, read with `pread` in blocks of `blockSize` bytes.
-    private func hash(_ column: BarStoreColumn, blockSize: Int) throws(DataError) -> UInt64 {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 64)
-        defer { buffer.deallocate() }
-        var hash = XXHash64()
-        let start = header.columnOffsets[column.rawValue], end = start + header.count * 8
-        var offset = start
-        while offset < end {
-            let block = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Swift.min(blockSize, end - offset)])
-            guard try POSIXFile.readFully(fd, into: block, at: offset, path: path) == block.count else {
-                throw .corrupt(path, reason: "the file ended while reading the \(column) column (was it truncated after opening?)")
-            }
-            hash.update(UnsafeRawBufferPointer(block))
-            offset += block.count
-        }
-        return hash.digest()
-    }
-
-    /// The directory holding the file and its name there (where its verdict is kept).
-    private var directory: String { POSIXFile.split(path).directory }
-    private var name: String { POSIXFile.split(path).name }
 
     /// The mapped columns. Only valid while `self` is alive.
     private var columns: BarStoreColumns {
