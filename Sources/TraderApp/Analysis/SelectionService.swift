@@ -93,7 +93,7 @@ public struct SelectionService: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data: Data
         do { data = try encoder.encode(model) } catch { throw .runtime("cannot encode the model: \(error)") }
-        do { try AtomicWrite.write(Array(data), to: path) } catch { throw .runtime(error.description) }
+        do { try AtomicWrite.write(Array(data), to: path) } catch { throw AppError(error, context: "selection model") }
     }
 
     /// Reads a model saved by `save`; a file that is not one (or from another feature set) is a
