@@ -89,6 +89,6 @@ let package = Package(
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
                                                     "TraderStore", "TraderWorkflows"]),
         .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore", "TraderYAML"]),
-        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TestSupport"]),
+        .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TraderData", "TestSupport"]),
     ]
 )

@@ -47,6 +47,8 @@ struct GPTTraderCommand: AsyncParsableCommand {
 /// error (bad option, bad value, bad data file), 1 runtime failure, 130 interrupted by Ctrl-C.
 public enum CLI {
     public static func run(_ commandLine: [String]) async -> Int32 {
+        // SIGINT, SIGTERM and SIGHUP remove the temporary files being written before the exit.
+        TerminationSignals.install()
         var arguments: [String]
         do {
             let (configFile, afterConfig) = try ConfigurationSetup.extract(from: commandLine)
@@ -74,11 +76,14 @@ public enum CLI {
     static func execute(_ arguments: [String]) async -> Int32 {
         do {
             var command = try GPTTraderCommand.parseAsRoot(arguments)
+            let clipsPrices = (command as? any ClipsPrices)?.clipPrices ?? false
             try await ShellArguments.$arguments.withValue(arguments) {
-                if var asyncCommand = command as? any AsyncParsableCommand {
-                    try await asyncCommand.run()
-                } else {
-                    try command.run()
+                try await MarketDataLocator.$clipsPrices.withValue(clipsPrices) {
+                    if var asyncCommand = command as? any AsyncParsableCommand {
+                        try await asyncCommand.run()
+                    } else {
+                        try command.run()
+                    }
                 }
             }
             return 0

@@ -5,8 +5,9 @@ import TraderCore
 enum Path {
     /// Daily bars (every calendar day from 2020-01-01) whose closes run in straight lines between
     /// `waypoints` (bar, close); each bar's high is its close + `spread`, its low its close −
-    /// `spread`, its open the previous close. So a waypoint that is higher (lower) than both
-    /// neighbours, with legs of at least the pivot window, is a swing high (low) at close ± spread.
+    /// `spread`, its open the previous close moved into that range (a bar's open lies within
+    /// [low, high]). So a waypoint that is higher (lower) than both neighbours, with legs of at
+    /// least the pivot window, is a swing high (low) at close ± spread.
     static func bars(_ waypoints: [(Int, Double)], spread: Double = 0.2, volume: Double = 1_000, symbol: String = "TEST") throws -> BarSeries {
         var closes: [Double] = []
         for (k, (bar, price)) in waypoints.enumerated() {
@@ -24,7 +25,8 @@ enum Path {
         let n = closes.count
         return try BarSeries(
             symbol: symbol, timeframe: .day1, timestamps: (0..<n).map { start + Int64($0) * Timestamp.nanosPerDay },
-            open: (0..<n).map { $0 == 0 ? closes[0] : closes[$0 - 1] }, high: closes.map { $0 + spread },
+            open: (0..<n).map { $0 == 0 ? closes[0] : min(max(closes[$0 - 1], closes[$0] - spread), closes[$0] + spread) },
+            high: closes.map { $0 + spread },
             low: closes.map { $0 - spread }, close: closes, volume: [Double](repeating: volume, count: n))
     }
 

@@ -107,7 +107,7 @@ struct BarStoreCorruptionTests {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         #expect(throws: DataError.fileNotFound(dir.path + "/none.gtbars")) { try BarStoreFile(path: dir.path + "/none.gtbars") }
-        #expect(throws: DataError.unreadable(dir.path, reason: "not a regular file")) { try BarStoreFile(path: dir.path) }
+        #expect(throws: DataError.notRegularFile(dir.path, kind: "a directory")) { try BarStoreFile(path: dir.path) }
     }
 
     // MARK: failed writes

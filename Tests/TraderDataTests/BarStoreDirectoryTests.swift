@@ -55,7 +55,7 @@ struct BarStoreDirectoryTests {
         defer { dir.cleanUp() }
         let csv = try dir.write("bad.csv", "Date,Open,High,Low,Close,Volume\n2020-01-01,10,11,9,10,100\n2020-01-02,10,8,9,10,100\n")
         let store = BarStore(directory: dir.path + "/store")
-        #expect(throws: DataError.malformed(file: csv, line: 3, reason: "High 8.0 is below Low 9.0")) {
+        #expect(throws: DataError.malformed(file: csv, line: 3, reason: "High 8 is below Low 9")) {
             try store.importCSV(from: csv, symbol: "BAD")
         }
         #expect(try store.list() == [])

@@ -16,7 +16,7 @@ struct BarStoreFileTests {
             let file = try BarStoreFile(path: path)
             #expect(file.count == csv.count && file.first == csv.first!.timestamp && file.last == csv.last!.timestamp)
             #expect(file.byteCount == BarStoreFormat.fileSize(count: csv.count))
-            #expect(sameBits(file.load(), csv))
+            #expect(sameBits(try file.load(), csv))
             try file.verify()
         }
         #expect(try dir.contents() == ["EURUSD.gtbars", "GOOG.gtbars"])  // no temporary files left
@@ -59,15 +59,15 @@ struct BarStoreFileTests {
         for start in bounds {
             for end in bounds.prefix(12) + bounds.suffix(4) {
                 let expected = series.slice(from: start, through: end)
-                let loaded = file.load(from: start, through: end)
+                let loaded = try file.load(from: start, through: end)
                 #expect(sameBits(loaded, expected), "\(String(describing: start)) ... \(String(describing: end))")
                 #expect(file.indices(from: start, through: end).count == expected.count)
                 checked += 1
             }
         }
         #expect(checked > 500)
-        #expect(sameBits(file.load(100..<250), series.slice(100..<250)))
-        #expect(file.load(2990..<5000).count == 10)  // clamped to the file
+        #expect(sameBits(try file.load(100..<250), series.slice(100..<250)))
+        #expect(try file.load(2990..<5000).count == 10)  // clamped to the file
     }
 
     @Test func mappedColumnsAreUsableInPlace() throws {
@@ -77,7 +77,7 @@ struct BarStoreFileTests {
         let path = dir.path + "/m.gtbars"
         try BarStoreWriter.write(series, to: path)
         let file = try BarStoreFile(path: path)
-        file.withUnsafeColumns { columns in
+        try file.withUnsafeColumns { columns in
             #expect(Array(columns.timestamps) == series.timestamps)
             #expect(Array(columns.close) == series.close)
             #expect(Array(columns.volume) == series.volume)
@@ -119,7 +119,7 @@ struct BarStoreFileTests {
         #expect(sameBits(concatenate(ranged, symbol: "C", timeframe: .minute5), series.slice(from: from, through: through)))
     }
 
-    @Test func verifyingChunksReportAFlippedBitAfterTheLastChunk() throws {
+    @Test func streamingAnUnverifiedFileReportsAFlippedBitInsteadOfTheEnd() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let series = try SyntheticBars.generate(symbol: "V", bars: 5_000, seed: 4, timeframe: .minute1)
@@ -135,10 +135,20 @@ struct BarStoreFileTests {
             try chunks.throwIfFailed()
         }
         #expect(throws: DataError.self) { try file.verify() }
-        // Without verification the same file streams without complaint.
+        // A plain stream of the whole unverified file hashes on the way too: the same error comes
+        // where the end would have been.
         let plain = file.chunks(size: 1_024)
-        #expect(plain.reduce(0) { $0 + $1.count } == 5_000)
-        try plain.throwIfFailed()
+        var last: BarSeries?
+        var error: DataError?
+        do { while let chunk = try plain.nextChunk() { last = chunk } } catch let e { error = e }
+        #expect(last?.count == 5_000 - 4 * 1_024)
+        #expect(error?.description.contains("high column checksum mismatch") == true)
+        // Part of the file: verified before the first chunk, so nothing at all is delivered.
+        let part = file.chunks(size: 1_024, from: Timestamp(nanos: series.timestamps[10]), through: Timestamp(nanos: series.timestamps[20]))
+        #expect(throws: DataError.self) { _ = try part.nextChunk() }
+        // Nor does a load, or the mapped columns.
+        #expect(throws: DataError.self) { _ = try file.load() }
+        #expect(throws: DataError.self) { try file.withUnsafeColumns { _ in } }
     }
 
     @Test func loadingHalfAMillionBars() throws {
@@ -153,7 +163,7 @@ struct BarStoreFileTests {
             let clock = ContinuousClock()
             let start = clock.now
             let file = try BarStoreFile(path: path)
-            loaded = file.load()
+            loaded = try file.load()
             best = min(best, clock.now - start)
         }
         #expect(sameBits(try #require(loaded), series))

@@ -202,13 +202,13 @@ struct CSVLayoutTests {
         let missing = directory.path + "/none.csv"
         #expect(throws: DataError.fileNotFound(missing)) { try CSVBarReader.read(path: missing) }
         #expect(DataError.fileNotFound(missing).description == "\(missing): no such file")
-        #expect(throws: DataError.unreadable(directory.path, reason: "is a directory")) {
+        #expect(throws: DataError.notRegularFile(directory.path, kind: "a directory")) {
             try CSVBarReader.read(path: directory.path)
         }
         let empty = try directory.write("empty.csv", "")
         #expect(throws: DataError.empty(empty)) { try CSVBarReader.read(path: empty) }
         let bad = try directory.write("bad.csv", "Date,Open,High,Low,Close\n2024-01-02,1,2,3,2\n")
-        #expect(throws: DataError.malformed(file: bad, line: 2, reason: "High 2.0 is below Low 3.0")) {
+        #expect(throws: DataError.malformed(file: bad, line: 2, reason: "High 2 is below Low 3")) {
             try CSVBarReader.read(path: bad)
         }
     }

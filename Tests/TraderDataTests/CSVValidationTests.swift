@@ -17,13 +17,17 @@ struct CSVValidationTests {
         ("2004-08-20,101.01,109.08,100.5,,11428600", "t.csv:3: Close is empty"),
         ("2004-08-20,101.01,109.08,100.5,108.31,1e", "t.csv:3: Volume '1e' is not a number"),
         ("2004-08-20,101.01,1O9.08,100.5,108.31,5", "t.csv:3: High '1O9.08' is not a number"),
-        ("2004-08-20,101.01,nan,100.5,108.31,5", "t.csv:3: High is NaN"),
-        ("2004-08-20,101.01,109.08,-inf,108.31,5", "t.csv:3: Low is infinite"),
-        ("2004-08-20,101.01,109.08,100.5,108.31,NaN", "t.csv:3: Volume is NaN"),
-        ("2004-08-20,101.01,99.0,100.5,100.0,5", "t.csv:3: High 99.0 is below Low 100.5"),
-        ("2004-08-20,0,109.08,100.5,108.31,5", "t.csv:3: Open must be positive, got 0.0"),
+        ("2004-08-20,101.01,nan,100.5,108.31,5", "t.csv:3: High 'nan' is not a number"),
+        ("2004-08-20,101.01,109.08,-inf,108.31,5", "t.csv:3: Low '-inf' is not a number"),
+        ("2004-08-20,101.01,109.08,100.5,108.31,NaN", "t.csv:3: Volume 'NaN' is not a number"),
+        ("2004-08-20,101.01,109.08,100.5,0x1p3,5", "t.csv:3: Close '0x1p3' is not a number"),
+        ("2004-08-20,101.01,1e400,100.5,108.31,5", "t.csv:3: High is infinite"),
+        ("2004-08-20,101.01,99.0,100.5,100.0,5", "t.csv:3: High 99 is below Low 100.5"),
+        ("2004-08-20,0,109.08,100.5,108.31,5", "t.csv:3: Open must be positive, got 0"),
+        ("2004-08-20,110,109.08,100.5,108.31,5", "t.csv:3: Open 110 is above High 109.08"),
+        ("2004-08-20,101.01,109.08,100.5,100.25,5", "t.csv:3: Close 100.25 is below Low 100.5"),
         ("2004-08-20,101.01,109.08,100.5,-108.31,5", "t.csv:3: Close must be positive, got -108.31"),
-        ("2004-08-20,101.01,109.08,100.5,108.31,-5", "t.csv:3: Volume must not be negative, got -5.0"),
+        ("2004-08-20,101.01,109.08,100.5,108.31,-5", "t.csv:3: Volume must not be negative, got -5"),
         ("2004-13-20,101.01,109.08,100.5,108.31,5", "t.csv:3: Date '2004-13-20' is not a valid date or time"),
         ("2004-02-30,101.01,109.08,100.5,108.31,5", "t.csv:3: Date '2004-02-30' is not a valid date or time"),
         ("Aug 20 2004,101.01,109.08,100.5,108.31,5", "t.csv:3: Date 'Aug 20 2004' is not a valid date or time"),
@@ -76,6 +80,6 @@ struct CSVValidationTests {
         var text = Self.header
         for d in 1...9 { text += "2004-09-0\(d),1,2,1,2,3\n" }
         text += "2004-09-10,1,2,1,2,-3\n2004-09-11,1,x,1,2,3\n"
-        #expect(parseError(text) == "t.csv:11: Volume must not be negative, got -3.0")
+        #expect(parseError(text) == "t.csv:11: Volume must not be negative, got -3")
     }
 }

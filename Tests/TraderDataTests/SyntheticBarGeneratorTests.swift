@@ -24,6 +24,20 @@ struct SyntheticBarGeneratorTests {
         }
     }
 
+    /// Every generated bar obeys the bar invariant (`Bar.violation`: open and close within
+    /// [low, high] included), in every regime the chain visits and at every timeframe.
+    @Test func everyBarObeysTheBarInvariant() throws {
+        for (timeframe, seed) in [(Timeframe.minute1, UInt64(1)), (.hour1, 2), (.day1, 3)] {
+            let bars = try SyntheticBars.generate(symbol: "INV", bars: 60_000, seed: seed, timeframe: timeframe)
+            var violations = 0
+            for i in 0..<bars.count where Bar.violation(open: bars.open[i], high: bars.high[i], low: bars.low[i],
+                                                        close: bars.close[i], volume: bars.volume[i]) != nil {
+                violations += 1
+            }
+            #expect(violations == 0, "\(timeframe)")
+        }
+    }
+
     @Test func emptyChunksChangeNothing() throws {
         var a = try SyntheticBarGenerator(symbol: "E", seed: 1)
         var b = try SyntheticBarGenerator(symbol: "E", seed: 1)

@@ -1,4 +1,5 @@
 import Foundation
+import TraderData
 public import TraderAnalysis
 public import TraderCore
 import TraderEngine
@@ -106,10 +107,6 @@ public enum PortfolioReport {
             text += Timestamp(nanos: r.timestamps[i]).iso8601(dateOnlyAtMidnight: true)
             text += ",\(r.equity[i]),\(r.cash[i]),\(r.exposure[i]),\(r.openPositions[i]),\(r.tiers[i].rawValue)\n"
         }
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw .runtime("cannot write equity curve to \(path): \(error.localizedDescription)")
-        }
+        do { try AtomicWrite.write(text, to: path) } catch { throw AppError(error, context: "equity curve") }
     }
 }

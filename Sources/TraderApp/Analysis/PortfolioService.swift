@@ -1,4 +1,5 @@
 import Foundation
+import TraderData
 public import TraderAnalysis
 public import TraderCore
 public import TraderStrategies
@@ -72,8 +73,10 @@ public struct PortfolioService: Sendable {
             }
             path = found
         }
+        let bytes: [UInt8]
+        do { bytes = try InputFile.readBytes(path: path, limit: InputFile.maxTextBytes) } catch { throw AppError(error, context: "profile") }
         do {
-            return try PortfolioProfile.load(path: path)
+            return try PortfolioProfile.decode(Data(bytes), file: path)
         } catch {
             throw .usage(error.description)
         }

@@ -93,15 +93,16 @@ public struct SelectionService: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data: Data
         do { data = try encoder.encode(model) } catch { throw .runtime("cannot encode the model: \(error)") }
-        do { try AtomicWrite.write(Array(data), to: path) } catch { throw .runtime(error.description) }
+        do { try AtomicWrite.write(Array(data), to: path) } catch { throw AppError(error, context: "selection model") }
     }
 
     /// Reads a model saved by `save`; a file that is not one (or from another feature set) is a
     /// usage error naming the file.
     public static func load(_ path: String) throws(AppError) -> SelectionModel {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .usage("\(path): no such file or not readable") }
+        let bytes: [UInt8]
+        do { bytes = try InputFile.readBytes(path: path, limit: InputFile.maxTextBytes) } catch { throw AppError(error, context: "selection model") }
         do {
-            let model = try JSONDecoder().decode(SelectionModel.self, from: data)
+            let model = try JSONDecoder().decode(SelectionModel.self, from: Data(bytes))
             try model.validate()
             return model
         } catch let e as DomainError {

@@ -14,7 +14,7 @@ extension MarketDataLocator {
         case let .synthetic(symbol, bars, seed, timeframe):
             return "syn-\(Self.hex(CacheKeyMaterial.hash("\(symbol)|\(bars)|\(seed)|\(timeframe.seconds)|\(SyntheticBars.modelVersion)")))"
         case let .file(p, symbol):
-            path = p + "|" + (symbol ?? "")
+            path = p + "|" + (symbol ?? "") + (Self.clipsPrices ? "|clip" : "")
             return "f-" + (try Self.fingerprint(p, extra: path))
         case let .symbol(symbol):
             if let stored = (try? store.entries(symbol: symbol))?.first {
@@ -25,7 +25,7 @@ extension MarketDataLocator {
                 _ = try load(source)  // throws the same "no data for symbol" error a load would
                 path = symbol
             }
-            return "s-" + (try Self.fingerprint(path, extra: symbol.uppercased()))
+            return "s-" + (try Self.fingerprint(path, extra: symbol.uppercased() + (Self.clipsPrices ? "|clip" : "")))
         }
     }
 

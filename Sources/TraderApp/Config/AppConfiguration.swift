@@ -1,4 +1,5 @@
 import Foundation
+import TraderData
 public import TraderCore
 import TraderYAML
 
@@ -52,9 +53,7 @@ public struct AppConfiguration: Sendable {
         let located = file(explicit: explicit, environment: environment, currentDirectory: currentDirectory)
         if let located {
             let text: String
-            do { text = try String(contentsOfFile: located.path, encoding: .utf8) } catch {
-                throw .usage("cannot read config file \(located.path): \(error.localizedDescription)")
-            }
+            do { text = try InputFile.readText(path: located.path) } catch { throw .usage("config file: \(error.description)") }
             do { try config.apply(yaml: text, file: located.path) } catch { throw .usage(error.description) }
         }
         config = AppConfiguration(entries: config.entries, file: located?.path)

@@ -38,8 +38,15 @@ public struct BarArchiveService: Sendable {
             let loaded = try await history.perform("read archived bars of \(symbol)") {
                 try await history.store.archivedBars(symbol: symbol, timeframe: tf, from: nil, to: nil)
             }
-            guard let bars = loaded else { continue }
-            do { written.append(try store.write(bars, timeframe: tf)) } catch { throw .runtime("\(symbol): \(error)") }
+            guard let stored = loaded else { continue }
+            // The archive may be a shared database: the bars must pass the bar invariant
+            // (`Bar.violation`) before they become a store file that loads without re-checking.
+            let bars: BarSeries
+            do {
+                bars = try BarSeries(symbol: stored.symbol, timeframe: stored.timeframe, timestamps: stored.timestamps, open: stored.open,
+                                     high: stored.high, low: stored.low, close: stored.close, volume: stored.volume)
+            } catch { throw .runtime("archived bars of \(symbol) (\(tf)) are invalid: \(error.description)") }
+            do { written.append(try store.write(bars, timeframe: tf)) } catch { throw AppError(error, context: symbol) }
         }
         return written
     }

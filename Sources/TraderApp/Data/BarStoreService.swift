@@ -20,8 +20,23 @@ public struct BarStoreService: Sendable {
     /// Reads and validates the CSV file at `path` and stores it as `symbol` (default: the file
     /// name), at `timeframe` (default: inferred from the bar spacing).
     public func importCSV(path: String, symbol: String?, timeframe: Timeframe?) throws(AppError) -> BarStoreEntry {
+        try importCSV(path: path, symbol: symbol, timeframe: timeframe, clippingPrices: false).entry
+    }
+
+    /// `importCSV`, clipping open and close into [low, high] when asked (`--clip-prices`).
+    public func importCSV(
+        path: String, symbol: String?, timeframe: Timeframe?, clippingPrices: Bool
+    ) throws(AppError) -> (entry: BarStoreEntry, clipping: PriceClipping) {
         let symbol = symbol ?? CSVBarReader.defaultSymbol(forPath: path)
-        return try Self.mapping { () throws(DataError) in try store.importCSV(from: path, symbol: symbol, timeframe: timeframe) }
+        return try Self.mapping { () throws(DataError) in
+            try store.importCSV(from: path, symbol: symbol, timeframe: timeframe, clippingPrices: clippingPrices)
+        }
+    }
+
+    /// Deletes what writers killed earlier left in the store (see `BarStore.removeStaleTemporaries`);
+    /// the data commands call it first and report what it removed.
+    public func removeStaleTemporaries() -> [TemporaryFiles.Stale] {
+        store.removeStaleTemporaries()
     }
 
     /// Writes `bars` seeded synthetic bars of `symbol` into the store, streaming in chunks, so
@@ -90,16 +105,12 @@ public struct BarStoreService: Sendable {
             + " in \(store.directory)" + (stored.isEmpty ? "" : "; stored: \(stored.joined(separator: ", "))"))
     }
 
-    /// Runs `body`, turning a `DataError` into an `AppError`: runtime when the system refused
-    /// to write or read, usage for everything the user can fix in the request or the file.
+    /// Runs `body`, turning a `DataError` into an `AppError` (`AppError.init(_:)`).
     static func mapping<R>(_ body: () throws(DataError) -> R) throws(AppError) -> R {
         do {
             return try body()
         } catch {
-            switch error {
-            case .unwritable, .unreadable: throw .runtime(error.description)
-            default: throw .usage(error.description)
-            }
+            throw AppError(error)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 public import TraderCore
 public import TraderData
 
@@ -11,7 +12,16 @@ public import TraderData
 /// the directories in `GPT_TRADER_DATA_DIR` (colon-separated), `./data`, `./data/sample`, and the
 /// `data/sample` folder of the checkout the executable was built in (so `swift run gpt-trader
 /// backtest` works from any directory).
+///
+/// A CSV row whose open or close lies outside [low, high] is refused, unless the task runs with
+/// `clipsPrices` set (`--clip-prices`): then such prices are moved to the nearer bound and a
+/// warning says how many rows were changed.
 public struct MarketDataLocator: Sendable {
+    /// Whether CSV files loaded in this task clip open and close into [low, high] instead of
+    /// refusing the row (`--clip-prices`, for vendors whose rounding puts them a tick outside).
+    /// A task-local value, so one command's flag never reaches the next one in the shell.
+    @TaskLocal public static var clipsPrices = false
+
     public let searchPaths: [String]
     /// The bar store directory searched before the CSV files.
     public let storeDirectory: String
@@ -74,7 +84,7 @@ public struct MarketDataLocator: Sendable {
         do {
             switch source {
             case let .file(path, symbol):
-                series = try CSVBarReader.read(path: path, symbol: symbol)
+                series = try Self.readCSV(path, symbol: symbol)
             case let .symbol(symbol):
                 if let stored = try store.open(symbol: symbol) {
                     return try Self.inRange(stored.load(from: start, through: end), start: start, end: end,
@@ -85,7 +95,7 @@ public struct MarketDataLocator: Sendable {
                     throw AppError.usage("no data for symbol '\(symbol)'" + (known.isEmpty ? "" : "; available: \(known.joined(separator: ", "))")
                         + " (or pass --data FILE.csv, or --synthetic BARS)")
                 }
-                series = try CSVBarReader.read(path: path, symbol: symbol.uppercased())
+                series = try Self.readCSV(path, symbol: symbol.uppercased())
             case let .synthetic(symbol, bars, seed, timeframe):
                 if let reason = SyntheticBars.inMemoryBounds.violation(bars) {
                     throw AppError.usage("--synthetic \(reason) in memory (streamed runs take more: `backtest --synthetic N --stream`, or `data generate`)")
@@ -102,6 +112,14 @@ public struct MarketDataLocator: Sendable {
         guard let first = series.first, let last = series.last else { throw .usage("no bars for \(series.symbol)") }
         let sliced = (start == nil && end == nil) ? series : series.slice(from: start, through: end)
         return try Self.inRange(sliced, start: start, end: end, symbol: series.symbol, covers: (first.timestamp, last.timestamp))
+    }
+
+    /// Reads a CSV file, clipping prices when `clipsPrices` is set and saying so.
+    static func readCSV(_ path: String, symbol: String?) throws(DataError) -> BarSeries {
+        guard clipsPrices else { return try CSVBarReader.read(path: path, symbol: symbol) }
+        let (bars, clipping) = try CSVBarReader.read(path: path, symbol: symbol, clippingPrices: true)
+        if clipping.rows > 0 { Logger(label: "gpt-trader.data").warning("\(clipping.summary(for: path))") }
+        return bars
     }
 
     /// `bars`, or the usage error saying the range holds none and what the data covers.

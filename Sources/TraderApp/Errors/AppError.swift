@@ -1,3 +1,5 @@
+public import TraderData
+
 /// An error that reaches the user, with the process exit code it maps to: mistakes in what was
 /// asked (bad options, unknown strategy, malformed data file) exit with 2, failures while doing it
 /// with 1, and a run stopped by Ctrl-C with 130 (128 + SIGINT, the shell convention) after
@@ -33,4 +35,18 @@ public struct AppError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+}
+
+extension AppError {
+    /// The error a user sees for `error`: runtime (exit 1) when the system refused to read or
+    /// write, usage (exit 2) for everything the user can fix in the request or the file — a bad
+    /// row, a corrupt store file, a folder or device given where a file belongs. `context`
+    /// says what was being done ("equity curve") and goes before the data error's own line.
+    public init(_ error: DataError, context: String? = nil) {
+        let message = context.map { "\($0): \(error.description)" } ?? error.description
+        switch error {
+        case .unwritable, .unreadable: self.init(message, kind: .runtime)
+        default: self.init(message, kind: .usage)
+        }
+    }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import TraderCore
+import TraderData
 public import TraderEngine
 
 /// Writes the equity curve as CSV (`Date,Equity,DrawdownPct`), atomically: the file appears whole
@@ -18,10 +18,6 @@ public enum EquityCSV {
             text += String(1 - e / peak)
             text += "\n"
         }
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw .runtime("cannot write equity curve to \(path): \(error.localizedDescription)")
-        }
+        do { try AtomicWrite.write(text, to: path) } catch { throw AppError(error, context: "equity curve") }
     }
 }

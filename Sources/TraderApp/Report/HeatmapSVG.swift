@@ -1,4 +1,5 @@
 import Foundation
+import TraderData
 
 /// A heat map of a score over two parameters, as a standalone SVG a browser opens: one cell per
 /// (x, y) pair colored on a blue-to-yellow scale, grey where no score exists, with axis labels,
@@ -88,10 +89,6 @@ public struct HeatmapSVG: Sendable {
 
     /// Writes the SVG atomically (whole file or nothing).
     public func write(to path: String) throws(AppError) {
-        do {
-            try render().write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw .runtime("cannot write heat map to \(path): \(error.localizedDescription)")
-        }
+        do { try AtomicWrite.write(render(), to: path) } catch { throw AppError(error, context: "heat map") }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TraderData
 import TraderCore
 import TraderStore
 import TraderWorkflows
@@ -50,10 +51,8 @@ enum MonitorActions {
             var out: [String: JSONValue] = ["report": report, "sections": .integer(fields.count)]
             // The step's own parameter only: a dependency's `path` output is not a place to write.
             if case .string(let path)? = context.parameters["path"], !path.isEmpty {
-                do {
-                    try Data((report.serialized() + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-                } catch {
-                    throw AppError.runtime("step '\(context.step)': cannot write the report to \(path): \(error.localizedDescription)")
+                do throws(DataError) { try AtomicWrite.write(report.serialized() + "\n", to: path) } catch {
+                    throw AppError(error, context: "step '\(context.step)': report")
                 }
                 out["path"] = .string(path)
             }

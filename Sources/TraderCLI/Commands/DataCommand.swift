@@ -44,12 +44,17 @@ struct DataImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("CSV file with OHLCV bars.", valueName: "file.csv")) var file: String
     @Option(help: "Symbol to store it as (default: the file name, uppercased).") var symbol: String?
     @Option(help: "Timeframe to record (1m, 1h, 1d, ...; default: inferred from the bar spacing).") var timeframe: String?
+    @Flag(name: .customLong("clip-prices"), help: "Rows with open or close outside [low, high]: move them to the bound (and say how many) instead of refusing the row.")
+    var clipPrices = false
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
 
     func run() throws {
         let tf = try timeframe.map { try parseTimeframe($0) }
-        let entry = try storeOptions.service.importCSV(path: file, symbol: symbol, timeframe: tf)
+        let service = storeOptions.service
+        reportStale(service.removeStaleTemporaries(), output: output)
+        let (entry, clipping) = try service.importCSV(path: file, symbol: symbol, timeframe: tf, clippingPrices: clipPrices)
+        if clipping.rows > 0 { note(clipping.summary(for: file), output: output) }
         printEntry(entry, verb: "imported", output: output)
     }
 }
@@ -90,6 +95,7 @@ struct DataGenerateCommand: ParsableCommand {
         }
         let terminal = Terminal()
         let progress = ProgressBar(label: "generate \(symbol)", enabled: terminal.stderrIsTTY && output != .json && bars >= 5_000_000)
+        reportStale(storeOptions.service.removeStaleTemporaries(), output: output)
         let entry = try storeOptions.service.generate(symbol: symbol, bars: bars, seed: seed, timeframe: tf, start: first,
                                                       progress: { progress.update($0, $1) })
         progress.finish()
@@ -108,6 +114,7 @@ struct DataListCommand: ParsableCommand {
 
     func run() throws {
         let service = storeOptions.service
+        reportStale(service.removeStaleTemporaries(), output: output)
         let entries = try service.list()
         switch output {
         case .json:
@@ -185,6 +192,22 @@ struct DataRemoveCommand: ParsableCommand {
 }
 
 // MARK: - Shared formatting
+
+/// A line about something done on the side: on standard output with the table, on standard
+/// error otherwise (so JSON output stays one document; quiet is not silent about it either).
+private func note(_ text: String, output: OutputFormat) {
+    if output == .table { print(text) } else { printError("note: \(text)") }
+}
+
+/// Says what `removeStaleTemporaries` deleted: "removed 1 stale temporary file (2.1 GiB) left by
+/// process 1234".
+func reportStale(_ removed: [TemporaryFiles.Stale], output: OutputFormat) {
+    guard !removed.isEmpty else { return }
+    let pids = Array(Set(removed.map(\.pid))).sorted()
+    let files = removed.count == 1 ? "1 stale temporary file" : "\(removed.count) stale temporary files"
+    let by = pids.count == 1 ? "process \(pids[0])" : "processes \(pids.map(String.init).joined(separator: ", "))"
+    note("removed \(files) (\(byteSize(removed.reduce(0) { $0 + $1.bytes }))) left by \(by)", output: output)
+}
 
 /// A `--timeframe` value, or a usage error naming the option.
 private func parseTimeframe(_ text: String) throws -> Timeframe {
@@ -275,6 +298,7 @@ struct DataRestoreCommand: AsyncParsableCommand {
         let tf: Timeframe?
         do { tf = try timeframe.map { try Timeframe(parsing: $0) } } catch { throw ValidationError("--timeframe: \(error)") }
         let history = try await RunHistory.open(try database.location())
+        reportStale(storeOptions.service.removeStaleTemporaries(), output: .table)
         let written = try await RunHistory.using(history) {
             try await BarArchiveService(history: history).restore(symbol: symbol, timeframe: tf, into: storeOptions.store)
         }

@@ -59,6 +59,8 @@ struct PortfolioRunCommand: AsyncParsableCommand {
     @Option(name: .customLong("spread"), parsing: .unconditional, help: "Bid-ask spread as a fraction of price, paid on entry.") var spreadValue: Real = Real(0)
     var spread: Double { spreadValue.value }
     @Flag(help: "Allow fractional units (default: whole units).") var fractional = false
+    @Flag(name: .customLong("clip-prices"), help: "CSV rows with open or close outside [low, high]: move them to the bound instead of refusing the row.")
+    var clipPrices = false
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
     @Option(name: .customLong("equity-csv"), help: ArgumentHelp("Write Date,Equity,Cash,Exposure,Positions,Tier per bar.", valueName: "file"))

@@ -19,6 +19,8 @@ struct MarketOptions: ParsableArguments {
     @Option(help: "Bar spacing for --synthetic (1m, 5m, 1h, 1d, ...).") var timeframe: String = "1d"
     @Option(help: ArgumentHelp("First bar to use (ISO date or datetime).", valueName: "date")) var start: String?
     @Option(help: ArgumentHelp("Last bar to use (ISO date or datetime).", valueName: "date")) var end: String?
+    @Flag(name: .customLong("clip-prices"), help: "CSV rows with open or close outside [low, high]: move them to the bound (and say how many) instead of refusing the row.")
+    var clipPrices = false
 
     func validate() throws {
         if [symbol != nil, data != nil, synthetic != nil, symbols != nil].filter({ $0 }).count > 1 {

@@ -65,6 +65,10 @@ final class LogSink: Sendable {
 
     init(path: String?) throws(LogSettingsError) {
         guard let path else { file = Mutex(nil); return }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw LogSettingsError(message: "--log-file: \(path): not a regular file (a directory)")
+        }
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
                 throw LogSettingsError(message: "--log-file: cannot create \(path)")

@@ -11,8 +11,8 @@ import Darwin
 /// A search of thousands of parameter sets should not die with nothing printed when the user
 /// stops it: the first SIGINT cancels the operation's task (the optimizer checks for
 /// cancellation between runs and returns the best sets so far), and the command prints those and
-/// exits with 130. The default action is restored at that moment, so a second Ctrl-C ends the
-/// process at once if something does not stop.
+/// exits with 130. A second Ctrl-C ends the process at once if something does not stop (through
+/// `TerminationSignals`, which owns the signal and removes temporary files first).
 ///
 /// In the interactive shell the shell owns SIGINT for the whole session (a Ctrl-C must not end
 /// it) and turns it into cancellation of the running command's task; an operation here then
@@ -36,22 +36,13 @@ enum Interruption {
             }
             return (value, interrupted.isSet)
         }
-        // A dispatch source sees the signal only while its default action is off.
-        signal(SIGINT, SIG_IGN)
-        // Its own queue: a private serial queue is overcommitting (it always gets a thread), while
-        // the global queue shares its threads with the busy workers and could see the signal only
-        // when one of them is done.
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "gpt-trader.interrupt"))
-        source.setEventHandler {
-            interrupted.set()
+        // The first Ctrl-C cancels; a second one ends the process at once (removing any
+        // temporary file being written: TerminationSignals).
+        let token = TerminationSignals.addInterruptHandler {
+            guard interrupted.setFirst() else { TerminationSignals.terminate(SIGINT) }
             task.cancel()
-            signal(SIGINT, SIG_DFL)
         }
-        source.resume()
-        defer {
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
-        }
+        defer { TerminationSignals.removeInterruptHandler(token) }
         let value = try await withTaskCancellationHandler {
             try await task.value
         } onCancel: {
@@ -63,6 +54,8 @@ enum Interruption {
     private final class Flag: Sendable {
         private let value = Atomic<Bool>(false)
         func set() { value.store(true, ordering: .relaxed) }
+        /// Sets the flag; true when it was not set before.
+        func setFirst() -> Bool { !value.exchange(true, ordering: .relaxed) }
         var isSet: Bool { value.load(ordering: .relaxed) }
     }
 }

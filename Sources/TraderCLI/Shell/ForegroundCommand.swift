@@ -8,8 +8,8 @@ import Darwin
 
 /// The command the shell is running, and what Ctrl-C does to it.
 ///
-/// The shell owns SIGINT for its whole session (ignored, and watched by a dispatch source), so a
-/// Ctrl-C never ends the shell by accident. While a command runs, the first Ctrl-C cancels its
+/// The shell owns SIGINT for its whole session (an interrupt handler of `TerminationSignals`), so
+/// a Ctrl-C never ends the shell by accident. While a command runs, the first Ctrl-C cancels its
 /// task: a command that checks for cancellation (an optimization) stops and reports what it has,
 /// and the shell returns to the prompt. A command that does not check cannot be stopped from
 /// inside the process, so a second Ctrl-C does what it does in the CLI: it ends the process. At
@@ -23,22 +23,18 @@ final class ForegroundCommand: Sendable {
 
     private let state = Mutex(State())
     private let interactive: Bool
-    /// Set once here and only cancelled after (Dispatch sources are thread-safe, but not marked
-    /// `Sendable`).
-    nonisolated(unsafe) private let source: any DispatchSourceSignal
+    /// The handler's token (set once in `init`, read by `close`).
+    private let token = Mutex(0)
 
     init(interactive: Bool) {
         self.interactive = interactive
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "gpt-trader.shell.interrupt"))
-        source.setEventHandler { [weak self] in self?.interrupted() }
-        source.resume()
+        let id = TerminationSignals.addInterruptHandler { [weak self] in self?.interrupted() }
+        token.withLock { $0 = id }
     }
 
-    /// Stops watching SIGINT and gives it its default action back.
+    /// Stops taking SIGINT: it ends the process again.
     func close() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        TerminationSignals.removeInterruptHandler(token.withLock { $0 })
     }
 
     /// Runs `body` as the foreground command and returns its exit code.
@@ -61,8 +57,6 @@ final class ForegroundCommand: Sendable {
         }
         guard task != nil || !interactive else { return }
         if task != nil { printError("interrupted: the command does not stop on Ctrl-C; leaving the shell") }
-        RawTerminal.restore()
-        signal(SIGINT, SIG_DFL)
-        raise(SIGINT)
+        TerminationSignals.terminate(SIGINT)
     }
 }

@@ -56,12 +56,14 @@ enum RawTerminal {
     }
 
     /// On exit and on SIGTERM, SIGHUP and SIGQUIT the terminal is restored first; the signal
-    /// then does what it would have done.
+    /// then does what it would have done (SIGTERM and SIGHUP: `TerminationSignals`, which
+    /// restores the terminal before it exits).
     private static func installHandlersOnce() {
         guard !handlersInstalled else { return }
         handlersInstalled = true
         atexit { RawTerminal.restore() }
-        for sig in [SIGTERM, SIGHUP, SIGQUIT] {
+        TerminationSignals.install()
+        for sig in [SIGQUIT] {
             signal(sig) { received in
                 RawTerminal.restore()
                 signal(received, SIG_DFL)

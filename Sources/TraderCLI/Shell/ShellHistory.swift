@@ -1,4 +1,5 @@
 import Foundation
+import TraderData
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -73,13 +74,10 @@ struct ShellHistory {
     private mutating func compact() {
         guard let path, let data = FileManager.default.contents(atPath: path) else { return }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).suffix(limit)
-        let temporary = path + ".\(getpid()).tmp"
         let text = lines.map { $0 + "\n" }.joined()
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]),
-              rename(temporary, path) == 0 else {
-            unlink(temporary)
-            return
-        }
+        // AtomicWrite: a temporary beside the file, renamed over it, removed if the shell is
+        // ended by a signal meanwhile.
+        guard (try? AtomicWrite.write(text, to: path, mode: 0o600)) != nil else { return }
         linesInFile = lines.count
     }
 }

@@ -3,7 +3,8 @@
 /// Columnar storage is what keeps the bar loop fast (sequential loads, no per-bar objects) and
 /// lets many parallel workers share one read-only copy: copies of a `BarSeries` share the array
 /// buffers. Invariants are checked at construction: equal column lengths, strictly increasing
-/// timestamps, finite positive prices, `high >= low`, non-negative volume.
+/// timestamps, finite positive prices, `low <= open, close <= high`, non-negative volume
+/// (`Bar.violation`).
 public struct BarSeries: Sendable {
     public let symbol: String
     public let timeframe: Timeframe

@@ -16,13 +16,33 @@ public import TraderCore
 ///
 /// The parser works on the raw bytes of a memory-mapped file, with no `String` per field and
 /// exact float parsing (`DecimalParser`): about 0.1–0.2 s per million rows in a release build.
+///
+/// Hostile input is bounded: only regular files of at most `maxFileBytes` are read (a
+/// directory, a device such as `/dev/zero`, a FIFO is refused in one line), no line (header or
+/// row) may be longer than `maxLineBytes`, and any text quoted in an error is cut short and
+/// escaped (`DisplayText.quote`), so a 10 MB field or binary garbage gives a one-line message.
 public enum CSVBarReader {
+    /// Largest CSV file read: 4 GiB, about 70 million rows, whose bars take about 3.4 GB of
+    /// memory. Larger histories go into the bar store in pieces (`data import` per file) or are
+    /// generated there.
+    public static let maxFileBytes = 4 << 30
+    /// Longest line, header or row, in bytes (a row of six numbers is under 100).
+    public static let maxLineBytes = 65_536
+
     /// Reads and validates the CSV file at `path`. `symbol` defaults to the file name without
-    /// its extension, uppercased (`data/goog.csv` → `GOOG`).
+    /// its extension, uppercased (`data/goog.csv` → `GOOG`). A row whose open or close lies
+    /// outside [low, high] is refused (see `read(path:symbol:clippingPrices:)`).
     public static func read(path: String, symbol: String? = nil) throws(DataError) -> BarSeries {
+        try read(path: path, symbol: symbol, clippingPrices: false).bars
+    }
+
+    /// Reads and validates the CSV file at `path`; with `clippingPrices`, an open or close
+    /// outside [low, high] is moved to the nearer bound instead of refusing the row (for vendors
+    /// whose rounding puts them a tick outside), and `clipping` says how often.
+    public static func read(path: String, symbol: String?, clippingPrices: Bool) throws(DataError) -> (bars: BarSeries, clipping: PriceClipping) {
         let symbol = symbol ?? defaultSymbol(forPath: path)
-        return try POSIXFile.withContents(path: path) { bytes throws(DataError) in
-            try parse(bytes, source: path, symbol: symbol)
+        return try POSIXFile.withContents(path: path, limit: maxFileBytes) { bytes throws(DataError) in
+            try parse(bytes, source: path, symbol: symbol, clippingPrices: clippingPrices)
         }
     }
 
@@ -41,6 +61,13 @@ public enum CSVBarReader {
 
     /// Parses CSV bytes (UTF-8) in place. `source` names them in error messages.
     public static func parse(_ bytes: UnsafeRawBufferPointer, source: String, symbol: String) throws(DataError) -> BarSeries {
+        try parse(bytes, source: source, symbol: symbol, clippingPrices: false).bars
+    }
+
+    /// Parses CSV bytes (UTF-8) in place, clipping open and close into [low, high] when asked.
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer, source: String, symbol: String, clippingPrices: Bool
+    ) throws(DataError) -> (bars: BarSeries, clipping: PriceClipping) {
         let typed = bytes.bindMemory(to: UInt8.self)
         guard let p = typed.baseAddress, !typed.isEmpty else { throw .empty(source) }
         let n = typed.count
@@ -55,7 +82,9 @@ public enum CSVBarReader {
         }
         guard i < n else { throw .empty(source) }
         let headerStart = i
-        while i < n && p[i] != ASCII.lf && p[i] != ASCII.cr { i += 1 }
+        let headerLimit = min(n, headerStart + maxLineBytes + 1)
+        while i < headerLimit && p[i] != ASCII.lf && p[i] != ASCII.cr { i += 1 }
+        if i - headerStart > maxLineBytes { throw lineTooLong(source, line) }
         let header = Array(UnsafeBufferPointer(start: p + headerStart, count: i - headerStart))
         i = skipLineEnd(p, i, n)
         line += 1
@@ -64,7 +93,7 @@ public enum CSVBarReader {
         case let .success(found): layout = found
         case .failure: throw .unknownLayout(source, header: String(decoding: header, as: UTF8.self))
         }
-        return try parseRows(p, n, from: i, firstLine: line, layout: layout, source: source, symbol: symbol)
+        return try parseRows(p, n, from: i, firstLine: line, layout: layout, source: source, symbol: symbol, clip: clippingPrices)
     }
 
     /// The symbol a file stands for: its name without directory and extension, uppercased.
@@ -80,8 +109,8 @@ public enum CSVBarReader {
     /// The row loop: one pass over the bytes, each field parsed where it lies.
     private static func parseRows(
         _ p: UnsafePointer<UInt8>, _ n: Int, from start: Int, firstLine: Int,
-        layout: CSVLayout, source: String, symbol: String
-    ) throws(DataError) -> BarSeries {
+        layout: CSVLayout, source: String, symbol: String, clip: Bool
+    ) throws(DataError) -> (bars: BarSeries, clipping: PriceClipping) {
         let delimiter = layout.delimiter
         let columnCount = layout.columnCount
         let roles = UnsafeMutableBufferPointer<CSVLayout.Role>.allocate(capacity: columnCount)
@@ -104,6 +133,7 @@ public enum CSVBarReader {
         var line = firstLine
         var previous = Int64.min
         var dayCache = TimestampParser.DayCache()
+        var clipping = PriceClipping()
         while i < n {
             // Blank lines (and Excel's all-delimiter lines) are skipped.
             let first = p[i]
@@ -119,6 +149,7 @@ public enum CSVBarReader {
                 continue
             }
 
+            let rowStart = i
             var time: Int64 = 0, timeOfDay: Int64 = 0
             var open = 0.0, high = 0.0, low = 0.0, close = 0.0, volume = 0.0
             var column = 0
@@ -128,31 +159,32 @@ public enum CSVBarReader {
                 case .ignore:
                     i = fieldEnd(p, i, n, delimiter)
                 case .open:
-                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, n, layout, column, source, line) }
+                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, rowStart, n, layout, column, source, line) }
                     open = x
                 case .high:
-                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, n, layout, column, source, line) }
+                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, rowStart, n, layout, column, source, line) }
                     high = x
                 case .low:
-                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, n, layout, column, source, line) }
+                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, rowStart, n, layout, column, source, line) }
                     low = x
                 case .close:
-                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, n, layout, column, source, line) }
+                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, rowStart, n, layout, column, source, line) }
                     close = x
                 case .volume:
-                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, n, layout, column, source, line) }
+                    guard let x = number(p, &i, n, delimiter) else { throw numberError(p, fieldStart, rowStart, n, layout, column, source, line) }
                     volume = x
                 case .time:
-                    guard let t = timestamp(p, &i, n, delimiter, &dayCache) else { throw timeError(p, fieldStart, n, layout, column, source, line) }
+                    guard let t = timestamp(p, &i, n, delimiter, &dayCache) else { throw timeError(p, fieldStart, rowStart, n, layout, column, source, line) }
                     time = t
                 case .timeOfDay:
-                    guard let t = timeOfDayField(p, &i, n, delimiter) else { throw timeError(p, fieldStart, n, layout, column, source, line) }
+                    guard let t = timeOfDayField(p, &i, n, delimiter) else { throw timeError(p, fieldStart, rowStart, n, layout, column, source, line) }
                     timeOfDay = t
                 }
                 guard i < n && p[i] == delimiter else { break }
                 i += 1
                 column += 1
                 if column == columnCount {
+                    if let tooLong = lineTooLong(p, rowStart, n, source, line) { throw tooLong }
                     var fields = columnCount + 1
                     while i < n && p[i] != ASCII.lf && p[i] != ASCII.cr {
                         i = fieldEnd(p, i, n, delimiter)
@@ -161,6 +193,7 @@ public enum CSVBarReader {
                     throw .malformed(file: source, line: line, reason: "row has \(fields) fields but the header has \(columnCount)")
                 }
             }
+            if i - rowStart > maxLineBytes { throw lineTooLong(source, line) }
             if column != columnCount - 1 {
                 throw .malformed(file: source, line: line, reason:
                     "missing field \(layout.displayName(column + 1)) (row has \(column + 1) of \(columnCount) fields)")
@@ -168,6 +201,9 @@ public enum CSVBarReader {
             i = skipLineEnd(p, i, n)
 
             if hasTimeOfDay { time += timeOfDay }
+            if clip && high >= low && (open > high || open < low || close > high || close < low) {
+                clipping.clip(open: &open, close: &close, high: high, low: low, line: line)
+            }
             if Bar.violation(open: open, high: high, low: low, close: close, volume: volume) != nil {
                 throw .malformed(file: source, line: line, reason:
                     barProblem(open: open, high: high, low: low, close: close, volume: volume, layout: layout))
@@ -186,8 +222,9 @@ public enum CSVBarReader {
             line += 1
         }
         guard !timestamps.isEmpty else { throw .empty(source) }
-        return BarSeries(unchecked: symbol, timeframe: Timeframe.infer(from: timestamps) ?? .day1,
-                         timestamps: timestamps, open: opens, high: highs, low: lows, close: closes, volume: volumes)
+        let bars = BarSeries(unchecked: symbol, timeframe: Timeframe.infer(from: timestamps) ?? .day1,
+                             timestamps: timestamps, open: opens, high: highs, low: lows, close: closes, volume: volumes)
+        return (bars, clipping)
     }
 
     // MARK: - Fields
@@ -206,10 +243,13 @@ public enum CSVBarReader {
         return slowNumber(p, &i, n, delimiter, start: start)
     }
 
-    /// Quotes, spaces, exotic spellings: trims the whole field and parses it exactly.
+    /// Quotes, spaces, long spellings: trims the whole field and parses it exactly (decimal
+    /// text only: `DecimalParser.parseExactly`). A field longer than a line may be is left to
+    /// the error path, which reports the line.
     @inline(never)
     private static func slowNumber(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ delimiter: UInt8, start: Int) -> Double? {
-        i = fieldEnd(p, start, n, delimiter)
+        i = fieldEnd(p, start, min(n, start + maxLineBytes + 1), delimiter)
+        guard i - start <= maxLineBytes else { return nil }
         let (a, b) = trimmed(p, start, i)
         return DecimalParser.parseExactly(p, a, b)
     }
@@ -227,7 +267,7 @@ public enum CSVBarReader {
     /// A time field with quotes or spaces around it.
     @inline(never)
     private static func slowTimestamp(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ delimiter: UInt8, start: Int) -> Int64? {
-        i = fieldEnd(p, start, n, delimiter)
+        i = fieldEnd(p, start, min(n, start + maxLineBytes + 1), delimiter)
         let (a, b) = trimmed(p, start, i)
         var j = a
         guard let value = TimestampParser.scan(p, &j, b), j == b else { return nil }
@@ -237,7 +277,7 @@ public enum CSVBarReader {
     /// A separate time-of-day field (`HH:MM[:SS[.f]]`) as nanoseconds since midnight.
     private static func timeOfDayField(_ p: UnsafePointer<UInt8>, _ i: inout Int, _ n: Int, _ delimiter: UInt8) -> Int64? {
         let start = i
-        i = fieldEnd(p, start, n, delimiter)
+        i = fieldEnd(p, start, min(n, start + maxLineBytes + 1), delimiter)
         let (a, b) = trimmed(p, start, i)
         var j = a
         guard let time = TimestampParser.scanTimeOfDay(p, &j, b), j == b else { return nil }
@@ -297,22 +337,40 @@ public enum CSVBarReader {
 
     // MARK: - Messages (only built on failure)
 
+    /// The error for line `line`, longer than `maxLineBytes`.
+    private static func lineTooLong(_ source: String, _ line: Int) -> DataError {
+        .malformed(file: source, line: line, reason: "line is longer than \(maxLineBytes) bytes")
+    }
+
+    /// `lineTooLong` when the line starting at `rowStart` is longer than `maxLineBytes` (looking
+    /// at no more than that many bytes), else nil. Checked before a row error quotes a field, so
+    /// a message never scans or quotes more than one bounded line.
+    private static func lineTooLong(_ p: UnsafePointer<UInt8>, _ rowStart: Int, _ n: Int, _ source: String, _ line: Int) -> DataError? {
+        let limit = min(n, rowStart + maxLineBytes + 1)
+        var j = rowStart
+        while j < limit && p[j] != ASCII.lf && p[j] != ASCII.cr { j += 1 }
+        return j - rowStart > maxLineBytes ? lineTooLong(source, line) : nil
+    }
+
+    /// The trimmed field at `start`, quoted for a message (cut short, control bytes escaped).
     private static func fieldText(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, _ delimiter: UInt8) -> String {
         let (a, b) = trimmed(p, start, fieldEnd(p, start, n, delimiter))
-        return String(decoding: UnsafeBufferPointer(start: p + a, count: b - a), as: UTF8.self)
+        return DisplayText.quote(bytes: UnsafeBufferPointer(start: p + a, count: b - a))
     }
 
     private static func numberError(
-        _ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, _ layout: CSVLayout, _ column: Int, _ source: String, _ line: Int
+        _ p: UnsafePointer<UInt8>, _ start: Int, _ rowStart: Int, _ n: Int, _ layout: CSVLayout, _ column: Int, _ source: String, _ line: Int
     ) -> DataError {
+        if let tooLong = lineTooLong(p, rowStart, n, source, line) { return tooLong }
         let text = fieldText(p, start, n, layout.delimiter)
         let name = layout.displayName(column)
         return .malformed(file: source, line: line, reason: text.isEmpty ? "\(name) is empty" : "\(name) '\(text)' is not a number")
     }
 
     private static func timeError(
-        _ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int, _ layout: CSVLayout, _ column: Int, _ source: String, _ line: Int
+        _ p: UnsafePointer<UInt8>, _ start: Int, _ rowStart: Int, _ n: Int, _ layout: CSVLayout, _ column: Int, _ source: String, _ line: Int
     ) -> DataError {
+        if let tooLong = lineTooLong(p, rowStart, n, source, line) { return tooLong }
         let text = fieldText(p, start, n, layout.delimiter)
         let name = layout.displayName(column)
         let what = layout.roles[column] == .timeOfDay ? "a valid time of day" : "a valid date or time"
@@ -324,15 +382,23 @@ public enum CSVBarReader {
         func name(_ role: CSVLayout.Role) -> String {
             layout.roles.firstIndex(of: role).map { layout.displayName($0) } ?? "\(role)"
         }
+        /// A price as a person would write it: `105`, not `105.0`.
+        func shown(_ x: Double) -> String {
+            x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        }
         let prices: [(CSVLayout.Role, Double)] = [(.open, open), (.high, high), (.low, low), (.close, close)]
         for (role, value) in prices + [(.volume, volume)] where !value.isFinite {
             return "\(name(role)) is \(value.isNaN ? "NaN" : "infinite")"
         }
         for (role, value) in prices where value <= 0 {
-            return "\(name(role)) must be positive, got \(value)"
+            return "\(name(role)) must be positive, got \(shown(value))"
         }
-        if high < low { return "\(name(.high)) \(high) is below \(name(.low)) \(low)" }
-        if volume < 0 { return "\(name(.volume)) must not be negative, got \(volume)" }
+        if high < low { return "\(name(.high)) \(shown(high)) is below \(name(.low)) \(shown(low))" }
+        for (role, value) in [(CSVLayout.Role.open, open), (.close, close)] {
+            if value > high { return "\(name(role)) \(shown(value)) is above \(name(.high)) \(shown(high))" }
+            if value < low { return "\(name(role)) \(shown(value)) is below \(name(.low)) \(shown(low))" }
+        }
+        if volume < 0 { return "\(name(.volume)) must not be negative, got \(shown(volume))" }
         return Bar.violation(open: open, high: high, low: low, close: close, volume: volume) ?? "invalid bar"
     }
 }

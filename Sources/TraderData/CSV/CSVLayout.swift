@@ -1,3 +1,5 @@
+import TraderCore
+
 /// Which column of a CSV file holds which bar field, decided from the header line.
 ///
 /// Names are matched case-insensitively, in any order, with surrounding spaces and quotes
@@ -25,10 +27,11 @@ struct CSVLayout: Sendable {
 
     var columnCount: Int { roles.count }
 
-    /// The column name to show in a message about column `index`.
+    /// The column name to show in a message about column `index` (quoted: cut short, control
+    /// bytes escaped, as names come from the file).
     func displayName(_ index: Int) -> String {
         let name = names[index]
-        return name.isEmpty ? "index" : name
+        return name.isEmpty ? "index" : DisplayText.quote(name)
     }
 
     /// Why a header line was rejected.
@@ -82,7 +85,7 @@ struct CSVLayout: Sendable {
         var missing: [String] = []
         for (role, label) in required where !roles.contains(role) { missing.append(label) }
         for role in [Role.open, .high, .low, .close, .volume] where roles.filter({ $0 == role }).count > 1 {
-            let dupes = roles.indices.filter { roles[$0] == role }.map { "'\(names[$0])'" }
+            let dupes = roles.indices.filter { roles[$0] == role }.map { "'\(DisplayText.quote(names[$0]))'" }
             return .failure(Problem(reason: "duplicate columns \(dupes.joined(separator: " and "))"))
         }
         guard let bestRank = timeCandidates.map(\.rank).min() else {
@@ -95,7 +98,7 @@ struct CSVLayout: Sendable {
         }
         let best = timeCandidates.filter { $0.rank == bestRank }
         if best.count > 1 {
-            let dupes = best.map { "'\(names[$0.column])'" }
+            let dupes = best.map { "'\(DisplayText.quote(names[$0.column]))'" }
             return .failure(Problem(reason: "more than one time column: \(dupes.joined(separator: " and "))"))
         }
         roles[best[0].column] = .time

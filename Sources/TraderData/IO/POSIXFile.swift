@@ -8,17 +8,49 @@ import Darwin
 
 /// Whole-file reads and atomic writes through plain POSIX calls (no Foundation).
 enum POSIXFile {
-    /// Calls `body` with every byte of the file at `path`: memory-mapped when the file is a
-    /// regular, non-empty file (no copy, pages come straight from the page cache), otherwise read
-    /// into memory. The bytes are only valid inside `body`. (As with any mapping, truncating the
-    /// file while it is being parsed is not supported; `CSVBarWriter` replaces files by rename.)
+    /// Calls `body` with every byte of the file at `path`, which must be a regular file of at
+    /// most `limit` bytes: memory-mapped (no copy, pages come straight from the page cache), or
+    /// read into memory when it cannot be mapped. The bytes are only valid inside `body`. (As
+    /// with any mapping, truncating the file while it is being parsed is not supported;
+    /// `CSVBarWriter` replaces files by rename.)
+    ///
+    /// Why only regular files: a device, FIFO or socket has no size to check, and `/dev/zero`
+    /// given as a CSV file would be read until memory runs out.
     static func withContents<R>(
-        path: String, _ body: (UnsafeRawBufferPointer) throws(DataError) -> R
+        path: String, limit: Int, _ body: (UnsafeRawBufferPointer) throws(DataError) -> R
     ) throws(DataError) -> R {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let (fd, size) = try openRegular(path: path, limit: limit)
+        if size > 0, let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), address != UnsafeMutableRawPointer(bitPattern: -1) {
+            close(fd)
+            defer { munmap(address, size) }
+            // The parser reads front to back: ask for aggressive read-ahead.
+            _ = madvise(address, size, MADV_SEQUENTIAL)
+            return try body(UnsafeRawBufferPointer(start: address, count: size))
+        }
+        defer { close(fd) }
+        let bytes = try readSized(fd, size: size, path: path)
+        var result: Result<R, DataError>?
+        bytes.withUnsafeBytes { buffer in
+            do throws(DataError) { result = .success(try body(buffer)) } catch { result = .failure(error) }
+        }
+        return try result!.get()
+    }
+
+    /// Every byte of the regular file at `path`, at most `limit` of them.
+    static func readAll(path: String, limit: Int) throws(DataError) -> [UInt8] {
+        let (fd, size) = try openRegular(path: path, limit: limit)
+        defer { close(fd) }
+        return try readSized(fd, size: size, path: path)
+    }
+
+    /// Opens `path` for reading and returns the descriptor and the size; throws unless it is a
+    /// regular file of at most `limit` bytes (the descriptor is closed then).
+    static func openRegular(path: String, limit: Int) throws(DataError) -> (Int32, Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // O_NONBLOCK: a FIFO must not block the open
         if fd < 0 {
             let code = errno
             if code == ENOENT { throw .fileNotFound(path) }
+            if code == ENXIO { throw .notRegularFile(path, kind: "a socket or a FIFO") }
             throw .unreadable(path, reason: message(code))
         }
         var info = stat()
@@ -27,58 +59,47 @@ enum POSIXFile {
             close(fd)
             throw .unreadable(path, reason: message(code))
         }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .notRegularFile(path, kind: kind(of: info.st_mode))
+        }
         let size = Int(info.st_size)
-        if (info.st_mode & S_IFMT) == S_IFREG && size > 0 {
-            let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard size <= limit else {
             close(fd)
-            if let address, address != UnsafeMutableRawPointer(bitPattern: -1) {
-                defer { munmap(address, size) }
-                // The parser reads front to back: ask for aggressive read-ahead.
-                _ = madvise(address, size, MADV_SEQUENTIAL)
-                return try body(UnsafeRawBufferPointer(start: address, count: size))
-            }
-        } else {
-            close(fd)
+            throw .tooLarge(path, bytes: size, limit: limit)
         }
-        let bytes = try readAll(path: path)
-        var result: Result<R, DataError>?
-        bytes.withUnsafeBytes { buffer in
-            do throws(DataError) { result = .success(try body(buffer)) } catch { result = .failure(error) }
-        }
-        return try result!.get()
+        return (fd, size)
     }
 
-    /// Every byte of the file at `path`.
-    static func readAll(path: String) throws(DataError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            if code == ENOENT { throw .fileNotFound(path) }
-            throw .unreadable(path, reason: message(code))
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(path, reason: message(errno)) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw .unreadable(path, reason: "is a directory") }
-
-        // Read straight into the array's storage, one byte more than the size fstat reported so
-        // a file that grew meanwhile is noticed; then read any remainder in chunks.
+    /// The `size` bytes of the open file `fd` (fewer if it shrank meanwhile; a file that grew is
+    /// read only up to the size it had, so the limit holds).
+    private static func readSized(_ fd: Int32, size: Int, path: String) throws(DataError) -> [UInt8] {
         var failure: Int32 = 0
-        var bytes = [UInt8](unsafeUninitializedCapacity: max(Int(info.st_size), 0) + 1) { buffer, initialized in
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             (initialized, failure) = fill(fd, buffer)
         }
         if failure != 0 { throw .unreadable(path, reason: message(failure)) }
-        if bytes.count > Int(info.st_size) {
-            while true {
-                let chunk = [UInt8](unsafeUninitializedCapacity: 1 << 16) { buffer, initialized in
-                    (initialized, failure) = fill(fd, buffer)
-                }
-                if failure != 0 { throw .unreadable(path, reason: message(failure)) }
-                if chunk.isEmpty { break }
-                bytes.append(contentsOf: chunk)
-            }
-        }
         return bytes
+    }
+
+    /// What a file of mode `mode` is, for messages: "a directory", "a character device", ...
+    static func kind(of mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFDIR: "a directory"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFIFO: "a FIFO"
+        case S_IFSOCK: "a socket"
+        case S_IFLNK: "a symbolic link"
+        default: "not a file"
+        }
+    }
+
+    /// The directory holding `path` ("." for a bare name) and the name within it.
+    static func split(_ path: String) -> (directory: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        return (directory, String(path[path.index(after: slash)...]))
     }
 
     /// Reads from `fd` until `buffer` is full or the file ends; returns the bytes read and the

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TraderCore
 
 /// Parses decimal text into `Double` straight from UTF-8 bytes, correctly rounded, with results
 /// bit-identical to `strtod` and `Double(String)`.
@@ -16,10 +17,15 @@ import Darwin
 ///    128-bit powers of five; this covers the 17-digit shortest round-trip output of
 ///    `Double.description`, `repr` in Python and most exporters.
 /// 3. `strtod` on a small NUL-terminated stack copy for everything else (more than 19
-///    significant digits, hexadecimal, `nan`, `inf`), so no case is approximated.
+///    significant digits, or the rare product Eisel–Lemire leaves undecided), so no case is
+///    approximated.
+///
+/// Only decimal text is a number (`DecimalText.isDecimal`, the one number syntax of every
+/// input): `strtod` would also take hexadecimal floats (`0x1p3`), `inf` and `nan`, so the text
+/// is checked against the decimal grammar before it gets there.
 public enum DecimalParser {
-    /// The value of the whole of `text`, or nil when it is not a number. Accepts exactly what
-    /// `Double(String)` accepts, with bit-identical results.
+    /// The value of the whole of `text`, or nil when it is not a decimal number. Gives what
+    /// `Double(String)` gives for decimal text, bit for bit.
     public static func parseDouble(_ text: some StringProtocol) -> Double? {
         var copy = String(text)
         return copy.withUTF8 { utf8 in
@@ -35,10 +41,11 @@ public enum DecimalParser {
         return parseExactly(base, 0, typed.count)
     }
 
-    /// Parses all of `p[start..<end]`; nil unless every byte belongs to the number.
+    /// Parses all of `p[start..<end]`; nil unless every byte belongs to a decimal number.
     static func parseExactly(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         var i = start
         if let value = scan(p, &i, end), i == end { return value }
+        guard end > start, DecimalText.isDecimal(UnsafeBufferPointer(start: p + start, count: end - start)) else { return nil }
         return strtodFallback(p, start, end)
     }
 
@@ -222,7 +229,8 @@ public enum DecimalParser {
     }
 
     /// `strtod` on a NUL-terminated copy of `p[start..<end]`; nil unless it consumes every byte.
-    /// Leading whitespace is refused, as `Double(String)` refuses it.
+    /// Leading whitespace is refused, as `Double(String)` refuses it. Callers check the text is
+    /// decimal first (`parseExactly`).
     static func strtodFallback(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         let count = end - start
         guard count > 0 else { return nil }

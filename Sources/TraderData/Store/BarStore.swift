@@ -33,10 +33,18 @@ public struct BarStore: Sendable {
     /// timeframe is inferred from the bar spacing unless given.
     @discardableResult
     public func importCSV(from csvPath: String, symbol: String, timeframe: Timeframe? = nil) throws(DataError) -> BarStoreEntry {
+        try importCSV(from: csvPath, symbol: symbol, timeframe: timeframe, clippingPrices: false).entry
+    }
+
+    /// `importCSV`, clipping open and close into [low, high] when asked (see
+    /// `CSVBarReader.read(path:symbol:clippingPrices:)`); returns what was clipped too.
+    public func importCSV(
+        from csvPath: String, symbol: String, timeframe: Timeframe?, clippingPrices: Bool
+    ) throws(DataError) -> (entry: BarStoreEntry, clipping: PriceClipping) {
         let name = BarStore.normalize(symbol)
         try BarStoreStreamWriter.validate(symbol: name)
-        let series = try CSVBarReader.read(path: csvPath, symbol: name)
-        return try write(series, timeframe: timeframe)
+        let (series, clipping) = try CSVBarReader.read(path: csvPath, symbol: name, clippingPrices: clippingPrices)
+        return (try write(series, timeframe: timeframe), clipping)
     }
 
     /// Stores `series` under its (uppercased) symbol at `timeframe` (default: the series').
@@ -57,6 +65,13 @@ public struct BarStore: Sendable {
         try BarStoreStreamWriter.validate(symbol: name)
         try createDirectory()
         return try BarStoreStreamWriter(path: path(symbol: name, timeframe: timeframe), symbol: name, timeframe: timeframe, count: count)
+    }
+
+    /// Deletes the temporary files in the store that no running writer holds (left by a process
+    /// killed while writing: SIGKILL cannot be caught) and returns them (`TemporaryFiles`).
+    @discardableResult
+    public func removeStaleTemporaries() -> [TemporaryFiles.Stale] {
+        TemporaryFiles.removeStale(in: directory)
     }
 
     /// Every stored file, by symbol then timeframe, read from the headers. Throws

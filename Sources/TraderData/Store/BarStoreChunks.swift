@@ -23,9 +23,16 @@ public import TraderCore
 /// try chunks.throwIfFailed()   // a read error or checksum mismatch ends the loop early
 /// ```
 ///
-/// Use `nextChunk()` directly to get errors where they happen. With `verifying: true` the
-/// columns are hashed as they are read and a mismatch is thrown after the last chunk (the bars
-/// have been delivered by then; the error says they were not what was written).
+/// Use `nextChunk()` directly to get errors where they happen.
+///
+/// Checksums, so that a damaged file never completes a stream: on a file already verified
+/// (`BarStoreFile.isVerified`) nothing is hashed. Reading a whole unverified file, the columns
+/// are hashed as they stream by, at no extra pass, and a mismatch is thrown where the end of the
+/// stream would have been: a consumer that treats the end as "done" (the streaming backtest
+/// prints its report only then) never finishes on damaged bars. A good result is remembered
+/// like `verify()`'s. Reading part of an unverified file, the file is verified before the first
+/// chunk, since the checksums cover whole columns. With `verifying: true` the columns are always
+/// hashed as they stream (`data info`-style checks).
 public final class BarStoreChunks: Sequence, IteratorProtocol {
     /// Chunk size used when none is given: 64K bars (3 MB of buffers).
     public static let defaultSize = 1 << 16
@@ -44,6 +51,10 @@ public final class BarStoreChunks: Sequence, IteratorProtocol {
     private var timestamps: [Int64] = []
     private var open: [Double] = [], high: [Double] = [], low: [Double] = [], close: [Double] = [], volume: [Double] = []
     private var hashes: [XXHash64]?
+    /// The file must be verified before the first chunk.
+    private var verifyFirst: Bool
+    /// `FileIdentity.clock()` when this reader was made (before any byte was read).
+    private let started = FileIdentity.clock()
 
     init(file: BarStoreFile, range: Range<Int>, size: Int, verifying: Bool) {
         precondition(size > 0, "chunk size must be positive")
@@ -51,16 +62,28 @@ public final class BarStoreChunks: Sequence, IteratorProtocol {
         self.range = range
         self.size = size
         self.position = range.lowerBound
-        self.hashes = verifying ? Array(repeating: XXHash64(), count: BarStoreFormat.columnCount) : nil
+        let known = file.isVerified, whole = range == 0..<file.count
+        let hashing = verifying || (whole && !known)
+        self.hashes = hashing ? Array(repeating: XXHash64(), count: BarStoreFormat.columnCount) : nil
+        self.verifyFirst = !hashing && !known && !range.isEmpty
         #if os(Linux)
         _ = posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         #endif
     }
 
     /// The next chunk, nil after the last; throws `DataError.unreadable` on a read error and
-    /// `.corrupt` when the file changed under the reader or (verifying) a checksum differs.
+    /// `.corrupt` when the file changed under the reader or a checksum differs (see above:
+    /// before the first chunk, or instead of the end).
     public func nextChunk() throws(DataError) -> BarSeries? {
         if let failure { throw failure }
+        if verifyFirst {
+            // With pread (`verify()`), not through the mapping: a stream keeps its memory bound.
+            do throws(DataError) { if !file.isVerified { try file.verify() } } catch {
+                failure = error
+                throw error
+            }
+            verifyFirst = false
+        }
         guard position < range.upperBound else {
             try checkHashes()
             return nil
@@ -114,7 +137,8 @@ public final class BarStoreChunks: Sequence, IteratorProtocol {
         }
     }
 
-    /// After the last chunk: compares the streamed hashes with the header (verifying readers).
+    /// After the last chunk: compares the streamed hashes with the header (hashing readers),
+    /// and remembers a good verdict.
     private func checkHashes() throws(DataError) {
         guard let hashes else { return }
         self.hashes = nil
@@ -126,18 +150,21 @@ public final class BarStoreChunks: Sequence, IteratorProtocol {
                 throw error
             }
         }
+        file.recordVerified(readFrom: started)
     }
 }
 
 extension BarStoreFile {
     /// Reads the bars with `start <= timestamp <= end` (either bound optional) in chunks of at
-    /// most `size` bars; resident memory stays at six `size`-element buffers.
+    /// most `size` bars; resident memory stays at six `size`-element buffers. An unverified file
+    /// is verified on the way (see `BarStoreChunks`).
     public func chunks(size: Int = BarStoreChunks.defaultSize, from start: Timestamp? = nil, through end: Timestamp? = nil) -> BarStoreChunks {
         BarStoreChunks(file: self, range: indices(from: start, through: end), size: size, verifying: false)
     }
 
     /// Reads every bar in chunks of at most `size` bars; with `verifying`, the column checksums
-    /// are checked as the file streams by and a mismatch is thrown after the last chunk.
+    /// are checked as the file streams by even when a verdict is remembered, and a mismatch is
+    /// thrown instead of the end of the stream.
     public func chunks(size: Int = BarStoreChunks.defaultSize, verifying: Bool) -> BarStoreChunks {
         BarStoreChunks(file: self, range: 0..<count, size: size, verifying: verifying)
     }

@@ -7,28 +7,40 @@ import Darwin
 #endif
 public import TraderCore
 import Dispatch
+import Synchronization
 
-/// An open, memory-mapped `.gtbars` file: validated once on open, then read in place.
+/// An open, memory-mapped `.gtbars` file: validated on open, verified before any bar leaves it,
+/// then read in place.
 ///
 /// Opening maps the whole file read-only and checks the header (`BarStoreHeader.decode`: magic,
 /// version, header checksum, sizes against the file length) and that the first and last
 /// timestamps match the header. Nothing else is read: pages of a column come in from the page
-/// cache only when a load touches them, so opening a 5 GB file costs the same as a 5 KB one.
+/// cache only when a load touches them, so opening a 5 GB file costs the same as a 5 KB one, and
+/// reading headers (`data list`) stays cheap.
+///
+/// Damaged data never yields numbers: every way bars leave the file — `load`,
+/// `withUnsafeColumns`, `chunks` — first makes sure the column checksums match the header
+/// (`verifyColumns()`), and a mismatch is a `DataError.corrupt` naming the file and the column.
+/// A file is hashed once per version: the good verdict is remembered by the file's identity
+/// (`BarStoreVerdicts`: in this process and in `.gtbars-verified` beside the file), so later
+/// loads of an unchanged file cost no more than the copy, and a file written since is verified
+/// again. The check is on the file, not on the copy, so readers that use the mapped columns in
+/// place are covered the same way.
 ///
 /// - `load(from:through:)` binary-searches the mapped timestamp column and copies only the bars
-///   in range into a `BarSeries` (six `memcpy`s). The bars were validated when they were written,
-///   so loading does not re-check them, and it does not hash the columns either: hashing costs
-///   more than copying. Call `verify()` to check the column checksums (`gpt-trader data info`
-///   does; it reads with `pread`, so resident memory stays small), or stream with
-///   `chunks(size:verifying:)`.
+///   in range into a `BarSeries` (six `memcpy`s). The bars were validated when they were written
+///   and the checksums prove they are what was written, so loading does not re-check them.
 /// - `withUnsafeColumns` hands out the mapped columns themselves, for zero-copy readers.
 /// - `chunks(size:)` reads the file in fixed-size pieces with `pread` into reused buffers, for
-///   files larger than memory.
+///   files larger than memory; an unverified file is hashed as it streams and a mismatch is
+///   thrown instead of the end of the stream (see `BarStoreChunks`).
+/// - `verify()` always hashes (`gpt-trader data info`), with `pread` so resident memory stays
+///   small.
 ///
 /// The mapping lives as long as this object. Files are only ever replaced by rename (see
 /// `BarStoreWriter`), which leaves an existing mapping intact; truncating a mapped file in
-/// place is not supported (reads past the new end would fault). Immutable after `init`, so it is
-/// safe to share between tasks.
+/// place is not supported (reads past the new end would fault). Immutable after `init` but for
+/// the verified flag (atomic), so it is safe to share between tasks.
 public final class BarStoreFile: @unchecked Sendable {
     /// Where the file is.
     public let path: String
@@ -36,13 +48,18 @@ public final class BarStoreFile: @unchecked Sendable {
     public let header: BarStoreHeader
     /// Descriptor kept open for `chunks` (pread) so it reads the same file that was validated.
     let fd: Int32
-    private let base: UnsafeRawPointer
+    /// The start of the mapping (the file's first byte).
+    let base: UnsafeRawPointer
     private let mappedSize: Int
+    /// The file's identity and header checksum when it was opened: what a verdict is about.
+    let verdictKey: BarStoreVerdicts.Key
+    /// Set once the columns are known to match their checksums (`BarStoreFile+Verification`).
+    let columnsVerified = Atomic<Bool>(false)
 
     /// Opens and validates the file at `path`. Throws `DataError.fileNotFound`, `.unreadable`
     /// or `.corrupt` (with the reason).
     public init(path: String) throws(DataError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)  // O_NONBLOCK: a FIFO must not block the open
         if fd < 0 {
             let code = errno
             if code == ENOENT { throw .fileNotFound(path) }
@@ -56,7 +73,7 @@ public final class BarStoreFile: @unchecked Sendable {
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw .unreadable(path, reason: "not a regular file")
+            throw .notRegularFile(path, kind: POSIXFile.kind(of: info.st_mode))
         }
         let size = Int(info.st_size)
         guard size >= BarStoreFormat.headerSize else {
@@ -100,6 +117,9 @@ public final class BarStoreFile: @unchecked Sendable {
         self.fd = fd
         self.base = mapped
         self.mappedSize = size
+        verdictKey = BarStoreVerdicts.Key(
+            identity: FileIdentity(info),
+            headerChecksum: UInt64(littleEndian: mapped.loadUnaligned(fromByteOffset: BarStoreFormat.headerChecksumOffset, as: UInt64.self)))
     }
 
     deinit {
@@ -120,9 +140,11 @@ public final class BarStoreFile: @unchecked Sendable {
     /// Size of the file in bytes.
     public var byteCount: Int { mappedSize }
 
-    /// Calls `body` with the mapped columns (valid only inside `body`): zero-copy access.
-    public func withUnsafeColumns<R, E: Error>(_ body: (BarStoreColumns) throws(E) -> R) throws(E) -> R {
-        try withExtendedLifetime(self) { () throws(E) -> R in try body(columns) }
+    /// Calls `body` with the mapped columns (valid only inside `body`): zero-copy access, after
+    /// `verifyColumns()`.
+    public func withUnsafeColumns<R>(_ body: (BarStoreColumns) throws(DataError) -> R) throws(DataError) -> R {
+        try verifyColumns()
+        return try withExtendedLifetime(self) { () throws(DataError) -> R in try body(columns) }
     }
 
     /// The positions of the bars with `start <= timestamp <= end` (either bound optional), found
@@ -135,46 +157,21 @@ public final class BarStoreFile: @unchecked Sendable {
     }
 
     /// The bars with `start <= timestamp <= end` (either bound optional); only that range of each
-    /// column is read. Equal to `load().slice(from: start, through: end)`, without the rest.
-    public func load(from start: Timestamp? = nil, through end: Timestamp? = nil) -> BarSeries {
-        load(indices(from: start, through: end))
+    /// column is copied. Equal to `load().slice(from: start, through: end)`, without the rest.
+    /// Throws `.corrupt` naming the column when the file fails `verifyColumns()`.
+    public func load(from start: Timestamp? = nil, through end: Timestamp? = nil) throws(DataError) -> BarSeries {
+        try load(indices(from: start, through: end))
     }
 
-    /// The bars at positions `range` (clamped to the file).
-    public func load(_ range: Range<Int>) -> BarSeries {
+    /// The bars at positions `range` (clamped to the file), after `verifyColumns()`.
+    public func load(_ range: Range<Int>) throws(DataError) -> BarSeries {
+        try verifyColumns()
         let range = range.clamped(to: 0..<count)
         let c = columns
         return BarSeries(unchecked: header.symbol, timeframe: header.timeframe,
                          timestamps: Self.copy(c.timestamps, range), open: Self.copy(c.open, range),
                          high: Self.copy(c.high, range), low: Self.copy(c.low, range),
                          close: Self.copy(c.close, range), volume: Self.copy(c.volume, range))
-    }
-
-    /// Hashes every column and compares with the header's checksums; throws
-    /// `DataError.corrupt` naming the first column that differs. Reads the whole file, with
-    /// `pread` into one reused 1 MiB buffer rather than through the mapping, so verifying a
-    /// 5 GB file does not make 5 GB of it resident in this process.
-    public func verify() throws(DataError) {
-        let blockSize = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 64)
-        defer { buffer.deallocate() }
-        for column in BarStoreColumn.allCases {
-            var hash = XXHash64()
-            let start = header.columnOffsets[column.rawValue], end = start + header.count * 8
-            var offset = start
-            while offset < end {
-                let block = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<Swift.min(blockSize, end - offset)])
-                guard try POSIXFile.readFully(fd, into: block, at: offset, path: path) == block.count else {
-                    throw .corrupt(path, reason: "the file ended while reading the \(column) column (was it truncated after opening?)")
-                }
-                hash.update(UnsafeRawBufferPointer(block))
-                offset += block.count
-            }
-            let computed = hash.digest(), stored = header.columnChecksums[column.rawValue]
-            guard computed == stored else {
-                throw .corrupt(path, reason: "\(column) column checksum mismatch (stored \(BarStoreHeader.hex(stored)), computed \(BarStoreHeader.hex(computed)))")
-            }
-        }
     }
 
     /// The mapped columns. Only valid while `self` is alive.

@@ -27,8 +27,9 @@
 /// Why this shape: columns are what the backtester reads (`BarSeries` is columnar), so a range
 /// of bars is six `memcpy`s; 64-byte alignment makes every column cache-line and SIMD aligned in a
 /// page-aligned mapping; the header checksum is checked on every open (it is 248 bytes), the
-/// column checksums on `BarStoreFile.verify()` and when streaming with verification, because
-/// hashing every column on every load would cost more than the load itself.
+/// column checksums before the first bar of a file version is used (`BarStoreFile.verifyColumns`),
+/// with the verdict remembered (`BarStoreVerdicts`), because hashing every column on every load
+/// would cost more than the load itself.
 public enum BarStoreFormat {
     /// The first eight bytes of every file.
     public static let magic: [UInt8] = [0x89, 0x47, 0x54, 0x42, 0x41, 0x52, 0x53, 0x0A]

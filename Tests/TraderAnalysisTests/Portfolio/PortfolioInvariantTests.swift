@@ -174,7 +174,7 @@ import TraderStrategies
 
     @Test func timelineAlignsOnTheUnionOfTimestamps() throws {
         let a = try F.series("A", [(1, 1, 1, 1, 1), (3, 1, 1, 1, 1), (4, 1, 1, 1, 1)])
-        let b = try F.series("B", [(2, 2, 2, 2, 2), (3, 2, 2, 2, 4), (5, 2, 2, 2, 6)])
+        let b = try F.series("B", [(2, 2, 2, 2, 2), (3, 2, 4, 2, 4), (5, 2, 6, 2, 6)])
         let timeline = try PortfolioTimeline([a, b])
         #expect(timeline.timestamps == [1, 2, 3, 4, 5].map { Timestamp(year: 2024, month: 1, day: $0).nanos })
         #expect((0..<5).map { timeline.bar(symbol: 0, at: $0) } == [0, nil, 1, 2, nil])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TraderData
 import TraderApp
 import TraderCore
 
@@ -46,9 +47,7 @@ struct ConfigCommand: ParsableCommand {
     static func write(_ text: String, to path: String) throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw AppError.runtime("cannot write \(path): \(error.localizedDescription)")
-        }
+        do { try AtomicWrite.write(text, to: path) } catch { throw AppError(error, context: "config file") }
     }
 }
 
