@@ -92,7 +92,8 @@ extension CLIProcessTests {
         let below = try temporaryFile("L.csv", header + "2020-01-02,100,104,99,98.5,10\n")
         expectRefused(try run(["backtest", "--data", below]), "error: \(below):2: Close 98.5 is below Low 99")
         // Clipping, for vendors that round: the row is kept, moved to the bound, and counted.
-        let clipped = try run(["backtest", "--data", above, "--clip-prices", "--no-save", "--output", "json"])
+        // (Two bars: the strategy's windows must fit them.)
+        let clipped = try run(["backtest", "--data", above, "--clip-prices", "--fast", "1", "--slow", "2", "--no-save", "--output", "json"])
         #expect(clipped.status == 0, "\(clipped.stderr)")
         #expect(clipped.stderr.contains("\(above): clipped open/close into [low, high] on 1 row (first at line 3, largest move 1.0)"), "\(clipped.stderr)")
         let store = try storeDirectory()
@@ -109,6 +110,6 @@ extension CLIProcessTests {
         }
         // Quotes and spaces around a decimal number are still fine, as are long spellings.
         let ok = try temporaryFile("Q.csv", header + "2020-01-02, \"1.5\" ,2.000000000000000000001,0.5, 1.25 ,10\n2020-01-03,1,2,0.5,1.5,10\n")
-        #expect(try run(["backtest", "--data", ok, "--no-save", "--output", "quiet"]).status == 0)
+        #expect(try run(["backtest", "--data", ok, "--fast", "1", "--slow", "2", "--no-save", "--output", "quiet"]).status == 0)
     }
 }
