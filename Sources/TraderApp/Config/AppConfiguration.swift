@@ -51,15 +51,18 @@ public struct AppConfiguration: Sendable {
         var config = AppConfiguration.defaults
         let located = file(explicit: explicit, environment: environment, currentDirectory: currentDirectory)
         if let located {
-            let text: String
-            do { text = try String(contentsOfFile: located.path, encoding: .utf8) } catch {
-                throw .usage("cannot read config file \(located.path): \(error.localizedDescription)")
-            }
+            let text = try readFile(located.path)
             do { try config.apply(yaml: text, file: located.path) } catch { throw .usage(error.description) }
         }
         config = AppConfiguration(entries: config.entries, file: located?.path)
         try config.apply(environment: environment)
         return config
+    }
+
+    /// The text of the config file at `path`: a regular file of at most `YAMLLimits.standard`'s
+    /// size (`--config /dev/zero` is refused at once), in UTF-8.
+    public static func readFile(_ path: String) throws(AppError) -> String {
+        do { return try YAMLFile.read(path) } catch { throw .usage("cannot read config file \(error)") }
     }
 
     /// Only the defaults and `text` (no environment): what `config set` checks before writing.

@@ -86,9 +86,7 @@ public struct WorkflowCatalog: Sendable {
     /// Reads and checks one workflow file.
     public func load(_ path: String) throws(AppError) -> Entry {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw .usage("cannot read workflow file \(path): \(error.localizedDescription)")
-        }
+        do { text = try YAMLFile.read(path) } catch { throw .usage("cannot read workflow file \(error)") }
         do {
             return Entry(definition: try WorkflowFile.load(text, file: path, executor: executor), yaml: text, source: path)
         } catch {
