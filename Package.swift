@@ -42,6 +42,7 @@ let package = Package(
         .target(
             name: "TraderCache",
             dependencies: [
+                "TraderCore",   // DisplayText and ByteCountText for messages quoting a server's bytes
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
