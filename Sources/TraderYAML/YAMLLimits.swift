@@ -7,7 +7,7 @@
 /// - `maxDepth`: mappings and sequences nested deeper than this (`[[[[…` or aliases of deep
 ///   values placed deep) are refused where the level is opened, before anything recurses.
 /// - `maxNodes`: values in the document counted as the program would see them, that is with every
-///   alias expanded. The "billion laughs" pattern (nine anchors of ten aliases each, 1.5 KB of
+///   alias expanded. The "billion laughs" pattern (nine anchors of ten aliases each, 600 bytes of
 ///   text) stands for 10⁹ values; it is refused at the alias that crosses the bound, in
 ///   microseconds, because the size of each anchored value is known when it is defined.
 public struct YAMLLimits: Sendable, Equatable {
