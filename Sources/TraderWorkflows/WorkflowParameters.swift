@@ -95,19 +95,21 @@ public struct WorkflowSchedule: Sendable, Equatable {
 }
 
 /// Durations as workflow files and `--every` write them: `250ms`, `30s`, `5m`, `2h`, `1d`, or a
-/// bare number of seconds.
+/// bare number of seconds; a plain decimal number (`DecimalText`), at most `maximum`.
 public enum DurationText {
+    /// The longest duration accepted: a year. No timeout, retry back-off or schedule needs more,
+    /// and the bound keeps `1e300s` from trapping when it is turned into milliseconds.
+    public static let maximum = Duration.seconds(365 * 86_400)
+
     public static func parse(_ text: String) -> Duration? {
         let t = text.trimmingCharacters(in: .whitespaces)
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
-        for (suffix, seconds) in units where t.hasSuffix(suffix) {
-            let number = t.dropLast(suffix.count)
-            // "ms" is tried before "s" and "m", so "5ms" never reads as minutes.
-            guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
-            return .milliseconds(Int64((value * seconds * 1000).rounded()))
-        }
-        guard let value = Double(t), value.isFinite, value >= 0 else { return nil }
-        return .milliseconds(Int64((value * 1000).rounded()))
+        // "ms" is tried before "s" and "m", so "5ms" never reads as minutes.
+        let (number, seconds) = units.first { t.hasSuffix($0.0) }.map { (t.dropLast($0.0.count), $0.1) } ?? (Substring(t), 1)
+        guard let value = DecimalText.parse(number), value >= 0 else { return nil }
+        let milliseconds = (value * seconds * 1000).rounded()
+        guard milliseconds <= Double(DurationText.milliseconds(maximum)) else { return nil }
+        return .milliseconds(Int64(milliseconds))
     }
 
     /// Whole milliseconds (the unit of step records and JSON output).

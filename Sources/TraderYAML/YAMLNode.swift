@@ -119,5 +119,7 @@ public struct YAMLError: Error, Equatable, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    /// One line whatever the file or the message quotes (`DisplayText.line`): sites quote what
+    /// the user wrote with `DisplayText.quote`, and this is the guard for what they miss.
+    public var description: String { DisplayText.line("\(file):\(line):\(column): \(message)") }
 }

@@ -105,7 +105,8 @@ public struct IndicatorSeries: Sendable, Equatable {
         return (entry.name, p)
     }
 
-    static func format(_ x: Double) -> String { x == x.rounded() ? String(Int64(x)) : String(x) }
+    /// `20` for whole numbers, `2.5` otherwise (`1e19` stays `1e+19`: it has no `Int64`).
+    static func format(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x) }
 }
 
 extension CacheCodec where Value == IndicatorSeries {

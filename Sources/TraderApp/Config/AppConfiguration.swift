@@ -77,14 +77,14 @@ public struct AppConfiguration: Sendable {
         let root = try YAMLNode.parse(text, file: file)
         for section in try root.mapping("the config file") {
             guard ConfigSchema.sections.contains(section.key) else {
-                throw section.keyLocation.error("unknown section '\(section.key)'; known: \(ConfigSchema.sections.joined(separator: ", "))")
+                throw section.keyLocation.error("unknown section '\(DisplayText.quote(section.key))'; known: \(ConfigSchema.sections.joined(separator: ", "))")
             }
             if case .scalar(.null) = section.value.kind { continue }   // an empty section
             for entry in try section.value.mapping("section \(section.key)") {
                 let path = "\(section.key).\(entry.key)"
                 guard let key = ConfigSchema.key(path) else {
                     let known = ConfigSchema.keys(in: section.key).map(\.name).joined(separator: ", ")
-                    throw entry.keyLocation.error("unknown key '\(entry.key)' in section \(section.key); known: \(known)")
+                    throw entry.keyLocation.error("unknown key '\(DisplayText.quote(entry.key))' in section \(section.key); known: \(known)")
                 }
                 guard case .scalar(let raw) = entry.value.kind else { throw entry.value.location.error("\(path) must be \(key.kind.expectation)") }
                 let value: JSONValue

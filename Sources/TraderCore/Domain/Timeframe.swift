@@ -22,17 +22,20 @@ public struct Timeframe: Hashable, Sendable, CustomStringConvertible {
     public static let day1 = Timeframe(unchecked: 86_400)
     public static let week1 = Timeframe(unchecked: 604_800)
 
-    /// Parses `1m`, `5m`, `1h`, `4h`, `1d`, `1w`, or a bare number of seconds.
+    /// The longest bar a user may ask for: a year (366 days), so `9999999999999w` is refused
+    /// rather than overflowing, and the bar's length in nanoseconds always fits in an `Int64`.
+    public static let maximumParsedSeconds: Int64 = 366 * 86_400
+
+    /// Parses `1m`, `5m`, `1h`, `4h`, `1d`, `1w`, or a bare number of seconds, up to a year.
     public init(parsing text: String) throws(DomainError) {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
         guard let last = text.last else { throw .invalid(field: "timeframe", reason: "empty") }
-        if let unit = units[last], let n = Int64(text.dropLast()), n > 0 {
-            self.init(unchecked: n * unit)
-        } else if let n = Int64(text), n > 0 {
-            self.init(unchecked: n)
-        } else {
-            throw .invalid(field: "timeframe", reason: "'\(text)' is not one of 1m, 5m, 15m, 1h, 4h, 1d, 1w or a number of seconds")
+        let count: Int64?, unit: Int64
+        if let u = units[last] { (count, unit) = (Int64(text.dropLast()), u) } else { (count, unit) = (Int64(text), 1) }
+        guard let count, count > 0, count <= Self.maximumParsedSeconds / unit else {
+            throw .invalid(field: "timeframe", reason: "'\(DisplayText.quote(text))' is not one of 1m, 5m, 15m, 1h, 4h, 1d, 1w or a number of seconds (at most a year)")
         }
+        self.init(unchecked: count * unit)
     }
 
     /// Infers the spacing of a sorted timestamp column as the most common gap among the first
@@ -41,7 +44,11 @@ public struct Timeframe: Hashable, Sendable, CustomStringConvertible {
         guard timestamps.count >= 2 else { return nil }
         var counts: [Int64: Int] = [:]
         let n = min(timestamps.count, 1001)
-        for i in 1..<n { counts[timestamps[i] - timestamps[i - 1], default: 0] += 1 }
+        for i in 1..<n {
+            // Two bars more than 292 years apart have no gap in Int64 nanoseconds: not a spacing.
+            let (gap, overflow) = timestamps[i].subtractingReportingOverflow(timestamps[i - 1])
+            if !overflow { counts[gap, default: 0] += 1 }
+        }
         guard let best = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key, best > 0 else { return nil }
         return Timeframe(unchecked: max(1, best / Timestamp.nanosPerSecond))
     }

@@ -42,7 +42,9 @@ public struct ParameterRange: Hashable, Sendable {
         }
         let name = String(parts[0]), spec = String(parts[1])
         func number(_ s: Substring) throws(OptimizationError) -> Double {
-            guard let v = Double(s.trimmingSpaces), v.isFinite else { throw .malformedRange(text, reason: "'\(s)' is not a number") }
+            guard let v = DecimalText.parse(s.trimmingSpaces) else {
+                throw .malformedRange(text, reason: "'\(DisplayText.quote(s))' is not \(DecimalText.expectation)")
+            }
             return v
         }
         if spec.contains(":") {
@@ -51,8 +53,11 @@ public struct ParameterRange: Hashable, Sendable {
             let start = try number(f[0]), stop = try number(f[1]), step = try number(f[2])
             guard step > 0 else { throw .malformedRange(text, reason: "step must be > 0") }
             guard stop >= start else { throw .malformedRange(text, reason: "stop (\(stop)) is below start (\(start))") }
-            let count = Int(((stop - start) / step + 1e-9).rounded(.down)) + 1
-            guard count <= 1_000_000 else { throw .malformedRange(text, reason: "more than 1,000,000 values") }
+            // Counted in Double first: `1:1e308:1` is 1e308 values (and `-1e308:1e308:1` infinitely
+            // many), which `Int(...)` cannot hold.
+            let steps = ((stop - start) / step + 1e-9).rounded(.down)
+            guard steps < 1_000_000 else { throw .malformedRange(text, reason: "more than 1,000,000 values") }
+            let count = Int(steps) + 1
             // start + i × step (not repeated addition), so 0.1 steps do not drift.
             try self.init(name: name, values: (0..<count).map { start + Double($0) * step })
         } else {

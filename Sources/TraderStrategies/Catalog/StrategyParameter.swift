@@ -30,6 +30,11 @@ public struct StrategyParameter: Hashable, Sendable {
         if kind == .integer && value.rounded() != value {
             throw .invalidParameter(strategy: strategy, name: name, reason: "must be a whole number, got \(value)")
         }
+        // Whole numbers are used as `Int` (periods, lookbacks): beyond 10^15 the conversion could
+        // trap, and no series is that long.
+        if kind == .integer && abs(value) > Self.largestWholeNumber {
+            throw .invalidParameter(strategy: strategy, name: name, reason: "must be at most \(format(Self.largestWholeNumber)), got \(value)")
+        }
         guard value >= minimum && value <= maximum else {
             let range = maximum.isInfinite ? ">= \(format(minimum))" : "between \(format(minimum)) and \(format(maximum))"
             throw .invalidParameter(strategy: strategy, name: name, reason: "must be \(range), got \(format(value))")
@@ -38,8 +43,11 @@ public struct StrategyParameter: Hashable, Sendable {
 
     /// The value as a user typed it: `10` for integers, `0.02` for reals.
     public func format(_ value: Double) -> String {
-        kind == .integer || value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        (kind == .integer || value.rounded() == value) && abs(value) <= 1e15 ? String(Int(value)) : String(value)
     }
+
+    /// The largest magnitude of a whole-number parameter.
+    static let largestWholeNumber: Double = 1e15
 }
 
 /// Why a strategy could not be built from what the user asked for.

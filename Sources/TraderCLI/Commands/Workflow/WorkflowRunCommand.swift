@@ -35,7 +35,7 @@ struct WorkflowRunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let every, DurationText.parse(every).map({ $0 > .zero }) != true {
-            throw ValidationError("--every must be a duration above zero such as 30s or 5m, got '\(every)'")
+            throw ValidationError("--every must be a duration above zero such as 30s or 5m (at most 365d), got '\(DisplayText.quote(every))'")
         }
         if let times, times <= 0 { throw ValidationError("--times must be > 0") }
         if once && (every != nil || times != nil) { throw ValidationError("--once excludes --every and --times") }
