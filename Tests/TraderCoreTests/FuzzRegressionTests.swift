@@ -21,4 +21,13 @@ import TraderCore
         #expect(Timeframe.infer(from: bars)?.seconds == 3600)
         #expect(Timeframe.infer(from: [.min, .max]) == nil)
     }
+
+    /// numbers target, input `-9223372036854775807` (epoch nanoseconds near Int64.min): the
+    /// calendar fields, and so every message or report printing the time, trapped.
+    @Test func theEarliestTimestampsPrint() {
+        #expect(Timestamp(nanos: -9_223_372_036_854_775_807).description == "1677-09-21T00:12:43.145224193")
+        #expect(Timestamp(nanos: .min).components.year == 1677)
+        #expect(Timestamp(nanos: .max).description == "2262-04-11T23:47:16.854775807")
+        #expect(Timestamp(nanos: -1).description == "1969-12-31T23:59:59.999999999")
+    }
 }
