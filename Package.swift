@@ -42,6 +42,7 @@ let package = Package(
         .target(
             name: "TraderCache",
             dependencies: [
+                "TraderCore",   // DisplayText and ByteCountText for messages quoting a server's bytes
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -57,7 +58,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .target(name: "TraderYAML", dependencies: ["TraderCore", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
+        .target(name: "TraderYAML", dependencies: ["TraderCore", "TraderData", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "TraderWorkflows", dependencies: ["TraderCore", "TraderYAML"], swiftSettings: strict),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",

@@ -60,7 +60,7 @@ public enum WorkflowFile {
             case "name":
                 let n = try entry.value.text("name")
                 guard !n.isEmpty, n.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                    throw entry.value.location.error("name must be letters, digits, '-' or '_', got '\(n)'")
+                    throw entry.value.location.error("name must be letters, digits, '-' or '_', got '\(DisplayText.quote(n))'")
                 }
                 name = n
             case "description": description = try entry.value.text("description")
@@ -78,7 +78,7 @@ public enum WorkflowFile {
                     steps.append(step)
                 }
             default:
-                throw entry.keyLocation.error("unknown key '\(entry.key)'; known: \(topKeys.joined(separator: ", "))")
+                throw entry.keyLocation.error("unknown key '\(DisplayText.quote(entry.key))'; known: \(topKeys.joined(separator: ", "))")
             }
         }
         guard let name else { throw root.location.error("the workflow has no name (name: my-workflow)") }
@@ -100,7 +100,7 @@ public enum WorkflowFile {
                 let n = try entry.value.integer("schedule.times")
                 if let reason = WorkflowSchedule.timesBounds.violation(n) { throw entry.value.location.error("schedule.times \(reason)") }
                 times = n
-            default: throw entry.keyLocation.error("unknown key '\(entry.key)' in schedule; known: every, times")
+            default: throw entry.keyLocation.error("unknown key '\(DisplayText.quote(entry.key))' in schedule; known: every, times")
             }
         }
         guard let interval, interval > .zero else { throw node.location.error("schedule needs every: INTERVAL (e.g. 5m), above zero") }
@@ -118,7 +118,7 @@ public enum WorkflowFile {
             case "id": break
             case "action": step.action = try value.text("action")
             case "parameters":
-                for p in try value.mapping("parameters of step '\(id)'") { step.parameters[p.key] = p.value.json }
+                for p in try value.mapping("parameters of step '\(DisplayText.quote(id))'") { step.parameters[p.key] = p.value.json }
             case "depends_on":
                 if case .scalar = value.kind { step.dependsOn = [try value.text("depends_on")]; break }
                 var deps: [String] = []
@@ -134,18 +134,18 @@ public enum WorkflowFile {
             case "trigger":
                 let text = try value.text("trigger")
                 guard let trigger = StepTrigger(rawValue: text) else {
-                    throw value.location.error("trigger must be one of \(StepTrigger.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+                    throw value.location.error("trigger must be one of \(StepTrigger.allCases.map(\.rawValue).joined(separator: ", ")), got '\(DisplayText.quote(text))'")
                 }
                 step.trigger = trigger
             default:
-                throw entry.keyLocation.error("unknown key '\(entry.key)' in step '\(id)'; known: \(stepKeys.joined(separator: ", "))")
+                throw entry.keyLocation.error("unknown key '\(DisplayText.quote(entry.key))' in step '\(DisplayText.quote(id))'; known: \(stepKeys.joined(separator: ", "))")
             }
         }
-        guard !step.action.isEmpty else { throw node.location.error("step '\(id)' has no action") }
+        guard !step.action.isEmpty else { throw node.location.error("step '\(DisplayText.quote(id))' has no action") }
         if let (text, location) = conditionText {
             do { step.condition = try StepCondition(parsing: text) } catch {
-                if case .invalidCondition(_, let reason) = error { throw location.error("step '\(id)': condition \(reason)") }
-                throw location.error("step '\(id)': \(error)")
+                if case .invalidCondition(_, let reason) = error { throw location.error("step '\(DisplayText.quote(id))': condition \(reason)") }
+                throw location.error("step '\(DisplayText.quote(id))': \(error)")
             }
         }
         return step

@@ -147,7 +147,7 @@ public struct WorkflowSchedule: Sendable, Equatable {
 }
 
 /// Durations as workflow files and `--every` write them: `250ms`, `30s`, `5m`, `2h`, `1d`, or a
-/// bare number of seconds.
+/// bare number of seconds; a plain decimal number (`DecimalText`) within `bounds`.
 public enum DurationText {
     public static func parse(_ text: String) -> Duration? {
         let t = text.trimmingCharacters(in: .whitespaces)
@@ -164,11 +164,13 @@ public enum DurationText {
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
-    /// Durations users may write: zero to a year (`--every`, timeouts, `wait` steps).
-    public static let bounds = Bounds.closed(0, 366 * 86_400, unit: "seconds")
+    /// Durations users may write: zero to a year (`--every`, timeouts, retry back-offs, `wait`
+    /// steps). No schedule needs more, and the bound keeps `1e300s` from trapping when it is
+    /// turned into milliseconds.
+    public static let bounds = Bounds.closed(0, 365 * 86_400, unit: "seconds")
 
     /// What `parse` accepts, in words, for error messages.
-    public static let expectation = "a duration such as 250ms, 30s, 5m, 2h or 1d, at most 366d"
+    public static let expectation = "a duration such as 250ms, 30s, 5m, 2h or 1d, at most 365d"
 
     /// Whole milliseconds (the unit of step records and JSON output).
     public static func milliseconds(_ d: Duration) -> Int {

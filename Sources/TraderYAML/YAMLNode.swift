@@ -1,12 +1,11 @@
 public import TraderCore
-import Yams
 
 /// A YAML document as plain values that remember where they were written, so every error about
 /// a workflow file or a config file can name the file, line and column.
 ///
 /// Only what these files need: mappings (in order, keys are strings), sequences and scalars
 /// resolved to JSON types (`null`, booleans, integers, floats, strings). Anchors and aliases are
-/// expanded by the parser.
+/// expanded by the parser (`YAMLComposer`), within `YAMLLimits`.
 public struct YAMLNode: Sendable {
     public enum Kind: Sendable {
         case scalar(JSONValue)
@@ -17,58 +16,32 @@ public struct YAMLNode: Sendable {
     public let kind: Kind
     public let location: YAMLLocation
 
-    /// Parses `text`; syntax errors and non-string keys are `YAMLError`s naming `file`, line and
-    /// column. An empty document is an empty mapping.
-    public static func parse(_ text: String, file: String) throws(YAMLError) -> YAMLNode {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let e as YamlError {
-            throw YAMLError.syntax(e, file: file)
-        } catch {
-            throw YAMLError(file: file, line: 1, column: 1, message: "\(error)")
+    /// Parses `text`; syntax errors, non-string keys, keys given twice and documents beyond
+    /// `limits` (size, nesting, values with aliases expanded) are `YAMLError`s naming `file`,
+    /// line and column. An empty document is an empty mapping.
+    public static func parse(_ text: String, file: String, limits: YAMLLimits = .standard) throws(YAMLError) -> YAMLNode {
+        guard text.utf8.count <= limits.maxBytes else {
+            throw YAMLError(file: file, line: 1, column: 1, message: "larger than \(ByteCountText.format(limits.maxBytes)) (the limit of a YAML file)")
         }
-        guard let root else { return YAMLNode(kind: .mapping([]), location: YAMLLocation(file: file, line: 1, column: 1)) }
-        return try convert(root, file: file)
-    }
-
-    static func convert(_ node: Node, file: String) throws(YAMLError) -> YAMLNode {
-        let location = YAMLLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
-        switch node {
-        case .scalar(let s):
-            return YAMLNode(kind: .scalar(scalarValue(s)), location: location)
-        case .sequence(let seq):
-            var items: [YAMLNode] = []
-            for item in seq { items.append(try convert(item, file: file)) }
-            return YAMLNode(kind: .sequence(items), location: location)
-        case .mapping(let map):
-            var pairs: [(key: String, keyLocation: YAMLLocation, value: YAMLNode)] = []
-            var seen = Set<String>()
-            for (k, v) in map {
-                let keyLocation = YAMLLocation(file: file, line: k.mark?.line ?? location.line, column: k.mark?.column ?? location.column)
-                guard let key = k.scalar?.string else { throw keyLocation.error("keys must be plain text") }
-                guard seen.insert(key).inserted else { throw keyLocation.error("'\(key)' is given twice") }
-                pairs.append((key, keyLocation, try convert(v, file: file)))
-            }
-            return YAMLNode(kind: .mapping(pairs), location: location)
-        case .alias:
-            throw location.error("unresolved alias")
+        guard let root = try YAMLComposer.compose(text, file: file, limits: limits) else {
+            return YAMLNode(kind: .mapping([]), location: YAMLLocation(file: file, line: 1, column: 1))
         }
+        return root
     }
 
     /// A scalar as the YAML 1.1 core schema resolves it (`yes`/`no` stay strings: only
     /// true/false are booleans, as in YAML 1.2).
-    static func scalarValue(_ s: Node.Scalar) -> JSONValue {
-        let text = s.string
-        if s.style != .plain { return .string(text) }
+    static func scalarValue(_ text: String, plain: Bool) -> JSONValue {
+        if !plain { return .string(text) }
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)
         case "false", "False", "FALSE": return .bool(false)
         default: break
         }
-        if let i = Int(text.replacingOccurrences(of: "_", with: "")), !text.hasPrefix("_") { return .integer(i) }
-        // One number syntax everywhere: plain decimal (`0x1p3`, `.inf` and `.nan` stay text).
+        if let i = Int(text.filter { $0 != "_" }), !text.hasPrefix("_") { return .integer(i) }
+        // The one number syntax (`DecimalText`): `0x1p3`, `inf` or `1e400` stay text, and a key
+        // that wants a number says so.
         if let d = DecimalText.parse(text) { return .number(d) }
         return .string(text)
     }
@@ -146,20 +119,7 @@ public struct YAMLError: Error, Equatable, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { "\(file):\(line):\(column): \(message)" }
-
-    static func syntax(_ e: YamlError, file: String) -> YAMLError {
-        switch e {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let text = context.map { "\($0.text) " } ?? ""
-            return YAMLError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(text)\(problem)".replacingOccurrences(of: "  ", with: " "))
-        case let .duplicatedKeysInMapping(duplicates, context):
-            return YAMLError(file: file, line: context.mark.line, column: context.mark.column,
-                             message: "\(duplicates.map { "'\($0)'" }.joined(separator: ", ")) given twice in one mapping")
-        case let .reader(problem, _, _, _):
-            return YAMLError(file: file, line: 1, column: 1, message: "unreadable YAML: \(problem)")
-        default:
-            return YAMLError(file: file, line: 1, column: 1, message: "invalid YAML: \(e)")
-        }
-    }
+    /// One line whatever the file or the message quotes (`DisplayText.line`): sites quote what
+    /// the user wrote with `DisplayText.quote`, and this is the guard for what they miss.
+    public var description: String { DisplayText.line("\(file):\(line):\(column): \(message)") }
 }

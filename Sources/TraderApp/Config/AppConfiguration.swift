@@ -52,13 +52,18 @@ public struct AppConfiguration: Sendable {
         var config = AppConfiguration.defaults
         let located = file(explicit: explicit, environment: environment, currentDirectory: currentDirectory)
         if let located {
-            let text: String
-            do { text = try InputFile.readText(path: located.path) } catch { throw .usage("config file: \(error.description)") }
+            let text = try readFile(located.path)
             do { try config.apply(yaml: text, file: located.path) } catch { throw .usage(error.description) }
         }
         config = AppConfiguration(entries: config.entries, file: located?.path)
         try config.apply(environment: environment)
         return config
+    }
+
+    /// The text of the config file at `path`: a regular file of at most `YAMLLimits.standard`'s
+    /// size (`--config /dev/zero` is refused at once), in UTF-8.
+    public static func readFile(_ path: String) throws(AppError) -> String {
+        do { return try YAMLFile.read(path) } catch { throw .usage("cannot read config file \(error)") }
     }
 
     /// Only the defaults and `text` (no environment): what `config set` checks before writing.
@@ -73,14 +78,14 @@ public struct AppConfiguration: Sendable {
         let root = try YAMLNode.parse(text, file: file)
         for section in try root.mapping("the config file") {
             guard ConfigSchema.sections.contains(section.key) else {
-                throw section.keyLocation.error("unknown section '\(section.key)'; known: \(ConfigSchema.sections.joined(separator: ", "))")
+                throw section.keyLocation.error("unknown section '\(DisplayText.quote(section.key))'; known: \(ConfigSchema.sections.joined(separator: ", "))")
             }
             if case .scalar(.null) = section.value.kind { continue }   // an empty section
             for entry in try section.value.mapping("section \(section.key)") {
                 let path = "\(section.key).\(entry.key)"
                 guard let key = ConfigSchema.key(path) else {
                     let known = ConfigSchema.keys(in: section.key).map(\.name).joined(separator: ", ")
-                    throw entry.keyLocation.error("unknown key '\(entry.key)' in section \(section.key); known: \(known)")
+                    throw entry.keyLocation.error("unknown key '\(DisplayText.quote(entry.key))' in section \(section.key); known: \(known)")
                 }
                 guard case .scalar(let raw) = entry.value.kind else { throw entry.value.location.error("\(path) must be \(key.kind.expectation)") }
                 let value: JSONValue

@@ -74,7 +74,7 @@ public struct ConfigKey: Sendable {
         case (.bool, .string("false")): return .bool(false)
         case (.choice(let options), .string(let s)) where options.contains(s): return value
         default:
-            throw ConfigValueError(reason: "must be \(kind.expectation), got \(value.serialized(indent: nil))")
+            throw ConfigValueError(reason: "must be \(kind.expectation), got \(DisplayText.quote(value.serialized(indent: nil)))")
         }
     }
 

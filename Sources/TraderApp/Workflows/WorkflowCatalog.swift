@@ -87,7 +87,7 @@ public struct WorkflowCatalog: Sendable {
     /// Reads and checks one workflow file.
     public func load(_ path: String) throws(AppError) -> Entry {
         let text: String
-        do { text = try InputFile.readText(path: path) } catch { throw .usage("workflow file: \(error.description)") }
+        do { text = try YAMLFile.read(path) } catch { throw .usage("cannot read workflow file \(error)") }
         do {
             return Entry(definition: try WorkflowFile.load(text, file: path, executor: executor), yaml: text, source: path)
         } catch {

@@ -28,7 +28,7 @@ public struct Timeframe: Hashable, Sendable, CustomStringConvertible {
     public static let day1 = Timeframe(unchecked: 86_400)
     public static let week1 = Timeframe(unchecked: 604_800)
 
-    /// Parses `1m`, `5m`, `1h`, `4h`, `1d`, `1w`, or a bare number of seconds.
+    /// Parses `1m`, `5m`, `1h`, `4h`, `1d`, `1w`, or a bare number of seconds, up to a year.
     public init(parsing text: String) throws(DomainError) {
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
         guard let last = text.last else { throw .invalid(field: "timeframe", reason: "empty") }
@@ -53,9 +53,14 @@ public struct Timeframe: Hashable, Sendable, CustomStringConvertible {
         guard timestamps.count >= 2 else { return nil }
         var counts: [Int64: Int] = [:]
         let n = min(timestamps.count, 1001)
-        for i in 1..<n { counts[timestamps[i] - timestamps[i - 1], default: 0] += 1 }
+        for i in 1..<n {
+            // Two bars more than 292 years apart have no gap in Int64 nanoseconds: not a spacing.
+            let (gap, overflow) = timestamps[i].subtractingReportingOverflow(timestamps[i - 1])
+            if !overflow { counts[gap, default: 0] += 1 }
+        }
         guard let best = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) })?.key, best > 0 else { return nil }
-        return Timeframe(unchecked: max(1, best / Timestamp.nanosPerSecond))
+        // Within `bounds`: a spacing beyond a year (two bars far apart) is taken as a year.
+        return Timeframe(unchecked: min(max(1, best / Timestamp.nanosPerSecond), Int64(bounds.upper)))
     }
 
     public var description: String {

@@ -39,7 +39,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
     /// The UTC calendar fields of this instant.
     public var components: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, nanosecond: Int) {
         let day = epochDay
-        let rem = nanos - day * Timestamp.nanosPerDay
+        // The remainder, not `nanos - day * nanosPerDay`: within a day of Int64.min that
+        // product overflows (found by the numbers fuzz target).
+        var rem = nanos % Timestamp.nanosPerDay
+        if rem < 0 { rem += Timestamp.nanosPerDay }
         let secOfDay = Int(rem / Timestamp.nanosPerSecond)
         let (y, m, d) = Timestamp.civilFromDays(day)
         return (y, m, d, secOfDay / 3600, (secOfDay / 60) % 60, secOfDay % 60, Int(rem % Timestamp.nanosPerSecond))

@@ -12,15 +12,60 @@ public indirect enum JSONValue: Sendable, Equatable {
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.serialized() == b.serialized() }
 
     /// Compact (`indent == nil`) or pretty-printed text.
+    ///
+    /// Containers are walked with an explicit stack, not by recursion: a parsed document may
+    /// nest 512 levels, which recursion in a debug build does not fit in a 512 KiB thread stack.
     public func serialized(indent: Int? = 2) -> String {
         var out = ""
-        write(into: &out, indent: indent, level: 0)
-        return out
+        let newline = indent == nil ? "" : "\n"
+        func pad(_ level: Int) { if let indent { out += String(repeating: " ", count: indent * level) } }
+        /// An array or object being written: its members and the next one to write.
+        struct Frame {
+            let items: [JSONValue]
+            let pairs: [(String, JSONValue)]
+            let isObject: Bool
+            var next = 0
+            var count: Int { isObject ? pairs.count : items.count }
+        }
+        var stack: [Frame] = []
+        var pending: JSONValue? = self
+        while true {
+            if let value = pending {
+                pending = nil
+                switch value {
+                case let .array(items) where !items.isEmpty:
+                    out += "[" + newline
+                    stack.append(Frame(items: items, pairs: [], isObject: false))
+                case let .object(pairs) where !pairs.isEmpty:
+                    out += "{" + newline
+                    stack.append(Frame(items: [], pairs: pairs, isObject: true))
+                default:
+                    value.writeScalar(into: &out)
+                }
+            }
+            guard var frame = stack.popLast() else { return out }
+            if frame.next > 0 { out += (frame.next < frame.count ? "," : "") + newline }
+            if frame.next == frame.count {
+                pad(stack.count)
+                out += frame.isObject ? "}" : "]"
+                continue   // the container is done: back to its parent
+            }
+            pad(stack.count + 1)
+            if frame.isObject {
+                let (key, value) = frame.pairs[frame.next]
+                JSONValue.escape(key, into: &out)
+                out += indent == nil ? ":" : ": "
+                pending = value
+            } else {
+                pending = frame.items[frame.next]
+            }
+            frame.next += 1
+            stack.append(frame)
+        }
     }
 
-    private func write(into out: inout String, indent: Int?, level: Int) {
-        let newline = indent == nil ? "" : "\n"
-        let pad = { (l: Int) in indent.map { String(repeating: " ", count: $0 * l) } ?? "" }
+    /// Scalars and empty containers.
+    private func writeScalar(into out: inout String) {
         switch self {
         case .null: out += "null"
         case let .bool(b): out += b ? "true" : "false"
@@ -30,26 +75,8 @@ public indirect enum JSONValue: Sendable, Equatable {
             else if d == d.rounded(), abs(d) < 1e15 { out += String(Int64(d)) }
             else { out += String(d) }
         case let .string(s): JSONValue.escape(s, into: &out)
-        case let .array(items):
-            if items.isEmpty { out += "[]"; return }
-            out += "[" + newline
-            for (i, item) in items.enumerated() {
-                out += pad(level + 1)
-                item.write(into: &out, indent: indent, level: level + 1)
-                out += (i + 1 < items.count ? "," : "") + newline
-            }
-            out += pad(level) + "]"
-        case let .object(pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{" + newline
-            for (i, (k, v)) in pairs.enumerated() {
-                out += pad(level + 1)
-                JSONValue.escape(k, into: &out)
-                out += indent == nil ? ":" : ": "
-                v.write(into: &out, indent: indent, level: level + 1)
-                out += (i + 1 < pairs.count ? "," : "") + newline
-            }
-            out += pad(level) + "}"
+        case .array: out += "[]"
+        case .object: out += "{}"
         }
     }
 

@@ -212,6 +212,12 @@ public enum CSVBarReader {
                 throw .malformed(file: source, line: line, reason:
                     "timestamp \(Timestamp(nanos: time)) is not after the previous row's \(Timestamp(nanos: previous))")
             }
+            // Every later difference of two times (spacing, durations, the period of the run) is
+            // an Int64 of nanoseconds: the series must span less than 292 years.
+            if let first = timestamps.first, time.subtractingReportingOverflow(first).overflow {
+                throw .malformed(file: source, line: line, reason:
+                    "timestamp \(Timestamp(nanos: time)) is more than 292 years after the first row's \(Timestamp(nanos: first))")
+            }
             previous = time
             timestamps.append(time)
             opens.append(open)

@@ -43,7 +43,9 @@ public struct ParameterRange: Hashable, Sendable {
         }
         let name = String(parts[0]), spec = String(parts[1])
         func number(_ s: Substring) throws(OptimizationError) -> Double {
-            guard let v = DecimalText.parse(s.trimmingSpaces) else { throw .malformedRange(text, reason: "'\(s)' is not \(DecimalText.expectation)") }
+            guard let v = DecimalText.parse(s.trimmingSpaces) else {
+                throw .malformedRange(text, reason: "'\(DisplayText.quote(s))' is not \(DecimalText.expectation)")
+            }
             return v
         }
         if spec.contains(":") {

@@ -45,7 +45,7 @@ public struct StrategyParameter: Hashable, Sendable {
 
     /// The value as a user typed it: `10` for integers, `0.02` for reals.
     public func format(_ value: Double) -> String {
-        kind == .integer || value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        (kind == .integer || value.rounded() == value) && abs(value) <= 1e15 ? String(Int(value)) : String(value)
     }
 }
 

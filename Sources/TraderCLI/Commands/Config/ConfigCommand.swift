@@ -130,7 +130,8 @@ struct ConfigSet: ParsableCommand {
         let normalized: JSONValue
         do { normalized = try k.normalize(.string(value)) } catch { throw ValidationError("\(k.path) \(error.reason)") }
         let target = ConfigCommand.targetFile()
-        let old = FileManager.default.fileExists(atPath: target) ? (try? String(contentsOfFile: target, encoding: .utf8)) ?? "" : ""
+        // A file that cannot be read is refused, not replaced by a file of one key.
+        let old = FileManager.default.fileExists(atPath: target) ? try AppConfiguration.readFile(target) : ""
         let updated = try ConfigFileEditor.setting(k, to: normalized, in: old)
         // The whole new file must load before it replaces the old one.
         let check: AppConfiguration
