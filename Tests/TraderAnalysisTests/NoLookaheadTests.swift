@@ -13,10 +13,10 @@ import TraderData
     /// huge volume): if anything read those bars, results would move.
     func withAlteredFuture(after k: Int) throws -> BarSeries {
         let s = Self.series
-        func alter(_ column: [Double], _ f: (Double) -> Double) -> [Double] {
+        func alter(_ column: BarColumn<Double>, _ f: (Double) -> Double) -> [Double] {
             column.enumerated().map { $0.offset > k ? f($0.element) : $0.element }
         }
-        return try BarSeries(symbol: s.symbol, timeframe: s.timeframe, timestamps: s.timestamps,
+        return try BarSeries(symbol: s.symbol, timeframe: s.timeframe, timestamps: s.timestamps.array,
                              open: alter(s.open) { $0 / 5 }, high: alter(s.high) { $0 / 5 }, low: alter(s.low) { $0 / 5 },
                              close: alter(s.close) { $0 / 5 }, volume: alter(s.volume) { $0 * 100 + 1 })
     }

@@ -77,14 +77,13 @@ struct BarStoreFileTests {
         let path = dir.path + "/m.gtbars"
         try BarStoreWriter.write(series, to: path)
         let file = try BarStoreFile(path: path)
-        try file.withUnsafeColumns { columns in
-            #expect(Array(columns.timestamps) == series.timestamps)
-            #expect(Array(columns.close) == series.close)
-            #expect(Array(columns.volume) == series.volume)
-            // 64-byte aligned in a page-aligned mapping.
-            #expect(Int(bitPattern: columns.open.baseAddress) % BarStoreFormat.columnAlignment == 0)
-            #expect(Int(bitPattern: columns.volume.baseAddress) % BarStoreFormat.columnAlignment == 0)
-        }
+        let columns = try file.load()
+        #expect(columns.timestamps == series.timestamps)
+        #expect(columns.close == series.close)
+        #expect(columns.volume == series.volume)
+        // 64-byte aligned in a page-aligned mapping.
+        #expect(Int(bitPattern: columns.open.withUnsafeBufferPointer { $0.baseAddress }) % BarStoreFormat.columnAlignment == 0)
+        #expect(Int(bitPattern: columns.volume.withUnsafeBufferPointer { $0.baseAddress }) % BarStoreFormat.columnAlignment == 0)
     }
 
     @Test func chunksConcatenateToTheFullLoad() throws {
@@ -146,9 +145,8 @@ struct BarStoreFileTests {
         // Part of the file: verified before the first chunk, so nothing at all is delivered.
         let part = file.chunks(size: 1_024, from: Timestamp(nanos: series.timestamps[10]), through: Timestamp(nanos: series.timestamps[20]))
         #expect(throws: DataError.self) { _ = try part.nextChunk() }
-        // Nor does a load, or the mapped columns.
+        // Nor does a load (whose columns are the mapped pages).
         #expect(throws: DataError.self) { _ = try file.load() }
-        #expect(throws: DataError.self) { try file.withUnsafeColumns { _ in } }
     }
 
     @Test func loadingHalfAMillionBars() throws {
@@ -157,18 +155,8 @@ struct BarStoreFileTests {
         let path = dir.path + "/year.gtbars"
         let series = try SyntheticBars.generate(symbol: "Y", bars: 500_000, seed: 7, timeframe: .minute1)
         try BarStoreWriter.write(series, to: path)
-        var best = Duration.seconds(1_000)
-        var loaded: BarSeries?
-        for _ in 0..<5 {
-            let clock = ContinuousClock()
-            let start = clock.now
-            let file = try BarStoreFile(path: path)
-            loaded = try file.load()
-            best = min(best, clock.now - start)
-        }
-        #expect(sameBits(try #require(loaded), series))
-        print("bar store: open + load of 500,000 bars: \(best) (best of 5, this build)")
-        #expect(best < .milliseconds(500))
+        let loaded = try BarStoreFile(path: path).load()
+        #expect(sameBits(loaded, series))   // its speed is a benchmark (BENCHMARKS.md), not a test
     }
 
     private func hex(_ v: UInt64) -> String {

@@ -6,7 +6,7 @@ import TraderData
 /// True when two series hold the same symbol, timeframe and bit-identical columns (NaN-safe and
 /// sign-of-zero-safe, unlike `==` on doubles).
 func sameBits(_ a: BarSeries, _ b: BarSeries) -> Bool {
-    func bits(_ c: [Double]) -> [UInt64] { c.map(\.bitPattern) }
+    func bits(_ c: BarColumn<Double>) -> [UInt64] { c.map(\.bitPattern) }
     return a.symbol == b.symbol && a.timeframe == b.timeframe && a.timestamps == b.timestamps
         && bits(a.open) == bits(b.open) && bits(a.high) == bits(b.high) && bits(a.low) == bits(b.low)
         && bits(a.close) == bits(b.close) && bits(a.volume) == bits(b.volume)

@@ -38,7 +38,7 @@ struct SampleDataTests {
     @Test func readerAgreesWithTheCheckedInitializer() throws {
         for name in ["GOOG", "EURUSD"] {
             let series = try CSVBarReader.read(path: repositoryRoot + "/data/sample/\(name).csv")
-            let checked = try BarSeries(symbol: series.symbol, timestamps: series.timestamps, open: series.open,
+            let checked = try BarSeries(symbol: series.symbol, columns: series.timestamps, open: series.open,
                                         high: series.high, low: series.low, close: series.close, volume: series.volume)
             #expect(checked.timeframe == series.timeframe)
         }

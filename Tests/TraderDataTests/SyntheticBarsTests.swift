@@ -33,7 +33,7 @@ struct SyntheticBarsTests {
             let bars = timeframe == .week1 ? 5000 : 20_000  // 20,000 weeks would run past 2262
             let s = try SyntheticBars.generate(symbol: "V", bars: bars, seed: 9, timeframe: timeframe, startPrice: 50)
             // The checked initializer re-validates every invariant.
-            let checked = try BarSeries(symbol: s.symbol, timestamps: s.timestamps, open: s.open, high: s.high,
+            let checked = try BarSeries(symbol: s.symbol, columns: s.timestamps, open: s.open, high: s.high,
                                         low: s.low, close: s.close, volume: s.volume)
             #expect(checked.count == bars)
             for i in 0..<s.count {

@@ -222,7 +222,7 @@ import TraderEngine
             #expect(zip(whole.values, run.equity.values).allSatisfy { $0.bitPattern == $1.bitPattern })
             let t = run.equity.timestamps
             let range = try #require(try await store.equity(runID: run.id, from: t[8_000], to: t[8_500]))
-            #expect(range.timestamps == Array(t[8_000...8_500]) && range.values[191].isNaN)
+            #expect(range.timestamps == t.extracting(8_000..<8_501) && range.values[191].isNaN)
             #expect(try await store.equity(runID: run.id, from: t[19_999] + 1, to: nil)?.count == 0)
             #expect(try await store.equity(runID: run.id, from: nil, to: t[0])?.timestamps == [t[0]])
             #expect(try await store.equity(runID: UUID(), from: nil, to: nil) == nil)

@@ -130,8 +130,8 @@ import TraderCore
             let all = try #require(try await store.archivedBars(symbol: "GOOG", timeframe: .day1, from: nil, to: nil))
             #expect(all.count == 3_500)
             #expect(Array(all.close[0..<2_500]) == Array(first.close[0..<2_500]))
-            #expect(Array(all.close[2_500...]) == overlap.close)
-            #expect(all.volume[2_500] == 0 && all.timestamps == all.timestamps.sorted())
+            #expect(all.close.extracting(2_500..<3_500) == overlap.close)
+            #expect(all.volume[2_500] == 0 && all.timestamps.array == all.timestamps.sorted())
             let day: Int64 = 86_400_000_000_000
             let range = try #require(try await store.archivedBars(symbol: "GOOG", timeframe: .day1, from: 100 * day, to: 199 * day))
             #expect(range.count == 100 && range.timestamps.first == 100 * day && range.symbol == "GOOG")

@@ -75,7 +75,7 @@ public struct RegimeAnalysis: Sendable {
         if method.usesThresholds {
             let r = try ThresholdRegimeClassifier.classify(closes: series.close, thresholds: thresholds)
             readings = r
-            thresholdHistory = RegimeHistory(regimes: r.map(\.regime), timestamps: series.timestamps, range: range)
+            thresholdHistory = RegimeHistory(regimes: r.map(\.regime), timestamps: series.timestamps.array, range: range)
         }
         self.readings = readings
         self.thresholdHistory = thresholdHistory
@@ -84,9 +84,9 @@ public struct RegimeAnalysis: Sendable {
         var hmmHistory: RegimeHistory? = nil
         var agreement: RegimeAgreement? = nil
         if method.usesHMM {
-            let fitted = try HMMRegimes(closes: series.close, fitter: fitter, thresholds: thresholds)
+            let fitted = try HMMRegimes(closes: series.close.array, fitter: fitter, thresholds: thresholds)
             hmm = fitted
-            hmmHistory = RegimeHistory(regimes: fitted.viterbiRegimes, timestamps: series.timestamps, range: range)
+            hmmHistory = RegimeHistory(regimes: fitted.viterbiRegimes, timestamps: series.timestamps.array, range: range)
             if let readings {
                 agreement = RegimeAgreement(reference: readings.map(\.regime), other: fitted.filteredRegimes, range: range)
             }

@@ -77,7 +77,7 @@ public struct ThresholdRegimeClassifier: Sendable {
     public mutating func update(_ bar: Bar) -> RegimeReading { update(close: bar.close) }
 
     /// The reading of every bar of `closes`, in order.
-    public static func classify(closes: [Double], thresholds: RegimeThresholds = RegimeThresholds()) throws(DomainError) -> [RegimeReading] {
+    public static func classify(closes: some Collection<Double>, thresholds: RegimeThresholds = RegimeThresholds()) throws(DomainError) -> [RegimeReading] {
         var classifier = try ThresholdRegimeClassifier(thresholds: thresholds)
         var out: [RegimeReading] = []
         out.reserveCapacity(closes.count)
@@ -87,7 +87,7 @@ public struct ThresholdRegimeClassifier: Sendable {
 
     /// Just the regimes of every bar of `closes` (nil during warm-up): the compact form for scans
     /// over many symbols, one byte per bar.
-    public static func regimes(closes: [Double], thresholds: RegimeThresholds = RegimeThresholds()) throws(DomainError) -> [Regime?] {
+    public static func regimes(closes: some Collection<Double>, thresholds: RegimeThresholds = RegimeThresholds()) throws(DomainError) -> [Regime?] {
         var classifier = try ThresholdRegimeClassifier(thresholds: thresholds)
         var out: [Regime?] = []
         out.reserveCapacity(closes.count)

@@ -51,7 +51,7 @@ public struct SelectionFeatures: Sendable {
 
     /// Signed R² of a least-squares line through the log closes of the `window` bars ending at
     /// `end`: +1 a perfect uptrend, −1 a perfect downtrend, 0 no trend.
-    static func trendStrength(_ close: [Double], endingAt end: Int, window: Int) -> Double {
+    static func trendStrength(_ close: BarColumn<Double>, endingAt end: Int, window: Int) -> Double {
         let start = end - window + 1
         let m = Double(window)
         let tMean = (m - 1) / 2

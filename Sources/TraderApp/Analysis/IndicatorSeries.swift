@@ -102,7 +102,7 @@ public struct IndicatorSeries: Sendable, Equatable {
         } catch {
             throw .usage("--series \(spec): \(error.description)")
         }
-        return IndicatorSeries(spec: ([name] + p.map(format)).joined(separator: ":"), timestamps: bars.timestamps, outputs: outputs)
+        return IndicatorSeries(spec: ([name] + p.map(format)).joined(separator: ":"), timestamps: bars.timestamps.array, outputs: outputs)
     }
 
     /// `spec` with defaults filled in (`sma` → `sma:20`): the same indicator always has one name.

@@ -57,7 +57,7 @@ public enum RegimeReport {
         ])
     }
 
-    static func json(_ h: RegimeHistory, timestamps: [Int64]) -> JSONValue {
+    static func json(_ h: RegimeHistory, timestamps: BarColumn<Int64>) -> JSONValue {
         let labels = Regime.allCases.map { JSONValue.string($0.rawValue) }
         return .object([
             ("classified_bars", .integer(h.classifiedBars)),
@@ -82,7 +82,7 @@ public enum RegimeReport {
         ])
     }
 
-    static func json(_ hmm: HMMRegimes, history: RegimeHistory, timestamps: [Int64]) -> JSONValue {
+    static func json(_ hmm: HMMRegimes, history: RegimeHistory, timestamps: BarColumn<Int64>) -> JSONValue {
         let m = hmm.model
         let fit = hmm.fit
         var counts = [Int](repeating: 0, count: m.stateCount)

@@ -67,7 +67,7 @@ extension CacheCodec where Value == BacktestResult {
                       let sizing = RunRecordCoding.readSizing(&r), let skipped = r.read(Int64.self),
                       let timestamps = r.readColumn(Int64.self), let equity = r.readColumn(Double.self), equity.count == timestamps.count,
                       let trades = TradeRecord.readList(&r), let open = TradeRecord.readList(&r), r.isAtEnd else { return nil }
-                return BacktestResult(symbol: symbol, strategy: strategy, settings: settings, timeframe: timeframe, timestamps: timestamps,
+                return BacktestResult(symbol: symbol, strategy: strategy, settings: settings, timeframe: timeframe, timestamps: BarColumn(timestamps),
                                       equity: equity, trades: trades, openTrades: open, metrics: metrics, fills: Int(fills),
                                       rejectedOrders: Int(rejected), ranOutOfMoney: broke, sizing: sizing, skippedEntries: Int(skipped))
             },

@@ -43,7 +43,7 @@ public struct BarArchiveService: Sendable {
             // (`Bar.violation`) before they become a store file that loads without re-checking.
             let bars: BarSeries
             do {
-                bars = try BarSeries(symbol: stored.symbol, timeframe: stored.timeframe, timestamps: stored.timestamps, open: stored.open,
+                bars = try BarSeries(symbol: stored.symbol, timeframe: stored.timeframe, columns: stored.timestamps, open: stored.open,
                                      high: stored.high, low: stored.low, close: stored.close, volume: stored.volume)
             } catch { throw .runtime("archived bars of \(symbol) (\(tf)) are invalid: \(error.description)") }
             do { written.append(try store.write(bars, timeframe: tf)) } catch { throw AppError(error, context: symbol) }

@@ -109,7 +109,7 @@ struct RegimeRenderer {
         return lines.joined(separator: "\n")
     }
 
-    func hmmSection(_ hmm: HMMRegimes, history: RegimeHistory, timestamps: [Int64]) -> String {
+    func hmmSection(_ hmm: HMMRegimes, history: RegimeHistory, timestamps: BarColumn<Int64>) -> String {
         let m = hmm.model, fit = hmm.fit
         var lines: [String] = []
         lines.append(terminal.paint("Gaussian HMM", .bold) + terminal.paint(

@@ -22,10 +22,12 @@ public struct ByteWriter: Sendable {
         bytes += utf8
     }
 
-    /// A count, then the elements' bytes.
-    public mutating func write<T: BitwiseCopyable>(column: [T]) {
+    /// A count, then the elements' bytes (copied in bulk from a contiguous collection: an
+    /// array, a bar column).
+    public mutating func write<C: Collection>(column: C) where C.Element: BitwiseCopyable {
         write(UInt64(column.count))
-        column.withUnsafeBytes { bytes += $0 }
+        let copied: Void? = column.withContiguousStorageIfAvailable { bytes += UnsafeRawBufferPointer($0) }
+        if copied == nil { for value in column { withUnsafeBytes(of: value) { bytes += $0 } } }
     }
 }
 

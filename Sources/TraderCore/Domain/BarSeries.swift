@@ -1,24 +1,38 @@
-/// A columnar series of bars for one instrument: one contiguous array per field.
+/// A columnar series of bars for one instrument: one contiguous column per field.
 ///
 /// Columnar storage is what keeps the bar loop fast (sequential loads, no per-bar objects) and
-/// lets many parallel workers share one read-only copy: copies of a `BarSeries` share the array
-/// buffers. Invariants are checked at construction: equal column lengths, strictly increasing
+/// lets many parallel workers share one read-only copy: copies and slices of a `BarSeries` share
+/// the columns' memory. A column (`BarColumn`) is either an array's storage (bars built in
+/// memory: CSV, synthetic, decoded) or the pages of a memory-mapped bar store file, used in
+/// place; either way it keeps its memory alive for as long as any series or slice uses it.
+/// Invariants are checked at construction: equal column lengths, strictly increasing
 /// timestamps, finite positive prices, `low <= open, close <= high`, non-negative volume
 /// (`Bar.violation`).
 public struct BarSeries: Sendable {
     public let symbol: String
     public let timeframe: Timeframe
-    public let timestamps: [Int64]
-    public let open: [Double]
-    public let high: [Double]
-    public let low: [Double]
-    public let close: [Double]
-    public let volume: [Double]
+    public let timestamps: BarColumn<Int64>
+    public let open: BarColumn<Double>
+    public let high: BarColumn<Double>
+    public let low: BarColumn<Double>
+    public let close: BarColumn<Double>
+    public let volume: BarColumn<Double>
 
     /// Validates and builds a series. `timeframe` is inferred from the spacing when nil.
     public init(
         symbol: String, timeframe: Timeframe? = nil, timestamps: [Int64],
         open: [Double], high: [Double], low: [Double], close: [Double], volume: [Double]
+    ) throws(DomainError) {
+        try self.init(symbol: symbol, timeframe: timeframe, columns: BarColumn(timestamps), open: BarColumn(open),
+                      high: BarColumn(high), low: BarColumn(low), close: BarColumn(close), volume: BarColumn(volume))
+    }
+
+    /// Validates and builds a series over existing columns (sharing them, as slices and the bar
+    /// store's loads do). `timeframe` is inferred from the spacing when nil.
+    public init(
+        symbol: String, timeframe: Timeframe? = nil, columns timestamps: BarColumn<Int64>,
+        open: BarColumn<Double>, high: BarColumn<Double>, low: BarColumn<Double>, close: BarColumn<Double>,
+        volume: BarColumn<Double>
     ) throws(DomainError) {
         let n = timestamps.count
         guard open.count == n, high.count == n, low.count == n, close.count == n, volume.count == n else {
@@ -33,15 +47,31 @@ public struct BarSeries: Sendable {
             }
         }
         self.init(unchecked: symbol, timeframe: timeframe ?? Timeframe.infer(from: timestamps) ?? .day1,
-                  timestamps: timestamps, open: open, high: high, low: low, close: close, volume: volume)
+                  columns: timestamps, open: open, high: high, low: low, close: close, volume: volume)
     }
 
     /// Builds a series from columns the caller has already validated (the CSV reader checks each
-    /// row as it parses, with file and line in its errors).
+    /// row as it parses, with file and line in its errors). The arrays' storage is shared.
     public init(
         unchecked symbol: String, timeframe: Timeframe, timestamps: [Int64],
         open: [Double], high: [Double], low: [Double], close: [Double], volume: [Double]
     ) {
+        self.init(unchecked: symbol, timeframe: timeframe, columns: BarColumn(timestamps), open: BarColumn(open),
+                  high: BarColumn(high), low: BarColumn(low), close: BarColumn(close), volume: BarColumn(volume))
+    }
+
+    /// Builds a series over columns the caller has already validated: the zero-copy form (the
+    /// bar store hands out its mapped columns this way).
+    ///
+    /// - Precondition: the columns have the same length.
+    public init(
+        unchecked symbol: String, timeframe: Timeframe, columns timestamps: BarColumn<Int64>,
+        open: BarColumn<Double>, high: BarColumn<Double>, low: BarColumn<Double>, close: BarColumn<Double>,
+        volume: BarColumn<Double>
+    ) {
+        let n = timestamps.count
+        precondition(open.count == n && high.count == n && low.count == n && close.count == n && volume.count == n,
+                     "BarSeries columns have different lengths")
         self.symbol = symbol
         self.timeframe = timeframe
         self.timestamps = timestamps
@@ -71,14 +101,22 @@ public struct BarSeries: Sendable {
         return slice(lo..<max(lo, hi))
     }
 
-    /// The bars at positions `range`.
+    /// The bars at positions `range`, sharing this series' memory (no copy; the slice keeps all
+    /// of it alive).
     public func slice(_ range: Range<Int>) -> BarSeries {
-        BarSeries(unchecked: symbol, timeframe: timeframe, timestamps: Array(timestamps[range]),
-                  open: Array(open[range]), high: Array(high[range]), low: Array(low[range]),
-                  close: Array(close[range]), volume: Array(volume[range]))
+        BarSeries(unchecked: symbol, timeframe: timeframe, columns: timestamps.extracting(range),
+                  open: open.extracting(range), high: high.extracting(range), low: low.extracting(range),
+                  close: close.extracting(range), volume: volume.extracting(range))
     }
 
-    /// Memory held by the columns, in bytes.
+    /// The same bars in columns of their own (arrays): six copies. For a series that must not
+    /// depend on the memory it came from.
+    public func copied() -> BarSeries {
+        BarSeries(unchecked: symbol, timeframe: timeframe, timestamps: timestamps.array, open: open.array,
+                  high: high.array, low: low.array, close: close.array, volume: volume.array)
+    }
+
+    /// Bytes the columns span (in the process's memory or in a mapped file).
     public var byteCount: Int { count * (MemoryLayout<Int64>.stride + 5 * MemoryLayout<Double>.stride) }
 
     /// First index with timestamp >= t.

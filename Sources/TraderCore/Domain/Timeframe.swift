@@ -49,7 +49,7 @@ public struct Timeframe: Hashable, Sendable, CustomStringConvertible {
 
     /// Infers the spacing of a sorted timestamp column as the most common gap among the first
     /// bars (the mode is robust to weekends and holidays, unlike the mean).
-    public static func infer(from timestamps: [Int64]) -> Timeframe? {
+    public static func infer<C: RandomAccessCollection<Int64>>(from timestamps: C) -> Timeframe? where C.Index == Int {
         guard timestamps.count >= 2 else { return nil }
         var counts: [Int64: Int] = [:]
         let n = min(timestamps.count, 1001)

@@ -22,8 +22,10 @@ extension BarStoreFile {
 
     /// Makes sure the columns match the header's checksums before any bar is used: returns at
     /// once when that is known (`isVerified`), else hashes every column through the mapping, the
-    /// six in parallel (the pages are the ones a load copies, or a zero-copy reader uses, next).
-    /// Throws `DataError.corrupt` naming the first column that differs.
+    /// six in parallel (faster than `pread`, which copies), and lets the pages go again as each
+    /// column is done: the checksums cover whole columns, but a loaded range may need a sliver
+    /// of them, and a series only brings in the pages it reads. Throws `DataError.corrupt`
+    /// naming the first column that differs.
     public func verifyColumns() throws(DataError) {
         if isVerified { return }
         // A file changed since it was opened (truncated, say) is read with pread, which reports
@@ -49,8 +51,10 @@ extension BarStoreFile {
         DispatchQueue.concurrentPerform(iterations: columns.count) { k in
             let outcome = Result { () throws(DataError) -> UInt64 in
                 if throughMapping {
-                    let start = header.columnOffsets[columns[k].rawValue]
-                    return withExtendedLifetime(self) { XXHash64.hash(UnsafeRawBufferPointer(start: base + start, count: header.count * 8)) }
+                    let start = header.columnOffsets[columns[k].rawValue], length = header.count * 8
+                    let hash = XXHash64.hash(UnsafeRawBufferPointer(start: mapping.base + start, count: length))
+                    mapping.dropResidentPages(offset: start, count: length)
+                    return hash
                 }
                 return try hash(columns[k], blockSize: 1 << 20)
             }

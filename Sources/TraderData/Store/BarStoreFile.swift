@@ -6,41 +6,41 @@ import Musl
 import Darwin
 #endif
 public import TraderCore
-import Dispatch
 import Synchronization
 
 /// An open, memory-mapped `.gtbars` file: validated on open, verified before any bar leaves it,
 /// then read in place.
 ///
-/// Opening maps the whole file read-only and checks the header (`BarStoreHeader.decode`: magic,
-/// version, header checksum, sizes against the file length) and that the first and last
-/// timestamps match the header. Nothing else is read: pages of a column come in from the page
-/// cache only when a load touches them, so opening a 5 GB file costs the same as a 5 KB one, and
-/// reading headers (`data list`) stays cheap.
+/// Opening maps the whole file read-only (`FileMapping`) and checks the header
+/// (`BarStoreHeader.decode`: magic, version, header checksum, sizes against the file length) and
+/// that the first and last timestamps match the header. Nothing else is read: pages of a column
+/// come in from the page cache only when a reader touches them, so opening a 5 GB file costs the
+/// same as a 5 KB one, and reading headers (`data list`) stays cheap.
 ///
-/// Damaged data never yields numbers: every way bars leave the file — `load`,
-/// `withUnsafeColumns`, `chunks` — first makes sure the column checksums match the header
-/// (`verifyColumns()`), and a mismatch is a `DataError.corrupt` naming the file and the column.
-/// A file is hashed once per version: the good verdict is remembered by the file's identity
-/// (`BarStoreVerdicts`: in this process and in `.gtbars-verified` beside the file), so later
-/// loads of an unchanged file cost no more than the copy, and a file written since is verified
-/// again. The check is on the file, not on the copy, so readers that use the mapped columns in
-/// place are covered the same way.
+/// Damaged data never yields numbers: every way bars leave the file — `load`, `chunks` — first
+/// makes sure the column checksums match the header (`verifyColumns()`), and a mismatch is a
+/// `DataError.corrupt` naming the file and the column. A file is hashed once per version: the
+/// good verdict is remembered by the file's identity (`BarStoreVerdicts`: in this process and in
+/// `.gtbars-verified` beside the file), so later loads of an unchanged file cost nothing but the
+/// open, and a file written since is verified again.
 ///
-/// - `load(from:through:)` binary-searches the mapped timestamp column and copies only the bars
-///   in range into a `BarSeries` (six `memcpy`s). The bars were validated when they were written
-///   and the checksums prove they are what was written, so loading does not re-check them.
-/// - `withUnsafeColumns` hands out the mapped columns themselves, for zero-copy readers.
+/// - `load(from:through:)` binary-searches the mapped timestamp column and returns a `BarSeries`
+///   whose columns are the mapped pages themselves: nothing is copied, and a page is read from
+///   the page cache only when the backtest (or whatever reads the series) reaches it. The bars
+///   were validated when they were written and the checksums prove they are what was written,
+///   so loading does not re-check them. The series keeps the mapping alive (it retains the
+///   `FileMapping`), after this object and its descriptor are gone.
 /// - `chunks(size:)` reads the file in fixed-size pieces with `pread` into reused buffers, for
 ///   files larger than memory; an unverified file is hashed as it streams and a mismatch is
 ///   thrown instead of the end of the stream (see `BarStoreChunks`).
 /// - `verify()` always hashes (`gpt-trader data info`), with `pread` so resident memory stays
 ///   small.
 ///
-/// The mapping lives as long as this object. Files are only ever replaced by rename (see
-/// `BarStoreWriter`), which leaves an existing mapping intact; truncating a mapped file in
-/// place is not supported (reads past the new end would fault). Immutable after `init` but for
-/// the verified flag (atomic), so it is safe to share between tasks.
+/// Files are only ever replaced by rename (see `BarStoreWriter`), which leaves an existing
+/// mapping, and every series loaded from it, intact: they keep the old file's data. Truncating a
+/// mapped file in place is not supported (a read past the new end raises SIGBUS; see
+/// `FileMapping`). Immutable after `init` but for the verified flag (atomic), so it is safe to
+/// share between tasks.
 public final class BarStoreFile: @unchecked Sendable {
     /// Where the file is.
     public let path: String
@@ -48,9 +48,8 @@ public final class BarStoreFile: @unchecked Sendable {
     public let header: BarStoreHeader
     /// Descriptor kept open for `chunks` (pread) so it reads the same file that was validated.
     let fd: Int32
-    /// The start of the mapping (the file's first byte).
-    let base: UnsafeRawPointer
-    private let mappedSize: Int
+    /// The whole file, mapped; shared with every series loaded from it.
+    let mapping: FileMapping
     /// The file's identity and header checksum when it was opened: what a verdict is about.
     let verdictKey: BarStoreVerdicts.Key
     /// Set once the columns are known to match their checksums (`BarStoreFile+Verification`).
@@ -92,12 +91,12 @@ public final class BarStoreFile: @unchecked Sendable {
             _ = try outcome.get()
             throw .corrupt(path, reason: "truncated")
         }
-        guard let address = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), address != UnsafeMutableRawPointer(bitPattern: -1) else {
+        guard let mapping = FileMapping(fd: fd, size: size) else {
             let code = errno
             close(fd)
             throw .unreadable(path, reason: POSIXFile.message(code))
         }
-        let mapped = UnsafeRawPointer(address)
+        let mapped = mapping.base
         let header: BarStoreHeader
         do throws(DataError) {
             header = try BarStoreHeader.decode(UnsafeRawBufferPointer(start: mapped, count: BarStoreFormat.headerSize), fileSize: size, path: path)
@@ -108,23 +107,20 @@ public final class BarStoreFile: @unchecked Sendable {
                 throw .corrupt(path, reason: "the timestamp column runs \(first) ... \(last), the header says \(header.firstTimestamp) ... \(header.lastTimestamp)")
             }
         } catch {
-            munmap(address, size)
             close(fd)
             throw error
         }
         self.path = path
         self.header = header
         self.fd = fd
-        self.base = mapped
-        self.mappedSize = size
+        self.mapping = mapping
         verdictKey = BarStoreVerdicts.Key(
             identity: FileIdentity(info),
             headerChecksum: UInt64(littleEndian: mapped.loadUnaligned(fromByteOffset: BarStoreFormat.headerChecksumOffset, as: UInt64.self)))
     }
 
     deinit {
-        munmap(UnsafeMutableRawPointer(mutating: base), mappedSize)
-        close(fd)
+        close(fd)   // the mapping goes with the last series that uses it
     }
 
     /// The instrument's symbol.
@@ -138,50 +134,40 @@ public final class BarStoreFile: @unchecked Sendable {
     /// Time of the last bar.
     public var last: Timestamp { Timestamp(nanos: header.lastTimestamp) }
     /// Size of the file in bytes.
-    public var byteCount: Int { mappedSize }
-
-    /// Calls `body` with the mapped columns (valid only inside `body`): zero-copy access, after
-    /// `verifyColumns()`.
-    public func withUnsafeColumns<R>(_ body: (BarStoreColumns) throws(DataError) -> R) throws(DataError) -> R {
-        try verifyColumns()
-        return try withExtendedLifetime(self) { () throws(DataError) -> R in try body(columns) }
-    }
+    public var byteCount: Int { mapping.size }
 
     /// The positions of the bars with `start <= timestamp <= end` (either bound optional), found
     /// by binary search on the mapped timestamp column (touching about log2(count) pages).
     public func indices(from start: Timestamp? = nil, through end: Timestamp? = nil) -> Range<Int> {
-        let timestamps = columns.timestamps
+        let timestamps = self.timestamps
         let lo = start.map { bound in Self.partition(timestamps) { $0 < bound.nanos } } ?? 0
         let hi = end.map { bound in Self.partition(timestamps) { $0 <= bound.nanos } } ?? timestamps.count
         return lo..<max(lo, hi)
     }
 
-    /// The bars with `start <= timestamp <= end` (either bound optional); only that range of each
-    /// column is copied. Equal to `load().slice(from: start, through: end)`, without the rest.
-    /// Throws `.corrupt` naming the column when the file fails `verifyColumns()`.
+    /// The bars with `start <= timestamp <= end` (either bound optional), in place: the series'
+    /// columns are the mapped file's pages (no copy). Equal to `load().slice(from: start,
+    /// through: end)`. Throws `.corrupt` naming the column when the file fails `verifyColumns()`.
     public func load(from start: Timestamp? = nil, through end: Timestamp? = nil) throws(DataError) -> BarSeries {
         try load(indices(from: start, through: end))
     }
 
-    /// The bars at positions `range` (clamped to the file), after `verifyColumns()`.
+    /// The bars at positions `range` (clamped to the file), in place, after `verifyColumns()`.
     public func load(_ range: Range<Int>) throws(DataError) -> BarSeries {
         try verifyColumns()
         let range = range.clamped(to: 0..<count)
-        let c = columns
-        return BarSeries(unchecked: header.symbol, timeframe: header.timeframe,
-                         timestamps: Self.copy(c.timestamps, range), open: Self.copy(c.open, range),
-                         high: Self.copy(c.high, range), low: Self.copy(c.low, range),
-                         close: Self.copy(c.close, range), volume: Self.copy(c.volume, range))
+        func column<T: BitwiseCopyable & Sendable>(_ c: BarStoreColumn, _: T.Type) -> BarColumn<T> {
+            mapping.column(at: header.columnOffsets[c.rawValue] + range.lowerBound * 8, count: range.count)
+        }
+        return BarSeries(unchecked: header.symbol, timeframe: header.timeframe, columns: column(.timestamp, Int64.self),
+                         open: column(.open, Double.self), high: column(.high, Double.self), low: column(.low, Double.self),
+                         close: column(.close, Double.self), volume: column(.volume, Double.self))
     }
 
-    /// The mapped columns. Only valid while `self` is alive.
-    private var columns: BarStoreColumns {
-        func column<T>(_ c: BarStoreColumn, _: T.Type) -> UnsafeBufferPointer<T> {
-            UnsafeBufferPointer(start: (base + header.columnOffsets[c.rawValue]).assumingMemoryBound(to: T.self), count: header.count)
-        }
-        return BarStoreColumns(timestamps: column(.timestamp, Int64.self), open: column(.open, Double.self),
-                               high: column(.high, Double.self), low: column(.low, Double.self),
-                               close: column(.close, Double.self), volume: column(.volume, Double.self))
+    /// The mapped timestamp column (for the binary search of `indices`).
+    private var timestamps: UnsafeBufferPointer<Int64> {
+        UnsafeBufferPointer(start: (mapping.base + header.columnOffsets[BarStoreColumn.timestamp.rawValue]).assumingMemoryBound(to: Int64.self),
+                            count: header.count)
     }
 
     /// First index whose element fails `isBelow` (elements are sorted so that `isBelow` holds
@@ -194,47 +180,4 @@ public final class BarStoreFile: @unchecked Sendable {
         }
         return lo
     }
-
-    /// Columns at least this large are copied by all cores at once: one core's copy runs at a
-    /// fraction of the machine's memory bandwidth (measured here: ~4.4 GB/s per core).
-    static let parallelCopyBytes = 1 << 20
-
-    /// A new array holding `source[range]`: one `memcpy`, split across the cores when large.
-    private static func copy<T>(_ source: UnsafeBufferPointer<T>, _ range: Range<Int>) -> [T] {
-        [T](unsafeUninitializedCapacity: range.count) { buffer, initialized in
-            if let destination = buffer.baseAddress, let from = source.baseAddress, !range.isEmpty {
-                let byteCount = range.count * MemoryLayout<T>.stride
-                let to = UnsafeMutableRawPointer(destination), start = UnsafeRawPointer(from + range.lowerBound)
-                let parts = byteCount >= parallelCopyBytes ? max(1, min(8, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) : 1
-                if parts == 1 {
-                    to.copyMemory(from: start, byteCount: byteCount)
-                } else {
-                    // Page-aligned pieces, so no two threads write the same page.
-                    let piece = (byteCount / parts + 4095) & ~4095
-                    let target = SendablePointer(to), origin = SendablePointer(UnsafeMutableRawPointer(mutating: start))
-                    DispatchQueue.concurrentPerform(iterations: parts) { k in
-                        let lo = k * piece, hi = min(byteCount, lo + piece)
-                        if lo < hi { (target.pointer + lo).copyMemory(from: origin.pointer + lo, byteCount: hi - lo) }
-                    }
-                }
-            }
-            initialized = range.count
-        }
-    }
-}
-
-/// A raw pointer handed to the threads of a parallel copy, each touching its own range.
-private struct SendablePointer: @unchecked Sendable {
-    let pointer: UnsafeMutableRawPointer
-    init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
-}
-
-/// The columns of a mapped bar store file, used in place (see `BarStoreFile.withUnsafeColumns`).
-public struct BarStoreColumns {
-    public let timestamps: UnsafeBufferPointer<Int64>
-    public let open: UnsafeBufferPointer<Double>
-    public let high: UnsafeBufferPointer<Double>
-    public let low: UnsafeBufferPointer<Double>
-    public let close: UnsafeBufferPointer<Double>
-    public let volume: UnsafeBufferPointer<Double>
 }

@@ -123,7 +123,7 @@ public final class BarStoreStreamWriter {
         file.abandon()
     }
 
-    private func write<T: BitwiseCopyable>(_ values: [T], _ column: BarStoreColumn) throws(DataError) {
+    private func write<T>(_ values: BarColumn<T>, _ column: BarStoreColumn) throws(DataError) {
         let offset = offsets[column.rawValue] + written * 8
         var failure: DataError?
         values.withUnsafeBytes { bytes in

@@ -6,8 +6,9 @@ public struct BacktestResult: Sendable {
     public let strategy: String
     public let settings: ExecutionSettings
     public let timeframe: Timeframe
-    /// Bar timestamps (shared with the input series, not copied).
-    public let timestamps: [Int64]
+    /// Bar timestamps: the input series' column, shared (not copied; for bars from the store,
+    /// the mapped file's pages).
+    public let timestamps: BarColumn<Int64>
     /// Equity marked at each bar's close.
     public let equity: [Double]
     /// Closed trades, in the order they closed.
@@ -24,7 +25,7 @@ public struct BacktestResult: Sendable {
     /// Signal entries the sizer declined (it gave a fraction ≤ 0).
     public let skippedEntries: Int
 
-    public init(symbol: String, strategy: String, settings: ExecutionSettings, timeframe: Timeframe, timestamps: [Int64], equity: [Double], trades: [Trade], openTrades: [Trade], metrics: PerformanceMetrics, fills: Int, rejectedOrders: Int, ranOutOfMoney: Bool,
+    public init(symbol: String, strategy: String, settings: ExecutionSettings, timeframe: Timeframe, timestamps: BarColumn<Int64>, equity: [Double], trades: [Trade], openTrades: [Trade], metrics: PerformanceMetrics, fills: Int, rejectedOrders: Int, ranOutOfMoney: Bool,
                 sizing: SizingSummary? = nil, skippedEntries: Int = 0) {
         self.symbol = symbol
         self.strategy = strategy

@@ -113,7 +113,7 @@ public enum WalkForward {
                 // Nothing qualified: stay flat through the test window.
                 let flat = [Double](repeating: settings.initialCapital, count: split.test.count)
                 folds.append(Fold(split: split, best: nil, outOfSample: nil, testEquity: flat))
-                append(flat, times: Array(series.timestamps[split.test]), to: &stitched, &stitchedTimes, capital: settings.initialCapital)
+                append(flat, times: series.timestamps.extracting(split.test), to: &stitched, &stitchedTimes, capital: settings.initialCapital)
                 continue
             }
             let spec = try StrategySpec(name: name, overrides: best.parameters)
@@ -143,7 +143,7 @@ public enum WalkForward {
 
     /// Appends a fold's test equity, scaled to continue from the stitched curve's last value, and
     /// skipping bars already covered when test windows overlap (step < test).
-    static func append(_ equity: [Double], times: [Int64], to stitched: inout [Double], _ stitchedTimes: inout [Int64], capital: Double) {
+    static func append(_ equity: [Double], times: BarColumn<Int64>, to stitched: inout [Double], _ stitchedTimes: inout [Int64], capital: Double) {
         let scale = (stitched.last ?? capital) / capital
         let lastTime = stitchedTimes.last ?? Int64.min
         for (e, t) in zip(equity, times) where t > lastTime {

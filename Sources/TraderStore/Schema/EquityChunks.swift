@@ -57,6 +57,6 @@ enum EquityChunks {
         let lower = from.map { f in curve.timestamps.firstIndex { $0 >= f } ?? curve.count } ?? 0
         let upper = to.map { t in curve.timestamps.lastIndex { $0 <= t }.map { $0 + 1 } ?? 0 } ?? curve.count
         guard lower < upper else { return .empty }
-        return EquityCurve(timestamps: Array(curve.timestamps[lower..<upper]), values: Array(curve.values[lower..<upper]))
+        return EquityCurve(timestamps: curve.timestamps.extracting(lower..<upper), values: Array(curve.values[lower..<upper]))
     }
 }
