@@ -85,7 +85,11 @@ let package = Package(
         .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
         .testTarget(name: "TraderDataTests", dependencies: ["TraderData"]),
         .testTarget(name: "TraderCacheTests", dependencies: ["TraderCache", "TestSupport"]),
-        .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine", "TestSupport"]),
+        .testTarget(name: "TraderStoreTests", dependencies: ["TraderStore", "TraderCore", "TraderEngine", "TestSupport",
+                                                      // LegacyRuns writes rows the way older schemas did, through the drivers.
+                                                      .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                                                      .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                      .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
                                                     "TraderStore", "TraderWorkflows"]),

@@ -125,7 +125,7 @@ struct PostgresPoolTests {
         #expect(listed.count == Self.writers * 60, "no run lost, none twice")
         #expect(Set(listed.map(\.id)) == Set(acknowledged.map(\.id)))
         let rows = try await store.withRetry("count") {
-            try await PostgresRunStore.rows($0, "SELECT (SELECT coalesce(sum(count), 0)::bigint FROM equity_chunks) AS points, (SELECT count(*) FROM trades) AS trades",
+            try await PostgresRunStore.rows($0, "SELECT (SELECT coalesce(sum(count), 0)::bigint FROM equity_chunks) AS points, (SELECT coalesce(sum(count), 0)::bigint FROM trade_chunks) AS trades",
                                             logger: store.logger)
         }
         let points = try PostgresRunStore.int(try #require(rows.first), "points")

@@ -10,9 +10,9 @@ import TraderEngine
     func migrationsAreAppliedAtOpenAndOnlyOnce(_ backend: Backend) async throws {
         try await backend.withStore { (store: any RunStore) async throws -> Void in
             let status = try await store.status()
-            #expect(status.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7])
+            #expect(status.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8])
             #expect(status.pending.isEmpty)
-            #expect(status.currentVersion == 7 && MigrationStatus.latestVersion == 7)
+            #expect(status.currentVersion == 8 && MigrationStatus.latestVersion == 8)
             #expect(try await store.migrate().isEmpty)
         }
     }
@@ -94,19 +94,82 @@ import TraderEngine
         }
     }
 
-    /// The run row and its equity curve are written before the bad trade fails: the transaction
-    /// must take them back.
+    /// The run row and its equity curve are written before the database refuses the trades (a
+    /// trigger the test installs): the transaction must take them back.
     @Test(arguments: Backend.enabled)
     func aWriteThatFailsHalfWayLeavesNothing(_ backend: Backend) async throws {
-        try await backend.withStore { (store: any RunStore) async throws -> Void in
-            var run = Samples.run(bars: 3_000, trades: 600)
-            run.trades[599].exitReason = String(repeating: "x", count: 100)   // violates the schema's CHECK
+        try await backend.withStore { (store: any Store) async throws -> Void in
+            try await backend.refuseTrades(ofSymbol: "REFUSED", in: store)
+            var run = Samples.run(symbol: "REFUSED", bars: 30_000, trades: 600)
             await #expect(throws: StoreError.self) { try await store.saveRun(run) }
             #expect(try await store.loadRun(id: run.id) == nil)
             #expect(try await store.listRuns(RunFilter()).isEmpty)
-            run.trades[599].exitReason = "signal"
+            run.symbol = "GOOG"
             #expect(try await store.saveRun(run))
             #expect(try await store.loadRun(id: run.id)?.trades.count == 600)
+        }
+    }
+
+    /// Runs saved by schema v7 (raw equity chunks, a row per trade) read back as they were
+    /// saved, next to runs saved now.
+    @Test(arguments: Backend.enabled)
+    func runsSavedTheV7WayStillReadBack(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any Store) async throws -> Void in
+            var old = Samples.run(bars: 20_000, trades: 40)
+            old.equity.values[9_000] = .nan
+            try await LegacyRuns.saveAsV7(old, into: store)
+            let new = Samples.run(bars: 20_000, trades: 40)
+            try await store.saveRun(new)
+            for run in [old, new] {
+                let loaded = try #require(try await store.loadRun(id: run.id))
+                #expect(loaded.equity.timestamps == run.equity.timestamps)
+                #expect(loaded.equity.values.map(\.bitPattern) == run.equity.values.map(\.bitPattern))
+                #expect(loaded.trades == run.trades)
+                let t = run.equity.timestamps
+                let range = try #require(try await store.equity(runID: run.id, from: t[8_000], to: t[8_500]))
+                #expect(range.timestamps == t.extracting(8_000..<8_501))
+            }
+        }
+    }
+
+    /// What the packing must keep exactly: NaN payloads, −0, infinities, subnormals, repeated
+    /// values, and timestamps in any order and spacing; trades with every exit reason.
+    @Test(arguments: Backend.enabled)
+    func packedCurvesAndTradesReadBackBitForBit(_ backend: Backend) async throws {
+        try await backend.withStore { (store: any Store) async throws -> Void in
+            var run = Samples.run(bars: 25_000, trades: 300)
+            var random = SeededRandom(seed: 42)
+            let specials: [Double] = [-0.0, 0, .infinity, -.infinity, .leastNonzeroMagnitude, -.greatestFiniteMagnitude,
+                                      Double(bitPattern: 0x7FF8_0000_0000_0001), Double(bitPattern: 0xFFF0_0000_DEAD_BEEF)]
+            var timestamps = run.equity.timestamps.array
+            for i in 0..<run.equity.count {
+                switch i % 7 {
+                case 0: run.equity.values[i] = specials[Int.random(in: 0..<specials.count, using: &random)]
+                case 1: run.equity.values[i] = run.equity.values[i - 1]   // a flat stretch
+                case 2: run.equity.values[i] = Double(bitPattern: random.next())
+                default: break
+                }
+                if i % 1_000 == 999 { timestamps[i] = Int64(bitPattern: random.next()) }   // anything at all
+            }
+            timestamps[0] = .min
+            run.equity.timestamps = BarColumn(timestamps)
+            let reasons = ["signal", "stop-loss", "take-profit", "end-of-data", "trailing-stop", String(repeating: "é", count: 32)]
+            for i in run.trades.indices {
+                run.trades[i].exitReason = reasons[i % reasons.count]
+                run.trades[i].size = i.isMultiple(of: 3) ? Double(i) : -Double(bitPattern: random.next() >> 2)
+                run.trades[i].pnl = specials[i % specials.count]
+                run.trades[i].entryTime = Int64(bitPattern: random.next())
+            }
+            #expect(try await store.saveRun(run))
+            let loaded = try #require(try await store.loadRun(id: run.id))
+            #expect(loaded.equity.timestamps == run.equity.timestamps)
+            #expect(loaded.equity.values.map(\.bitPattern) == run.equity.values.map(\.bitPattern))
+            #expect(loaded.trades.count == run.trades.count)
+            for (a, b) in zip(loaded.trades, run.trades) {
+                let fields: [KeyPath<StoredTrade, Double>] = [\.size, \.entryPrice, \.exitPrice, \.commission, \.pnl, \.returnPct]
+                #expect(fields.allSatisfy { a[keyPath: $0].bitPattern == b[keyPath: $0].bitPattern })
+                #expect(a.entryTime == b.entryTime && a.exitTime == b.exitTime && a.exitReason == b.exitReason)
+            }
         }
     }
 
@@ -116,6 +179,12 @@ import TraderEngine
             var run = Samples.run(bars: 5)
             run.symbol = ""
             await #expect(throws: StoreError.invalid(field: "symbol", reason: "is empty")) { try await store.saveRun(run) }
+            run = Samples.run(bars: 5, trades: 3)
+            run.trades[2].exitReason = String(repeating: "x", count: 33)
+            await #expect(throws: StoreError.invalid(field: "trades[2].exitReason", reason: "must be 1 to 32 characters")) {
+                try await store.saveRun(run)
+            }
+            #expect(try await store.listRuns(RunFilter()).isEmpty)
         }
     }
 
@@ -214,7 +283,7 @@ import TraderEngine
     @Test(arguments: Backend.enabled)
     func equityReadsBackWholeAndByRange(_ backend: Backend) async throws {
         try await backend.withStore { (store: any Store) async throws -> Void in
-            var run = Samples.run(bars: 20_000, trades: 2)   // 3 chunks of 8,192
+            var run = Samples.run(bars: 20_000, trades: 2)   // 3 chunks of 8,192 (EquityChunks.pointsPerChunk)
             run.equity.values[8_191] = .nan
             try await store.saveRun(run)
             let whole = try #require(try await store.equity(runID: run.id, from: nil, to: nil))

@@ -24,11 +24,11 @@ extension PostgresRunStore {
                 let c = chunks[i]
                 b.append(id); b.append(c.index); b.append(c.firstTimestamp); b.append(c.lastTimestamp); b.append(c.count); b.append(c.data)
             }
-            try await Self.insertRows(connection, table: "trades", columns: TradeColumns.names, rowCount: run.trades.count,
+            let trades = TradeChunks.chunks(run.trades)
+            try await Self.insertRows(connection, table: "trade_chunks", columns: TradeChunks.columns, rowCount: trades.count,
                                       logger: self.logger) { i, b in
-                let t = run.trades[i]
-                b.append(id); b.append(i); b.append(t.size); b.append(t.entryTime); b.append(t.exitTime); b.append(t.entryPrice)
-                b.append(t.exitPrice); b.append(t.commission); b.append(t.pnl); b.append(t.returnPct); b.append(t.exitReason)
+                let c = trades[i]
+                b.append(id); b.append(c.index); b.append(c.count); b.append(c.data)
             }
             return true
         }
@@ -60,12 +60,7 @@ extension PostgresRunStore {
                 guard let row = try await Self.rows(connection, "SELECT \(unescaped: RunSummaryColumns.list), configuration, metrics FROM runs WHERE id = \(key)",
                                                     logger: self.logger).first else { return nil }
                 let equity = try await Self.equity(connection, key, from: nil, to: nil, logger: self.logger)
-                let trades = try await Self.rows(connection, "SELECT * FROM trades WHERE run_id = \(key) ORDER BY idx", logger: self.logger).map { r in
-                    StoredTrade(size: try Self.double(r, "size"), entryTime: try Self.int(r, "entry_time"), exitTime: try Self.int(r, "exit_time"),
-                                entryPrice: try Self.double(r, "entry_price"), exitPrice: try Self.double(r, "exit_price"),
-                                commission: try Self.double(r, "commission"), pnl: try Self.double(r, "pnl"),
-                                returnPct: try Self.double(r, "return_pct"), exitReason: try Self.text(r, "exit_reason"))
-                }
+                let trades = try await Self.trades(connection, key, logger: self.logger)
                 return StoredRun(summary: try Self.summary(row), configuration: try Self.text(row, "configuration"),
                                  metrics: try MetricsJSON.decode(try Self.text(row, "metrics"), field: "runs.metrics"),
                                  equity: equity, trades: trades)
@@ -103,6 +98,24 @@ extension PostgresRunStore {
             values.append(value ?? .nan)
         }
         return EquityCurve(timestamps: timestamps, values: values)
+    }
+
+    /// The trades of a run, from its chunks, or from `trades` for a run saved before schema v8.
+    static func trades(_ connection: PostgresConnection, _ key: String, logger: Logger) async throws -> [StoredTrade] {
+        var trades: [StoredTrade] = []
+        var chunked = false
+        for try await (count, data) in try await connection.query(
+            "SELECT count, data FROM trade_chunks WHERE run_id = \(key) ORDER BY chunk", logger: logger).decode((Int64, ByteBuffer).self) {
+            try TradeChunks.decode(data, count: Int(count), into: &trades)
+            chunked = true
+        }
+        if chunked { return trades }
+        return try await rows(connection, "SELECT * FROM trades WHERE run_id = \(key) ORDER BY idx", logger: logger).map { r in
+            StoredTrade(size: try double(r, "size"), entryTime: try int(r, "entry_time"), exitTime: try int(r, "exit_time"),
+                        entryPrice: try double(r, "entry_price"), exitPrice: try double(r, "exit_price"),
+                        commission: try double(r, "commission"), pnl: try double(r, "pnl"),
+                        returnPct: try double(r, "return_pct"), exitReason: try text(r, "exit_reason"))
+        }
     }
 
     @discardableResult

@@ -26,12 +26,11 @@ extension SQLiteRunStore {
                 binds.append(contentsOf: [.text(id), .integer(c.index), .integer(Int(c.firstTimestamp)), .integer(Int(c.lastTimestamp)),
                                           .integer(c.count), .blob(c.data)])
             }
-            try await insertRows(table: "trades", columns: TradeColumns.names, rowCount: run.trades.count,
+            let trades = TradeChunks.chunks(run.trades)
+            try await insertRows(table: "trade_chunks", columns: TradeChunks.columns, rowCount: trades.count,
                                  operation: "save trades of run \(id)") { i, binds in
-                let t = run.trades[i]
-                binds.append(contentsOf: [.text(id), .integer(i), .float(t.size), .integer(Int(t.entryTime)), .integer(Int(t.exitTime)),
-                                          .float(t.entryPrice), .float(t.exitPrice), .float(t.commission), .float(t.pnl),
-                                          .float(t.returnPct), .text(t.exitReason)])
+                let c = trades[i]
+                binds.append(contentsOf: [.text(id), .integer(c.index), .integer(c.count), .blob(c.data)])
             }
             return true
         }
@@ -61,13 +60,7 @@ extension SQLiteRunStore {
             guard let row = try await self.run("SELECT \(RunSummaryColumns.list), configuration, metrics FROM runs WHERE id = ?",
                                                [.text(key)], operation).first else { return nil }
             let equity = try await self.equityLocked(key, from: nil, to: nil, operation: operation)
-            let trades = try await self.run("SELECT * FROM trades WHERE run_id = ? ORDER BY idx", [.text(key)], operation).map { r in
-                StoredTrade(size: try Self.double(r, "size"), entryTime: Int64(try Self.int(r, "entry_time")),
-                            exitTime: Int64(try Self.int(r, "exit_time")), entryPrice: try Self.double(r, "entry_price"),
-                            exitPrice: try Self.double(r, "exit_price"), commission: try Self.double(r, "commission"),
-                            pnl: try Self.double(r, "pnl"), returnPct: try Self.double(r, "return_pct"),
-                            exitReason: try Self.text(r, "exit_reason"))
-            }
+            let trades = try await self.tradesLocked(key, operation: operation)
             return StoredRun(summary: try Self.summary(row), configuration: try Self.text(row, "configuration"),
                              metrics: try MetricsJSON.decode(try Self.text(row, "metrics"), field: "runs.metrics"),
                              equity: equity, trades: trades)
@@ -107,10 +100,29 @@ extension SQLiteRunStore {
         return EquityCurve(timestamps: timestamps, values: values)
     }
 
+    /// The trades of a run, from its chunks, or from `trades` for a run saved before schema v8.
+    /// Call holding the lock.
+    func tradesLocked(_ key: String, operation: String) async throws -> [StoredTrade] {
+        var trades: [StoredTrade] = []
+        let chunks = try await run("SELECT count, data FROM trade_chunks WHERE run_id = ? ORDER BY chunk", [.text(key)], operation)
+        for r in chunks {
+            guard let data = r.column("data")?.blob else { throw StoreError.corrupt(field: "trade_chunks.data", reason: "not a blob") }
+            try TradeChunks.decode(data, count: try Self.int(r, "count"), into: &trades)
+        }
+        if !chunks.isEmpty { return trades }
+        return try await run("SELECT * FROM trades WHERE run_id = ? ORDER BY idx", [.text(key)], operation).map { r in
+            StoredTrade(size: try Self.double(r, "size"), entryTime: Int64(try Self.int(r, "entry_time")),
+                        exitTime: Int64(try Self.int(r, "exit_time")), entryPrice: try Self.double(r, "entry_price"),
+                        exitPrice: try Self.double(r, "exit_price"), commission: try Self.double(r, "commission"),
+                        pnl: try Self.double(r, "pnl"), returnPct: try Self.double(r, "return_pct"),
+                        exitReason: try Self.text(r, "exit_reason"))
+        }
+    }
+
     @discardableResult
     public func deleteRun(id: UUID) async throws -> Bool {
         try await transaction("delete run \(id)") {
-            // Foreign keys cascade to equity_points and trades.
+            // Foreign keys cascade to the curve and the trades.
             !(try await self.run("DELETE FROM runs WHERE id = ? RETURNING id", [.text(id.uuidString)], "delete run \(id)").isEmpty)
         }
     }

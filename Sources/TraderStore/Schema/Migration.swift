@@ -41,7 +41,7 @@ public struct MigrationStatus: Sendable, Equatable {
 
 /// The migrations of both backends, the same logical schema written in each dialect.
 ///
-/// Logical schema (v6):
+/// Logical schema (v8):
 /// - `runs(id, created_at, strategy, symbol, timeframe, configuration, metrics, bar_count,
 ///   trade_count, return_pct, sharpe_ratio, max_drawdown_pct)`, indexed by `created_at`,
 ///   `(strategy, created_at)` and `(symbol, created_at)` for `runs list`;
@@ -54,7 +54,11 @@ public struct MigrationStatus: Sendable, Equatable {
 ///   (the whole book per bot), `checkpoints` (the bot's own state, newest by `seq`);
 /// - v5: `bars(symbol, timeframe, ts, open, high, low, close, volume)`, the archive;
 /// - v6: `equity_chunks(run_id, chunk, first_ts, last_ts, count, data)`: curves saved from v6 on
-///   (`EquityChunks`); `equity_points` keeps those saved before.
+///   (`EquityChunks`); `equity_points` keeps those saved before;
+/// - v7: `workflow_runs`;
+/// - v8: `trade_chunks(run_id, chunk, count, data)`: trades saved from v8 on, packed
+///   (`TradeChunks`), and equity chunks packed too (their format byte 2); runs saved before keep
+///   their `trades` rows and format-1 chunks, read as they were.
 enum Migrations {
     /// Column types that differ: SQLite's `INTEGER`/`REAL` against PostgreSQL's `BIGINT`/
     /// `DOUBLE PRECISION`, and the auto-assigned sequence of the event log.
@@ -179,6 +183,13 @@ enum Migrations {
                     cancel_requested \(d.integer) NOT NULL DEFAULT 0, parameters TEXT NOT NULL, steps TEXT NOT NULL)
                 """,
                 "CREATE INDEX workflow_runs_started ON workflow_runs (started_at DESC)",
+            ]),
+            Migration(version: 8, name: "packed trades and equity curves", statements: [
+                """
+                CREATE TABLE trade_chunks (
+                    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, chunk \(d.integer) NOT NULL,
+                    count \(d.integer) NOT NULL, data \(d.blob) NOT NULL, PRIMARY KEY (run_id, chunk))
+                """,
             ]),
         ]
     }
