@@ -46,7 +46,7 @@ import TraderCore
 
     @Test func damagedChunksAreErrorsNamingTheColumn() throws {
         let curve = EquityCurve(timestamps: (0..<1_000).map { Int64($0) * 1_000 }, values: (0..<1_000).map { 100 + Double($0 % 37) * 0.25 })
-        let chunk = try #require(EquityChunks.chunks(curve).first)
+        let chunk = EquityChunks.chunk(0, of: curve)
         let bytes = Array(chunk.data.readableBytesView)
         // Every truncation, and a count that does not match, is refused.
         for cut in stride(from: 0, to: bytes.count, by: 7) {
@@ -72,7 +72,7 @@ import TraderCore
         var trades: [StoredTrade] = []
         let trade = StoredTrade(size: 1, entryTime: 1, exitTime: 2, entryPrice: 3, exitPrice: 4, commission: 0, pnl: 1, returnPct: 0.1,
                                 exitReason: "signal")
-        let packed = try #require(TradeChunks.chunks([trade, trade]).first)
+        let packed = TradeChunks.chunk(0, of: [trade, trade])
         try TradeChunks.decode(packed.data, count: 2, into: &trades)
         #expect(trades == [trade, trade])
         #expect(throws: StoreError.self) { try TradeChunks.decode(packed.data, count: 3, into: &trades) }

@@ -30,7 +30,7 @@ func wanted(_ name: String) -> Bool { only == nil || only == name }
 let generated = ContinuousClock.now
 let universe = try SyntheticBars.generate(symbols: (0..<symbolCount).map { "SYM\($0)" }, bars: barCount, seed: 42)
 let generation = ContinuousClock.now - generated
-let returns = HMMRegimes.logReturns(universe[0].close)
+let returns = HMMRegimes.logReturns(universe[0].close.array)
 
 func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18

@@ -18,16 +18,14 @@ extension PostgresRunStore {
                 ON CONFLICT (id) DO NOTHING RETURNING id
                 """, logger: self.logger)
             guard !inserted.isEmpty else { return false }   // stored before: a retried write
-            let chunks = EquityChunks.chunks(run.equity)
-            try await Self.insertRows(connection, table: "equity_chunks", columns: EquityChunks.columns, rowCount: chunks.count,
-                                      logger: self.logger) { i, b in
-                let c = chunks[i]
+            try await Self.insertRows(connection, table: "equity_chunks", columns: EquityChunks.columns,
+                                      rowCount: EquityChunks.count(run.equity), logger: self.logger) { i, b in
+                let c = EquityChunks.chunk(i, of: run.equity)
                 b.append(id); b.append(c.index); b.append(c.firstTimestamp); b.append(c.lastTimestamp); b.append(c.count); b.append(c.data)
             }
-            let trades = TradeChunks.chunks(run.trades)
-            try await Self.insertRows(connection, table: "trade_chunks", columns: TradeChunks.columns, rowCount: trades.count,
-                                      logger: self.logger) { i, b in
-                let c = trades[i]
+            try await Self.insertRows(connection, table: "trade_chunks", columns: TradeChunks.columns,
+                                      rowCount: TradeChunks.count(run.trades), logger: self.logger) { i, b in
+                let c = TradeChunks.chunk(i, of: run.trades)
                 b.append(id); b.append(c.index); b.append(c.count); b.append(c.data)
             }
             return true

@@ -19,17 +19,15 @@ extension SQLiteRunStore {
                  Self.real(run.metrics["maxDrawdownPct"])],
                 "save run \(id)")
             guard !inserted.isEmpty else { return false }   // stored before: a retried write
-            let chunks = EquityChunks.chunks(run.equity)
-            try await insertRows(table: "equity_chunks", columns: EquityChunks.columns, rowCount: chunks.count,
+            try await insertRows(table: "equity_chunks", columns: EquityChunks.columns, rowCount: EquityChunks.count(run.equity),
                                  operation: "save equity of run \(id)") { i, binds in
-                let c = chunks[i]
+                let c = EquityChunks.chunk(i, of: run.equity)
                 binds.append(contentsOf: [.text(id), .integer(c.index), .integer(Int(c.firstTimestamp)), .integer(Int(c.lastTimestamp)),
                                           .integer(c.count), .blob(c.data)])
             }
-            let trades = TradeChunks.chunks(run.trades)
-            try await insertRows(table: "trade_chunks", columns: TradeChunks.columns, rowCount: trades.count,
+            try await insertRows(table: "trade_chunks", columns: TradeChunks.columns, rowCount: TradeChunks.count(run.trades),
                                  operation: "save trades of run \(id)") { i, binds in
-                let c = trades[i]
+                let c = TradeChunks.chunk(i, of: run.trades)
                 binds.append(contentsOf: [.text(id), .integer(c.index), .integer(c.count), .blob(c.data)])
             }
             return true

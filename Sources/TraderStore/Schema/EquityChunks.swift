@@ -32,21 +32,21 @@ enum EquityChunks {
         let data: ByteBuffer
     }
 
-    static func chunks(_ curve: EquityCurve) -> [Chunk] {
-        var out: [Chunk] = []
-        out.reserveCapacity((curve.count + pointsPerChunk - 1) / pointsPerChunk)
-        var start = 0
-        while start < curve.count {
-            let end = min(start + pointsPerChunk, curve.count)
-            var packed = PackedWriter(capacity: 64 + (end - start) * 9)
-            packed.byte(format)
-            packed.times(curve.timestamps.extracting(start..<end))
-            packed.doubles(curve.values[start..<end])
-            out.append(Chunk(index: out.count, firstTimestamp: curve.timestamps[start], lastTimestamp: curve.timestamps[end - 1],
-                             count: end - start, data: ByteBuffer(bytes: packed.bytes)))
-            start = end
-        }
-        return out
+    /// How many chunks `curve` is stored in.
+    static func count(_ curve: EquityCurve) -> Int {
+        (curve.count + pointsPerChunk - 1) / pointsPerChunk
+    }
+
+    /// Chunk `index` of `curve`, packed. Made one at a time, as each row is bound, so a long
+    /// curve is never held packed in full besides the statement being written.
+    static func chunk(_ index: Int, of curve: EquityCurve) -> Chunk {
+        let start = index * pointsPerChunk, end = min(start + pointsPerChunk, curve.count)
+        var packed = PackedWriter(capacity: 64 + (end - start) * 9)
+        packed.byte(format)
+        packed.times(curve.timestamps.extracting(start..<end))
+        packed.doubles(curve.values[start..<end])
+        return Chunk(index: index, firstTimestamp: curve.timestamps[start], lastTimestamp: curve.timestamps[end - 1],
+                     count: end - start, data: ByteBuffer(bytes: packed.bytes))
     }
 
     /// Appends a chunk's points to the columns; a chunk whose size or format is wrong is corrupt.

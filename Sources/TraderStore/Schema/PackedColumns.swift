@@ -30,11 +30,6 @@ struct PackedWriter {
         bytes.append(UInt8(v))
     }
 
-    /// Zigzag: small negative and positive numbers both take few bytes.
-    mutating func signed(_ value: Int64) {
-        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
-    }
-
     mutating func bytes(_ source: some Sequence<UInt8>) { bytes.append(contentsOf: source) }
 
     /// A UTF-8 string: its length, then its bytes.
@@ -45,37 +40,82 @@ struct PackedWriter {
 
     /// Times as runs of equal differences (see the type's comment).
     mutating func times(_ values: some RandomAccessCollection<Int64>) {
-        guard var previous = values.first else { return }
-        signed(previous)
-        var delta: Int64 = 0, run: UInt64 = 0
-        for value in values.dropFirst() {
-            let d = value &- previous
-            previous = value
-            if run > 0 && d == delta { run += 1; continue }
-            if run > 0 { signed(delta); varint(run) }
-            delta = d
-            run = 1
+        guard let first = values.first else { return }
+        // At most 10 bytes for the first value and 20 for each (difference, run) pair.
+        section(maxBytes: 10 + 20 * values.count) { out in
+            Self.varint(Self.zigzag(first), at: &out)
+            var previous = first, delta: Int64 = 0, run: UInt64 = 0
+            for value in values.dropFirst() {
+                let d = value &- previous
+                previous = value
+                if run > 0 && d == delta { run += 1; continue }
+                if run > 0 { Self.varint(Self.zigzag(delta), at: &out); Self.varint(run, at: &out) }
+                delta = d
+                run = 1
+            }
+            if run > 0 { Self.varint(Self.zigzag(delta), at: &out); Self.varint(run, at: &out) }
         }
-        if run > 0 { signed(delta); varint(run) }
     }
 
     /// Doubles as XOR tokens (see the type's comment).
     mutating func doubles(_ values: some RandomAccessCollection<Double>) {
         guard let first = values.first else { return }
-        var previous = first.bitPattern
-        withUnsafeBytes(of: previous.littleEndian) { bytes.append(contentsOf: $0) }
-        var repeats: UInt64 = 0
-        for value in values.dropFirst() {
-            let bits = value.bitPattern, x = bits ^ previous
-            previous = bits
-            if x == 0 { repeats += 1; continue }
-            if repeats > 0 { byte(0); varint(repeats); repeats = 0 }
-            let leading = x.leadingZeroBitCount / 8, trailing = x.trailingZeroBitCount / 8
-            let significant = 8 - leading - trailing
-            byte(UInt8(leading << 4 | significant))
-            withUnsafeBytes(of: (x >> UInt64(trailing * 8)).littleEndian) { bytes.append(contentsOf: $0.prefix(significant)) }
+        // 8 bytes for the first value, at most 9 for each other (a repeat token for k values
+        // takes 1 + varint(k) <= 9k), and 8 of slack: each token is stored as a whole word.
+        section(maxBytes: 16 + 9 * values.count) { out in
+            var previous = first.bitPattern
+            UnsafeMutableRawPointer(out).storeBytes(of: previous.littleEndian, as: UInt64.self)
+            out += 8
+            var repeats: UInt64 = 0
+            for value in values.dropFirst() {
+                let bits = value.bitPattern, x = bits ^ previous
+                previous = bits
+                if x == 0 { repeats += 1; continue }
+                if repeats > 0 {
+                    out.pointee = 0
+                    out += 1
+                    Self.varint(repeats, at: &out)
+                    repeats = 0
+                }
+                let leading = x.leadingZeroBitCount / 8, trailing = x.trailingZeroBitCount / 8
+                let significant = 8 - leading - trailing
+                out.pointee = UInt8(leading << 4 | significant)
+                UnsafeMutableRawPointer(out + 1).storeBytes(of: (x >> UInt64(trailing * 8)).littleEndian, as: UInt64.self)
+                out += 1 + significant
+            }
+            if repeats > 0 {
+                out.pointee = 0
+                out += 1
+                Self.varint(repeats, at: &out)
+            }
         }
-        if repeats > 0 { byte(0); varint(repeats) }
+    }
+
+    /// Appends what `write` puts at the pointer it advances, at most `maxBytes`: one bounds
+    /// check per column instead of one per byte.
+    private mutating func section(maxBytes: Int, _ write: (inout UnsafeMutablePointer<UInt8>) -> Void) {
+        let packed = [UInt8](unsafeUninitializedCapacity: maxBytes) { buffer, initialized in
+            var out = buffer.baseAddress!
+            write(&out)
+            initialized = out - buffer.baseAddress!
+            precondition(initialized <= maxBytes, "packed column overran its bound")
+        }
+        bytes.append(contentsOf: packed)
+    }
+
+    static func zigzag(_ value: Int64) -> UInt64 {
+        UInt64(bitPattern: (value << 1) ^ (value >> 63))
+    }
+
+    static func varint(_ value: UInt64, at out: inout UnsafeMutablePointer<UInt8>) {
+        var v = value
+        while v >= 0x80 {
+            out.pointee = UInt8(truncatingIfNeeded: v) | 0x80
+            out += 1
+            v >>= 7
+        }
+        out.pointee = UInt8(v)
+        out += 1
     }
 }
 
@@ -149,29 +189,44 @@ struct PackedReader {
     /// `count` doubles (see `PackedWriter.doubles`), appended to `out`.
     mutating func doubles(_ count: Int, into out: inout [Double]) throws {
         guard count > 0 else { return }
-        guard bytes.count - offset >= 8 else { throw corrupt("ends early (\(bytes.count) bytes)") }
-        var previous = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-        offset += 8
-        out.append(Double(bitPattern: previous))
-        var left = count - 1
-        while left > 0 {
-            let header = try byte()
-            if header == 0 {
-                let run = try varint()
-                guard run >= 1, run <= UInt64(left) else { throw corrupt("a run of \(run) repeats where \(left) values are left") }
-                out.append(contentsOf: repeatElement(Double(bitPattern: previous), count: Int(run)))
-                left -= Int(run)
-                continue
-            }
-            let leading = Int(header >> 4), significant = Int(header & 0x0F)
-            guard significant >= 1, leading + significant <= 8 else { throw corrupt("bad value header \(header) at byte \(offset - 1)") }
-            guard bytes.count - offset >= significant else { throw corrupt("ends early (\(bytes.count) bytes)") }
-            var word: UInt64 = 0
-            for k in 0..<significant { word |= UInt64(bytes[offset + k]) << UInt64(8 * k) }
-            offset += significant
-            previous ^= word << UInt64(8 * (8 - leading - significant))
+        let bytes = self.bytes
+        var offset = self.offset
+        defer { self.offset = offset }
+        try bytes.withUnsafeBytes { raw in
+            guard raw.count - offset >= 8 else { throw corrupt("ends early (\(raw.count) bytes)") }
+            var previous = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
             out.append(Double(bitPattern: previous))
-            left -= 1
+            var left = count - 1
+            while left > 0 {
+                guard offset < raw.count else { throw corrupt("ends early (\(raw.count) bytes)") }
+                let header = raw[offset]
+                offset += 1
+                if header == 0 {
+                    self.offset = offset
+                    let run = try varint()
+                    offset = self.offset
+                    guard run >= 1, run <= UInt64(left) else { throw corrupt("a run of \(run) repeats where \(left) values are left") }
+                    out.append(contentsOf: repeatElement(Double(bitPattern: previous), count: Int(run)))
+                    left -= Int(run)
+                    continue
+                }
+                let leading = Int(header >> 4), significant = Int(header & 0x0F)
+                guard significant >= 1, leading + significant <= 8 else { throw corrupt("bad value header \(header) at byte \(offset - 1)") }
+                guard raw.count - offset >= significant else { throw corrupt("ends early (\(raw.count) bytes)") }
+                var word: UInt64
+                if raw.count - offset >= 8 {
+                    word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    if significant < 8 { word &= (1 << UInt64(8 * significant)) - 1 }
+                } else {
+                    word = 0
+                    for k in 0..<significant { word |= UInt64(raw[offset + k]) << UInt64(8 * k) }
+                }
+                offset += significant
+                previous ^= word << UInt64(8 * (8 - leading - significant))
+                out.append(Double(bitPattern: previous))
+                left -= 1
+            }
         }
     }
 }

@@ -23,15 +23,15 @@ enum TradeChunks {
         let data: ByteBuffer
     }
 
-    static func chunks(_ trades: [StoredTrade]) -> [Chunk] {
-        var out: [Chunk] = []
-        var start = 0
-        while start < trades.count {
-            let end = min(start + tradesPerChunk, trades.count)
-            out.append(Chunk(index: out.count, count: end - start, data: ByteBuffer(bytes: pack(trades[start..<end]))))
-            start = end
-        }
-        return out
+    /// How many chunks `trades` are stored in.
+    static func count(_ trades: [StoredTrade]) -> Int {
+        (trades.count + tradesPerChunk - 1) / tradesPerChunk
+    }
+
+    /// Chunk `index` of `trades`, packed (one at a time, as each row is bound).
+    static func chunk(_ index: Int, of trades: [StoredTrade]) -> Chunk {
+        let start = index * tradesPerChunk, end = min(start + tradesPerChunk, trades.count)
+        return Chunk(index: index, count: end - start, data: ByteBuffer(bytes: pack(trades[start..<end])))
     }
 
     static func pack(_ trades: ArraySlice<StoredTrade>) -> [UInt8] {
