@@ -1,7 +1,7 @@
 // Times GPT-Trader on a CSV the way ../shared/peers/peer_smacross.py times the peers, and prints
 // one JSON line per figure in the same format, so scripts/bench-peers can put them side by side.
 //
-// usage: peer-compare CSV [--fast 10] [--slow 20] [--commission 0] [--reps 5]
+// usage: peer-compare CSV [--fast 10] [--slow 20] [--commission 0] [--reps 5] [--mapped] [--grid]
 import Foundation
 import TraderCore
 import TraderData
@@ -58,6 +58,30 @@ for _ in 0..<max(1, reps) {
     metricTimes.append(seconds(t))
 }
 print("{\"framework\": \"gpt-trader\", \"task\": \"metrics-only\", \"bars\": \(series.count), \"best_s\": \(metricTimes.min()!)}")
+
+// With --mapped: the same backtest on the same bars loaded from a bar store file, whose columns
+// are the mapped file's pages (zero-copy), timed alternately with the in-memory (array) series,
+// best of reps each: the bar loop must run as fast on mapped columns as on arrays.
+if args.contains("--mapped") {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("peer-compare-\(UUID().uuidString)").path
+    try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/BENCH.gtbars"
+    try! BarStoreWriter.write(series, to: path)
+    let mapped = try! BarStoreFile(path: path).load()
+    _ = try! Backtester.run(strategy, name: "sma", on: mapped, settings: settings)   // pages in, like the array's first run
+    var arrayBest = Double.infinity, mappedBest = Double.infinity
+    var equal = true
+    for _ in 0..<max(1, reps) {
+        var a: BacktestResult! = nil, m: BacktestResult! = nil
+        arrayBest = min(arrayBest, seconds(clock.measure { a = try! Backtester.run(strategy, name: "sma", on: series, settings: settings) }))
+        mappedBest = min(mappedBest, seconds(clock.measure { m = try! Backtester.run(strategy, name: "sma", on: mapped, settings: settings) }))
+        equal = equal && a.equity == m.equity && a.trades == m.trades
+    }
+    for (task, best) in [("smacross-array", arrayBest), ("smacross-mapped", mappedBest)] {
+        print("{\"framework\": \"gpt-trader\", \"task\": \"\(task)\", \"bars\": \(series.count), \"best_s\": \(best), \"bars_per_s\": \(Int(Double(series.count) / best)), \"same_result\": \(equal)}")
+    }
+}
 
 // The optimization issue's grid on the same CSV: fast 5..50 step 5, slow 20..200 step 20,
 // fast < slow (90 sets), maximize Sharpe; one worker and all workers, best of reps. The two are

@@ -49,7 +49,16 @@ public struct Timeframe: Hashable, Sendable, CustomStringConvertible {
 
     /// Infers the spacing of a sorted timestamp column as the most common gap among the first
     /// bars (the mode is robust to weekends and holidays, unlike the mean).
-    public static func infer<C: RandomAccessCollection<Int64>>(from timestamps: C) -> Timeframe? where C.Index == Int {
+    public static func infer(from timestamps: [Int64]) -> Timeframe? {
+        timestamps.withUnsafeBufferPointer { infer(from: $0) }
+    }
+
+    /// `infer(from:)` for a series' column.
+    public static func infer(from timestamps: BarColumn<Int64>) -> Timeframe? {
+        timestamps.withUnsafeBufferPointer { infer(from: $0) }
+    }
+
+    private static func infer(from timestamps: UnsafeBufferPointer<Int64>) -> Timeframe? {
         guard timestamps.count >= 2 else { return nil }
         var counts: [Int64: Int] = [:]
         let n = min(timestamps.count, 1001)

@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import TraderCore
+import TraderCore
 
 /// A whole file mapped read-only, unmapped when the last user lets go: the owner of the
 /// zero-copy columns a bar store file hands out (`BarColumn(unsafeBuffer:owner:)`).
