@@ -102,6 +102,20 @@ struct BarStoreZeroCopyTests {
         #expect(sameBits(after, second))
     }
 
+    /// Truncating a mapped file would make reading its lost pages raise SIGBUS: a load of a file
+    /// truncated since it was opened is refused with an error instead of handing them out.
+    @Test func aFileTruncatedInPlaceAfterOpeningIsRefusedNotMapped() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let (path, _) = try stored(dir)
+        let file = try BarStoreFile(path: path)
+        #expect(truncate(path, off_t(file.byteCount / 2)) == 0)
+        #expect(throws: DataError.corrupt(path, reason: "the file changed since it was opened (written in place?); open it again")) {
+            _ = try file.load()
+        }
+        #expect(corruptReason(path)?.hasPrefix("truncated") == true)   // and opened again, it is refused as truncated
+    }
+
     private func inode(_ path: String) -> UInt64 {
         var info = stat()
         #expect(stat(path, &info) == 0)

@@ -54,6 +54,8 @@ enum LegacyRuns {
         bare.trades = []
         try await store.saveRun(bare)
         let id = run.id.uuidString
+        try await execute(store, "UPDATE runs SET bar_count = ?, trade_count = ? WHERE id = ?",
+                          [.integer(Int64(run.equity.count)), .integer(Int64(run.trades.count)), .text(id)])
         var start = 0, chunk: Int64 = 0
         while start < run.equity.count {
             let end = min(start + 8_192, run.equity.count)

@@ -153,7 +153,12 @@ public final class BarStoreFile: @unchecked Sendable {
     }
 
     /// The bars at positions `range` (clamped to the file), in place, after `verifyColumns()`.
+    /// Throws `.corrupt` when the file was truncated or written in place since it was opened: its
+    /// mapped pages would no longer be the verified bytes (or not be there at all: SIGBUS).
     public func load(_ range: Range<Int>) throws(DataError) -> BarSeries {
+        guard FileIdentity(fd: fd) == verdictKey.identity else {
+            throw .corrupt(path, reason: "the file changed since it was opened (written in place?); open it again")
+        }
         try verifyColumns()
         let range = range.clamped(to: 0..<count)
         func column<T: BitwiseCopyable & Sendable>(_ c: BarStoreColumn, _: T.Type) -> BarColumn<T> {

@@ -57,9 +57,10 @@ extension PostgresRunStore {
             try await Self.readOnly(connection, logger: self.logger) { () -> StoredRun? in
                 guard let row = try await Self.rows(connection, "SELECT \(unescaped: RunSummaryColumns.list), configuration, metrics FROM runs WHERE id = \(key)",
                                                     logger: self.logger).first else { return nil }
+                let summary = try Self.summary(row)
                 let equity = try await Self.equity(connection, key, from: nil, to: nil, logger: self.logger)
-                let trades = try await Self.trades(connection, key, logger: self.logger)
-                return StoredRun(summary: try Self.summary(row), configuration: try Self.text(row, "configuration"),
+                let trades = summary.tradeCount == 0 ? [] : try await Self.trades(connection, key, logger: self.logger)
+                return StoredRun(summary: summary, configuration: try Self.text(row, "configuration"),
                                  metrics: try MetricsJSON.decode(try Self.text(row, "metrics"), field: "runs.metrics"),
                                  equity: equity, trades: trades)
             }

@@ -57,9 +57,10 @@ extension SQLiteRunStore {
         return try await lock.withLock { () -> StoredRun? in
             guard let row = try await self.run("SELECT \(RunSummaryColumns.list), configuration, metrics FROM runs WHERE id = ?",
                                                [.text(key)], operation).first else { return nil }
+            let summary = try Self.summary(row)
             let equity = try await self.equityLocked(key, from: nil, to: nil, operation: operation)
-            let trades = try await self.tradesLocked(key, operation: operation)
-            return StoredRun(summary: try Self.summary(row), configuration: try Self.text(row, "configuration"),
+            let trades = summary.tradeCount == 0 ? [] : try await self.tradesLocked(key, operation: operation)
+            return StoredRun(summary: summary, configuration: try Self.text(row, "configuration"),
                              metrics: try MetricsJSON.decode(try Self.text(row, "metrics"), field: "runs.metrics"),
                              equity: equity, trades: trades)
         }
