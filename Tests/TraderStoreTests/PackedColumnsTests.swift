@@ -17,21 +17,23 @@ import TraderCore
             (0..<5_000).map { _ in Double(bitPattern: random.next()) },
         ]
         for t in times {
-            var w = PackedWriter(capacity: 0)
-            w.times(t)
-            var r = PackedReader(w.bytes, field: "t")
-            var out: [Int64] = []
-            try r.times(t.count, into: &out)
-            #expect(out == t && r.isAtEnd)
+            #expect(try roundTrip(t, { $0.times($1) }, { try $0.times($1, into: &$2) }) == t)
         }
         for d in doubles {
-            var w = PackedWriter(capacity: 0)
-            w.doubles(d)
-            var r = PackedReader(w.bytes, field: "d")
-            var out: [Double] = []
-            try r.doubles(d.count, into: &out)
-            #expect(out.map(\.bitPattern) == d.map(\.bitPattern) && r.isAtEnd)
+            #expect(try roundTrip(d, { $0.doubles($1) }, { try $0.doubles($1, into: &$2) }).map(\.bitPattern) == d.map(\.bitPattern))
         }
+    }
+
+    /// `values` written by `write` and read back by `read`, which must use every byte.
+    private func roundTrip<T>(_ values: [T], _ write: (inout PackedWriter, [T]) -> Void,
+                              _ read: (inout PackedReader, Int, inout [T]) throws -> Void) throws -> [T] {
+        var w = PackedWriter(capacity: 0)
+        write(&w, values)
+        var r = PackedReader(w.bytes, field: "column")
+        var out: [T] = []
+        try read(&r, values.count, &out)
+        #expect(r.isAtEnd)
+        return out
     }
 
     @Test func evenSpacingAndFlatStretchesTakeAlmostNothing() {

@@ -20,17 +20,14 @@ struct PackedWriter {
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 
-    /// LEB128: seven bits a byte, low first.
+    /// LEB128: seven bits a byte, low first (`varint(_:at:)`).
     mutating func varint(_ value: UInt64) {
-        var v = value
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
+            var out = buffer.baseAddress!
+            Self.varint(value, at: &out)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<(out - buffer.baseAddress!)]))
         }
-        bytes.append(UInt8(v))
     }
-
-    mutating func bytes(_ source: some Sequence<UInt8>) { bytes.append(contentsOf: source) }
 
     /// A UTF-8 string: its length, then its bytes.
     mutating func string(_ value: String) {
@@ -107,6 +104,7 @@ struct PackedWriter {
         UInt64(bitPattern: (value << 1) ^ (value >> 63))
     }
 
+    /// Writes `value` as LEB128 at `out` (at most 10 bytes) and moves `out` past it.
     static func varint(_ value: UInt64, at out: inout UnsafeMutablePointer<UInt8>) {
         var v = value
         while v >= 0x80 {
