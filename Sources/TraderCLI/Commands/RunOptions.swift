@@ -105,6 +105,7 @@ struct ExecutionOptions: ParsableArguments {
     var takeProfit: Double?
     @Option(name: .customLong("trailing-stop"), parsing: .unconditional, help: "Trailing stop as a fraction of the best price.", transform: NumberArgument.real) var trailingStop: Double?
     @Flag(name: .customLong("close-at-end"), help: "Close open positions at the last bar's close.") var closeAtEnd = false
+    @OptionGroup(title: "Risk rules") var risk: RiskOptions
 
     func validate() throws {
         if longShort && longOnly { throw ValidationError("--long-only and --long-short exclude each other") }
@@ -127,6 +128,7 @@ struct ExecutionOptions: ParsableArguments {
         s.takeProfit = takeProfit ?? ActiveConfiguration.optionalNumber("risk.take_profit")
         s.trailingStop = trailingStop
         s.closeAtEnd = closeAtEnd
+        s.risk = try risk.rules()
         do { try s.validate() } catch { throw ValidationError("--\(error.field): \(error.reason)") }
         return s
     }

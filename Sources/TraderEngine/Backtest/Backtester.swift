@@ -77,7 +77,7 @@ public enum Backtester {
     ///   end-of-data close is handled after the loop instead of being tested on every bar.
     @inlinable @inline(__always)
     static func runLoop<S: Strategy, E: EventSink>(
-        _ kernel: inout TradingKernel<S, E>, series: BarSeries, bars: Range<Int>? = nil, firstIndex: Int = 0,
+        _ kernel: inout TradingKernel<S, SimulatedBroker, E>, series: BarSeries, bars: Range<Int>? = nil, firstIndex: Int = 0,
         isLastChunk: Bool = true, closeAtEnd: Bool, equity: UnsafeMutableBufferPointer<Double>,
         progress: (@Sendable (Int, Int) -> Void)?
     ) -> Int? {

@@ -39,6 +39,9 @@ public struct ExecutionSettings: Hashable, Sendable, Codable {
     /// warm up) but opens nothing. Walk-forward test windows use it to start trading exactly at
     /// the window's first bar with indicators already defined.
     public var tradingStartBar: Int = 0
+    /// Pre-trade risk rules (none by default, as backtesting.py): the broker reviews every order
+    /// that would open or add to a position with them (`RiskCheck`).
+    public var risk = RiskRules()
 
     public init() {}
 
@@ -55,6 +58,7 @@ public struct ExecutionSettings: Hashable, Sendable, Codable {
             if let value { try Limits.protectiveExit.check(value, field: name) }
         }
         try Bounds.integers(0, Int.max / 2).check(tradingStartBar, field: "trading-start-bar")
+        try risk.validate()
     }
 }
 
@@ -78,5 +82,30 @@ extension ExecutionSettings {
         public static let positionFraction = Bounds(lower: 0, upper: 1, lowerOpen: true)
         /// Stop-loss, take-profit and trailing stop, as fractions of the entry (or best) price.
         public static let protectiveExit = Bounds(lower: 0, upper: 1, lowerOpen: true, upperOpen: true)
+    }
+}
+
+extension ExecutionSettings {
+    /// Reads settings written by any version: a field an older version did not write (the risk
+    /// rules, say) takes its default, so saved runs stay readable as settings grow.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func read<T: Decodable>(_ key: CodingKeys, into value: inout T) throws {
+            if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
+        }
+        try read(.initialCapital, into: &initialCapital)
+        try read(.commission, into: &commission)
+        try read(.costs, into: &costs)
+        try read(.fill, into: &fill)
+        try read(.direction, into: &direction)
+        try read(.positionFraction, into: &positionFraction)
+        try read(.wholeUnits, into: &wholeUnits)
+        stopLoss = try c.decodeIfPresent(Double.self, forKey: .stopLoss)
+        takeProfit = try c.decodeIfPresent(Double.self, forKey: .takeProfit)
+        trailingStop = try c.decodeIfPresent(Double.self, forKey: .trailingStop)
+        try read(.closeAtEnd, into: &closeAtEnd)
+        try read(.tradingStartBar, into: &tradingStartBar)
+        try read(.risk, into: &risk)
     }
 }
