@@ -11,9 +11,6 @@ enum RiskActions {
     /// Share of the bars a step trains on (the rest is traded out of sample).
     static let trainFraction = Bounds(lower: 0, upper: 1, lowerOpen: true, upperOpen: true)
 
-    /// Strategies that follow trends, favoured when the regime has a direction.
-    static let trendFollowers: Set<String> = ["sma-crossover", "momentum", "breakout"]
-
     static func register(into registry: inout ActionRegistry, _ env: WorkflowEnvironment) {
         /// Weights for an ensemble: each candidate is backtested (in parallel) on the first
         /// `train_fraction` of the bars (default 0.5); its weight is its Sharpe ratio there
@@ -45,7 +42,7 @@ enum RiskActions {
             }
             var raw: [(String, Double)] = candidates.map { name in
                 var w = max(sharpe[name].flatMap { $0.isFinite ? $0 : nil } ?? 0, floor)
-                let trend = trendFollowers.contains(name)
+                let trend = StrategyCatalog.trendFollowers.contains(name)
                 if (direction == "flat") != trend { w *= tilt }
                 return (name, w)
             }
