@@ -5,7 +5,7 @@ public import TraderStrategies
 public enum Backtester {
     /// Version of what the engine computes. Cached results are keyed by it (and by the build of
     /// the executable), so bump it with any change that alters a run's trades or statistics.
-    public static let engineVersion = 1
+    public static let engineVersion = 2  // 2: a trade's commission is exactly the sum of its fills' commissions
 
     /// How often (in bars) the progress callback is called.
     public static let progressInterval = 1 << 16
