@@ -104,7 +104,7 @@ struct ExecutionOptions: ParsableArguments {
     @Option(name: .customLong("take-profit"), parsing: .unconditional, help: "Take-profit as a fraction of entry price (config risk.take_profit).", transform: NumberArgument.real)
     var takeProfit: Double?
     @Option(name: .customLong("trailing-stop"), parsing: .unconditional, help: "Trailing stop as a fraction of the best price.", transform: NumberArgument.real) var trailingStop: Double?
-    @Flag var endOfRunExit: EndOfRunExitFlag? = nil
+    @Flag var endOfRunExit: EndOfRunExitFlag?
 
     func validate() throws {
         if longShort && longOnly { throw ValidationError("--long-only and --long-short exclude each other") }
