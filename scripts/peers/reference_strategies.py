@@ -39,20 +39,14 @@ JSON conventions are those of reference_stats.py (repr floats, NaN -> null, ISO 
 Timedeltas as {seconds, days}); each variant also names our strategy and its parameters, so the
 Swift test builds the same `StrategySpec`.
 """
-import argparse
 import contextlib
-import json
 import os
-import platform
-import sys
 import warnings
 
 os.environ.setdefault("TQDM_DISABLE", "1")  # no progress bars on stderr
 
-import numpy as np
 import pandas as pd
 
-import backtesting
 import backtesting.backtesting as backtesting_module
 from backtesting import Backtest, Strategy
 from backtesting._util import _indicator_warmup_nbars
@@ -186,14 +180,11 @@ def run_variant(df, name, cls, params, long_short, finalize):
         warnings.simplefilter("always")
         bt = Backtest(df, strat, cash=CASH, commission=COMMISSION, **kwargs)
         stats = bt.run()
-    n = len(df)
-    eq = stats["_equity_curve"]
-    sample = sorted(set([19, 20, 21, 22, 50, 100, 250, 500, 750, 1000, 1250, 1500, 1750, 2000, 3000, 4000])
-                    - set(range(5)) - set(range(n - 5, n)))
-    sample = [i for i in sample if 0 <= i < n]
-    warmup = int(_indicator_warmup_nbars(stats["_strategy"]))
-    details = rs.intermediates(stats, df)
-    details["first_bar_next_called"] = warmup  # moved back one bar, see decide_from_first_defined_bar
+    sample = rs.sample_positions(len(df), [19, 20, 21, 22, 50, 100, 250, 500, 750, 1000, 1250, 1500, 1750, 2000,
+                                           3000, 4000])
+    exported = rs.export(stats, df, caught, sample)
+    # Moved back one bar, see decide_from_first_defined_bar.
+    exported["_intermediates"]["first_bar_next_called"] = int(_indicator_warmup_nbars(stats["_strategy"]))
     return {
         "strategy": name,
         "parameters": params,
@@ -201,47 +192,19 @@ def run_variant(df, name, cls, params, long_short, finalize):
         "end_of_run_exit": "last-open" if finalize else "none",
         "backtest_kwargs": dict(cash=CASH, commission=COMMISSION, **kwargs),
         "python_strategy": strat.__name__,
-        "warnings": sorted(set(str(w.message) for w in caught)),
-        "stats": {k: rs.enc(v) for k, v in stats.items() if not k.startswith("_")},
-        "stats_key_order": [k for k in stats.index if not k.startswith("_")],
-        "trades": rs.trades_to_json(stats["_trades"]),
-        "equity_curve": {
-            "n_rows": int(len(eq)),
-            "first5": rs.equity_rows(eq, range(5)),
-            "sampled": rs.equity_rows(eq, sample),
-            "last5": rs.equity_rows(eq, range(n - 5, n)),
-        },
-        "_intermediates": details,
+        **exported,
     }
 
 
 def main():
-    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=os.path.join(repo, "data/sample/GOOG.csv"))
-    ap.add_argument("--out", default=os.path.join(repo, "Tests/Fixtures/backtesting_py_strategies.json"))
-    args = ap.parse_args()
-
-    df = pd.read_csv(args.data, index_col="Date", parse_dates=True)
-    df = df[["Open", "High", "Low", "Close", "Volume"]]
-
+    repo, args, df = rs.arguments(__doc__.splitlines()[0], "Tests/Fixtures/backtesting_py_strategies.json")
     result = {
-        "_produced_by": {
-            "backtesting.py": backtesting.__version__,
-            "pandas": pd.__version__,
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-            "command": " ".join([sys.executable] + sys.argv),
-            "data": os.path.relpath(os.path.abspath(args.data), repo),
-            "data_rows": int(len(df)),
-            "strategies": ("momentum, mean-reversion, breakout at our catalog defaults (and momentum "
-                           "with threshold 0.002), rules as in "
-                           "scripts/peers/reference_strategies.py; cash=10000, commission=0.002, "
-                           "default size (1 - sys.float_info.epsilon), exclusive_orders=True; "
-                           "next() from the first bar where the indicators are defined"),
-            "encoding": ("floats=repr; NaN=null; inf='inf'/'-inf'; Timestamp=ISO string; "
-                         "Timedelta={seconds, days}"),
-        },
+        "_produced_by": rs.produced_by(
+            repo, args, df,
+            strategies=("momentum, mean-reversion, breakout at our catalog defaults (and momentum "
+                        "with threshold 0.002), rules as in scripts/peers/reference_strategies.py; "
+                        "cash=10000, commission=0.002, default size (1 - sys.float_info.epsilon), "
+                        "exclusive_orders=True; next() from the first bar where the indicators are defined")),
         "variants": {},
     }
     for label, name, cls, params in STRATEGIES:
@@ -249,16 +212,7 @@ def main():
             for finalize in (False, True):
                 key = f"{label}_{'long_short' if long_short else 'long_only'}" + ("_finalize" if finalize else "")
                 result["variants"][key] = run_variant(df, name, cls, params, long_short, finalize)
-
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
-        json.dump(result, f, indent=1, allow_nan=False)
-        f.write("\n")
-    for key, v in result["variants"].items():
-        s = v["stats"]
-        print(f"{key:36s} trades={s['# Trades']:3d} open_at_end={v['_intermediates']['n_open_trades_at_end']} "
-              f"final={s['Equity Final [$]']!r} return%={s['Return [%]']!r}")
-    print("wrote", args.out)
+    rs.write(result, args.out)
 
 
 if __name__ == "__main__":
