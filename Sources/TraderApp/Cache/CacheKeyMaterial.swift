@@ -36,7 +36,7 @@ enum CacheKeyMaterial {
         func o(_ x: Double?) -> String { x.map { "\($0)" } ?? "-" }
         return ["cap=\(s.initialCapital)", "com=\(s.commission.rate)+\(s.commission.fixed)", "cost=\(s.costs.spread)+\(s.costs.slippage)",
                 "fill=\(s.fill.rawValue)", "dir=\(s.direction.rawValue)", "frac=\(s.positionFraction)", "whole=\(s.wholeUnits)",
-                "sl=\(o(s.stopLoss))", "tp=\(o(s.takeProfit))", "ts=\(o(s.trailingStop))", "end=\(s.closeAtEnd)",
+                "sl=\(o(s.stopLoss))", "tp=\(o(s.takeProfit))", "ts=\(o(s.trailingStop))", "end=\(s.endOfRunExit.rawValue)",
                 "start=\(s.tradingStartBar)", "risk=\(s.risk.summary)"].joined(separator: ",")
     }
 

@@ -46,6 +46,7 @@ extension BacktestReport {
             ("take_profit", s.takeProfit.map(JSONValue.number) ?? .null),
             ("trailing_stop", s.trailingStop.map(JSONValue.number) ?? .null),
             ("close_at_end", .bool(s.closeAtEnd)),
+            ("end_of_run_exit", .string(s.endOfRunExit.rawValue)),
             ("risk", riskJSON(s.risk)),
         ]
     }

@@ -41,7 +41,7 @@ struct ChunkedRun {
         if !outOfMoney {
             let stoppedAt = equity.withUnsafeMutableBufferPointer { buffer in
                 Backtester.runLoop(&kernel, series: series, bars: range, firstIndex: firstIndex, isLastChunk: isLast,
-                                   closeAtEnd: settings.closeAtEnd, equity: UnsafeMutableBufferPointer(rebasing: buffer[1...]),
+                                   endOfRun: settings.endOfRunExit, equity: UnsafeMutableBufferPointer(rebasing: buffer[1...]),
                                    progress: nil)
             }
             if stoppedAt != nil { outOfMoney = true }

@@ -18,7 +18,7 @@ public enum TradeDirection: String, Sendable, Codable, CaseIterable {
 
 /// How the kernel executes: costs, fills, sizing and protective exits. One value describes a run
 /// completely, so the same settings reproduce the same trades in backtest and paper trading.
-public struct ExecutionSettings: Hashable, Sendable, Codable {
+public struct ExecutionSettings: Hashable, Sendable {
     public var initialCapital: Double = 10_000
     public var commission: CommissionModel = .zero
     public var costs: SlippageModel = .zero
@@ -33,8 +33,8 @@ public struct ExecutionSettings: Hashable, Sendable, Codable {
     public var stopLoss: Double? = nil
     public var takeProfit: Double? = nil
     public var trailingStop: Double? = nil
-    /// Close positions still open on the last bar at its close, so they count in the statistics.
-    public var closeAtEnd: Bool = false
+    /// What to do with a position still open after the last bar (see `EndOfRunExit`).
+    public var endOfRunExit: EndOfRunExit = .none
     /// Signals before this bar are ignored: the strategy still sees those bars (its indicators
     /// warm up) but opens nothing. Walk-forward test windows use it to start trading exactly at
     /// the window's first bar with indicators already defined.
@@ -44,6 +44,14 @@ public struct ExecutionSettings: Hashable, Sendable, Codable {
     public var risk = RiskRules()
 
     public init() {}
+
+    /// Whether a position still open after the last bar is closed (at either price). Setting it
+    /// to true chooses the close at the last close, as `--close-at-end` always did; false leaves
+    /// positions open.
+    public var closeAtEnd: Bool {
+        get { endOfRunExit != .none }
+        set { endOfRunExit = newValue ? .atLastClose : .none }
+    }
 
     /// Checks every field against `ExecutionSettings.Limits`; the error names the setting as
     /// its option (`capital`, `size`, `stop-loss`, ...).
@@ -59,6 +67,10 @@ public struct ExecutionSettings: Hashable, Sendable, Codable {
         }
         try Bounds.integers(0, Int.max / 2).check(tradingStartBar, field: "trading-start-bar")
         try risk.validate()
+        if endOfRunExit == .atLastOpen && fill == .close {
+            throw .invalid(field: "close-at-last-open",
+                           reason: "needs fills at the next open (--fill next-open): with --fill close, orders of the last bar fill after its open")
+        }
     }
 }
 
@@ -82,30 +94,5 @@ extension ExecutionSettings {
         public static let positionFraction = Bounds(lower: 0, upper: 1, lowerOpen: true)
         /// Stop-loss, take-profit and trailing stop, as fractions of the entry (or best) price.
         public static let protectiveExit = Bounds(lower: 0, upper: 1, lowerOpen: true, upperOpen: true)
-    }
-}
-
-extension ExecutionSettings {
-    /// Reads settings written by any version: a field an older version did not write (the risk
-    /// rules, say) takes its default, so saved runs stay readable as settings grow.
-    public init(from decoder: any Decoder) throws {
-        self.init()
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        func read<T: Decodable>(_ key: CodingKeys, into value: inout T) throws {
-            if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
-        }
-        try read(.initialCapital, into: &initialCapital)
-        try read(.commission, into: &commission)
-        try read(.costs, into: &costs)
-        try read(.fill, into: &fill)
-        try read(.direction, into: &direction)
-        try read(.positionFraction, into: &positionFraction)
-        try read(.wholeUnits, into: &wholeUnits)
-        stopLoss = try c.decodeIfPresent(Double.self, forKey: .stopLoss)
-        takeProfit = try c.decodeIfPresent(Double.self, forKey: .takeProfit)
-        trailingStop = try c.decodeIfPresent(Double.self, forKey: .trailingStop)
-        try read(.closeAtEnd, into: &closeAtEnd)
-        try read(.tradingStartBar, into: &tradingStartBar)
-        try read(.risk, into: &risk)
     }
 }
