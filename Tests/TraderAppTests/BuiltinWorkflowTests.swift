@@ -281,3 +281,30 @@ struct TestError: Error {}
         #expect(run.step(step)?.error?.contains(message) == true, "\(run.step(step)?.error ?? "no error")")
     }
 }
+
+/// `risk.check` judges the drawdown with the engine's `DrawdownHalt`, the rule backtests and bots
+/// use: a drawdown that reaches the limit stops trading, one short of it does not.
+@Suite struct RiskCheckActionTests {
+    static func check(drawdown: Double, limit: Double) async throws -> WorkflowRun {
+        let file = """
+        name: risk
+        steps:
+          - id: risk
+            action: risk.check
+            parameters: { volatility: 0.1, drawdown: \(drawdown), max_drawdown: \(limit), regime: bull_quiet }
+        """
+        let workflow = try WorkflowFile.parse(file, file: "risk.yaml").instantiate(with: [:])
+        let runner = WorkflowRunner(environment: WorkflowEnvironment(data: BuiltinWorkflowTests.locator, history: nil))
+        return try await runner.run(workflow)
+    }
+
+    @Test func drawdownReachingTheLimitStopsTrading() async throws {
+        let deep = try await Self.check(drawdown: -0.4, limit: 0.35)
+        #expect(deep.step("risk")?.outputs["ok"] == .bool(false))
+        #expect(deep.step("risk")?.outputs["reasons"] == .array([.string("drawdown 0.4 reaches 0.35")]))
+        let shallow = try await Self.check(drawdown: -0.2, limit: 0.35)
+        #expect(shallow.step("risk")?.outputs["ok"] == .bool(true))
+        let outOfRange = try await Self.check(drawdown: 0.2, limit: 1.5)
+        #expect(outOfRange.step("risk")?.status == .failed)
+    }
+}

@@ -41,12 +41,12 @@ extension CLIProcessTests {
         expectRefused(try run(["backtest", "--equity-csv", folder, "--no-save"]), "error: equity curve: \(folder): not a regular file (a directory)")
         expectRefused(try run(["optimize", "--param", "fast=5:10:5", "--param", "slow=20:30:10", "--heatmap", folder, "--no-save"]),
                       "error: heat map: \(folder): not a regular file (a directory)")
-        expectRefused(try run(["backtest", "--config", folder]), "error: config file: \(folder): not a regular file (a directory)")
-        expectRefused(try run(["backtest", "--config", "/dev/zero"]), "error: config file: /dev/zero: not a regular file (a character device)")
+        expectRefused(try run(["backtest", "--config", folder]), "error: cannot read config file \(folder): not a regular file (a directory)")
+        expectRefused(try run(["backtest", "--config", "/dev/zero"]), "error: cannot read config file /dev/zero: not a regular file (a character device)")
         expectRefused(try run(["select", "--synthetic", "3000", "--save", folder]), "error: selection model: \(folder): not a regular file (a directory)")
         expectRefused(try run(["select", "--model", folder]), "error: selection model: \(folder): not a regular file (a directory)")
         expectRefused(try run(["portfolio", "--profile", folder]), "error: profile: \(folder): not a regular file (a directory)")
-        expectRefused(try run(["workflow", "run", folder]), "error: workflow file: \(folder): not a regular file (a directory)")
+        expectRefused(try run(["workflow", "run", folder]), "error: cannot read workflow file \(folder): not a regular file (a directory)")
         expectRefused(try run(["backtest", "--log-file", folder, "--no-save"]), "error: --log-file: \(folder): not a regular file (a directory)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [], "a temporary file was left in the folder")
         // A writable path still works, through the same atomic writer.

@@ -82,6 +82,18 @@ struct BarStoreCorruptionTests {
         #expect(reason.hasPrefix("the timestamp column runs \(header.firstTimestamp) ... \(header.lastTimestamp), the header says \(header.firstTimestamp + 1)"))
     }
 
+    /// Found by the barstore fuzz target: first and last times 292 years or more apart would trap
+    /// every statistic that subtracts two times (Int64 nanoseconds), so the header is refused.
+    @Test func headerTimesSpanningTooLongAreRefused() throws {
+        let (dir, path, _) = try sample()
+        defer { dir.cleanUp() }
+        try patch(path, fixHeaderChecksum: true) {
+            put(Int64.min + 1, at: 32, in: &$0)
+            put(Int64.max - 1, at: 40, in: &$0)
+        }
+        #expect(corruptReason(path) == "first timestamp \(Int64.min + 1) and last timestamp \(Int64.max - 1) are 292 years or more apart")
+    }
+
     @Test func misalignedColumnOffset() throws {
         let (dir, path, _) = try sample()
         defer { dir.cleanUp() }

@@ -19,4 +19,15 @@ import TraderData
         let text = "Date,Open,High,Low,Close\n1726-01-01,1,1,1,1\n2017-01-01,1,1,1,1\n"
         #expect(try CSVBarReader.parse(Array(text.utf8), source: "ok.csv", symbol: "OK").count == 2)
     }
+
+    /// numbers target, input `-9223372036854775807` (found-799287ff4423): the earliest times
+    /// print, but did not read back (the whole second, 1677-09-21T00:12:43, times 10^9 lies
+    /// beyond Int64 though the time with its fraction does not). Every printed time reads back.
+    @Test func theEarliestTimesReadBack() {
+        for nanos: Int64 in [-9_223_372_036_854_775_807, .min, -9_223_372_036_000_000_000, -1, .max] {
+            let text = Timestamp(nanos: nanos).description
+            #expect(TimestampParser.parse(text)?.nanos == nanos, "\(nanos) printed as \(text)")
+        }
+        #expect(TimestampParser.parse("1677-09-21T00:12:43.145224191") == nil, "one nanosecond before the first")
+    }
 }

@@ -21,6 +21,25 @@ import TraderCore
         #expect(abs(p.cash - (1000 - 1 - 1.2 + 10 * 20 + 2 * 10)) < 1e-9)
     }
 
+    /// A lot opened by one fill and closed by one fill carries exactly the sum of the two fills'
+    /// commissions, as backtesting.py's `Commission` column (entry fee + exit fee). Splitting a
+    /// fill's commission per unit and multiplying back is not exact: for 55 units at 33.3 and
+    /// 0.2 %, `(c / 55) × 55` is 3.6629999999999994, not 3.663.
+    @Test func wholeFillsKeepTheirCommissionExactly() throws {
+        let entry = 55 * 33.3 * 0.002, exit = 55 * 34.1 * 0.002
+        #expect((entry / 55) * 55 != entry)  // the rounding this guards against
+        var p = try Portfolio(cash: 10_000)
+        p.apply(fill(.buy, 55, 33.3, bar: 0, commission: entry))
+        #expect(p.openTrades[0].entryCommission == entry)
+        p.apply(fill(.sell, 55, 34.1, bar: 1, commission: exit))
+        #expect(p.closedTrades[0].commission == entry + exit)
+        // A reversal's fill is split: the closing part's share, the rest to the new lot.
+        p.apply(fill(.buy, 55, 33.3, bar: 2, commission: entry))
+        p.apply(fill(.sell, 110, 34.1, bar: 3, commission: 2 * exit))
+        #expect(abs(p.closedTrades[1].commission - (entry + exit)) <= 1e-15 * entry)
+        #expect(abs(p.openTrades[0].entryCommission - exit) <= 1e-15 * exit)
+    }
+
     @Test func sellThroughZeroOpensAShort() throws {
         var p = try Portfolio(cash: 1000)
         p.apply(fill(.buy, 10, 50, bar: 0))

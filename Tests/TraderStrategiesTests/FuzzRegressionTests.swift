@@ -8,7 +8,7 @@ import TraderStrategies
     /// trapped when the strategy was built; -1e300 trapped formatting the error message.
     @Test func hugeWholeNumbersAreRefused() throws {
         for value in [1e300, -1e300, 1e16] {
-            #expect(throws: StrategyError.invalidParameter(strategy: "sma-crossover", name: "fast", reason: "must be at most 1000000000000000, got \(value)")) {
+            #expect(throws: StrategyError.invalidParameter(strategy: "sma-crossover", name: "fast", reason: "must be a whole number between 1 and 1000000 bars, got \(value)")) {
                 try StrategySpec(name: "sma-crossover", overrides: ["fast": value])
             }
         }

@@ -104,14 +104,14 @@ import TraderCore
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("yaml-file-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        #expect(throws: YAMLFile.ReadError(path: "/dev/zero", reason: "not a regular file (a device, FIFO or socket is not read)")) {
+        #expect(throws: YAMLFile.ReadError(path: "/dev/zero", reason: "not a regular file (a character device)")) {
             try YAMLFile.read("/dev/zero")
         }
         // A FIFO with no writer: opening it must not block.
         let fifo = dir + "/fifo.yaml"
         #expect(mkfifo(fifo, 0o600) == 0)
-        #expect(throws: YAMLFile.ReadError(path: fifo, reason: "not a regular file (a device, FIFO or socket is not read)")) { try YAMLFile.read(fifo) }
-        #expect(throws: YAMLFile.ReadError(path: dir, reason: "is a directory")) { try YAMLFile.read(dir) }
+        #expect(throws: YAMLFile.ReadError(path: fifo, reason: "not a regular file (a FIFO)")) { try YAMLFile.read(fifo) }
+        #expect(throws: YAMLFile.ReadError(path: dir, reason: "not a regular file (a directory)")) { try YAMLFile.read(dir) }
         let big = dir + "/big.yaml"
         FileManager.default.createFile(atPath: big, contents: Data(count: (1 << 20) + 1))
         #expect(throws: YAMLFile.ReadError(path: big, reason: "1048577 bytes, larger than 1 MiB (the limit of a YAML file)")) { try YAMLFile.read(big) }
@@ -119,7 +119,7 @@ import TraderCore
         FileManager.default.createFile(atPath: binary, contents: Data([0x61, 0x3A, 0x20, 0xFF, 0x0A]))
         #expect(throws: YAMLFile.ReadError(path: binary, reason: "not UTF-8 text")) { try YAMLFile.read(binary) }
         let missing = dir + "/missing.yaml"
-        #expect(throws: YAMLFile.ReadError(path: missing, reason: "No such file or directory")) { try YAMLFile.read(missing) }
+        #expect(throws: YAMLFile.ReadError(path: missing, reason: "no such file")) { try YAMLFile.read(missing) }
         let good = dir + "/good.yaml"
         FileManager.default.createFile(atPath: good, contents: Data("a: 1\n".utf8))
         #expect(try YAMLFile.read(good) == "a: 1\n")

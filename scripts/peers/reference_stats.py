@@ -181,19 +181,16 @@ def intermediates(stats, df):
     }
 
 
-def run_variant(df, strat, kwargs):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        bt = Backtest(df, strat, cash=CASH, commission=COMMISSION, **kwargs)
-        stats = bt.run()
+def sample_positions(n, wanted):
+    """The equity rows to export besides the first and last five: `wanted` within the run."""
+    return [i for i in sorted(set(wanted) - set(range(5)) - set(range(n - 5, n))) if 0 <= i < n]
+
+
+def export(stats, df, caught, sample):
+    """A run's statistics, trades, sampled equity rows and intermediates, as the fixtures keep them."""
     n = len(df)
     eq = stats["_equity_curve"]
-    sample = sorted(set([19, 20, 21, 50, 100, 250, 500, 750, 1000, 1250, 1500, 1750, 2000]) -
-                    set(range(5)) - set(range(n - 5, n)))
-    sample = [i for i in sample if 0 <= i < n]
     return {
-        "backtest_kwargs": dict(cash=CASH, commission=COMMISSION, **kwargs),
-        "strategy": strat.__name__,
         "warnings": sorted(set(str(w.message) for w in caught)),
         "stats": {k: enc(v) for k, v in stats.items() if not k.startswith("_")},
         "stats_key_order": [k for k in stats.index if not k.startswith("_")],
@@ -208,47 +205,74 @@ def run_variant(df, strat, kwargs):
     }
 
 
-def main():
-    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", default=os.path.join(repo, "data/sample/GOOG.csv"))
-    ap.add_argument("--out", default=os.path.join(repo, "Tests/Fixtures/backtesting_py_reference.json"))
-    args = ap.parse_args()
-
-    df = pd.read_csv(args.data, index_col="Date", parse_dates=True)
-    df = df[["Open", "High", "Low", "Close", "Volume"]]
-
-    result = {
-        "_produced_by": {
-            "backtesting.py": backtesting.__version__,
-            "pandas": pd.__version__,
-            "numpy": np.__version__,
-            "python": platform.python_version(),
-            "command": " ".join([sys.executable] + sys.argv),
-            "data": os.path.relpath(os.path.abspath(args.data), repo),
-            "data_rows": int(len(df)),
-            "strategy": (f"SMA crossover fast={FAST} slow={SLOW}; SMA = pd.Series(Close)"
-                         f".rolling(n).mean(); signals via backtesting.lib.crossover; "
-                         f"cash={CASH}, commission={COMMISSION}, default size (buy()/sell() "
-                         f"with size=_FULL_EQUITY = 1 - sys.float_info.epsilon)"),
-            "finalize_trades_supported": has_finalize_trades(),
-            "encoding": ("floats=repr; NaN=null; inf='inf'/'-inf'; Timestamp=ISO string; "
-                         "Timedelta={seconds, days}"),
-        },
-        "variants": {},
+def run_variant(df, strat, kwargs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        bt = Backtest(df, strat, cash=CASH, commission=COMMISSION, **kwargs)
+        stats = bt.run()
+    sample = sample_positions(len(df), [19, 20, 21, 50, 100, 250, 500, 750, 1000, 1250, 1500, 1750, 2000])
+    return {
+        "backtest_kwargs": dict(cash=CASH, commission=COMMISSION, **kwargs),
+        "strategy": strat.__name__,
+        **export(stats, df, caught, sample),
     }
-    for name, strat, kwargs in variants():
-        result["variants"][name] = run_variant(df, strat, kwargs)
 
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    with open(args.out, "w") as f:
+
+def arguments(description, default_out):
+    """`--data` and `--out` (defaults: GOOG, `default_out` under the repo) and the bars read."""
+    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--data", default=os.path.join(repo, "data/sample/GOOG.csv"))
+    ap.add_argument("--out", default=os.path.join(repo, default_out))
+    args = ap.parse_args()
+    df = pd.read_csv(args.data, index_col="Date", parse_dates=True)
+    return repo, args, df[["Open", "High", "Low", "Close", "Volume"]]
+
+
+def produced_by(repo, args, df, **what):
+    """The provenance block: versions, the command, the data, then `what` was run."""
+    return {
+        "backtesting.py": backtesting.__version__,
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "python": platform.python_version(),
+        "command": " ".join([sys.executable] + sys.argv),
+        "data": os.path.relpath(os.path.abspath(args.data), repo),
+        "data_rows": int(len(df)),
+        **what,
+        "encoding": ("floats=repr; NaN=null; inf='inf'/'-inf'; Timestamp=ISO string; "
+                     "Timedelta={seconds, days}"),
+    }
+
+
+def write(result, path):
+    """Writes a fixture (indent 1, no NaN) and prints a line per variant."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "w") as f:
         json.dump(result, f, indent=1, allow_nan=False)
         f.write("\n")
     for name, v in result["variants"].items():
         s = v["stats"]
-        print(f"{name:28s} trades={s['# Trades']:3d} final={s['Equity Final [$]']!r} "
-              f"return%={s['Return [%]']!r} sharpe={s['Sharpe Ratio']!r}")
-    print("wrote", args.out)
+        print(f"{name:36s} trades={s['# Trades']:3d} open_at_end={v['_intermediates']['n_open_trades_at_end']} "
+              f"final={s['Equity Final [$]']!r} return%={s['Return [%]']!r}")
+    print("wrote", path)
+
+
+def main():
+    repo, args, df = arguments(__doc__.splitlines()[0], "Tests/Fixtures/backtesting_py_reference.json")
+    result = {
+        "_produced_by": produced_by(
+            repo, args, df,
+            strategy=(f"SMA crossover fast={FAST} slow={SLOW}; SMA = pd.Series(Close)"
+                      f".rolling(n).mean(); signals via backtesting.lib.crossover; "
+                      f"cash={CASH}, commission={COMMISSION}, default size (buy()/sell() "
+                      f"with size=_FULL_EQUITY = 1 - sys.float_info.epsilon)"),
+            finalize_trades_supported=has_finalize_trades()),
+        "variants": {},
+    }
+    for name, strat, kwargs in variants():
+        result["variants"][name] = run_variant(df, strat, kwargs)
+    write(result, args.out)
 
 
 if __name__ == "__main__":

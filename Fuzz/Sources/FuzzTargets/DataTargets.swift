@@ -70,9 +70,9 @@ extension FuzzTarget {
         close(fd)
         do throws(DataError) {
             let file = try BarStoreFile(path: path)
-            let all = file.load()
+            let all = try file.load()
             Check.require(all.count == file.count, "load() gave \(all.count) of \(file.count) bars")
-            _ = file.load(from: Timestamp(nanos: file.header.firstTimestamp / 2 + file.header.lastTimestamp / 2), through: nil)
+            _ = try file.load(from: Timestamp(nanos: file.header.firstTimestamp / 2 + file.header.lastTimestamp / 2), through: nil)
             let chunks = file.chunks(size: 3, verifying: true)
             var seen = 0
             for chunk in chunks { seen += chunk.count }

@@ -1,5 +1,6 @@
 public import Foundation
 import TraderCore
+import TraderEngine
 
 extension PortfolioProfile {
     /// Reads a profile document (see docs/portfolio.md). `file` is how errors name the document;

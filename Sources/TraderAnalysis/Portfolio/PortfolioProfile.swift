@@ -1,9 +1,4 @@
-/// Whether the account may borrow. It matters here for one reason: the pattern-day-trader rule
-/// applies to margin accounts only (see `PatternDayTradeRule`).
-public enum AccountType: String, CaseIterable, Sendable, Codable, Hashable {
-    case cash, margin
-}
-
+public import TraderEngine
 /// A complete set of adaptive-portfolio rules: the rules of each capital tier, the hysteresis
 /// between tiers and the account type. Shipped as `config/profiles/{conservative,default,
 /// aggressive}.json`; users may write their own (see docs/portfolio.md for the format).

@@ -2,6 +2,7 @@ import Foundation
 import TraderData
 public import TraderAnalysis
 public import TraderCore
+public import TraderEngine
 public import TraderStrategies
 
 /// What a user asks a portfolio backtest for.

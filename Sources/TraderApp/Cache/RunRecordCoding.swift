@@ -58,7 +58,7 @@ enum RunRecordCoding {
         w.write(s.initialCapital); w.write(s.commission.rate); w.write(s.commission.fixed); w.write(s.costs.spread); w.write(s.costs.slippage)
         w.write(s.fill.rawValue); w.write(s.direction.rawValue); w.write(s.positionFraction); w.write(s.wholeUnits)
         for x in [s.stopLoss, s.takeProfit, s.trailingStop] { w.write(x != nil); w.write(x ?? 0) }
-        w.write(s.closeAtEnd); w.write(Int64(s.tradingStartBar))
+        w.write(s.endOfRunExit.rawValue); w.write(Int64(s.tradingStartBar))
     }
 
     static func readSettings(_ r: inout ByteReader) -> ExecutionSettings? {
@@ -79,8 +79,8 @@ enum RunRecordCoding {
             exits.append(present ? x : nil)
         }
         s.stopLoss = exits[0]; s.takeProfit = exits[1]; s.trailingStop = exits[2]
-        guard let closeAtEnd = r.readBool(), let startBar = r.read(Int64.self) else { return nil }
-        s.closeAtEnd = closeAtEnd
+        guard let exit = r.readString().flatMap(EndOfRunExit.init(rawValue:)), let startBar = r.read(Int64.self) else { return nil }
+        s.endOfRunExit = exit
         s.tradingStartBar = Int(startBar)
         return s
     }

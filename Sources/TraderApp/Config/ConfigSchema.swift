@@ -41,7 +41,7 @@ public enum ConfigSchema {
         ConfigKey("monitor", "max_data_age_days", .number(.closed(0, 36_500, unit: "days")), .number(5), "data.check / monitor.data: a feed older than this is stale."),
 
         ConfigKey("risk", "max_volatility", .number(.closed(0, 100)), .number(0.6), "risk.check: highest annualized volatility to trade in."),
-        ConfigKey("risk", "max_drawdown", .number(.closed(0, 1)), .number(0.35), "risk.check: deepest market drawdown to trade in (fraction)."),
+        ConfigKey("risk", "max_drawdown", .number(RiskRules.Limits.lossFraction), .number(0.35), "risk.check: deepest market drawdown to trade in (fraction)."),
         ConfigKey("risk", "stop_loss", .number(ExecutionSettings.Limits.protectiveExit, zeroMeans: "none"), .number(0), "Default stop-loss fraction for backtests; 0 = none (--stop-loss)."),
         ConfigKey("risk", "take_profit", .number(ExecutionSettings.Limits.protectiveExit, zeroMeans: "none"), .number(0), "Default take-profit fraction; 0 = none (--take-profit)."),
 

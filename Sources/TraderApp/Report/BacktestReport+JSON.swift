@@ -46,7 +46,23 @@ extension BacktestReport {
             ("take_profit", s.takeProfit.map(JSONValue.number) ?? .null),
             ("trailing_stop", s.trailingStop.map(JSONValue.number) ?? .null),
             ("close_at_end", .bool(s.closeAtEnd)),
+            ("end_of_run_exit", .string(s.endOfRunExit.rawValue)),
+            ("risk", riskJSON(s.risk)),
         ]
+    }
+
+    /// The risk rules that were set (null: none), each by its configuration name.
+    static func riskJSON(_ r: RiskRules) -> JSONValue {
+        guard r.isActive else { return .null }
+        var fields: [(String, JSONValue)] = []
+        if let x = r.dailyLossLimit { fields.append(("daily_loss_limit", .number(x.fraction))) }
+        if let x = r.drawdownHalt { fields.append(("drawdown_halt", .number(x.fraction))) }
+        if let x = r.patternDayTrader { fields.append(("pattern_day_trader", .string(x.accountType.rawValue))) }
+        if let x = r.maxOpenPositions { fields.append(("max_positions", .integer(x.count))) }
+        if let x = r.maxPositionFraction { fields.append(("max_position_fraction", .number(x.fraction))) }
+        if let x = r.maxExposureFraction { fields.append(("max_exposure_fraction", .number(x.fraction))) }
+        if let x = r.cashReserve { fields.append(("cash_reserve", .number(x.fraction))) }
+        return .object(fields)
     }
 
     /// The sizing of the run: the sizer's rule and parameters and the entries it declined, or —

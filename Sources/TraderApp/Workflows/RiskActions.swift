@@ -11,9 +11,6 @@ enum RiskActions {
     /// Share of the bars a step trains on (the rest is traded out of sample).
     static let trainFraction = Bounds(lower: 0, upper: 1, lowerOpen: true, upperOpen: true)
 
-    /// Strategies that follow trends, favoured when the regime has a direction.
-    static let trendFollowers: Set<String> = ["sma-crossover", "momentum", "breakout"]
-
     static func register(into registry: inout ActionRegistry, _ env: WorkflowEnvironment) {
         /// Weights for an ensemble: each candidate is backtested (in parallel) on the first
         /// `train_fraction` of the bars (default 0.5); its weight is its Sharpe ratio there
@@ -45,7 +42,7 @@ enum RiskActions {
             }
             var raw: [(String, Double)] = candidates.map { name in
                 var w = max(sharpe[name].flatMap { $0.isFinite ? $0 : nil } ?? 0, floor)
-                let trend = trendFollowers.contains(name)
+                let trend = StrategyCatalog.trendFollowers.contains(name)
                 if (direction == "flat") != trend { w *= tilt }
                 return (name, w)
             }
@@ -73,18 +70,23 @@ enum RiskActions {
             return ["position_fraction": .number(fraction), "volatility": .number(volatility), "target_volatility": .number(target)]
         }
         /// Whether conditions allow trading: the regime's volatility at most `max_volatility`
-        /// (default: config risk.max_volatility, 0.6), its drawdown within `max_drawdown` (risk.max_drawdown,
-        /// 0.35) and not a crisis.
+        /// (default: config risk.max_volatility, 0.6), its drawdown short of `max_drawdown`
+        /// (risk.max_drawdown, 0.35; judged by the engine's `DrawdownHalt`) and not a crisis.
         /// `ok` is what execution steps put in their condition; `reasons` says what failed.
         registry.register("risk.check") { context in
             let maxVolatility = try context.number("max_volatility", in: .closed(0, 100)) ?? ActiveConfiguration.number("risk.max_volatility")
-            let maxDrawdown = try context.number("max_drawdown", in: .closed(0, 1)) ?? ActiveConfiguration.number("risk.max_drawdown")
+            let maxDrawdown = try context.number("max_drawdown", in: RiskRules.Limits.lossFraction) ?? ActiveConfiguration.number("risk.max_drawdown")
             let volatility = try context.number("volatility", in: .closed(0, 1_000)) ?? 0
             let drawdown = abs(try context.number("drawdown", in: .closed(-1, 1)) ?? 0)
             let regime = try context.string("regime") ?? "unknown"
             var reasons: [JSONValue] = []
             if volatility > maxVolatility { reasons.append(.string("volatility \(volatility) above \(maxVolatility)")) }
-            if drawdown > maxDrawdown { reasons.append(.string("drawdown \(drawdown) beyond \(maxDrawdown)")) }
+            // The engine's drawdown halt decides, as it does for backtests and bots: from a peak
+            // of 1 to 1 − drawdown.
+            var halt = DrawdownHalt(maxDrawdown)
+            halt.observe(equity: 1, at: Timestamp(nanos: 0))
+            halt.observe(equity: 1 - drawdown, at: Timestamp(nanos: 0))
+            if halt.halted { reasons.append(.string("drawdown \(drawdown) reaches \(maxDrawdown)")) }
             if regime == "crisis" { reasons.append(.string("crisis regime")) }
             return ["ok": .bool(reasons.isEmpty), "reasons": .array(reasons), "regime": .string(regime), "volatility": .number(volatility)]
         }

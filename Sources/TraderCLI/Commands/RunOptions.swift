@@ -104,7 +104,8 @@ struct ExecutionOptions: ParsableArguments {
     @Option(name: .customLong("take-profit"), parsing: .unconditional, help: "Take-profit as a fraction of entry price (config risk.take_profit).", transform: NumberArgument.real)
     var takeProfit: Double?
     @Option(name: .customLong("trailing-stop"), parsing: .unconditional, help: "Trailing stop as a fraction of the best price.", transform: NumberArgument.real) var trailingStop: Double?
-    @Flag(name: .customLong("close-at-end"), help: "Close open positions at the last bar's close.") var closeAtEnd = false
+    @Flag var endOfRunExit: EndOfRunExitFlag?
+    @OptionGroup(title: "Risk rules") var risk: RiskOptions
 
     func validate() throws {
         if longShort && longOnly { throw ValidationError("--long-only and --long-short exclude each other") }
@@ -126,7 +127,8 @@ struct ExecutionOptions: ParsableArguments {
         s.stopLoss = stopLoss ?? ActiveConfiguration.optionalNumber("risk.stop_loss")
         s.takeProfit = takeProfit ?? ActiveConfiguration.optionalNumber("risk.take_profit")
         s.trailingStop = trailingStop
-        s.closeAtEnd = closeAtEnd
+        s.endOfRunExit = endOfRunExit?.exit ?? .none
+        s.risk = try risk.rules()
         do { try s.validate() } catch { throw ValidationError("--\(error.field): \(error.reason)") }
         return s
     }

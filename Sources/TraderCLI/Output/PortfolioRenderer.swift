@@ -2,6 +2,7 @@ import Foundation
 import TraderAnalysis
 import TraderApp
 import TraderCore
+import TraderEngine
 
 /// Renders the adaptive portfolio for people: the statistics (as a backtest report), each
 /// symbol's contribution, the tier history and skipped entries; and a profile's tier table.

@@ -5,7 +5,13 @@ public enum TradingEvent: Hashable, Sendable {
     case signal(index: Int, Signal)
     case orderSubmitted(Order)
     case orderCancelled(id: Int, reason: String)
+    /// A working order's terms were replaced (its id and place in the queue kept).
+    case orderReplaced(id: Int, Order)
     case orderRejected(id: Int, reason: String)
+    /// A risk rule refused an order (`RiskCheck`): nothing traded.
+    case riskRefused(id: Int, reason: String)
+    /// A risk rule cut an order to `units`.
+    case riskResized(id: Int, units: Double, reason: String)
     case filled(Fill)
     case tradeClosed(Trade)
 }

@@ -55,6 +55,10 @@ public struct Portfolio: Sendable {
         totalCommission += fill.commission
         var remaining = fill.signedQuantity
         let commissionPerUnit = fill.quantity > 0 ? fill.commission / fill.quantity : 0
+        /// The fill's commission for `units` of it: the whole commission, not `(c / q) × q` (which
+        /// can be off by an ulp), when the units are the whole fill, so a trade opened and closed
+        /// by single fills carries exactly the sum of their commissions, as backtesting.py's.
+        func commission(for units: Double) -> Double { units == fill.quantity ? fill.commission : commissionPerUnit * units }
         while remaining != 0, let first = openTrades.first, (first.size > 0) != (remaining > 0) {
             let closing = min(abs(remaining), abs(first.size))
             let sign: Double = first.size > 0 ? 1 : -1
@@ -62,7 +66,7 @@ public struct Portfolio: Sendable {
             let entryCommission = first.entryCommission * fraction
             let trade = Trade(size: sign * closing, entryBar: first.entryBar, exitBar: fill.barIndex,
                               entryTime: first.entryTime, exitTime: fill.timestamp, entryPrice: first.entryPrice,
-                              exitPrice: fill.price, commission: entryCommission + commissionPerUnit * closing,
+                              exitPrice: fill.price, commission: entryCommission + commission(for: closing),
                               exitReason: fill.reason)
             _cash += sign * closing * (fill.price - first.entryPrice)
             sizeTimesEntry -= sign * closing * first.entryPrice
@@ -82,7 +86,7 @@ public struct Portfolio: Sendable {
         }
         if remaining != 0 {
             openTrades.append(OpenTrade(size: remaining, entryPrice: fill.price, entryBar: fill.barIndex,
-                                        entryTime: fill.timestamp, entryCommission: commissionPerUnit * abs(remaining)))
+                                        entryTime: fill.timestamp, entryCommission: commission(for: abs(remaining))))
             _position += remaining
             sizeTimesEntry += remaining * fill.price
         }

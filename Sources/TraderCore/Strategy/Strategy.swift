@@ -53,6 +53,9 @@ public struct StrategyContext: Sendable {
     /// Ids of working orders the strategy asked to cancel on this bar.
     @inlinable public var cancellations: [Int] { _cancellations }
     @usableFromInline var _cancellations: [Int] = []
+    /// Working orders the strategy asked to replace on this bar: (id, new terms).
+    @inlinable public var replacements: [(id: Int, order: Order)] { _replacements }
+    @usableFromInline var _replacements: [(id: Int, order: Order)] = []
     /// Orders plus cancellations requested on this bar: one counter for the kernel to test per bar
     /// instead of two array counts.
     @usableFromInline var _requestCount = 0
@@ -80,7 +83,14 @@ public struct StrategyContext: Sendable {
         _requestCount += 1
     }
 
-    /// Whether the strategy submitted or cancelled anything on this bar.
+    /// Asks the broker to replace a working order's terms (price, quantity, type), keeping its id
+    /// and its place in the queue.
+    public mutating func replace(orderId: Int, with order: Order) {
+        _replacements.append((orderId, order))
+        _requestCount += 1
+    }
+
+    /// Whether the strategy submitted, replaced or cancelled anything on this bar.
     @inlinable public var hasRequests: Bool { _requestCount != 0 }
 
     /// Updates the read-only view before a bar is handed to the strategy (called by the kernel).
@@ -94,11 +104,24 @@ public struct StrategyContext: Sendable {
         _cash = portfolio._cash
     }
 
+    /// `prepare` for an account that is not one `Portfolio` (several instruments sharing cash):
+    /// the instrument's net units and Σ size × entry price of its open lots, the account's cash
+    /// and equity.
+    @inlinable
+    public mutating func prepare(barIndex: Int, position: Double, positionCost: Double, cash: Double, equity: Double) {
+        _barIndex = barIndex
+        _position = position
+        _positionCost = positionCost
+        _equity = equity
+        _cash = cash
+    }
+
     /// Empties the order and cancellation buffers, keeping their capacity (called by the kernel).
     @inlinable
     public mutating func clearRequests() {
         if !_orders.isEmpty { _orders.removeAll(keepingCapacity: true) }
         if !_cancellations.isEmpty { _cancellations.removeAll(keepingCapacity: true) }
+        if !_replacements.isEmpty { _replacements.removeAll(keepingCapacity: true) }
         _requestCount = 0
     }
 }

@@ -176,7 +176,14 @@ public enum TimestampParser {
             }
         }
         let days = Int64(Timestamp.daysFromCivil(year: year, month: month, day: day))
-        let seconds = days * 86_400 + secondsOfDay - offsetSeconds
+        var seconds = days * 86_400 + secondsOfDay - offsetSeconds
+        // Before 1970 the whole second alone can lie just beyond Int64 nanoseconds while the time
+        // does not (the first representable second, 1677-09-21T00:12:43, is only partly inside):
+        // borrow a second so that both parts stay in range (the numbers fuzz target's input).
+        if seconds < 0 && fraction > 0 {
+            seconds += 1
+            fraction -= Timestamp.nanosPerSecond
+        }
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: Timestamp.nanosPerSecond)
         guard !overflow else { return nil }
         let (nanos, overflow2) = scaled.addingReportingOverflow(fraction)

@@ -96,6 +96,11 @@ public struct BarStoreHeader: Sendable, Equatable {
         guard first <= last, count > 1 || first == last, count == 1 || first < last else {
             throw corrupt("first timestamp \(first) and last timestamp \(last) do not fit \(count) bars")
         }
+        // Every difference of two times is an Int64 of nanoseconds (as the CSV reader demands):
+        // a series spanning 292 years or more would trap the statistics that subtract them.
+        guard !last.subtractingReportingOverflow(first).overflow else {
+            throw corrupt("first timestamp \(first) and last timestamp \(last) are 292 years or more apart")
+        }
         let symbolLength = Int(u32(BarStoreFormat.symbolLengthOffset))
         guard (1...BarStoreFormat.maxSymbolBytes).contains(symbolLength),
               let symbol = String(validating: bytes[BarStoreFormat.symbolOffset..<(BarStoreFormat.symbolOffset + symbolLength)], as: UTF8.self)

@@ -5,7 +5,7 @@ public import TraderStrategies
 public enum Backtester {
     /// Version of what the engine computes. Cached results are keyed by it (and by the build of
     /// the executable), so bump it with any change that alters a run's trades or statistics.
-    public static let engineVersion = 1
+    public static let engineVersion = 2  // 2: a trade's commission is exactly the sum of its fills' commissions
 
     /// How often (in bars) the progress callback is called.
     public static let progressInterval = 1 << 16
@@ -38,7 +38,7 @@ public enum Backtester {
         // bars are not zero-filled first: that would touch every page twice.
         var outOfMoney = false
         let equity = [Double](unsafeUninitializedCapacity: n) { out, initialized in
-            outOfMoney = runLoop(&kernel, series: series, closeAtEnd: settings.closeAtEnd, equity: out, progress: progress)
+            outOfMoney = runLoop(&kernel, series: series, endOfRun: settings.endOfRunExit, equity: out, progress: progress)
                 != nil
             initialized = n
         }
@@ -63,7 +63,7 @@ public enum Backtester {
     /// default; `equity` has one element per bar of it), `firstIndex` is added to bar positions to
     /// number bars in the run (orders and trades record these numbers; a streamed chunk is a
     /// series of its own), and `isLastChunk` says whether the last bar ends the run (where
-    /// `closeAtEnd` applies). Returns the position in `series` of the bar where equity reached zero.
+    /// `endOfRun` applies). Returns the position in `series` of the bar where equity reached zero.
     ///
     /// The per-bar path is kept minimal (see "The hot path" in docs/architecture.md):
     /// - the strategy lives in a local variable for the run (`TradingKernel.withStrategy`), so its
@@ -77,8 +77,8 @@ public enum Backtester {
     ///   end-of-data close is handled after the loop instead of being tested on every bar.
     @inlinable @inline(__always)
     static func runLoop<S: Strategy, E: EventSink>(
-        _ kernel: inout TradingKernel<S, E>, series: BarSeries, bars: Range<Int>? = nil, firstIndex: Int = 0,
-        isLastChunk: Bool = true, closeAtEnd: Bool, equity: UnsafeMutableBufferPointer<Double>,
+        _ kernel: inout TradingKernel<S, SimulatedBroker, E>, series: BarSeries, bars: Range<Int>? = nil, firstIndex: Int = 0,
+        isLastChunk: Bool = true, endOfRun: EndOfRunExit, equity: UnsafeMutableBufferPointer<Double>,
         progress: (@Sendable (Int, Int) -> Void)?
     ) -> Int? {
         let n = series.count
@@ -133,12 +133,12 @@ public enum Backtester {
             let stopped = core.observesBars ? run(fillAtClose: core.fillAtClose, observeBars: true)
                 : core.fillAtClose ? run(fillAtClose: true, observeBars: false) : run(fillAtClose: false, observeBars: false)
             if let i = stopped { return stop(at: i) }
-            // The last bar: at the end of the run, optionally close what is still open, at its close.
+            // The last bar: at the end of the run, the chosen exit of what is still open
+            // (`EndOfRunExit`), which may mark this bar's equity again.
             var e = core.onBar(bar(last), index: firstIndex + last, strategy: &strategy, fillAtClose: core.fillAtClose,
                                observeBars: core.observesBars)
-            if isLastChunk && closeAtEnd && core._broker.position != 0 {
-                core.closeAll(bar(last), index: firstIndex + last)
-                e = core._broker.portfolio.equity(at: c[last])
+            if isLastChunk && endOfRun != .none, let marked = core.exitAtEnd(endOfRun, bar(last), index: firstIndex + last) {
+                e = marked
             }
             if e <= 0 { return stop(at: last) }
             equity[last - first] = e

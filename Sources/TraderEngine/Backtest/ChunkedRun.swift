@@ -27,7 +27,7 @@ struct ChunkedRun {
     /// into the statistics. `series` position `i` is bar `firstIndex + i` of the run.
     mutating func add<S: Strategy>(
         _ series: BarSeries, bars range: Range<Int>, firstIndex: Int, isLast: Bool,
-        kernel: inout TradingKernel<S, NoEventSink>, settings: ExecutionSettings, firstTradingBar: Int
+        kernel: inout TradingKernel<S, SimulatedBroker, NoEventSink>, settings: ExecutionSettings, firstTradingBar: Int
     ) throws {
         let n = range.count, offset = metrics.bars
         precondition(n > 0 && firstIndex + range.lowerBound == offset, "chunks must follow each other")
@@ -41,7 +41,7 @@ struct ChunkedRun {
         if !outOfMoney {
             let stoppedAt = equity.withUnsafeMutableBufferPointer { buffer in
                 Backtester.runLoop(&kernel, series: series, bars: range, firstIndex: firstIndex, isLastChunk: isLast,
-                                   closeAtEnd: settings.closeAtEnd, equity: UnsafeMutableBufferPointer(rebasing: buffer[1...]),
+                                   endOfRun: settings.endOfRunExit, equity: UnsafeMutableBufferPointer(rebasing: buffer[1...]),
                                    progress: nil)
             }
             if stoppedAt != nil { outOfMoney = true }

@@ -18,7 +18,7 @@ public enum TradeDirection: String, Sendable, Codable, CaseIterable {
 
 /// How the kernel executes: costs, fills, sizing and protective exits. One value describes a run
 /// completely, so the same settings reproduce the same trades in backtest and paper trading.
-public struct ExecutionSettings: Hashable, Sendable, Codable {
+public struct ExecutionSettings: Hashable, Sendable {
     public var initialCapital: Double = 10_000
     public var commission: CommissionModel = .zero
     public var costs: SlippageModel = .zero
@@ -33,14 +33,25 @@ public struct ExecutionSettings: Hashable, Sendable, Codable {
     public var stopLoss: Double? = nil
     public var takeProfit: Double? = nil
     public var trailingStop: Double? = nil
-    /// Close positions still open on the last bar at its close, so they count in the statistics.
-    public var closeAtEnd: Bool = false
+    /// What to do with a position still open after the last bar (see `EndOfRunExit`).
+    public var endOfRunExit: EndOfRunExit = .none
     /// Signals before this bar are ignored: the strategy still sees those bars (its indicators
     /// warm up) but opens nothing. Walk-forward test windows use it to start trading exactly at
     /// the window's first bar with indicators already defined.
     public var tradingStartBar: Int = 0
+    /// Pre-trade risk rules (none by default, as backtesting.py): the broker reviews every order
+    /// that would open or add to a position with them (`RiskCheck`).
+    public var risk = RiskRules()
 
     public init() {}
+
+    /// Whether a position still open after the last bar is closed (at either price). Setting it
+    /// to true chooses the close at the last close, as `--close-at-end` always did; false leaves
+    /// positions open.
+    public var closeAtEnd: Bool {
+        get { endOfRunExit != .none }
+        set { endOfRunExit = newValue ? .atLastClose : .none }
+    }
 
     /// Checks every field against `ExecutionSettings.Limits`; the error names the setting as
     /// its option (`capital`, `size`, `stop-loss`, ...).
@@ -55,6 +66,11 @@ public struct ExecutionSettings: Hashable, Sendable, Codable {
             if let value { try Limits.protectiveExit.check(value, field: name) }
         }
         try Bounds.integers(0, Int.max / 2).check(tradingStartBar, field: "trading-start-bar")
+        try risk.validate()
+        if endOfRunExit == .atLastOpen && fill == .close {
+            throw .invalid(field: "close-at-last-open",
+                           reason: "needs fills at the next open (--fill next-open): with --fill close, orders of the last bar fill after its open")
+        }
     }
 }
 

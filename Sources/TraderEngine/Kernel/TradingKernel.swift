@@ -5,7 +5,8 @@ public import TraderCore
 /// For every bar, in this order: the broker matches working orders and protective exits against
 /// the bar; equity is marked at the close; the strategy decides on the bar; its signal and orders
 /// go to the broker (and, with fills at the close, market orders execute at once). Only the edges
-/// change between modes: where bars come from and which broker fills. Generic over the strategy
+/// change between modes: where bars come from and which broker fills. Generic over the strategy,
+/// the broker (`Broker`: the simulated broker of backtests, the paper and venue brokers of bots)
 /// and the event sink, so the bar loop is specialized and does not allocate.
 ///
 /// Entries are sized with `ExecutionSettings.positionFraction`, or by a `PositionSizer` when one is
@@ -18,11 +19,11 @@ public import TraderCore
 /// the strategy in a local variable for the whole run (`withStrategy`): a local whose address
 /// never reaches the out-of-line broker calls can live in registers, while a field of the kernel
 /// has to go through memory on every bar.
-public struct TradingKernel<S: Strategy, Events: EventSink> {
+public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
     /// The strategy, in its current state.
     @inlinable public var strategy: S { _strategy }
-    /// The broker, with the portfolio and working orders.
-    @inlinable public var broker: SimulatedBroker { core._broker }
+    /// The broker, with the account and working orders.
+    @inlinable public var broker: B { core._broker }
     /// Where kernel events go. (`_modify` lets callers mutate the sink in place, e.g. append to
     /// an `EventRecorder`, without copying its buffer.)
     @inlinable public var events: Events {
@@ -30,13 +31,15 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
         _modify { yield &core.events }
     }
     @usableFromInline var _strategy: S
-    @usableFromInline var core: KernelCore<Events>
+    @usableFromInline var core: KernelCore<B, Events>
 
-    /// A kernel running `strategy` with `settings`. `sizer`, when given, sizes signal entries in
-    /// place of `settings.positionFraction`; the kernel works on its own copy of it.
-    public init(strategy: S, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil, events: Events) throws(DomainError) {
+    /// A kernel running `strategy` against `broker`. `settings` gives the routing of signals
+    /// (direction, entry fraction, fill timing, first trading bar); the broker applies its own
+    /// fill and cost rules. `sizer`, when given, sizes signal entries in place of
+    /// `settings.positionFraction`; the kernel works on its own copy of it.
+    public init(strategy: S, broker: B, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil, events: Events) {
         self._strategy = strategy
-        self.core = try KernelCore(settings: settings, sizer: sizer, events: events)
+        self.core = KernelCore(broker: broker, settings: settings, sizer: sizer, events: events)
     }
 
     /// The kernel's sizer in its current state (nil: entries use `settings.positionFraction`).
@@ -56,7 +59,7 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
     /// The local starts as a copy that shares the strategy's buffers; the first mutation copies
     /// them once (value semantics), which is nothing against a run of bars.
     @inlinable @inline(__always)
-    mutating func withStrategy<R>(_ body: (inout S, inout KernelCore<Events>) -> R) -> R {
+    mutating func withStrategy<R>(_ body: (inout S, inout KernelCore<B, Events>) -> R) -> R {
         var strategy = _strategy
         defer { _strategy = strategy }
         return body(&strategy, &core)
@@ -71,11 +74,19 @@ public struct TradingKernel<S: Strategy, Events: EventSink> {
     public mutating func takeClosedTrades() -> [Trade] { core.takeClosedTrades() }
 }
 
+extension TradingKernel where B == SimulatedBroker {
+    /// A backtest's kernel: `strategy` against a `SimulatedBroker` with `settings`' fill and cost
+    /// rules. Throws when the settings are invalid.
+    public init(strategy: S, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil, events: Events) throws(DomainError) {
+        self.init(strategy: strategy, broker: try SimulatedBroker(settings: settings), settings: settings, sizer: sizer, events: events)
+    }
+}
+
 /// Everything of the kernel but the strategy: the broker, the strategy's context and the routing
 /// of signals and orders. See `TradingKernel`.
 @usableFromInline
-struct KernelCore<Events: EventSink> {
-    @usableFromInline var _broker: SimulatedBroker
+struct KernelCore<B: Broker, Events: EventSink> {
+    @usableFromInline var _broker: B
     @usableFromInline var events: Events
     @usableFromInline var context = StrategyContext()
     @usableFromInline var nextKernelOrderId = -1
@@ -85,7 +96,11 @@ struct KernelCore<Events: EventSink> {
     @usableFromInline let tradingStartBar: Int
     /// Sizes signal entries when set; `fraction` otherwise.
     @usableFromInline var sizer: (any PositionSizer)?
-    /// Whether the sizer must see every bar (`PositionSizer.observesBars`), read once.
+    /// The pre-trade rules (`ExecutionSettings.risk`), which the broker applies to every order
+    /// that would open or add to a position.
+    @usableFromInline var risk: RiskRules
+    /// Whether the sizer must see every bar (`PositionSizer.observesBars`) or the risk rules every
+    /// close (`RiskCheck.observesCloses`), read once: without either, the loop has no such code.
     @usableFromInline let observesBars: Bool
     /// Win/loss statistics of the closed trades, for the sizer; brought up to date only when an
     /// entry is sized (and before closed trades are drained), never per bar.
@@ -100,15 +115,16 @@ struct KernelCore<Events: EventSink> {
     @usableFromInline var prefetchSink: UInt64 = 0
 
     @usableFromInline
-    init(settings: ExecutionSettings, sizer: (any PositionSizer)? = nil, events: Events) throws(DomainError) {
-        self._broker = try SimulatedBroker(settings: settings)
+    init(broker: B, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil, events: Events) {
+        self._broker = broker
         self.events = events
         self.direction = settings.direction
         self.fillAtClose = settings.fill == .close
         self.fraction = settings.positionFraction
         self.tradingStartBar = settings.tradingStartBar
         self.sizer = sizer
-        self.observesBars = sizer?.observesBars ?? false
+        self.risk = settings.risk
+        self.observesBars = sizer?.observesBars == true || settings.risk.observesCloses
     }
 
     /// `TradingKernel.onBar` for `strategy`. `fillAtClose` and `observeBars` are passed in (they
@@ -118,9 +134,8 @@ struct KernelCore<Events: EventSink> {
     mutating func onBar<S: Strategy>(_ bar: Bar, index: Int, strategy: inout S, fillAtClose: Bool, observeBars: Bool) -> Double {
         if _broker.needsMatching { match(index: index, bar.timestamp, bar.open, bar.high, bar.low) }
         if observeBars { observe(bar) }
-        // Read the portfolio in place: copying it would retain its trade arrays on every bar.
-        let equity = _broker.portfolio.equity(at: bar.close)
-        context.prepare(barIndex: index, portfolio: _broker.portfolio, equity: equity)
+        let equity = _broker.mark(close: bar.close, index: index, context: &context)
+        if observeBars { observeClose(equity, at: bar.timestamp) }
         let signal = strategy.onBar(bar, context: &context)
         if signal != .hold { route(signal, at: bar.timestamp, price: bar.close, confidence: strategy.signalConfidence) }
         if context.hasRequests { forwardRequests() }
@@ -136,19 +151,25 @@ struct KernelCore<Events: EventSink> {
     /// Matches working orders and protective exits against the bar.
     @inline(never) @usableFromInline
     mutating func match(index: Int, _ time: Timestamp, _ open: Double, _ high: Double, _ low: Double) {
-        _broker.process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), events: &events)
+        _broker.process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), risk: &risk, events: &events)
     }
 
     /// Shows the bar to the sizer (only when it observes bars: one existential call per bar).
     @inline(never) @usableFromInline
     mutating func observe(_ bar: Bar) {
-        sizer!.observe(bar)
+        if sizer?.observesBars == true { sizer!.observe(bar) }
+    }
+
+    /// Shows the equity at the bar's close to the risk rules that keep days or peaks.
+    @inline(never) @usableFromInline
+    mutating func observeClose(_ equity: Double, at time: Timestamp) {
+        if risk.observesCloses { risk.observe(equity: equity, at: time) }
     }
 
     /// Fills market orders waiting at the bar's close.
     @inline(never) @usableFromInline
     mutating func fillMarketOrdersAtClose(index: Int, _ time: Timestamp, _ close: Double) {
-        _broker.fillMarketOrders(index: index, time: time, price: close, events: &events)
+        _broker.fillMarketOrders(index: index, time: time, price: close, risk: &risk, events: &events)
     }
 
     /// Turns a signal into orders: exits of the opposite position, then an entry sized as a
@@ -177,7 +198,7 @@ struct KernelCore<Events: EventSink> {
         order.id = nextKernelOrderId
         nextKernelOrderId -= 1
         events.record(.orderSubmitted(order))
-        _broker.submit(order, reason: .signal)
+        _broker.submit(order, reason: .signal, signalEntry: false)
     }
 
     /// Submits a signal entry for `fraction` of equity, or for what the sizer says: nothing when
@@ -220,7 +241,7 @@ struct KernelCore<Events: EventSink> {
     /// Brings `tradeStatistics` up to date with the portfolio's closed trades.
     @usableFromInline
     mutating func countClosedTrades() {
-        let closed = _broker.portfolio.closedTrades
+        let closed = _broker.closedTrades
         while tradesCounted < closed.count {
             tradeStatistics.add(closed[tradesCounted])
             tradesCounted += 1
@@ -242,9 +263,12 @@ struct KernelCore<Events: EventSink> {
         for id in context.cancellations where _broker.cancel(orderId: id) {
             events.record(.orderCancelled(id: id, reason: "cancelled by strategy"))
         }
+        for (id, order) in context.replacements where _broker.replace(orderId: id, with: order) {
+            events.record(.orderReplaced(id: id, order))
+        }
         for order in context.orders {
             events.record(.orderSubmitted(order))
-            _broker.submit(order, reason: order.reduceOnly ? reasonForExit(order.type) : .order)
+            _broker.submit(order, reason: order.reduceOnly ? reasonForExit(order.type) : .order, signalEntry: false)
         }
         context.clearRequests()
     }
@@ -262,6 +286,6 @@ struct KernelCore<Events: EventSink> {
     /// Closes any open position at `bar`'s close.
     @usableFromInline
     mutating func closeAll(_ bar: Bar, index: Int) {
-        _broker.closeAll(index: index, bar: bar, price: bar.close, events: &events)
+        _broker.closeAll(index: index, time: bar.timestamp, price: bar.close, risk: &risk, events: &events)
     }
 }

@@ -121,7 +121,9 @@ public enum WalkForward {
             let start = max(0, split.test.lowerBound - warmup)
             var testSettings = settings
             testSettings.tradingStartBar = split.test.lowerBound - start
-            testSettings.closeAtEnd = true
+            // A window's open position must count in its statistics: close it at the window's
+            // last close unless the run asked for another end-of-run exit.
+            if testSettings.endOfRunExit == .none { testSettings.endOfRunExit = .atLastClose }
             let run = try Backtester.run(spec, on: series.slice(start..<split.test.upperBound), settings: testSettings, sizer: sizer)
             let offset = testSettings.tradingStartBar
             let equity = Array(run.equity[offset...])

@@ -119,6 +119,15 @@ public final class PostgresRunStore: RunStore {
     private static func startupParameters(_ c: PostgresStoreConfiguration, applicationName: String = "gpt-trader") -> [(String, String)] {
         var parameters = [("application_name", applicationName)]
         if let schema = c.schema { parameters.append(("search_path", schema)) }
+        // The server ends what the client has given up on: a statement (a lock wait included)
+        // and a transaction left idle are stopped a little after the operation timeout, when
+        // this client has abandoned the connection. Without them, a transaction whose client was
+        // abandoned mid-way (postgres-nio may not close such a connection at once) keeps its
+        // locks, and every later migration waits on its advisory lock until it too times out.
+        let ms = c.operationTimeout.components.seconds * 1_000 + c.operationTimeout.components.attoseconds / 1_000_000_000_000_000
+        let serverLimit = String(ms + ms / 2 + 1_000)
+        parameters.append(("statement_timeout", serverLimit))
+        parameters.append(("idle_in_transaction_session_timeout", serverLimit))
         return parameters
     }
 

@@ -1,5 +1,6 @@
 import Testing
 import TraderCore
+import TraderEngine
 @testable import TraderAnalysis
 
 @Suite struct PatternDayTradeTests {

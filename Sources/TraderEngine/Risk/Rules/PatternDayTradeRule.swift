@@ -1,5 +1,12 @@
 public import TraderCore
 
+/// Whether the account may borrow. It matters here for one reason: the pattern-day-trader rule
+/// applies to margin accounts only (see `PatternDayTradeRule`).
+public enum AccountType: String, CaseIterable, Sendable, Codable, Hashable {
+    case cash, margin
+}
+
+
 /// FINRA's pattern-day-trader rule as the portfolio enforces it: a margin account with less than
 /// 25,000 of equity may make at most 3 day trades in any 5 rolling business days.
 ///
@@ -60,9 +67,8 @@ public enum PatternDayTradeRule {
     }
 }
 
-/// The day trades a running portfolio has made, kept by business day so the rolling count is
-/// cheap; used by the portfolio backtest.
-public struct DayTradeLedger: Sendable {
+/// The day trades an account has made, kept by business day so the rolling count is cheap.
+public struct DayTradeLedger: Sendable, Hashable {
     /// Business days of past day trades, oldest first (pruned to the window).
     private var days: [Int64] = []
 
@@ -80,5 +86,40 @@ public struct DayTradeLedger: Sendable {
         let first = end - Int64(PatternDayTradeRule.windowBusinessDays) + 1
         if let i = days.firstIndex(where: { $0 >= first }) { days.removeFirst(i) } else { days.removeAll() }
         return days.reduce(0) { $1 <= end ? $0 + 1 : $0 }
+    }
+}
+
+/// The pattern-day-trader rule as a risk check (see `PatternDayTradeRule`): entries refused while
+/// the day trades in the window plus today's entries still open have reached the limit, for a
+/// margin account below the equity line at the previous close (as FINRA looks at the prior
+/// day's equity).
+public struct PatternDayTrader: RiskCheck, Sendable, Hashable {
+    public let accountType: AccountType
+    var ledger = DayTradeLedger()
+    var day: Int64 = .min
+    var lastEquity = Double.nan
+    var previousDayEquity = Double.nan
+
+    public init(accountType: AccountType) { self.accountType = accountType }
+
+    public var observesCloses: Bool { accountType == .margin }
+
+    public mutating func observe(equity: Double, at time: Timestamp) {
+        let today = time.epochDay
+        if today != day { day = today; previousDayEquity = lastEquity }
+        lastEquity = equity
+    }
+
+    public mutating func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
+        let equity = lastEquity.isNaN ? account.equity : lastEquity
+        let made = ledger.count(windowEndingAt: proposal.time)
+        return PatternDayTradeRule.allowsEntry(accountType: accountType, equity: equity, dayTradesInWindow: made,
+                                               openedTodayStillOpen: account.openedTodayStillOpen)
+            ? .accept
+            : .refuse(reason: "pattern-day-trader rule: \(made) day trades in 5 business days and \(account.openedTodayStillOpen) opened today, equity below \(Int(PatternDayTradeRule.equityThreshold))")
+    }
+
+    public mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount) {
+        for t in trades { ledger.record(t) }
     }
 }

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+import TraderCore
+@testable import TraderEngine
+
+/// Each risk rule through the kernel and the simulated broker, with figures worked out by hand:
+/// what it cuts, what it refuses and the event that says why; exits are never refused.
+@Suite struct RiskRulesTests {
+    /// Runs `strategy` over `rows` (daily bars unless `hourly`) with `rules`, recording events.
+    func run(_ strategy: ScriptedStrategy, _ rows: [(Double, Double, Double, Double)], hourly: Bool = false,
+             _ configure: (inout ExecutionSettings) -> Void = { _ in }) throws -> (BacktestResult, [TradingEvent]) {
+        var data = series(rows)
+        if hourly {
+            let start = data.timestamps[0]
+            data = try BarSeries(symbol: "TEST", timeframe: .hour1,
+                                 columns: BarColumn(data.timestamps.indices.map { start + Int64($0) * 3_600_000_000_000 }),
+                                 open: data.open, high: data.high, low: data.low, close: data.close, volume: data.volume)
+        }
+        var events = EventRecorder()
+        let result = try Backtester.run(strategy, name: "t", on: data, settings: settings(configure), events: &events)
+        return (result, events.events)
+    }
+
+    func refusals(_ events: [TradingEvent]) -> [String] {
+        events.compactMap { if case let .riskRefused(_, reason) = $0 { reason } else { nil } }
+    }
+
+    /// 20 % of 10,000 at 100 is 20 units: an all-in entry is cut to 20, and the event says so.
+    @Test func positionLimitCutsAnEntry() throws {
+        let (r, events) = try run(ScriptedStrategy(signals: [0: .buy]), flat(3)) { $0.risk.maxPositionFraction = MaxPositionFraction(0.2) }
+        #expect(r.openTrades.map(\.size) == [20])
+        let cut = events.compactMap { if case let .riskResized(_, units, reason) = $0 { (units, reason) } else { nil } }
+        #expect(cut.count == 1 && cut[0].0 == 20 && cut[0].1 == "cut to 20 % of equity per position")
+    }
+
+    /// A 10 % reserve with 0.1 % commission: (10,000 − 1,000 − the proposal's commission) / 100
+    /// = (9,000 − 9.9) / 100 → 89 whole units.
+    @Test func cashReserveKeepsItsShare() throws {
+        let (r, _) = try run(ScriptedStrategy(signals: [0: .buy]), flat(3)) {
+            $0.commission = try! CommissionModel(rate: 0.001)
+            $0.risk.cashReserve = CashReserve(0.1)
+        }
+        // The proposal: floor(10,000 × (1 − ε) / (100 × 1.001)) = 99 units, commission 9.9.
+        #expect(r.openTrades.map(\.size) == [89])
+    }
+
+    /// Equity falls 20 % from its peak of 10,000 (a long of 100 units from 100 to 80): the 15 %
+    /// halt refuses the next entry, while the exit still fills.
+    @Test func drawdownHaltStopsEntriesNotExits() throws {
+        let rows: [(Double, Double, Double, Double)] = [(100, 100, 100, 100), (100, 100, 100, 100), (80, 80, 80, 80), (80, 80, 80, 80),
+                                                        (80, 80, 80, 80), (80, 80, 80, 80)]
+        let (r, events) = try run(ScriptedStrategy(signals: [0: .buy, 2: .sell, 3: .buy]), rows) {
+            $0.positionFraction = 1
+            $0.risk.drawdownHalt = DrawdownHalt(0.15)
+        }
+        #expect(r.trades.count == 1 && r.trades[0].exitBar == 3, "the exit filled")
+        #expect(r.openTrades.isEmpty)
+        #expect(refusals(events) == ["drawdown halt: equity fell 15 % from its peak"])
+        #expect(r.rejectedOrders == 1)
+    }
+
+    /// Hourly bars: equity drops 6 % within the first day (100 → 94 on a full position), so a
+    /// 5 % daily limit refuses the re-entry that day; on the next day entries pass again.
+    @Test func dailyLossLimitLastsTheDay() throws {
+        var rows = flat(40)
+        for i in 2..<40 { rows[i] = (94, 94, 94, 94) }
+        // Buy at bar 0 (fills at bar 1's open, 100), sell at bar 3 (fills at 4), buy again at bar
+        // 5 (same day: refused) and at bar 25 (the next day: fills at bar 26).
+        let (r, events) = try run(ScriptedStrategy(signals: [0: .buy, 3: .sell, 5: .buy, 25: .buy]), rows, hourly: true) {
+            $0.positionFraction = 1
+            $0.risk.dailyLossLimit = DailyLossLimit(0.05)
+        }
+        #expect(refusals(events) == ["daily loss limit: equity fell more than 5 % today"])
+        #expect(r.openTrades.count == 1 && r.openTrades[0].entryBar == 26)
+    }
+
+    /// A margin account below 25,000 makes three day trades (hourly bars, in and out the same
+    /// day); the fourth entry that day is refused by the pattern-day-trader rule.
+    @Test func patternDayTraderRuleRefusesTheFourthDayTrade() throws {
+        let signals: [Int: Signal] = [0: .buy, 1: .sell, 2: .buy, 3: .sell, 4: .buy, 5: .sell, 6: .buy]
+        let (r, events) = try run(ScriptedStrategy(signals: signals), flat(12), hourly: true) {
+            $0.risk.patternDayTrader = PatternDayTrader(accountType: .margin)
+        }
+        #expect(r.trades.count == 3)
+        #expect(refusals(events).count == 1 && refusals(events)[0].hasPrefix("pattern-day-trader rule: 3 day trades"))
+        // A cash account is not bound by it.
+        let (cash, _) = try run(ScriptedStrategy(signals: signals), flat(12), hourly: true) {
+            $0.risk.patternDayTrader = PatternDayTrader(accountType: .cash)
+        }
+        #expect(cash.trades.count == 3 && cash.openTrades.count == 1)
+    }
+
+    /// The rules on their own: a full book refuses a new instrument but not more of one held;
+    /// refusals come before cuts; cuts compose (the smallest wins) and name every rule that cut.
+    @Test func rulesComposeInOrder() {
+        var rules = RiskRules()
+        rules.maxOpenPositions = MaxOpenPositions(2)
+        rules.maxPositionFraction = MaxPositionFraction(0.5)
+        rules.maxExposureFraction = MaxExposureFraction(0.6)
+        let proposal = OrderProposal(orderId: 1, side: .buy, units: 100, price: 100, commission: 0, time: Timestamp(nanos: 0), wholeUnits: true)
+        let full = RiskAccount(equity: 10_000, available: 5_000, exposure: 5_000, openPositions: 2, position: 0)
+        #expect(rules.review(proposal, account: full) == .refuse(reason: "2 positions open, at most 2"))
+        // Adding to a held position: 50 % of 10,000 less the 2,000 held = 30 units; the exposure
+        // room, 6,000 − 5,000, leaves 10.
+        let held = RiskAccount(equity: 10_000, available: 5_000, exposure: 5_000, openPositions: 2, position: 20)
+        #expect(rules.review(proposal, account: held)
+                == .resize(units: 10, reason: "cut to 50 % of equity per position; cut to total exposure at most 60 % of equity"))
+        #expect(RiskRules().isActive == false && RiskRules.paperTradingDefaults.isActive)
+    }
+
+    /// Settings out of range are one error naming the option.
+    @Test func outOfRangeSettingsNameTheOption() {
+        var s = ExecutionSettings()
+        s.risk.drawdownHalt = DrawdownHalt(1.5)
+        #expect(throws: DomainError.self) { try s.validate() }
+        do { try s.validate() } catch { #expect(error.field == "drawdown-halt") }
+    }
+}
