@@ -33,9 +33,10 @@ struct JournalingBroker: Broker {
         replaced.append(orderId)
         return inner.replace(orderId: orderId, with: order)
     }
-    mutating func process<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, risk: inout R, events: inout E) {
+    mutating func process<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, phase: MatchPhase,
+                                                     risk: inout R, events: inout E) {
         processCalls += 1
-        inner.process(index: index, time: time, window: window, risk: &risk, events: &events)
+        inner.process(index: index, time: time, window: window, phase: phase, risk: &risk, events: &events)
     }
     mutating func fillMarketOrders<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, price: Double, risk: inout R, events: inout E) {
         inner.fillMarketOrders(index: index, time: time, price: price, risk: &risk, events: &events)

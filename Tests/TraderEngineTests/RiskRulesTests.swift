@@ -22,7 +22,7 @@ import TraderCore
     }
 
     func refusals(_ events: [TradingEvent]) -> [String] {
-        events.compactMap { if case let .riskRefused(_, reason) = $0 { reason } else { nil } }
+        events.compactMap { if case let .riskRefused(_, _, reason) = $0 { reason } else { nil } }
     }
 
     /// 20 % of 10,000 at 100 is 20 units: an all-in entry is cut to 20, and the event says so.
@@ -96,15 +96,15 @@ import TraderCore
         var rules = RiskRules()
         rules.maxOpenPositions = MaxOpenPositions(2)
         rules.maxPositionFraction = MaxPositionFraction(0.5)
-        rules.maxExposureFraction = MaxExposureFraction(0.6)
+        rules.maxExposureFraction = MaxExposureFraction(0.9)
         let proposal = OrderProposal(orderId: 1, side: .buy, units: 100, price: 100, commission: 0, time: Timestamp(nanos: 0), wholeUnits: true)
         let full = RiskAccount(equity: 10_000, available: 5_000, exposure: 5_000, openPositions: 2, position: 0)
-        #expect(rules.review(proposal, account: full) == .refuse(reason: "2 positions open, at most 2"))
-        // Adding to a held position: 50 % of 10,000 less the 2,000 held = 30 units; the exposure
-        // room, 6,000 − 5,000, leaves 10.
+        #expect(rules.review(proposal, account: full) == .refuse(rule: .maxOpenPositions, reason: "2 positions open, at most 2"))
+        // Adding to a held position: the exposure room, 9,000 − 5,000, leaves 40 units; then 50 %
+        // of 10,000 less the 2,000 held leaves 30.
         let held = RiskAccount(equity: 10_000, available: 5_000, exposure: 5_000, openPositions: 2, position: 20)
         #expect(rules.review(proposal, account: held)
-                == .resize(units: 10, reason: "cut to 50 % of equity per position; cut to total exposure at most 60 % of equity"))
+                == .resize(units: 30, reason: "cut to total exposure at most 90 % of equity; cut to 50 % of equity per position"))
         #expect(RiskRules().isActive == false && RiskRules.paperTradingDefaults.isActive)
     }
 
@@ -114,5 +114,31 @@ import TraderCore
         s.risk.drawdownHalt = DrawdownHalt(1.5)
         #expect(throws: DomainError.self) { try s.validate() }
         do { try s.validate() } catch { #expect(error.field == "drawdown-halt") }
+    }
+}
+
+@Suite struct WeeklyEntryLimitTests {
+    /// Entries are counted per calendar week (Monday to Sunday, UTC) when they fill; exits never
+    /// count. Two a week: the third buy of a week is refused, and Monday starts afresh.
+    @Test func countsEntriesPerCalendarWeek() throws {
+        var rule = WeeklyEntryLimit(2)
+        func proposal(_ day: Int) -> OrderProposal {
+            OrderProposal(orderId: day, side: .buy, units: 1, price: 10, commission: 0,
+                          time: Timestamp(year: 2024, month: 1, day: day), wholeUnits: true)
+        }
+        func fill(_ day: Int, _ side: OrderSide) -> Fill {
+            Fill(orderId: day, barIndex: day, timestamp: Timestamp(year: 2024, month: 1, day: day), side: side, quantity: 1,
+                 price: 10, commission: 0, reason: .signal)
+        }
+        let held = RiskAccount(equity: 100, available: 90, exposure: 10, openPositions: 1, position: 1)
+        let flatAccount = RiskAccount(equity: 100, available: 100, exposure: 0, openPositions: 0, position: 0)
+        // 2024-01-01 was a Monday.
+        rule.record(fill(1, .buy), closing: [], account: held)
+        rule.record(fill(2, .sell), closing: [], account: flatAccount)  // an exit: not counted
+        #expect(rule.review(proposal(3), account: flatAccount) == .accept)
+        rule.record(fill(3, .buy), closing: [], account: held)
+        #expect(rule.review(proposal(7), account: flatAccount) == .refuse(rule: .weeklyEntryLimit, reason: "2 positions opened this week, at most 2"))
+        #expect(rule.review(proposal(8), account: flatAccount) == .accept)
+        #expect(WeeklyEntryLimit.week(of: Timestamp(year: 2024, month: 1, day: 7)) + 1 == WeeklyEntryLimit.week(of: Timestamp(year: 2024, month: 1, day: 8)))
     }
 }

@@ -2,20 +2,24 @@ public import TraderCore
 public import TraderStrategies
 
 /// The multi-symbol backtest of the adaptive portfolio: several symbols on one clock, one shared
-/// cash account, one strategy instance per symbol, and allocation under the current capital
-/// tier's rules. The rules, in short (docs/portfolio.md has them in full):
+/// cash account, one kernel and strategy instance per symbol, and allocation under the current
+/// capital tier's rules. It is the engine's parts composed (`PortfolioSimulation`: kernels over a
+/// `MultiSymbolAccount` whose risk check is `CapitalTierRisk`). The rules, in short
+/// (docs/portfolio.md has them in full):
 ///
 /// - Timeline: the union of the symbols' timestamps; a symbol without a bar keeps its last price
 ///   and neither trades nor decides.
 /// - Decisions: each symbol's strategy sees its own bars, one at a time. A buy signal while flat
 ///   becomes an entry at the symbol's next open; a sell signal while long, an exit there. Long
-///   only; no pyramiding (a buy while long does nothing).
+///   only; no pyramiding (a buy while long does nothing). Orders a strategy submits itself are
+///   honoured as in a single-symbol backtest.
 /// - Fills at an open: exits first, then entries in the order the symbols were given, then
 ///   stop-losses within the bar's range.
-/// - An entry is refused when the tier does not allow the strategy, the day's loss limit was hit,
-///   the tier's position count or weekly entry count is reached, the pattern-day-trader rule
-///   forbids it, or the exposure cap is full. Otherwise it buys as many units as the smallest of
-///   the tier's position cap, the room under the exposure cap and the cash allow.
+/// - An entry is refused when the tier does not allow the strategy, the day's loss limit was hit
+///   earlier that day, the tier's position count or weekly entry count is reached, the
+///   pattern-day-trader rule forbids it, or the exposure cap is full. Otherwise it buys as many
+///   units as the smallest of the tier's position cap, the room under the exposure cap and the
+///   cash allow.
 /// - No rebalancing: a position keeps its size until its exit; a tier change applies to new
 ///   entries only (positions above a smaller tier's count or caps are kept, not cut).
 /// - Statistics: `MetricsCalculator.compute` over the combined equity curve, with an equal-weight

@@ -22,4 +22,21 @@ public struct PortfolioSettings: Hashable, Sendable {
         self.costs = costs
         self.wholeUnits = wholeUnits
     }
+
+    /// The execution settings of each symbol's kernel: these costs and units, long only, fills at
+    /// the next open, entries asking for all the cash (the account's rules then size them), no
+    /// protective exits of their own (the account arms the tier's stop) and positions left open at
+    /// the end.
+    public func execution() throws(DomainError) -> ExecutionSettings {
+        var e = ExecutionSettings()
+        e.initialCapital = initialCapital
+        e.commission = commission
+        e.costs = costs
+        e.wholeUnits = wholeUnits
+        e.fill = .nextOpen
+        e.direction = .longOnly
+        e.positionFraction = 1
+        try e.validate()
+        return e
+    }
 }

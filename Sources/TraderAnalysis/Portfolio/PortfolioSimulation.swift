@@ -2,190 +2,126 @@ import TraderCore
 import TraderEngine
 import TraderStrategies
 
-/// The bar loop of a portfolio backtest, generic over the strategy type so every symbol's
-/// strategy is specialized as in the single-symbol kernel. See `PortfolioBacktester` for the
-/// rules; this type only applies them, one time of the aligned timeline after another:
+/// A portfolio backtest as a composition of the engine's parts: one `TradingKernel` per symbol,
+/// each with its own strategy and an `AccountBroker` into one shared `MultiSymbolAccount`, whose
+/// own risk check is the capital tiers' rules (`CapitalTierRisk`). The kernels do everything a
+/// single-symbol backtest does (signals, the strategy's own orders, matching, costs, stops); this
+/// type only steps them on one aligned timeline, one time after another:
 ///
-/// 1. at the open, for symbols with a bar now: exits decided earlier fill, then entries (in the
-///    order the symbols were given) under the current tier's rules, then stop-losses trigger
-///    within the bar's range (a position entered at this open included, as in the kernel);
-/// 2. at the close: marks, equity, the tier tracker, the daily-loss check;
-/// 3. each symbol with a bar now feeds it to its own strategy; a buy while flat queues an entry
-///    and a sell while long queues an exit, for that symbol's next open.
+/// 1. the open, for symbols with a bar now, in phases across the symbols: every exit first (it
+///    frees cash and a position slot), then every entry (in the order the symbols were given),
+///    then the protective stops within the bars' ranges (a position entered at this open
+///    included), each phase through the kernels' brokers (`MatchPhase`);
+/// 2. the close: marks, equity, the tiers and the daily-loss rule (`MultiSymbolAccount.observe`);
+/// 3. each symbol with a bar now: its kernel marks, asks its strategy and routes the orders, which
+///    fill at the symbol's next open.
+///
+/// Kernels see their own symbol's bar indices, as in a single-symbol run; the result reports
+/// every fill and trade on the timeline's.
 struct PortfolioSimulation<S: Strategy> {
+    typealias Kernel = TradingKernel<S, AccountBroker<CapitalTierRisk>, PortfolioEventLog>
     let timeline: PortfolioTimeline
     let profile: PortfolioProfile
     let settings: PortfolioSettings
-    let strategyName: String
     let strategyDescription: String
-    var strategies: [S]
-    var contexts: [StrategyContext]
-    var account: PortfolioAccount
-    var tracker: TierTracker
-    var ledger = DayTradeLedger()
-    var pendingEntry: [Bool]
-    var pendingExit: [Bool]
-    /// Last close per symbol, NaN before its first bar.
-    var lastClose: [Double]
+    let account: MultiSymbolAccount<CapitalTierRisk>
+    var kernels: [Kernel]
+    /// For each symbol, the timeline index of each of its bars.
+    let times: [[Int]]
     var skipped: [SkippedEntry] = []
-    // Calendar state.
-    var week: Int64 = .min
-    var entriesThisWeek = 0
-    var day: Int64 = .min
-    var dayStartEquity: Double
-    var haltedDay: Int64 = .min
-    var lastEquity: Double
+    var trades: [PortfolioTrade] = []
 
-    init(prototype: S, strategy spec: StrategySpec, timeline: PortfolioTimeline, profile: PortfolioProfile, settings: PortfolioSettings) throws(DomainError) {
-        let n = timeline.series.count
+    init(prototype: S, strategy spec: StrategySpec, timeline: PortfolioTimeline, profile: PortfolioProfile,
+         settings: PortfolioSettings) throws(DomainError) {
         self.timeline = timeline
         self.profile = profile
         self.settings = settings
-        self.strategyName = spec.name
         self.strategyDescription = spec.description
-        self.strategies = Array(repeating: prototype, count: n)
-        self.contexts = (0..<n).map { _ in StrategyContext() }
-        self.account = try PortfolioAccount(symbols: timeline.symbols, capital: settings.initialCapital,
-                                            commission: settings.commission, costs: settings.costs)
-        self.tracker = TierTracker(initialEquity: settings.initialCapital, hysteresis: profile.hysteresis,
+        let risk = CapitalTierRisk(profile: profile, strategy: spec.name, initialEquity: settings.initialCapital,
                                    start: Timestamp(nanos: timeline.timestamps[0]))
-        self.pendingEntry = Array(repeating: false, count: n)
-        self.pendingExit = Array(repeating: false, count: n)
-        self.lastClose = Array(repeating: .nan, count: n)
-        self.dayStartEquity = settings.initialCapital
-        self.lastEquity = settings.initialCapital
+        account = try MultiSymbolAccount(instruments: timeline.symbols, cash: settings.initialCapital,
+                                         exitFeeReserve: settings.commission.fixed, managesStopLoss: true, risk: risk)
+        let execution = try settings.execution()
+        var kernels: [Kernel] = []
+        for s in timeline.series.indices {
+            let broker = try AccountBroker(ledger: account.ledger(for: s), settings: execution)
+            kernels.append(Kernel(strategy: prototype, broker: broker, settings: execution, events: PortfolioEventLog()))
+        }
+        self.kernels = kernels
+        self.times = timeline.series.indices.map { timeline.times(of: $0) }
     }
 
     mutating func run() -> PortfolioBacktestResult {
         let n = timeline.count
-        let startTier = tracker.tier
+        let startTier = account.risk.tier
         var equity = [Double](), cash = [Double](), exposure = [Double](), open = [Int](), tiers = [CapitalTier]()
         equity.reserveCapacity(n); cash.reserveCapacity(n); exposure.reserveCapacity(n); open.reserveCapacity(n); tiers.reserveCapacity(n)
-        let symbols = timeline.series.indices
+        var fillsSeen = 0
+        var fills: [PortfolioFill] = []
+        account.stopLoss = profile.rules(for: account.risk.tier).risk.stopLossFraction
+        var present: [(symbol: Int, index: Int)] = []
         for t in 0..<n {
             let time = Timestamp(nanos: timeline.timestamps[t])
-            let rules = profile.rules(for: tracker.tier)
-            tiers.append(tracker.tier)
-            if time.epochDay != day { day = time.epochDay; dayStartEquity = lastEquity }
+            let tier = account.risk.tier
+            tiers.append(tier)
+            present.removeAll(keepingCapacity: true)
+            for s in timeline.series.indices { if let i = timeline.bar(symbol: s, at: t) { present.append((s, i)) } }
 
-            // 1. The open: exits, entries, stops.
-            if symbols.contains(where: { (pendingExit[$0] || pendingEntry[$0]) && timeline.bar(symbol: $0, at: t) != nil }) {
-                fillAtOpen(t, time: time, rules: rules)
-            }
-            for s in symbols where account.units[s] > 0 && !account.stop[s].isNaN {
-                guard let i = timeline.bar(symbol: s, at: t) else { continue }
-                let bar = timeline.series[s]
-                let level = account.stop[s]
-                if bar.low[i] <= level {
-                    let marks = currentMarks(t)
-                    if let trade = account.sellAll(s, rawPrice: min(bar.open[i], level), reason: .stopLoss, bar: t, time: time,
-                                                   equityBefore: account.cash + account.exposure(at: marks), marks: marks,
-                                                   tier: tracker.tier) {
-                        ledger.record(trade)
-                    }
-                    pendingExit[s] = false
+            // 1. The open, phase by phase across the symbols.
+            for (s, i) in present { account.mark(s, at: timeline.series[s].open[i]) }
+            for phase in [MatchPhase.exits, .entries, .protectiveExits] {
+                for (s, i) in present {
+                    kernels[s].match(timeline.series[s][i], index: i, phase: phase)
+                    collect(s, t: t, time: time, tier: tier, entries: phase == .entries)
                 }
+            }
+            while fillsSeen < account.fills.count {
+                fills.append(portfolioFill(account.fills[fillsSeen], tier: tier))
+                fillsSeen += 1
             }
 
             // 2. The close.
-            for s in symbols { if let i = timeline.bar(symbol: s, at: t) { lastClose[s] = timeline.series[s].close[i] } }
-            let x = account.exposure(at: lastClose)
-            let e = account.cash + x
-            equity.append(e); cash.append(account.cash); exposure.append(x); open.append(account.openCount)
-            lastEquity = e
-            tracker.update(equity: e, at: time)
-            let next = profile.rules(for: tracker.tier)
-            if let limit = next.risk.maxDailyLossFraction, e < dayStartEquity * (1 - limit) { haltedDay = day }
+            for (s, i) in present { account.mark(s, at: timeline.series[s].close[i]) }
+            let e = account.equity()
+            equity.append(e); cash.append(account.freeCash); exposure.append(account.exposure()); open.append(account.openPositions)
+            account.observe(equity: e, at: time)
+            account.stopLoss = profile.rules(for: account.risk.tier).risk.stopLossFraction
 
             // 3. Decisions.
-            for s in symbols {
-                guard let i = timeline.bar(symbol: s, at: t) else { continue }
-                contexts[s].prepare(barIndex: i, portfolio: account.books[s], equity: e)
-                let signal = strategies[s].onBar(timeline.series[s][i], context: &contexts[s])
-                // Orders a strategy submits itself are not routed here (none of the built-ins
-                // does); the portfolio trades on signals.
-                if contexts[s].hasRequests { contexts[s].clearRequests() }
-                switch signal {
-                case .buy where account.units[s] == 0 && !pendingEntry[s]:
-                    if !next.allows(strategyName) { skip(s, t, time, .strategyNotAllowed) }
-                    else if haltedDay == day { skip(s, t, time, .dailyLossLimit) }
-                    else { pendingEntry[s] = true }
-                case .sell where account.units[s] > 0:
-                    pendingExit[s] = true
-                default:
-                    break
-                }
-            }
+            for (s, i) in present { _ = kernels[s].decide(timeline.series[s][i], index: i) }
         }
-        return finish(equity: equity, cash: cash, exposure: exposure, open: open, tiers: tiers, startTier: startTier)
+        return finish(equity: equity, cash: cash, exposure: exposure, open: open, tiers: tiers, startTier: startTier, fills: fills)
     }
 
-    /// Each symbol's current price: this bar's open where it has a bar now, else its last close.
-    func currentMarks(_ t: Int) -> [Double] {
-        var marks = lastClose
-        for s in marks.indices { if let i = timeline.bar(symbol: s, at: t) { marks[s] = timeline.series[s].open[i] } }
-        return marks
-    }
-
-    mutating func skip(_ s: Int, _ t: Int, _ time: Timestamp, _ reason: EntrySkipReason) {
-        skipped.append(SkippedEntry(symbol: timeline.symbols[s], barIndex: t, time: time, reason: reason, tier: tracker.tier))
-    }
-
-    /// Exits first (they free cash and position slots), then entries.
-    mutating func fillAtOpen(_ t: Int, time: Timestamp, rules: TierRules) {
-        var marks = currentMarks(t)
-        for s in timeline.series.indices where pendingExit[s] {
-            guard let i = timeline.bar(symbol: s, at: t) else { continue }
-            pendingExit[s] = false
-            if let trade = account.sellAll(s, rawPrice: timeline.series[s].open[i], reason: .signal, bar: t, time: time,
-                                           equityBefore: account.cash + account.exposure(at: marks), marks: marks,
-                                           tier: tracker.tier) {
-                ledger.record(trade)
-            }
-        }
-        for s in timeline.series.indices where pendingEntry[s] {
-            guard let i = timeline.bar(symbol: s, at: t) else { continue }
-            pendingEntry[s] = false
-            if let reason = enter(s, open: timeline.series[s].open[i], t: t, time: time, rules: rules, marks: &marks) {
-                skip(s, t, time, reason)
-            }
+    /// Takes in what symbol `s`'s kernel reported in a phase: closed trades, and in the entries
+    /// phase the entries refused (by a rule, or for want of cash).
+    mutating func collect(_ s: Int, t: Int, time: Timestamp, tier: CapitalTier, entries: Bool) {
+        guard !kernels[s].events.isEmpty else { return }
+        let log = kernels[s].events.drain()
+        for trade in log.closed { trades.append(PortfolioTrade(symbol: timeline.symbols[s], trade: onTimeline(trade, s))) }
+        guard entries else { return }
+        for reason in log.refusals {
+            skipped.append(SkippedEntry(symbol: timeline.symbols[s], barIndex: t, time: time, reason: reason, tier: tier))
         }
     }
 
-    /// Opens a position in symbol `s` at `open` if the tier's rules allow; the reason otherwise.
-    mutating func enter(_ s: Int, open: Double, t: Int, time: Timestamp, rules: TierRules, marks: inout [Double]) -> EntrySkipReason? {
-        guard rules.allows(strategyName) else { return .strategyNotAllowed }
-        guard account.openCount < rules.maxPositions else { return .maxPositions }
-        let thisWeek = Self.week(of: time)
-        if thisWeek != week { week = thisWeek; entriesThisWeek = 0 }
-        if let limit = rules.maxTradesPerWeek, entriesThisWeek >= limit { return .weeklyTradeLimit }
-        // The rule looks at equity at the previous close, as FINRA looks at the prior day's.
-        if !PatternDayTradeRule.allowsEntry(accountType: profile.accountType, equity: lastEquity,
-                                            dayTradesInWindow: ledger.count(windowEndingAt: time),
-                                            openedTodayStillOpen: account.openedOn(day: time.epochDay)) {
-            return .patternDayTrader
-        }
-        let exposure = account.exposure(at: marks)
-        let equity = account.cash + exposure
-        let room = rules.risk.maxExposureFraction * equity - exposure
-        guard room > 0 else { return .exposureCap }
-        let price = settings.costs.entryPrice(open, sign: 1)
-        let cap = min(rules.risk.maxPositionFraction * equity, room)
-        let units = account.affordableUnits(price: price, maxNotional: cap, wholeUnits: settings.wholeUnits)
-        guard units > 0 else { return room < price && room <= rules.risk.maxPositionFraction * equity ? .exposureCap : .insufficientCash }
-        account.buy(s, quantity: units, rawPrice: open, bar: t, time: time, stopFraction: rules.risk.stopLossFraction,
-                    equityBefore: equity, marks: marks, tier: tracker.tier)
-        entriesThisWeek += 1
-        return nil
+    /// `trade` with its bar indices moved from symbol `s`'s own to the timeline's.
+    func onTimeline(_ trade: Trade, _ s: Int, exitOnTimeline: Bool = false) -> Trade {
+        var moved = trade
+        moved.entryBar = times[s][trade.entryBar]
+        if !exitOnTimeline { moved.exitBar = times[s][trade.exitBar] }
+        return moved
     }
 
-    /// Calendar week, Monday to Sunday (UTC), as a running number.
-    static func week(of time: Timestamp) -> Int64 {
-        let d = time.epochDay + 3  // 1970-01-01 was a Thursday: day + 3 counts from Monday 1969-12-29
-        return d >= 0 ? d / 7 : (d - 6) / 7
+    func portfolioFill(_ f: AccountFill, tier: CapitalTier) -> PortfolioFill {
+        PortfolioFill(symbol: timeline.symbols[f.instrument], barIndex: times[f.instrument][f.fill.barIndex], time: f.fill.timestamp,
+                      side: f.fill.side, units: f.fill.quantity, price: f.fill.price, commission: f.fill.commission,
+                      reason: f.fill.reason, equityBefore: f.equityBefore, exposureAfter: f.exposureAfter,
+                      cashAfter: f.freeCashAfter, openPositionsAfter: f.openPositionsAfter, tier: tier)
     }
 
-    func finish(equity: [Double], cash: [Double], exposure: [Double], open: [Int], tiers: [CapitalTier], startTier: CapitalTier) -> PortfolioBacktestResult {
+    func finish(equity: [Double], cash: [Double], exposure: [Double], open: [Int], tiers: [CapitalTier], startTier: CapitalTier,
+                fills: [PortfolioFill]) -> PortfolioBacktestResult {
         let lastBar = timeline.count - 1
         let lastTime = Timestamp(nanos: timeline.timestamps[lastBar])
         var openTrades: [PortfolioTrade] = []
@@ -193,21 +129,48 @@ struct PortfolioSimulation<S: Strategy> {
         for s in timeline.series.indices {
             let symbol = timeline.symbols[s]
             let book = account.books[s]
-            let marked = account.units[s] > 0 ? book.markedOpenTrades(at: lastClose[s], bar: lastBar, time: lastTime) : []
+            let marked = book.markedOpenTrades(at: account.marks[s], bar: lastBar, time: lastTime).map { onTimeline($0, s, exitOnTimeline: true) }
             openTrades += marked.map { PortfolioTrade(symbol: symbol, trade: $0) }
-            let closed = account.closed.filter { $0.symbol == symbol }
+            let closed = trades.filter { $0.symbol == symbol }
             contributions.append(SymbolContribution(
                 symbol: symbol, bars: timeline.series[s].count,
                 realizedPnL: closed.reduce(0) { $0 + $1.trade.pnl }, unrealizedPnL: marked.reduce(0) { $0 + $1.pnl },
-                commissions: account.commissionsPaid[s], closedTrades: closed.count, openUnits: account.units[s]))
+                commissions: book.totalCommission, closedTrades: closed.count, openUnits: book.position))
         }
         let basket = timeline.basketSeries()
-        let metrics = MetricsCalculator.compute(equity: equity, trades: account.closed.map(\.trade), series: basket,
+        let metrics = MetricsCalculator.compute(equity: equity, trades: trades.map(\.trade), series: basket,
                                                 firstTradingBar: timeline.firstCommonTime ?? 0)
         return PortfolioBacktestResult(
             symbols: timeline.symbols, strategy: strategyDescription, profile: profile, settings: settings,
             timestamps: timeline.timestamps, equity: equity, cash: cash, exposure: exposure, openPositions: open, tiers: tiers,
-            startTier: startTier, tierChanges: tracker.changes, fills: account.fills, trades: account.closed,
+            startTier: startTier, tierChanges: account.risk.tracker.changes, fills: fills, trades: trades,
             openTrades: openTrades, contributions: contributions, skippedEntries: skipped, metrics: metrics)
+    }
+}
+
+/// What a portfolio's kernel reports back between phases: trades closed, and entries refused
+/// (by a risk rule, with the rule, or by the broker for want of cash). Everything else a kernel
+/// emits is dropped at no cost.
+struct PortfolioEventLog: EventSink {
+    var closed: [Trade] = []
+    var refusals: [EntrySkipReason] = []
+
+    var isEmpty: Bool { closed.isEmpty && refusals.isEmpty }
+
+    mutating func record(_ event: @autoclosure () -> TradingEvent) {
+        switch event() {
+        case let .tradeClosed(trade): closed.append(trade)
+        case let .riskRefused(_, rule, _): refusals.append(EntrySkipReason(refusedBy: rule))
+        // Only entries reach the broker in the entries phase: a rejection there is one that
+        // cash could not pay for.
+        case .orderRejected: refusals.append(.insufficientCash)
+        default: break
+        }
+    }
+
+    /// Returns what was recorded and empties the log.
+    mutating func drain() -> PortfolioEventLog {
+        defer { closed.removeAll(keepingCapacity: true); refusals.removeAll(keepingCapacity: true) }
+        return self
     }
 }

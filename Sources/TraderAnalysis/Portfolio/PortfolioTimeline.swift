@@ -63,6 +63,14 @@ public struct PortfolioTimeline: Sendable {
 
     func index(symbol s: Int, at t: Int) -> Int { Int(barIndex[s][t]) }
 
+    /// For each bar of symbol `s`, its index on the timeline.
+    public func times(of s: Int) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(series[s].count)
+        for (t, i) in barIndex[s].enumerated() where i >= 0 { out.append(t) }
+        return out
+    }
+
     /// The first time at which every symbol has had a bar, nil when that never happens.
     public var firstCommonTime: Int? {
         var first = 0

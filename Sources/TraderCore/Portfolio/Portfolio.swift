@@ -38,6 +38,10 @@ public struct Portfolio: Sendable {
         _position == 0 ? cash : cash + (price * _position - sizeTimesEntry)
     }
 
+    /// Σ size × entry price over the open lots (signed): what the open position cost. An account
+    /// of several instruments adds it up to know its cash not tied up in positions.
+    @inlinable public var positionCost: Double { sizeTimesEntry }
+
     /// Average entry price of the open lots, NaN when flat.
     public var averageEntryPrice: Double { _position == 0 ? .nan : sizeTimesEntry / _position }
 

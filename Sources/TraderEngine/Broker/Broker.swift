@@ -51,8 +51,10 @@ public protocol Broker {
     mutating func replace(orderId: Int, with order: Order) -> Bool
 
     /// Matches working orders and protective exits against bar `index`, given by its time and
-    /// price window. Orders that would open or add to a position go through `risk` first.
-    mutating func process<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, risk: inout R, events: inout E)
+    /// price window: all of them (`.all`), or one phase of them when several kernels share an
+    /// account (`MatchPhase`). Orders that would open or add to a position go through `risk` first.
+    mutating func process<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, phase: MatchPhase,
+                                                     risk: inout R, events: inout E)
     /// Executes waiting market orders at `price` (fills at the close of the decision bar).
     mutating func fillMarketOrders<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, price: Double, risk: inout R, events: inout E)
     /// Cancels every working order and closes what is open at `price` (the end of a run).

@@ -1,14 +1,22 @@
 public import TraderCore
 
-/// The broker of backtests and paper trading: holds working orders, matches them against bars
-/// with the fill and cost models, sizes entries, enforces protective exits, and books fills into
-/// the portfolio.
+/// The broker of backtests: one instrument in an account with its own cash.
+public typealias SimulatedBroker = MatchingBroker<PortfolioLedger>
+
+/// The broker of one instrument in an account several kernels share (the portfolio backtest).
+public typealias AccountBroker<Risk: RiskCheck> = MatchingBroker<AccountLedger<Risk>>
+
+/// The simulated broker of backtests and paper trading: holds working orders, matches them
+/// against bars with the fill and cost models, sizes entries, enforces protective exits, and books
+/// fills into its ledger (`BrokerLedger`: a single instrument's own account, or one instrument's
+/// slot in a shared multi-symbol account; the matching is the same).
 ///
 /// A value type with buffers reserved up front: matching a bar with no working orders is a few
 /// comparisons, and nothing allocates per bar.
-public struct SimulatedBroker: Broker, Sendable {
-    @inlinable public var portfolio: Portfolio { _read { yield _portfolio } }
-    @usableFromInline var _portfolio: Portfolio
+public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
+    /// The instrument's lots and closed trades.
+    @inlinable public var portfolio: Portfolio { _read { yield ledger.book } }
+    @usableFromInline var ledger: Ledger
     public let settings: ExecutionSettings
     @usableFromInline var working: [WorkingOrder] = []
     @usableFromInline var protection = ProtectiveExits()
@@ -18,34 +26,28 @@ public struct SimulatedBroker: Broker, Sendable {
     public private(set) var riskRefusals = 0
     public private(set) var fillCount = 0
 
-    public init(settings: ExecutionSettings) throws(DomainError) {
+    /// A broker booking into `ledger` with `settings`' fill, cost and exit rules.
+    public init(ledger: Ledger, settings: ExecutionSettings) throws(DomainError) {
         try settings.validate()
         self.settings = settings
-        self._portfolio = try Portfolio(cash: settings.initialCapital)
+        self.ledger = ledger
         working.reserveCapacity(8)
     }
 
-    @inlinable public var position: Double { portfolio.position }
+    @inlinable public var position: Double { ledger.position }
 
     /// Removes and returns the trades closed so far (see `Portfolio.takeClosedTrades`).
-    public mutating func takeClosedTrades() -> [Trade] { _portfolio.takeClosedTrades() }
-    @inlinable public var closedTrades: [Trade] { portfolio.closedTrades }
+    public mutating func takeClosedTrades() -> [Trade] { ledger.takeClosedTrades() }
+    @inlinable public var closedTrades: [Trade] { ledger.book.closedTrades }
 
-    /// Equity at `close` (before any fill at that close, as backtesting.py records it), with the
-    /// portfolio's raw running sums handed to the strategy's view: nothing is divided unless a
-    /// strategy asks. Read in place: copying the portfolio would retain its trade arrays per bar.
+    /// Equity at `close` (before any fill at that close, as backtesting.py records it), and the
+    /// strategy's view of the account.
     @inlinable
     public mutating func mark(close: Double, index: Int, context: inout StrategyContext) -> Double {
-        let equity = _portfolio.equity(at: close)
-        context.prepare(barIndex: index, portfolio: _portfolio, equity: equity)
-        return equity
+        ledger.mark(close: close, index: index, context: &context)
     }
 
-    public func account(markedAt price: Double) -> AccountSnapshot {
-        let positions = portfolio.position == 0 ? [] : [PositionSnapshot(
-            instrument: "", units: portfolio.position, averagePrice: portfolio.averageEntryPrice, markPrice: price)]
-        return AccountSnapshot(cash: portfolio.cash, equity: portfolio.equity(at: price), positions: positions)
-    }
+    public func account(markedAt price: Double) -> AccountSnapshot { ledger.account(markedAt: price) }
     @inlinable public var hasWorkingOrders: Bool { !working.isEmpty }
     /// Whether `process` has anything to do for the next bar: working orders or armed exits.
     @inlinable public var needsMatching: Bool { !working.isEmpty || protection.isActive }
@@ -87,15 +89,19 @@ public struct SimulatedBroker: Broker, Sendable {
     @inlinable
     public mutating func process<E: EventSink>(index: Int, bar: Bar, window: PriceWindow, events: inout E) {
         var risk = NoRiskCheck()
-        process(index: index, time: bar.timestamp, window: window, risk: &risk, events: &events)
+        process(index: index, time: bar.timestamp, window: window, phase: .all, risk: &risk, events: &events)
     }
 
     /// `process` for a bar given by its time and price window, all the broker reads of it (so
-    /// the backtest loop need not read the other columns for it).
+    /// the backtest loop need not read the other columns for it). `phase` narrows it to the exits,
+    /// the entries or the protective exits (see `MatchPhase`).
     @inlinable
-    public mutating func process<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, risk: inout R, events: inout E) {
-        if !working.isEmpty { matchWorking(index: index, time: time, window: window, marketOnly: false, risk: &risk, events: &events) }
-        if protection.isActive && portfolio.position != 0 {
+    public mutating func process<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, phase: MatchPhase,
+                                                            risk: inout R, events: inout E) {
+        if !working.isEmpty && phase != .protectiveExits {
+            matchWorking(index: index, time: time, window: window, marketOnly: false, phase: phase, risk: &risk, events: &events)
+        }
+        if (phase == .all || phase == .protectiveExits) && protection.isActive && ledger.position != 0 {
             checkProtection(index: index, time: time, window: window, risk: &risk, events: &events)
         }
     }
@@ -111,12 +117,12 @@ public struct SimulatedBroker: Broker, Sendable {
     @inlinable
     public mutating func fillMarketOrders<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, price: Double, risk: inout R, events: inout E) {
         guard !working.isEmpty else { return }
-        matchWorking(index: index, time: time, window: PriceWindow(price: price), marketOnly: true, risk: &risk, events: &events)
+        matchWorking(index: index, time: time, window: PriceWindow(price: price), marketOnly: true, phase: .all, risk: &risk, events: &events)
     }
 
     @usableFromInline
     mutating func matchWorking<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, marketOnly: Bool,
-                                                          risk: inout R, events: inout E) {
+                                                          phase: MatchPhase, risk: inout R, events: inout E) {
         let day = time.epochDay
         var i = 0
         while i < working.count {
@@ -127,7 +133,8 @@ public struct SimulatedBroker: Broker, Sendable {
                 continue
             }
             if marketOnly, working[i].order.type != .market { i += 1; continue }
-            guard let raw = working[i].matchPrice(in: window, positionSign: portfolio.position.sign == .minus ? -1 : 1) else { i += 1; continue }
+            if phase != .all && (phase == .exits) != working[i].order.reduces(ledger.position) { i += 1; continue }
+            guard let raw = working[i].matchPrice(in: window, positionSign: ledger.position.sign == .minus ? -1 : 1) else { i += 1; continue }
             // Usually the only working order: taking the last element is O(1), unlike remove(at:).
             let w = i == working.count - 1 ? working.removeLast() : working.remove(at: i)
             execute(w, rawPrice: raw, index: index, time: time, risk: &risk, events: &events)
@@ -139,7 +146,7 @@ public struct SimulatedBroker: Broker, Sendable {
                                                      risk: inout R, events: inout E) {
         let side = w.order.side
         let sign = side.sign
-        let position = portfolio.position
+        let position = ledger.position
         let reducing = position != 0 && (position > 0) != (sign > 0)
         var units: Double
         let price: Double
@@ -179,67 +186,53 @@ public struct SimulatedBroker: Broker, Sendable {
             }
             units = u
         }
-        if risk.isActive && !reducing {
+        if (risk.isActive || ledger.reviewsEntries) && !reducing {
             let proposal = OrderProposal(orderId: w.order.id, side: side, units: units, price: price,
                                          commission: settings.commission.commission(units: units, price: price), time: time,
                                          wholeUnits: settings.wholeUnits)
-            switch risk.review(proposal, account: riskAccount(at: rawPrice, time: time)) {
+            switch ledger.review(proposal, at: rawPrice, risk: &risk) {
             case .accept:
                 break
             case let .resize(cut, reason):
                 units = cut
                 events.record(.riskResized(id: w.order.id, units: cut, reason: reason))
-            case let .refuse(reason):
+            case let .refuse(rule, reason):
                 rejectedOrders += 1
                 riskRefusals += 1
-                events.record(.riskRefused(id: w.order.id, reason: reason))
+                events.record(.riskRefused(id: w.order.id, rule: rule, reason: reason))
                 return
             }
         }
         let fill = Fill(orderId: w.order.id, barIndex: index, timestamp: time, side: side, quantity: units,
                         price: price, commission: settings.commission.commission(units: units, price: price), reason: w.reason)
-        let closedBefore = portfolio.closedTrades.count
-        _portfolio.apply(fill)
+        let closedBefore = ledger.book.closedTrades.count
+        ledger.apply(fill)
         fillCount += 1
         events.record(.filled(fill))
-        if portfolio.closedTrades.count > closedBefore {
-            for t in portfolio.closedTrades[closedBefore...] { events.record(.tradeClosed(t)) }
+        if ledger.book.closedTrades.count > closedBefore {
+            for t in ledger.book.closedTrades[closedBefore...] { events.record(.tradeClosed(t)) }
         }
-        if risk.isActive {
-            risk.record(fill, closing: portfolio.closedTrades[closedBefore...], account: riskAccount(at: rawPrice, time: time))
+        if risk.isActive || ledger.reviewsEntries {
+            ledger.record(fill, closing: ledger.book.closedTrades[closedBefore...], at: rawPrice, risk: &risk)
         }
-        let now = portfolio.position
+        let now = ledger.position
         if now == 0 {
             protection.clear()
         } else if w.isSignalEntry || (position == 0) || (position > 0) != (now > 0) {
-            protection.arm(entry: price, sign: now > 0 ? 1 : -1, settings: settings)
+            protection.arm(entry: price, sign: now > 0 ? 1 : -1, settings: ledger.protectiveSettings(settings))
         }
     }
 
     /// Equity not tied up in open positions, the budget for a new entry (backtesting.py's
     /// `margin_available` with leverage 1), marked at `price`.
     @inlinable
-    public func marginAvailable(at price: Double) -> Double {
-        let position = portfolio.position
-        if position == 0 { return max(0, portfolio.cash) }
-        return max(0, portfolio.equity(at: price) - abs(position) * price)
-    }
-
-    /// The account as risk rules see it, marked at `price`.
-    @usableFromInline
-    func riskAccount(at price: Double, time: Timestamp) -> RiskAccount {
-        let position = portfolio.position
-        let today = time.epochDay
-        return RiskAccount(equity: portfolio.equity(at: price), available: marginAvailable(at: price),
-                           exposure: abs(position) * price, openPositions: position == 0 ? 0 : 1, position: position,
-                           openedTodayStillOpen: portfolio.openTrades.contains { $0.entryTime.epochDay == today } ? 1 : 0)
-    }
+    public func marginAvailable(at price: Double) -> Double { ledger.marginAvailable(at: price) }
 
     @usableFromInline
     mutating func checkProtection<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, risk: inout R,
                                                              events: inout E) {
         guard let (raw, reason) = protection.exit(in: window) else { return }
-        let side: OrderSide = portfolio.position > 0 ? .sell : .buy
+        let side: OrderSide = ledger.position > 0 ? .sell : .buy
         let order = try! Order(side: side, quantity: .entirePosition, reduceOnly: true, submittedAt: time)
         execute(WorkingOrder(order: order, reason: reason, submittedDay: 0, isSignalEntry: false), rawPrice: raw, index: index, time: time,
                 risk: &risk, events: &events)
@@ -248,10 +241,46 @@ public struct SimulatedBroker: Broker, Sendable {
     /// Closes whatever is open at `price` (end of data).
     public mutating func closeAll<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, price: Double, risk: inout R, events: inout E) {
         working.removeAll()
-        guard portfolio.position != 0 else { return }
-        let side: OrderSide = portfolio.position > 0 ? .sell : .buy
+        guard ledger.position != 0 else { return }
+        let side: OrderSide = ledger.position > 0 ? .sell : .buy
         let order = try! Order(side: side, quantity: .entirePosition, reduceOnly: true, submittedAt: time)
         execute(WorkingOrder(order: order, reason: .endOfData, submittedDay: 0, isSignalEntry: false), rawPrice: price, index: index, time: time,
                 risk: &risk, events: &events)
+    }
+}
+
+extension MatchingBroker: Sendable where Ledger: Sendable {}
+
+extension MatchingBroker where Ledger == PortfolioLedger {
+    /// A backtest's broker: `settings`' capital in an account of its own.
+    public init(settings: ExecutionSettings) throws(DomainError) {
+        try settings.validate()
+        try self.init(ledger: PortfolioLedger(cash: settings.initialCapital), settings: settings)
+    }
+}
+
+/// Which of a bar's matches `Broker.process` does. A kernel does them all at once; an account
+/// shared by several kernels does them in phases across its instruments, so that at one open every
+/// exit frees its cash and position slot before any entry is sized, and intrabar protective exits
+/// come after the fills at the open, as they do in time.
+public enum MatchPhase: Sendable, Hashable {
+    /// Everything, in order: working orders, then protective exits.
+    case all
+    /// Working orders that reduce or close the position.
+    case exits
+    /// Working orders that open or add to a position.
+    case entries
+    /// Stop-loss, take-profit and trailing stop of the open position.
+    case protectiveExits
+}
+
+extension Order {
+    /// Whether the order only reduces `position` (a close, a reduce-only order, or a trade
+    /// against the position's side).
+    @inlinable
+    func reduces(_ position: Double) -> Bool {
+        if reduceOnly { return true }
+        if case .entirePosition = quantity { return true }
+        return position != 0 && (position > 0) != (side == .buy)
     }
 }

@@ -39,6 +39,6 @@ extension KernelCore {
             }
         }
         _broker.process(index: index, time: bar.timestamp, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low),
-                        risk: &risk, events: &events)
+                        phase: .all, risk: &risk, events: &events)
     }
 }

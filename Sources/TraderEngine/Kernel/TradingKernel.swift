@@ -54,6 +54,21 @@ public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
         core.onBar(bar, index: index, strategy: &_strategy, fillAtClose: core.fillAtClose, observeBars: core.observesBars)
     }
 
+    /// The first half of `onBar` on its own, one phase of it: the broker matches `bar` (working
+    /// orders of `phase`, protective exits). Kernels sharing one account call it for every
+    /// instrument, phase by phase, and then `decide` (see `MatchPhase`).
+    public mutating func match(_ bar: Bar, index: Int, phase: MatchPhase) {
+        guard core._broker.needsMatching else { return }
+        core._broker.process(index: index, time: bar.timestamp, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low),
+                             phase: phase, risk: &core.risk, events: &core.events)
+    }
+
+    /// The second half of `onBar`: equity marked at the close, the strategy's decision, its orders
+    /// routed (and filled at the close when fills are at the close). Returns the equity.
+    public mutating func decide(_ bar: Bar, index: Int) -> Double {
+        core.decide(bar, index: index, strategy: &_strategy, fillAtClose: core.fillAtClose, observeBars: core.observesBars)
+    }
+
     /// Runs `body` with the strategy moved into a local variable, then stores it back.
     ///
     /// The local starts as a copy that shares the strategy's buffers; the first mutation copies
@@ -133,6 +148,12 @@ struct KernelCore<B: Broker, Events: EventSink> {
     @inlinable @inline(__always)
     mutating func onBar<S: Strategy>(_ bar: Bar, index: Int, strategy: inout S, fillAtClose: Bool, observeBars: Bool) -> Double {
         if _broker.needsMatching { match(index: index, bar.timestamp, bar.open, bar.high, bar.low) }
+        return decide(bar, index: index, strategy: &strategy, fillAtClose: fillAtClose, observeBars: observeBars)
+    }
+
+    /// `onBar` after the match: mark, decide, route.
+    @inlinable @inline(__always)
+    mutating func decide<S: Strategy>(_ bar: Bar, index: Int, strategy: inout S, fillAtClose: Bool, observeBars: Bool) -> Double {
         if observeBars { observe(bar) }
         let equity = _broker.mark(close: bar.close, index: index, context: &context)
         if observeBars { observeClose(equity, at: bar.timestamp) }
@@ -151,7 +172,8 @@ struct KernelCore<B: Broker, Events: EventSink> {
     /// Matches working orders and protective exits against the bar.
     @inline(never) @usableFromInline
     mutating func match(index: Int, _ time: Timestamp, _ open: Double, _ high: Double, _ low: Double) {
-        _broker.process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), risk: &risk, events: &events)
+        _broker.process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), phase: .all,
+                        risk: &risk, events: &events)
     }
 
     /// Shows the bar to the sizer (only when it observes bars: one existential call per bar).

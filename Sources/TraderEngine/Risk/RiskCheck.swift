@@ -110,8 +110,46 @@ public enum RiskDecision: Sendable, Equatable {
     case accept
     /// Trade fewer units (positive, fewer than proposed), for `reason`.
     case resize(units: Double, reason: String)
-    /// Do not trade, for `reason`.
-    case refuse(reason: String)
+    /// Do not trade: `rule` refused, for `reason`.
+    case refuse(rule: RiskRule, reason: String)
+}
+
+/// Several rules' decisions on one proposal, each on what the previous ones left: the first
+/// refusal ends it, a resize names every rule that cut. How `RiskRules` composes its rules and an
+/// account composes its own rules with a kernel's.
+public struct RiskReview: Sendable {
+    /// The proposal as the rules so far left it.
+    public private(set) var proposal: OrderProposal
+    private var cuts: [String] = []
+    /// The refusal, once a rule refused.
+    public private(set) var refusal: RiskDecision?
+
+    public init(_ proposal: OrderProposal) { self.proposal = proposal }
+
+    /// Whether a rule refused: later rules are not asked.
+    public var isRefused: Bool { refusal != nil }
+
+    /// Takes in one rule's decision on `proposal`.
+    public mutating func apply(_ decision: RiskDecision) {
+        switch decision {
+        case .accept: break
+        case .refuse: refusal = decision
+        case let .resize(units, reason):
+            proposal.units = units
+            cuts.append(reason)
+        }
+    }
+
+    /// Asks `check` unless a rule already refused.
+    public mutating func ask<R: RiskCheck>(_ check: inout R, _ account: RiskAccount) {
+        if refusal == nil { apply(check.review(proposal, account: account)) }
+    }
+
+    /// The decision of all the rules together.
+    public var decision: RiskDecision {
+        if let refusal { return refusal }
+        return cuts.isEmpty ? .accept : .resize(units: proposal.units, reason: cuts.joined(separator: "; "))
+    }
 }
 
 /// No rules: every proposal passes. The default of backtests, compiled away entirely.

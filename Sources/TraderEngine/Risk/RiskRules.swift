@@ -1,8 +1,8 @@
 public import TraderCore
 
 /// The risk rules of an account, each optional, applied in a fixed order: refusals first (halts,
-/// the day-trade rule, the position count), then the size limits, each on what the previous one
-/// left. One implementation per rule (`Rules/`); this type only composes them, so that backtests,
+/// the position count, the weekly entries, the day-trade rule), then the size limits (exposure,
+/// position, cash reserve), each on what the previous one left. One implementation per rule (`Rules/`); this type only composes them, so that backtests,
 /// the portfolio backtest, workflows and bots configure the same rules the same way.
 ///
 /// A value: its rules carry their state (the day's equity, the peak, the day trades), which
@@ -23,6 +23,8 @@ public struct RiskRules: RiskCheck, Sendable, Hashable {
     public var maxExposureFraction: MaxExposureFraction?
     /// Share of equity kept in cash.
     public var cashReserve: CashReserve?
+    /// Most new positions opened per calendar week.
+    public var weeklyEntryLimit: WeeklyEntryLimit?
 
     /// No rules.
     public init() {}
@@ -42,7 +44,7 @@ public struct RiskRules: RiskCheck, Sendable, Hashable {
     /// Whether no rule is set: brokers then skip the review altogether.
     public var isEmpty: Bool {
         dailyLossLimit == nil && drawdownHalt == nil && patternDayTrader == nil && maxOpenPositions == nil
-            && maxPositionFraction == nil && maxExposureFraction == nil && cashReserve == nil
+            && maxPositionFraction == nil && maxExposureFraction == nil && cashReserve == nil && weeklyEntryLimit == nil
     }
 
     public var isActive: Bool { !isEmpty }
@@ -59,31 +61,22 @@ public struct RiskRules: RiskCheck, Sendable, Hashable {
 
     public mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount) {
         patternDayTrader?.record(fill, closing: trades, account: account)
+        weeklyEntryLimit?.record(fill, closing: trades, account: account)
     }
 
     /// Each rule in turn on what the previous ones left; the first refusal ends the review. A
     /// resize names every rule that cut.
     public mutating func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
-        var p = proposal
-        var cuts: [String] = []
-        func apply(_ decision: RiskDecision) -> String? {
-            switch decision {
-            case .accept: return nil
-            case let .refuse(reason): return reason
-            case let .resize(units, reason):
-                p.units = units
-                cuts.append(reason)
-                return nil
-            }
-        }
-        if let r = dailyLossLimit, let why = apply(r.review(p, account: account)) { return .refuse(reason: why) }
-        if let r = drawdownHalt, let why = apply(r.review(p, account: account)) { return .refuse(reason: why) }
-        if patternDayTrader != nil, let why = apply(patternDayTrader!.review(p, account: account)) { return .refuse(reason: why) }
-        if let r = maxOpenPositions, let why = apply(r.review(p, account: account)) { return .refuse(reason: why) }
-        if let r = maxPositionFraction, let why = apply(r.review(p, account: account)) { return .refuse(reason: why) }
-        if let r = maxExposureFraction, let why = apply(r.review(p, account: account)) { return .refuse(reason: why) }
-        if let r = cashReserve, let why = apply(r.review(p, account: account)) { return .refuse(reason: why) }
-        return cuts.isEmpty ? .accept : .resize(units: p.units, reason: cuts.joined(separator: "; "))
+        var review = RiskReview(proposal)
+        if dailyLossLimit != nil { review.ask(&dailyLossLimit!, account) }
+        if drawdownHalt != nil { review.ask(&drawdownHalt!, account) }
+        if maxOpenPositions != nil { review.ask(&maxOpenPositions!, account) }
+        if weeklyEntryLimit != nil { review.ask(&weeklyEntryLimit!, account) }
+        if patternDayTrader != nil { review.ask(&patternDayTrader!, account) }
+        if maxExposureFraction != nil { review.ask(&maxExposureFraction!, account) }
+        if maxPositionFraction != nil { review.ask(&maxPositionFraction!, account) }
+        if cashReserve != nil { review.ask(&cashReserve!, account) }
+        return review.decision
     }
 }
 
@@ -99,6 +92,8 @@ extension RiskRules {
         public static let reserveFraction = Bounds(lower: 0, upper: 1, upperOpen: true)
         /// Open positions at once.
         public static let positions = Bounds.integers(1, 10_000, unit: "positions")
+        /// New positions per calendar week.
+        public static let weeklyEntries = Bounds.integers(1, 100_000, unit: "entries")
     }
 
     /// Checks every rule's setting; the error names it as its option.
@@ -109,6 +104,7 @@ extension RiskRules {
         if let r = maxPositionFraction { try Limits.equityFraction.check(r.fraction, field: "position-limit") }
         if let r = maxExposureFraction { try Limits.equityFraction.check(r.fraction, field: "exposure-limit") }
         if let r = cashReserve { try Limits.reserveFraction.check(r.fraction, field: "cash-reserve") }
+        if let r = weeklyEntryLimit { try Limits.weeklyEntries.check(r.count, field: "max-entries-per-week") }
     }
 
     /// Every setting in one line, `-` for a rule not set: what reports print and cache keys use.
@@ -117,7 +113,8 @@ extension RiskRules {
         return ["daily_loss=\(f(dailyLossLimit?.fraction))", "drawdown_halt=\(f(drawdownHalt?.fraction))",
                 "pdt=\(patternDayTrader?.accountType.rawValue ?? "-")", "max_positions=\(maxOpenPositions.map { "\($0.count)" } ?? "-")",
                 "max_position=\(f(maxPositionFraction?.fraction))", "max_exposure=\(f(maxExposureFraction?.fraction))",
-                "cash_reserve=\(f(cashReserve?.fraction))"].joined(separator: " ")
+                "cash_reserve=\(f(cashReserve?.fraction))",
+                "weekly_entries=\(weeklyEntryLimit.map { "\($0.count)" } ?? "-")"].joined(separator: " ")
     }
 }
 
@@ -126,6 +123,7 @@ extension RiskRules: Codable {
         case dailyLossLimit = "daily_loss_limit", drawdownHalt = "drawdown_halt", patternDayTrader = "pattern_day_trader"
         case maxOpenPositions = "max_positions", maxPositionFraction = "max_position_fraction"
         case maxExposureFraction = "max_exposure_fraction", cashReserve = "cash_reserve"
+        case weeklyEntryLimit = "max_entries_per_week"
     }
 
     /// The settings only (a rule's running state is not kept): each key optional.
@@ -139,6 +137,7 @@ extension RiskRules: Codable {
         maxPositionFraction = try c.decodeIfPresent(Double.self, forKey: .maxPositionFraction).map(MaxPositionFraction.init)
         maxExposureFraction = try c.decodeIfPresent(Double.self, forKey: .maxExposureFraction).map(MaxExposureFraction.init)
         cashReserve = try c.decodeIfPresent(Double.self, forKey: .cashReserve).map(CashReserve.init)
+        weeklyEntryLimit = try c.decodeIfPresent(Int.self, forKey: .weeklyEntryLimit).map(WeeklyEntryLimit.init)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -150,5 +149,6 @@ extension RiskRules: Codable {
         try c.encodeIfPresent(maxPositionFraction?.fraction, forKey: .maxPositionFraction)
         try c.encodeIfPresent(maxExposureFraction?.fraction, forKey: .maxExposureFraction)
         try c.encodeIfPresent(cashReserve?.fraction, forKey: .cashReserve)
+        try c.encodeIfPresent(weeklyEntryLimit?.count, forKey: .weeklyEntryLimit)
     }
 }

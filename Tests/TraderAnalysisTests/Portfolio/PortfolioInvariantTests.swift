@@ -125,13 +125,21 @@ import TraderStrategies
     }
 
     @Test func dailyLossLimitStopsEntriesForTheRestOfTheDay() throws {
-        // A (bought Jan 3 at 104, 48 units) falls to 96 on Jan 4: equity 9,616 is 4.3 % below
-        // Jan 3's 10,048, over the 3 % limit, so B's buy signal that day is refused. On Jan 5
-        // the loss is behind: B's next signal fills on Jan 8.
+        // Hourly bars, Tuesday Jan 2 10:00–14:00 and Wednesday Jan 3 10:00–11:00. A (bought at
+        // 12:00 at 104, 48 units) falls to 96 at 13:00: equity 9,616 is 3.8 % below the day's
+        // 10,000, over the 3 % limit. B's buy decided at 13:00 reaches its 14:00 open, the same
+        // day: refused. B's next buy (14:00) fills at Wednesday's first open: a new day.
+        func hourly(_ symbol: String, _ rows: [(Int, Int, Double, Double, Double, Double)]) throws -> BarSeries {
+            try BarSeries(symbol: symbol, timeframe: .hour1,
+                          timestamps: rows.map { Timestamp(year: 2024, month: 1, day: $0.0).nanos + Int64($0.1) * 3_600 * Timestamp.nanosPerSecond },
+                          open: rows.map(\.2), high: rows.map(\.3), low: rows.map(\.4), close: rows.map(\.5),
+                          volume: Array(repeating: 1_000, count: rows.count))
+        }
         let bars = [
-            try F.series("A", [(1, 100, 100, 100, 100), (2, 100, 102, 100, 102), (3, 104, 106, 104, 105), (4, 105, 105, 95, 96),
-                               (5, 96, 97, 95, 96), (8, 96, 96, 96, 96)]),
-            try F.series("B", [(2, 50, 50, 50, 50), (3, 50, 50, 50, 50), (4, 50, 52, 50, 52), (5, 52, 53, 52, 53), (8, 54, 55, 54, 55)]),
+            try hourly("A", [(2, 10, 100, 100, 100, 100), (2, 11, 100, 102, 100, 102), (2, 12, 104, 106, 104, 105), (2, 13, 105, 105, 95, 96),
+                             (2, 14, 96, 97, 95, 96), (3, 10, 96, 96, 96, 96), (3, 11, 96, 96, 96, 96)]),
+            try hourly("B", [(2, 10, 50, 50, 50, 50), (2, 11, 50, 50, 50, 50), (2, 12, 50, 50, 50, 50), (2, 13, 50, 52, 50, 52),
+                             (2, 14, 52, 53, 52, 53), (3, 10, 54, 55, 54, 55), (3, 11, 55, 55, 55, 55)]),
         ]
         let spec = try StrategySpec(name: "scalp", overrides: ["bps": 1])
         let limited = try PortfolioBacktester.run(bars, strategy: spec,
@@ -139,13 +147,28 @@ import TraderStrategies
                                                   settings: PortfolioSettings(initialCapital: 10_000))
         #expect(abs(limited.equity[3] - 9_616) < 1e-9)
         #expect(limited.skippedEntries.map(\.reason) == [.dailyLossLimit])
-        #expect(limited.skippedEntries.map(\.barIndex) == [3])
+        #expect(limited.skippedEntries.map(\.barIndex) == [4])
         #expect(limited.fills.filter { $0.symbol == "B" }.map(\.barIndex) == [5])
         let free = try PortfolioBacktester.run(bars, strategy: spec,
                                                profile: F.profile(strategies: ["scalp"], maxPositions: 2, positionPct: 50, exposurePct: 100),
                                                settings: PortfolioSettings(initialCapital: 10_000))
         #expect(free.skippedEntries.isEmpty)
         #expect(free.fills.filter { $0.symbol == "B" }.map(\.barIndex) == [4])
+
+        // On daily bars the same fall halts only the day it happened: a buy decided at that day's
+        // close fills at the next day's open, a new day, as a venue would take it. (Before the
+        // portfolio ran through the engine's rules it was refused at the decision.)
+        let daily = [
+            try F.series("A", [(1, 100, 100, 100, 100), (2, 100, 102, 100, 102), (3, 104, 106, 104, 105), (4, 105, 105, 95, 96),
+                               (5, 96, 97, 95, 96), (8, 96, 96, 96, 96)]),
+            try F.series("B", [(2, 50, 50, 50, 50), (3, 50, 50, 50, 50), (4, 50, 52, 50, 52), (5, 52, 53, 52, 53), (8, 54, 55, 54, 55)]),
+        ]
+        let nextDay = try PortfolioBacktester.run(daily, strategy: spec,
+                                                  profile: F.profile(strategies: ["scalp"], maxPositions: 2, positionPct: 50, exposurePct: 100, dailyLossPct: 3),
+                                                  settings: PortfolioSettings(initialCapital: 10_000))
+        #expect(abs(nextDay.equity[3] - 9_616) < 1e-9)
+        #expect(nextDay.skippedEntries.isEmpty)
+        #expect(nextDay.fills.filter { $0.symbol == "B" }.map(\.barIndex) == [4])
     }
 
     @Test func patternDayTraderRuleBindsMarginAccountsOnly() throws {

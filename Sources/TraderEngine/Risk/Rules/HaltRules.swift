@@ -25,7 +25,7 @@ public struct DailyLossLimit: RiskCheck, Sendable, Hashable {
 
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
         haltedDay == proposal.time.epochDay
-            ? .refuse(reason: "daily loss limit: equity fell more than \(Percent(fraction)) today") : .accept
+            ? .refuse(rule: .dailyLossLimit, reason: "daily loss limit: equity fell more than \(Percent(fraction)) today") : .accept
     }
 }
 
@@ -46,6 +46,6 @@ public struct DrawdownHalt: RiskCheck, Sendable, Hashable {
     }
 
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
-        halted ? .refuse(reason: "drawdown halt: equity fell \(Percent(fraction)) from its peak") : .accept
+        halted ? .refuse(rule: .drawdownHalt, reason: "drawdown halt: equity fell \(Percent(fraction)) from its peak") : .accept
     }
 }

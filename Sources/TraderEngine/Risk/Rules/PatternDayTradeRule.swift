@@ -116,7 +116,7 @@ public struct PatternDayTrader: RiskCheck, Sendable, Hashable {
         return PatternDayTradeRule.allowsEntry(accountType: accountType, equity: equity, dayTradesInWindow: made,
                                                openedTodayStillOpen: account.openedTodayStillOpen)
             ? .accept
-            : .refuse(reason: "pattern-day-trader rule: \(made) day trades in 5 business days and \(account.openedTodayStillOpen) opened today, equity below \(Int(PatternDayTradeRule.equityThreshold))")
+            : .refuse(rule: .patternDayTrader, reason: "pattern-day-trader rule: \(made) day trades in 5 business days and \(account.openedTodayStillOpen) opened today, equity below \(Int(PatternDayTradeRule.equityThreshold))")
     }
 
     public mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount) {

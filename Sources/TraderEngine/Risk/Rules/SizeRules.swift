@@ -12,7 +12,7 @@ public struct MaxPositionFraction: RiskCheck, Sendable, Hashable {
         let units = proposal.units(worth: room)
         if units >= proposal.units { return .accept }
         let limit = "\(Percent(fraction)) of equity per position"
-        return units > 0 ? .resize(units: units, reason: "cut to \(limit)") : .refuse(reason: "position at \(limit)")
+        return units > 0 ? .resize(units: units, reason: "cut to \(limit)") : .refuse(rule: .maxPositionFraction, reason: "position at \(limit)")
     }
 }
 
@@ -26,7 +26,7 @@ public struct MaxExposureFraction: RiskCheck, Sendable, Hashable {
         let units = proposal.units(worth: room)
         if units >= proposal.units { return .accept }
         let limit = "total exposure at most \(Percent(fraction)) of equity"
-        return units > 0 ? .resize(units: units, reason: "cut to \(limit)") : .refuse(reason: limit)
+        return units > 0 ? .resize(units: units, reason: "cut to \(limit)") : .refuse(rule: .maxExposureFraction, reason: limit)
     }
 }
 
@@ -38,7 +38,7 @@ public struct MaxOpenPositions: RiskCheck, Sendable, Hashable {
 
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
         account.position == 0 && account.openPositions >= count
-            ? .refuse(reason: "\(account.openPositions) positions open, at most \(count)") : .accept
+            ? .refuse(rule: .maxOpenPositions, reason: "\(account.openPositions) positions open, at most \(count)") : .accept
     }
 }
 
@@ -53,7 +53,7 @@ public struct CashReserve: RiskCheck, Sendable, Hashable {
         let units = proposal.units(worth: spendable)
         if units >= proposal.units { return .accept }
         let limit = "\(Percent(fraction)) of equity kept in cash"
-        return units > 0 ? .resize(units: units, reason: "cut to keep \(limit)") : .refuse(reason: limit)
+        return units > 0 ? .resize(units: units, reason: "cut to keep \(limit)") : .refuse(rule: .cashReserve, reason: limit)
     }
 }
 

@@ -1,0 +1,78 @@
+public import TraderCore
+
+/// One instrument's slot in a `MultiSymbolAccount`: the `BrokerLedger` of an `AccountBroker`.
+///
+/// Sizing and risk see the whole account: an entry may spend the account's free cash less the
+/// exit-fee reserve, and the account's rules review it before the kernel's own.
+public struct AccountLedger<Risk: RiskCheck>: BrokerLedger {
+    public let account: MultiSymbolAccount<Risk>
+    /// The instrument's index in `account`.
+    public let slot: Int
+
+    init(account: MultiSymbolAccount<Risk>, slot: Int) {
+        self.account = account
+        self.slot = slot
+    }
+
+    public var book: Portfolio { account.books[slot] }
+    public var position: Double { account.books[slot].position }
+    public mutating func apply(_ fill: Fill) { account.apply(fill, to: slot) }
+    public mutating func takeClosedTrades() -> [Trade] { account.takeClosedTrades(slot) }
+    public func equity(at price: Double) -> Double { account.equity(slot, at: price) }
+
+    public func marginAvailable(at price: Double) -> Double {
+        let held = account.openPositions + (position == 0 ? 1 : 0)
+        return max(0, account.equity(slot, at: price) - account.exposure(slot, at: price) - account.exitFeeReserve * Double(held))
+    }
+
+    public func riskAccount(at price: Double, time: Timestamp) -> RiskAccount {
+        RiskAccount(equity: account.equity(slot, at: price), available: marginAvailable(at: price),
+                    exposure: account.exposure(slot, at: price), openPositions: account.openPositions, position: position,
+                    openedTodayStillOpen: account.openedOn(day: time.epochDay))
+    }
+
+    /// Marks the instrument at `close`; the strategy sees its own position and the account's
+    /// cash and equity.
+    public mutating func mark(close: Double, index: Int, context: inout StrategyContext) -> Double {
+        account.mark(slot, at: close)
+        let equity = account.equity()
+        let book = account.books[slot]
+        context.prepare(barIndex: index, position: book.position, positionCost: book.positionCost, cash: account.cash, equity: equity)
+        return equity
+    }
+
+    public func account(markedAt price: Double) -> AccountSnapshot {
+        var positions: [PositionSnapshot] = []
+        for k in account.books.indices where account.books[k].position != 0 {
+            let b = account.books[k]
+            positions.append(PositionSnapshot(instrument: account.instruments[k], units: b.position, averagePrice: b.averageEntryPrice,
+                                              markPrice: k == slot ? price : account.marks[k]))
+        }
+        return AccountSnapshot(cash: account.cash, equity: account.equity(slot, at: price), positions: positions)
+    }
+
+    public var reviewsEntries: Bool { account.risk.isActive }
+
+    public mutating func review<R: RiskCheck>(_ proposal: OrderProposal, at price: Double, risk: inout R) -> RiskDecision {
+        var p = proposal
+        p.instrument = slot
+        let state = riskAccount(at: price, time: proposal.time)
+        var review = RiskReview(p)
+        if account.risk.isActive { review.ask(&account.risk, state) }
+        if risk.isActive { review.ask(&risk, state) }
+        return review.decision
+    }
+
+    public mutating func record<R: RiskCheck>(_ fill: Fill, closing trades: ArraySlice<Trade>, at price: Double, risk: inout R) {
+        let state = riskAccount(at: price, time: fill.timestamp)
+        if account.risk.isActive { account.risk.record(fill, closing: trades, account: state) }
+        if risk.isActive { risk.record(fill, closing: trades, account: state) }
+    }
+
+    public func protectiveSettings(_ settings: ExecutionSettings) -> ExecutionSettings {
+        guard account.managesStopLoss else { return settings }
+        var s = settings
+        s.stopLoss = account.stopLoss
+        return s
+    }
+}
