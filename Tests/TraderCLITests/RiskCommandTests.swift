@@ -25,6 +25,17 @@ extension CLIProcessTests {
             #expect(size * price <= 0.2 * equity + price, "\(size) × \(price) against equity \(equity)")
             equity += try #require(t["pnl"] as? Double)
         }
+        // One entry a week: fewer trades than the week-less run, and the rule in the settings.
+        let weekly = try run(args + ["--max-entries-per-week", "1"])
+        let weeklyDoc = try #require(try json(weekly.stdout) as? [String: Any])
+        let weeklyRisk = try #require((weeklyDoc["settings"] as? [String: Any])?["risk"] as? [String: Any])
+        #expect(weeklyRisk["max_entries_per_week"] as? Int == 1)
+        let weeklyTrades = try #require(weeklyDoc["trades"] as? [[String: Any]])
+        var weeks = Set<String>()
+        for t in weeklyTrades {
+            let entry = try #require(t["entry_time"] as? String)
+            #expect(weeks.insert(isoWeek(entry)).inserted, "two entries in the week of \(entry)")
+        }
         // Without rules the settings say so and the entries are all-in.
         let plain = try run(args)
         let plainSettings = try #require((try json(plain.stdout) as? [String: Any])?["settings"] as? [String: Any])
@@ -34,10 +45,22 @@ extension CLIProcessTests {
     /// Rules out of range are one line naming the option, exit 2.
     @Test func riskOptionsOutOfRangeAreRefused() throws {
         for (args, expected) in [(["--drawdown-halt", "1.5"], "--drawdown-halt"), (["--max-positions", "0"], "--max-positions"),
-                                 (["--cash-reserve", "-0.1"], "--cash-reserve"), (["--position-limit", "2"], "--position-limit")] {
+                                 (["--cash-reserve", "-0.1"], "--cash-reserve"), (["--position-limit", "2"], "--position-limit"),
+                                 (["--max-entries-per-week", "0"], "--max-entries-per-week")] {
             let r = try run(["backtest", "--no-save"] + args)
             #expect(r.status == 2 && r.stderr.hasPrefix("error: ") && r.stderr.contains(expected), "\(args): \(r.stderr)")
             #expect(r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }
     }
+}
+
+/// The ISO week (Monday to Sunday) of a report's date, as "year-week".
+private func isoWeek(_ date: String) -> String {
+    let parser = ISO8601DateFormatter()
+    parser.formatOptions = [.withFullDate]
+    guard let day = parser.date(from: String(date.prefix(10))) else { return "unreadable \(date)" }
+    var calendar = Calendar(identifier: .iso8601)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: day)
+    return "\(c.yearForWeekOfYear ?? 0)-\(c.weekOfYear ?? 0)"
 }

@@ -71,7 +71,7 @@ import TraderStrategies
         }
         for i in 0..<4 { for s in 0..<2 { _ = kernels[s].onBar(flatBars[i], index: i) } }
         #expect(account.books[0].position == 30 && account.books[1].position == 0)
-        let refusals = kernels[1].events.events.compactMap { if case let .riskRefused(_, rule, _) = $0 { rule } else { nil } }
+        let refusals = kernels[1].events.events.compactMap { if case let .riskRefused(_, refusal) = $0 { refusal.rule } else { nil } }
         #expect(refusals == [.maxOpenPositions])
         #expect(kernels[1].broker.riskRefusals == 1)
     }

@@ -22,7 +22,7 @@ import TraderCore
     }
 
     func refusals(_ events: [TradingEvent]) -> [String] {
-        events.compactMap { if case let .riskRefused(_, _, reason) = $0 { reason } else { nil } }
+        events.compactMap { if case let .riskRefused(_, refusal) = $0 { refusal.reason } else { nil } }
     }
 
     /// 20 % of 10,000 at 100 is 20 units: an all-in entry is cut to 20, and the event says so.
@@ -99,7 +99,8 @@ import TraderCore
         rules.maxExposureFraction = MaxExposureFraction(0.9)
         let proposal = OrderProposal(orderId: 1, side: .buy, units: 100, price: 100, commission: 0, time: Timestamp(nanos: 0), wholeUnits: true)
         let full = RiskAccount(equity: 10_000, available: 5_000, exposure: 5_000, openPositions: 2, position: 0)
-        #expect(rules.review(proposal, account: full) == .refuse(rule: .maxOpenPositions, reason: "2 positions open, at most 2"))
+        #expect(rules.review(proposal, account: full) == .refuse(RiskRefusal(.maxOpenPositions, 2, 2)))
+        #expect(RiskRefusal(.maxOpenPositions, 2, 2).reason == "2 positions open, at most 2")
         // Adding to a held position: the exposure room, 9,000 − 5,000, leaves 40 units; then 50 %
         // of 10,000 less the 2,000 held leaves 30.
         let held = RiskAccount(equity: 10_000, available: 5_000, exposure: 5_000, openPositions: 2, position: 20)
@@ -137,7 +138,8 @@ import TraderCore
         rule.record(fill(2, .sell), closing: [], account: flatAccount)  // an exit: not counted
         #expect(rule.review(proposal(3), account: flatAccount) == .accept)
         rule.record(fill(3, .buy), closing: [], account: held)
-        #expect(rule.review(proposal(7), account: flatAccount) == .refuse(rule: .weeklyEntryLimit, reason: "2 positions opened this week, at most 2"))
+        #expect(rule.review(proposal(7), account: flatAccount) == .refuse(RiskRefusal(.weeklyEntryLimit, 2, 2)))
+        #expect(RiskRefusal(.weeklyEntryLimit, 2, 2).reason == "2 positions opened this week, at most 2")
         #expect(rule.review(proposal(8), account: flatAccount) == .accept)
         #expect(WeeklyEntryLimit.week(of: Timestamp(year: 2024, month: 1, day: 7)) + 1 == WeeklyEntryLimit.week(of: Timestamp(year: 2024, month: 1, day: 8)))
     }

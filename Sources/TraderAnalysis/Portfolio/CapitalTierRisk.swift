@@ -17,12 +17,17 @@ public struct CapitalTierRisk: RiskCheck, Sendable {
     public private(set) var tracker: TierTracker
     /// Each tier's engine rules, by `CapitalTier.rank`.
     var rules: [RiskRules]
+    /// Whether each tier allows the strategy, and the refusal when it does not, by rank.
+    let allowed: [Bool]
+    let notAllowed: [RiskRefusal]
 
     public init(profile: PortfolioProfile, strategy: String, initialEquity: Double, start: Timestamp) {
         self.profile = profile
         self.strategy = strategy
         self.tracker = TierTracker(initialEquity: initialEquity, hysteresis: profile.hysteresis, start: start)
         self.rules = CapitalTier.allCases.map { profile.rules(for: $0).riskRules(accountType: profile.accountType) }
+        self.allowed = CapitalTier.allCases.map { profile.rules(for: $0).allows(strategy) }
+        self.notAllowed = CapitalTier.allCases.map { RiskRefusal(.tierStrategy, text: "the \($0) tier does not allow \(strategy)") }
     }
 
     /// The tier whose rules apply now.
@@ -39,10 +44,9 @@ public struct CapitalTierRisk: RiskCheck, Sendable {
     }
 
     public mutating func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
-        guard profile.rules(for: tier).allows(strategy) else {
-            return .refuse(rule: .tierStrategy, reason: "the \(tier) tier does not allow \(strategy)")
-        }
-        return rules[tier.rank].review(proposal, account: account)
+        let rank = tier.rank
+        guard allowed[rank] else { return .refuse(notAllowed[rank]) }
+        return rules[rank].review(proposal, account: account)
     }
 
     public mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount) {

@@ -19,15 +19,15 @@ import TraderStrategies
 /// Kernels see their own symbol's bar indices, as in a single-symbol run; the result reports
 /// every fill and trade on the timeline's.
 struct PortfolioSimulation<S: Strategy> {
-    typealias Kernel = TradingKernel<S, AccountBroker<CapitalTierRisk>, PortfolioEventLog>
+    typealias Kernel = TradingKernel<S, AccountBroker<CapitalTierRisk>, PortfolioEventSink>
     let timeline: PortfolioTimeline
     let profile: PortfolioProfile
     let settings: PortfolioSettings
     let strategyDescription: String
     let account: MultiSymbolAccount<CapitalTierRisk>
     var kernels: [Kernel]
-    /// For each symbol, the timeline index of each of its bars.
-    let times: [[Int]]
+    /// What each symbol's kernel reported and was not yet taken in.
+    let logs: [PortfolioEventLog]
     var skipped: [SkippedEntry] = []
     var trades: [PortfolioTrade] = []
 
@@ -43,12 +43,14 @@ struct PortfolioSimulation<S: Strategy> {
                                          exitFeeReserve: settings.commission.fixed, managesStopLoss: true, risk: risk)
         let execution = try settings.execution()
         var kernels: [Kernel] = []
+        var logs: [PortfolioEventLog] = []
         for s in timeline.series.indices {
             let broker = try AccountBroker(ledger: account.ledger(for: s), settings: execution)
-            kernels.append(Kernel(strategy: prototype, broker: broker, settings: execution, events: PortfolioEventLog()))
+            logs.append(PortfolioEventLog())
+            kernels.append(Kernel(strategy: prototype, broker: broker, settings: execution, events: PortfolioEventSink(log: logs[s])))
         }
         self.kernels = kernels
-        self.times = timeline.series.indices.map { timeline.times(of: $0) }
+        self.logs = logs
     }
 
     mutating func run() -> PortfolioBacktestResult {
@@ -59,25 +61,34 @@ struct PortfolioSimulation<S: Strategy> {
         var fillsSeen = 0
         var fills: [PortfolioFill] = []
         account.stopLoss = profile.rules(for: account.risk.tier).risk.stopLossFraction
+        // The symbols with a bar now and its index. Bars are built where they are used, so that
+        // the columns a strategy does not read are not read (each column is its own stream).
         var present: [(symbol: Int, index: Int)] = []
         for t in 0..<n {
             let time = Timestamp(nanos: timeline.timestamps[t])
             let tier = account.risk.tier
             tiers.append(tier)
             present.removeAll(keepingCapacity: true)
-            for s in timeline.series.indices { if let i = timeline.bar(symbol: s, at: t) { present.append((s, i)) } }
+            var matching = false
+            for s in timeline.series.indices {
+                guard let i = timeline.bar(symbol: s, at: t) else { continue }
+                present.append((s, i))
+                matching = matching || kernels[s].needsMatching
+            }
 
             // 1. The open, phase by phase across the symbols.
-            for (s, i) in present { account.mark(s, at: timeline.series[s].open[i]) }
-            for phase in [MatchPhase.exits, .entries, .protectiveExits] {
-                for (s, i) in present {
-                    kernels[s].match(timeline.series[s][i], index: i, phase: phase)
-                    collect(s, t: t, time: time, tier: tier, entries: phase == .entries)
+            if matching {
+                for (s, i) in present { account.mark(s, at: timeline.series[s].open[i]) }
+                for phase in [MatchPhase.exits, .entries, .protectiveExits] {
+                    for (s, i) in present where kernels[s].needsMatching {
+                        kernels[s].match(timeline.series[s][i], index: i, phase: phase)
+                        if !logs[s].isEmpty { collect(s, t: t, time: time, tier: tier, entries: phase == .entries) }
+                    }
                 }
-            }
-            while fillsSeen < account.fills.count {
-                fills.append(portfolioFill(account.fills[fillsSeen], tier: tier))
-                fillsSeen += 1
+                while fillsSeen < account.fills.count {
+                    fills.append(portfolioFill(account.fills[fillsSeen], tier: tier))
+                    fillsSeen += 1
+                }
             }
 
             // 2. The close.
@@ -96,25 +107,27 @@ struct PortfolioSimulation<S: Strategy> {
     /// Takes in what symbol `s`'s kernel reported in a phase: closed trades, and in the entries
     /// phase the entries refused (by a rule, or for want of cash).
     mutating func collect(_ s: Int, t: Int, time: Timestamp, tier: CapitalTier, entries: Bool) {
-        guard !kernels[s].events.isEmpty else { return }
-        let log = kernels[s].events.drain()
-        for trade in log.closed { trades.append(PortfolioTrade(symbol: timeline.symbols[s], trade: onTimeline(trade, s))) }
-        guard entries else { return }
-        for reason in log.refusals {
-            skipped.append(SkippedEntry(symbol: timeline.symbols[s], barIndex: t, time: time, reason: reason, tier: tier))
+        let log = logs[s]
+        for trade in log.closed { trades.append(PortfolioTrade(symbol: timeline.symbols[s], trade: onTimeline(trade))) }
+        if entries {
+            for reason in log.refusals {
+                skipped.append(SkippedEntry(symbol: timeline.symbols[s], barIndex: t, time: time, reason: reason, tier: tier))
+            }
         }
+        log.clear()
     }
 
-    /// `trade` with its bar indices moved from symbol `s`'s own to the timeline's.
-    func onTimeline(_ trade: Trade, _ s: Int, exitOnTimeline: Bool = false) -> Trade {
+    /// `trade` with its bar indices moved from its symbol's own to the timeline's (found by its
+    /// times, which are its bars').
+    func onTimeline(_ trade: Trade, exitOnTimeline: Bool = false) -> Trade {
         var moved = trade
-        moved.entryBar = times[s][trade.entryBar]
-        if !exitOnTimeline { moved.exitBar = times[s][trade.exitBar] }
+        moved.entryBar = timeline.index(of: trade.entryTime)
+        if !exitOnTimeline { moved.exitBar = timeline.index(of: trade.exitTime) }
         return moved
     }
 
     func portfolioFill(_ f: AccountFill, tier: CapitalTier) -> PortfolioFill {
-        PortfolioFill(symbol: timeline.symbols[f.instrument], barIndex: times[f.instrument][f.fill.barIndex], time: f.fill.timestamp,
+        PortfolioFill(symbol: timeline.symbols[f.instrument], barIndex: timeline.index(of: f.fill.timestamp), time: f.fill.timestamp,
                       side: f.fill.side, units: f.fill.quantity, price: f.fill.price, commission: f.fill.commission,
                       reason: f.fill.reason, equityBefore: f.equityBefore, exposureAfter: f.exposureAfter,
                       cashAfter: f.freeCashAfter, openPositionsAfter: f.openPositionsAfter, tier: tier)
@@ -129,7 +142,7 @@ struct PortfolioSimulation<S: Strategy> {
         for s in timeline.series.indices {
             let symbol = timeline.symbols[s]
             let book = account.books[s]
-            let marked = book.markedOpenTrades(at: account.marks[s], bar: lastBar, time: lastTime).map { onTimeline($0, s, exitOnTimeline: true) }
+            let marked = book.markedOpenTrades(at: account.marks[s], bar: lastBar, time: lastTime).map { onTimeline($0, exitOnTimeline: true) }
             openTrades += marked.map { PortfolioTrade(symbol: symbol, trade: $0) }
             let closed = trades.filter { $0.symbol == symbol }
             contributions.append(SymbolContribution(
@@ -149,28 +162,32 @@ struct PortfolioSimulation<S: Strategy> {
 }
 
 /// What a portfolio's kernel reports back between phases: trades closed, and entries refused
-/// (by a risk rule, with the rule, or by the broker for want of cash). Everything else a kernel
-/// emits is dropped at no cost.
-struct PortfolioEventLog: EventSink {
+/// (by a risk rule, with the rule, or by the broker for want of cash). A class the run reads
+/// directly, so checking it costs no copy.
+final class PortfolioEventLog {
     var closed: [Trade] = []
     var refusals: [EntrySkipReason] = []
 
     var isEmpty: Bool { closed.isEmpty && refusals.isEmpty }
 
+    func clear() {
+        closed.removeAll(keepingCapacity: true)
+        refusals.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The kernel's sink into a `PortfolioEventLog`; everything else a kernel emits is dropped.
+struct PortfolioEventSink: EventSink {
+    let log: PortfolioEventLog
+
     mutating func record(_ event: @autoclosure () -> TradingEvent) {
         switch event() {
-        case let .tradeClosed(trade): closed.append(trade)
-        case let .riskRefused(_, rule, _): refusals.append(EntrySkipReason(refusedBy: rule))
+        case let .tradeClosed(trade): log.closed.append(trade)
+        case let .riskRefused(_, refusal): log.refusals.append(EntrySkipReason(refusedBy: refusal.rule))
         // Only entries reach the broker in the entries phase: a rejection there is one that
         // cash could not pay for.
-        case .orderRejected: refusals.append(.insufficientCash)
+        case .orderRejected: log.refusals.append(.insufficientCash)
         default: break
         }
-    }
-
-    /// Returns what was recorded and empties the log.
-    mutating func drain() -> PortfolioEventLog {
-        defer { closed.removeAll(keepingCapacity: true); refusals.removeAll(keepingCapacity: true) }
-        return self
     }
 }

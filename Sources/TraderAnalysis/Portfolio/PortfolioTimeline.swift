@@ -63,12 +63,15 @@ public struct PortfolioTimeline: Sendable {
 
     func index(symbol s: Int, at t: Int) -> Int { Int(barIndex[s][t]) }
 
-    /// For each bar of symbol `s`, its index on the timeline.
-    public func times(of s: Int) -> [Int] {
-        var out: [Int] = []
-        out.reserveCapacity(series[s].count)
-        for (t, i) in barIndex[s].enumerated() where i >= 0 { out.append(t) }
-        return out
+    /// The index on the timeline of `time`, which must be one of its timestamps (a bar's).
+    public func index(of time: Timestamp) -> Int {
+        var low = 0, high = timestamps.count - 1
+        while low < high {
+            let mid = (low + high) / 2
+            if timestamps[mid] < time.nanos { low = mid + 1 } else { high = mid }
+        }
+        precondition(timestamps[low] == time.nanos, "\(time) is not on the timeline")
+        return low
     }
 
     /// The first time at which every symbol has had a bar, nil when that never happens.

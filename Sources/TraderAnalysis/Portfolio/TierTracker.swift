@@ -44,10 +44,10 @@ public struct TierTracker: Sendable {
     /// Feeds the equity observed at `time`; returns the change it caused, if any.
     @discardableResult
     public mutating func update(equity: Double, at time: Timestamp) -> TierChange? {
-        let day = time.epochDay
-        if enteredDay == nil { enteredDay = day }
+        if enteredDay == nil { enteredDay = time.epochDay }
         let target = hysteresis.target(from: tier, equity: equity)
         guard target != tier else { return nil }
+        let day = time.epochDay
         if hysteresis.minDaysInTier > 0, let entered = enteredDay, day - entered < Int64(hysteresis.minDaysInTier) { return nil }
         let change = TierChange(time: time, from: tier, to: target, equity: equity)
         tier = target

@@ -36,6 +36,7 @@ public enum ValueLimits {
             Entry(setting: "--position-limit, --exposure-limit", alsoAs: "", bounds: RiskRules.Limits.equityFraction),
             Entry(setting: "--cash-reserve", alsoAs: "", bounds: RiskRules.Limits.reserveFraction),
             Entry(setting: "--max-positions", alsoAs: "", bounds: RiskRules.Limits.positions),
+            Entry(setting: "--max-entries-per-week", alsoAs: "", bounds: RiskRules.Limits.weeklyEntries),
             Entry(setting: "--kelly-fraction, --risk-target, --max-position, --max-exposure", alsoAs: "step `kelly_fraction`, `risk_target`, `max_position`",
                   bounds: SizingConfiguration.Limits.fraction),
             Entry(setting: "--kelly-floor", alsoAs: "", bounds: SizingConfiguration.Limits.kellyFloor),

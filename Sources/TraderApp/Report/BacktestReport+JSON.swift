@@ -62,6 +62,7 @@ extension BacktestReport {
         if let x = r.maxPositionFraction { fields.append(("max_position_fraction", .number(x.fraction))) }
         if let x = r.maxExposureFraction { fields.append(("max_exposure_fraction", .number(x.fraction))) }
         if let x = r.cashReserve { fields.append(("cash_reserve", .number(x.fraction))) }
+        if let x = r.weeklyEntryLimit { fields.append(("max_entries_per_week", .integer(x.count))) }
         return .object(fields)
     }
 

@@ -66,7 +66,9 @@ enum RiskActions {
             guard let volatility = try context.number("volatility", in: .closed(0, 1_000)) else {
                 throw context.error("volatility", "is required (from a regime.detect step it depends on, or given)")
             }
-            let fraction = volatility > 0 ? min(maximum, max(minimum, target / volatility)) : maximum
+            // The cap is the engine's position rule, as `--sizing … --max-position` applies it.
+            let limits = try SizingLimits(maxPosition: maximum)
+            let fraction = limits.clamp(volatility > 0 ? max(minimum, target / volatility) : 1, exposure: 0)
             return ["position_fraction": .number(fraction), "volatility": .number(volatility), "target_volatility": .number(target)]
         }
         /// Whether conditions allow trading: the regime's volatility at most `max_volatility`

@@ -26,6 +26,9 @@ struct RiskOptions: ParsableArguments {
     @Option(name: .customLong("max-positions"), parsing: .unconditional,
             help: "Most instruments held at once.", transform: NumberArgument.whole)
     var maxPositions: Int?
+    @Option(name: .customLong("max-entries-per-week"), parsing: .unconditional,
+            help: "Most new positions opened per calendar week (Monday to Sunday, UTC).", transform: NumberArgument.whole)
+    var maxEntriesPerWeek: Int?
     @Flag(name: .customLong("margin-account"),
           help: "A margin account: the pattern-day-trader rule applies below 25,000 of equity.")
     var marginAccount = false
@@ -39,6 +42,7 @@ struct RiskOptions: ParsableArguments {
         if let exposureLimit { r.maxExposureFraction = MaxExposureFraction(exposureLimit) }
         if let cashReserve { r.cashReserve = CashReserve(cashReserve) }
         if let maxPositions { r.maxOpenPositions = MaxOpenPositions(maxPositions) }
+        if let maxEntriesPerWeek { r.weeklyEntryLimit = WeeklyEntryLimit(maxEntriesPerWeek) }
         if marginAccount { r.patternDayTrader = PatternDayTrader(accountType: .margin) }
         do { try r.validate() } catch { throw ValidationError("--\(error.field): \(error.reason)") }
         return r

@@ -9,7 +9,7 @@ public enum TradingEvent: Hashable, Sendable {
     case orderReplaced(id: Int, Order)
     case orderRejected(id: Int, reason: String)
     /// A risk rule refused an order (`RiskCheck`): nothing traded.
-    case riskRefused(id: Int, rule: RiskRule, reason: String)
+    case riskRefused(id: Int, RiskRefusal)
     /// A risk rule cut an order to `units`.
     case riskResized(id: Int, units: Double, reason: String)
     case filled(Fill)

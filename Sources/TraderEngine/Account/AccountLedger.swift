@@ -9,16 +9,17 @@ public struct AccountLedger<Risk: RiskCheck>: BrokerLedger {
     /// The instrument's index in `account`.
     public let slot: Int
 
+    @usableFromInline
     init(account: MultiSymbolAccount<Risk>, slot: Int) {
         self.account = account
         self.slot = slot
     }
 
-    public var book: Portfolio { account.books[slot] }
-    public var position: Double { account.books[slot].position }
-    public mutating func apply(_ fill: Fill) { account.apply(fill, to: slot) }
-    public mutating func takeClosedTrades() -> [Trade] { account.takeClosedTrades(slot) }
-    public func equity(at price: Double) -> Double { account.equity(slot, at: price) }
+    public var book: Portfolio { account._books[slot] }
+    @inlinable public var position: Double { account.position(slot) }
+    @inlinable public mutating func apply(_ fill: Fill) { account.apply(fill, to: slot) }
+    @inlinable public mutating func takeClosedTrades() -> [Trade] { account.takeClosedTrades(slot) }
+    @inlinable public func equity(at price: Double) -> Double { account.equity(slot, at: price) }
 
     public func marginAvailable(at price: Double) -> Double {
         let held = account.openPositions + (position == 0 ? 1 : 0)
@@ -33,11 +34,12 @@ public struct AccountLedger<Risk: RiskCheck>: BrokerLedger {
 
     /// Marks the instrument at `close`; the strategy sees its own position and the account's
     /// cash and equity.
+    @inlinable
     public mutating func mark(close: Double, index: Int, context: inout StrategyContext) -> Double {
         account.mark(slot, at: close)
         let equity = account.equity()
-        let book = account.books[slot]
-        context.prepare(barIndex: index, position: book.position, positionCost: book.positionCost, cash: account.cash, equity: equity)
+        context.prepare(barIndex: index, position: account.position(slot), positionCost: account.positionCost(slot), cash: account.cash,
+                        equity: equity)
         return equity
     }
 
@@ -51,21 +53,21 @@ public struct AccountLedger<Risk: RiskCheck>: BrokerLedger {
         return AccountSnapshot(cash: account.cash, equity: account.equity(slot, at: price), positions: positions)
     }
 
-    public var reviewsEntries: Bool { account.risk.isActive }
+    @inlinable public var reviewsEntries: Bool { account.reviewsEntries }
 
     public mutating func review<R: RiskCheck>(_ proposal: OrderProposal, at price: Double, risk: inout R) -> RiskDecision {
         var p = proposal
         p.instrument = slot
         let state = riskAccount(at: price, time: proposal.time)
         var review = RiskReview(p)
-        if account.risk.isActive { review.ask(&account.risk, state) }
+        if account.reviewsEntries { review.ask(&account.risk, state) }
         if risk.isActive { review.ask(&risk, state) }
         return review.decision
     }
 
     public mutating func record<R: RiskCheck>(_ fill: Fill, closing trades: ArraySlice<Trade>, at price: Double, risk: inout R) {
         let state = riskAccount(at: price, time: fill.timestamp)
-        if account.risk.isActive { account.risk.record(fill, closing: trades, account: state) }
+        if account.reviewsEntries { account.risk.record(fill, closing: trades, account: state) }
         if risk.isActive { risk.record(fill, closing: trades, account: state) }
     }
 

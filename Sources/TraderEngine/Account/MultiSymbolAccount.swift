@@ -12,7 +12,10 @@ public import TraderCore
 /// a cash account would show: a purchase pays for its units out of it.
 ///
 /// A class: the kernels' brokers share it by reference. It is not `Sendable` (one run, one
-/// thread); a run owns it and its brokers for its whole length.
+/// thread); a run owns it and its brokers for its whole length. What every bar reads (units,
+/// position cost, marks, cash) is kept as scalars beside the books, and those stored properties
+/// opt out of dynamic exclusivity checks: the account is only ever used from its run's thread
+/// and no access to it is held across a call that could re-enter it.
 public final class MultiSymbolAccount<Risk: RiskCheck> {
     /// The instruments, in the order their slots were given.
     public let instruments: [String]
@@ -24,18 +27,30 @@ public final class MultiSymbolAccount<Risk: RiskCheck> {
     /// brokers' settings.
     public let managesStopLoss: Bool
     /// Each instrument's lots and closed trades.
-    public private(set) var books: [Portfolio]
+    public var books: [Portfolio] { _books }
+    @exclusivity(unchecked) @usableFromInline var _books: [Portfolio]
+    /// Each instrument's net units and Σ size × entry of its open lots (the books' own figures).
+    @exclusivity(unchecked) @usableFromInline var units: [Double]
+    @exclusivity(unchecked) @usableFromInline var costs: [Double]
     /// Each instrument's latest price (NaN before its first).
-    public private(set) var marks: [Double]
+    public var marks: [Double] { _marks }
+    @exclusivity(unchecked) @usableFromInline var _marks: [Double]
     /// Starting cash plus realized profit less commissions: the books' cash, each of which
     /// started with the account's (so a one-instrument account's cash is its book's, to the bit).
-    public var cash: Double {
-        var c = books[0].cash
-        for k in books.indices.dropFirst() { c += books[k].cash - initialCash }
-        return c
-    }
+    @inlinable public var cash: Double { _cash }
+    @exclusivity(unchecked) @usableFromInline var _cash: Double
+    /// Equity at the marks as last computed; NaN once a mark or a fill changed it. Every kernel
+    /// of a run asks for it at each close, after all marks are set.
+    @exclusivity(unchecked) @usableFromInline var cachedEquity = Double.nan
+    /// Instruments with an open position.
+    @inlinable public var openPositions: Int { _open }
+    @exclusivity(unchecked) @usableFromInline var _open = 0
     /// The account's own pre-trade rules, reviewed before any kernel's.
-    public var risk: Risk
+    @exclusivity(unchecked) public var risk: Risk
+    /// `risk.isActive`, read once: brokers test it on every entry.
+    public let reviewsEntries: Bool
+    /// `risk.observesCloses`, read once.
+    public let observesCloses: Bool
     /// The stop-loss armed on entries while `managesStopLoss` (a fraction of the entry price;
     /// nil for none).
     public var stopLoss: Double?
@@ -50,64 +65,94 @@ public final class MultiSymbolAccount<Risk: RiskCheck> {
         self.initialCash = cash
         self.exitFeeReserve = exitFeeReserve
         self.managesStopLoss = managesStopLoss
-        self.books = Array(repeating: book, count: instruments.count)
-        self.marks = Array(repeating: .nan, count: instruments.count)
+        self._books = Array(repeating: book, count: instruments.count)
+        self.units = Array(repeating: 0, count: instruments.count)
+        self.costs = Array(repeating: 0, count: instruments.count)
+        self._marks = Array(repeating: .nan, count: instruments.count)
+        self._cash = cash
         self.risk = risk
+        self.reviewsEntries = risk.isActive
+        self.observesCloses = risk.observesCloses
     }
 
     /// The books of one instrument, for its kernel's broker.
     public func ledger(for instrument: Int) -> AccountLedger<Risk> {
-        precondition(books.indices.contains(instrument), "no instrument \(instrument)")
+        precondition(_books.indices.contains(instrument), "no instrument \(instrument)")
         return AccountLedger(account: self, slot: instrument)
     }
 
     /// Sets the latest price of `instrument`.
-    public func mark(_ instrument: Int, at price: Double) { marks[instrument] = price }
+    @inlinable public func mark(_ instrument: Int, at price: Double) {
+        if _marks[instrument] != price {
+            _marks[instrument] = price
+            cachedEquity = .nan
+        }
+    }
+
+    /// Net signed units of `instrument`.
+    @inlinable public func position(_ instrument: Int) -> Double { units[instrument] }
+
+    /// Σ size × entry price of `instrument`'s open lots.
+    @inlinable public func positionCost(_ instrument: Int) -> Double { costs[instrument] }
 
     /// Equity with every instrument at its mark, except `instrument` at `price` when given.
+    @inlinable
     public func equity(_ instrument: Int = -1, at price: Double = .nan) -> Double {
-        var e = cash
-        for k in books.indices where books[k].position != 0 {
-            let m = k == instrument ? price : marks[k]
-            e += m * books[k].position - books[k].positionCost
+        if instrument < 0 {
+            if cachedEquity.isNaN { cachedEquity = equity(Int.max) }
+            return cachedEquity
+        }
+        var e = _cash
+        for k in units.indices where units[k] != 0 {
+            let m = k == instrument ? price : _marks[k]
+            e += m * units[k] - costs[k]
         }
         return e
     }
 
     /// Σ |units| × mark over open positions, `instrument` at `price` when given.
+    @inlinable
     public func exposure(_ instrument: Int = -1, at price: Double = .nan) -> Double {
         var x = 0.0
-        for k in books.indices where books[k].position != 0 { x += abs(books[k].position) * (k == instrument ? price : marks[k]) }
+        for k in units.indices where units[k] != 0 { x += abs(units[k]) * (k == instrument ? price : _marks[k]) }
         return x
     }
 
-    /// Instruments with an open position.
-    public var openPositions: Int { books.reduce(0) { $1.position != 0 ? $0 + 1 : $0 } }
-
     /// Cash not tied up in positions: what a cash account shows (independent of the marks).
-    public var freeCash: Double { books.reduce(cash) { $0 - $1.positionCost } }
+    public var freeCash: Double { costs.reduce(_cash) { $0 - $1 } }
 
     /// Positions still open that were opened on `day` (each could still become a day trade).
     public func openedOn(day: Int64) -> Int {
-        books.reduce(0) { n, b in b.openTrades.contains { $0.entryTime.epochDay == day } ? n + 1 : n }
+        _books.reduce(0) { n, b in b.openTrades.contains { $0.entryTime.epochDay == day } ? n + 1 : n }
     }
 
     /// Shows the rules the account's equity at a close.
     public func observe(equity: Double, at time: Timestamp) {
-        if risk.observesCloses { risk.observe(equity: equity, at: time) }
+        if observesCloses { risk.observe(equity: equity, at: time) }
     }
 
     /// Books `fill` into `instrument`'s lots and the shared cash, and records it.
+    @usableFromInline
     func apply(_ fill: Fill, to instrument: Int) {
         let equityBefore = equity()
-        books[instrument].apply(fill)
+        _books[instrument].apply(fill)
+        cachedEquity = .nan
+        let book = _books[instrument]
+        let wasOpen = units[instrument] != 0
+        units[instrument] = book.position
+        costs[instrument] = book.positionCost
+        _open += (book.position != 0 ? 1 : 0) - (wasOpen ? 1 : 0)
+        var c = _books[0].cash
+        for k in _books.indices.dropFirst() { c += _books[k].cash - initialCash }
+        _cash = c
         fills.append(AccountFill(instrument: instrument, fill: fill, equityBefore: equityBefore,
                                  exposureAfter: exposure(instrument, at: fill.price), freeCashAfter: freeCash,
-                                 openPositionsAfter: openPositions))
+                                 openPositionsAfter: _open))
     }
 
     /// Removes and returns `instrument`'s closed trades.
-    func takeClosedTrades(_ instrument: Int) -> [Trade] { books[instrument].takeClosedTrades() }
+    @usableFromInline
+    func takeClosedTrades(_ instrument: Int) -> [Trade] { _books[instrument].takeClosedTrades() }
 }
 
 /// A fill in a `MultiSymbolAccount`, with the account around it: what reports of several

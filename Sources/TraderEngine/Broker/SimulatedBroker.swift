@@ -21,10 +21,13 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
     @usableFromInline var working: [WorkingOrder] = []
     @usableFromInline var protection = ProtectiveExits()
     /// Orders rejected (insufficient equity, nothing to reduce, a risk rule), for the report.
-    public private(set) var rejectedOrders = 0
+    @inlinable public var rejectedOrders: Int { _rejectedOrders }
     /// Of `rejectedOrders`, those a risk rule refused.
-    public private(set) var riskRefusals = 0
-    public private(set) var fillCount = 0
+    @inlinable public var riskRefusals: Int { _riskRefusals }
+    @inlinable public var fillCount: Int { _fillCount }
+    @usableFromInline var _rejectedOrders = 0
+    @usableFromInline var _riskRefusals = 0
+    @usableFromInline var _fillCount = 0
 
     /// A broker booking into `ledger` with `settings`' fill, cost and exit rules.
     public init(ledger: Ledger, settings: ExecutionSettings) throws(DomainError) {
@@ -120,7 +123,7 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
         matchWorking(index: index, time: time, window: PriceWindow(price: price), marketOnly: true, phase: .all, risk: &risk, events: &events)
     }
 
-    @usableFromInline
+    @inlinable
     mutating func matchWorking<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, marketOnly: Bool,
                                                           phase: MatchPhase, risk: inout R, events: inout E) {
         let day = time.epochDay
@@ -141,7 +144,7 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
         }
     }
 
-    @usableFromInline
+    @inlinable
     mutating func execute<R: RiskCheck, E: EventSink>(_ w: WorkingOrder, rawPrice: Double, index: Int, time: Timestamp,
                                                      risk: inout R, events: inout E) {
         let side = w.order.side
@@ -152,12 +155,12 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
         let price: Double
         switch w.order.quantity {
         case .entirePosition:
-            guard reducing else { rejectedOrders += 1; events.record(.orderRejected(id: w.order.id, reason: "no position to close")); return }
+            guard reducing else { _rejectedOrders += 1; events.record(.orderRejected(id: w.order.id, reason: "no position to close")); return }
             units = abs(position)
             price = settings.costs.exitPrice(rawPrice, sign: sign)
         case let .units(u):
             if w.order.reduceOnly {
-                guard reducing else { rejectedOrders += 1; events.record(.orderRejected(id: w.order.id, reason: "reduce-only order with nothing to reduce")); return }
+                guard reducing else { _rejectedOrders += 1; events.record(.orderRejected(id: w.order.id, reason: "reduce-only order with nothing to reduce")); return }
                 units = min(u, abs(position))
                 price = settings.costs.exitPrice(rawPrice, sign: sign)
             } else {
@@ -166,7 +169,7 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
                 if !reducing {
                     let cost = units * price + settings.commission.commission(units: units, price: price)
                     if cost > marginAvailable(at: rawPrice) {
-                        rejectedOrders += 1
+                        _rejectedOrders += 1
                         events.record(.orderRejected(id: w.order.id, reason: "insufficient equity"))
                         return
                     }
@@ -180,7 +183,7 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
             var u = budget / unitCost
             if settings.wholeUnits { u = pythonFloorDivide(budget, unitCost) }
             guard u > 0 else {
-                rejectedOrders += 1
+                _rejectedOrders += 1
                 events.record(.orderRejected(id: w.order.id, reason: "insufficient equity for one unit"))
                 return
             }
@@ -196,10 +199,10 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
             case let .resize(cut, reason):
                 units = cut
                 events.record(.riskResized(id: w.order.id, units: cut, reason: reason))
-            case let .refuse(rule, reason):
-                rejectedOrders += 1
-                riskRefusals += 1
-                events.record(.riskRefused(id: w.order.id, rule: rule, reason: reason))
+            case let .refuse(refusal):
+                _rejectedOrders += 1
+                _riskRefusals += 1
+                events.record(.riskRefused(id: w.order.id, refusal))
                 return
             }
         }
@@ -207,7 +210,7 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
                         price: price, commission: settings.commission.commission(units: units, price: price), reason: w.reason)
         let closedBefore = ledger.book.closedTrades.count
         ledger.apply(fill)
-        fillCount += 1
+        _fillCount += 1
         events.record(.filled(fill))
         if ledger.book.closedTrades.count > closedBefore {
             for t in ledger.book.closedTrades[closedBefore...] { events.record(.tradeClosed(t)) }
@@ -228,7 +231,7 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
     @inlinable
     public func marginAvailable(at price: Double) -> Double { ledger.marginAvailable(at: price) }
 
-    @usableFromInline
+    @inlinable
     mutating func checkProtection<R: RiskCheck, E: EventSink>(index: Int, time: Timestamp, window: PriceWindow, risk: inout R,
                                                              events: inout E) {
         guard let (raw, reason) = protection.exit(in: window) else { return }

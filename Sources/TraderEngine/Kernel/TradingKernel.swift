@@ -42,6 +42,9 @@ public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
         self.core = KernelCore(broker: broker, settings: settings, sizer: sizer, events: events)
     }
 
+    /// Whether the broker has anything to match on the next bar (working orders, armed exits).
+    @inlinable public var needsMatching: Bool { core._broker.needsMatching }
+
     /// The kernel's sizer in its current state (nil: entries use `settings.positionFraction`).
     public var sizer: (any PositionSizer)? { core.sizer }
     /// Signal entries the sizer declined (fraction ≤ 0), so no order was sent.
@@ -57,6 +60,7 @@ public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
     /// The first half of `onBar` on its own, one phase of it: the broker matches `bar` (working
     /// orders of `phase`, protective exits). Kernels sharing one account call it for every
     /// instrument, phase by phase, and then `decide` (see `MatchPhase`).
+    @inlinable
     public mutating func match(_ bar: Bar, index: Int, phase: MatchPhase) {
         guard core._broker.needsMatching else { return }
         core._broker.process(index: index, time: bar.timestamp, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low),
@@ -65,6 +69,7 @@ public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
 
     /// The second half of `onBar`: equity marked at the close, the strategy's decision, its orders
     /// routed (and filled at the close when fills are at the close). Returns the equity.
+    @inlinable @inline(__always)
     public mutating func decide(_ bar: Bar, index: Int) -> Double {
         core.decide(bar, index: index, strategy: &_strategy, fillAtClose: core.fillAtClose, observeBars: core.observesBars)
     }
@@ -170,26 +175,26 @@ struct KernelCore<B: Broker, Events: EventSink> {
     // it rarely makes.
 
     /// Matches working orders and protective exits against the bar.
-    @inline(never) @usableFromInline
+    @inline(never) @inlinable
     mutating func match(index: Int, _ time: Timestamp, _ open: Double, _ high: Double, _ low: Double) {
         _broker.process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), phase: .all,
                         risk: &risk, events: &events)
     }
 
     /// Shows the bar to the sizer (only when it observes bars: one existential call per bar).
-    @inline(never) @usableFromInline
+    @inline(never) @inlinable
     mutating func observe(_ bar: Bar) {
         if sizer?.observesBars == true { sizer!.observe(bar) }
     }
 
     /// Shows the equity at the bar's close to the risk rules that keep days or peaks.
-    @inline(never) @usableFromInline
+    @inline(never) @inlinable
     mutating func observeClose(_ equity: Double, at time: Timestamp) {
         if risk.observesCloses { risk.observe(equity: equity, at: time) }
     }
 
     /// Fills market orders waiting at the bar's close.
-    @inline(never) @usableFromInline
+    @inline(never) @inlinable
     mutating func fillMarketOrdersAtClose(index: Int, _ time: Timestamp, _ close: Double) {
         _broker.fillMarketOrders(index: index, time: time, price: close, risk: &risk, events: &events)
     }
@@ -197,7 +202,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
     /// Turns a signal into orders: exits of the opposite position, then an entry sized as a
     /// fraction of equity. Repeated signals in the direction already held add nothing. `price`
     /// (the decision bar's close) and `confidence` are for the sizer.
-    @usableFromInline
+    @inlinable
     mutating func route(_ signal: Signal, at time: Timestamp, price: Double, confidence: Double) {
         guard context.barIndex >= tradingStartBar else { return }  // still warming up
         events.record(.signal(index: context.barIndex, signal))
@@ -214,7 +219,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
         }
     }
 
-    @usableFromInline
+    @inlinable
     mutating func submitExit(_ side: OrderSide, at time: Timestamp) {
         var order = try! Order(side: side, quantity: .entirePosition, reduceOnly: true, submittedAt: time)
         order.id = nextKernelOrderId
@@ -225,7 +230,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
 
     /// Submits a signal entry for `fraction` of equity, or for what the sizer says: nothing when
     /// it says ≤ 0 (or NaN), at most all of it.
-    @usableFromInline
+    @inlinable
     mutating func submitEntry(_ side: OrderSide, at time: Timestamp, price: Double, confidence: Double) {
         var f = fraction
         if sizer != nil {
@@ -244,7 +249,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
     }
 
     /// Asks the sizer for an entry's fraction, with what is known at the decision.
-    @usableFromInline
+    @inlinable
     mutating func sizedFraction(_ side: OrderSide, at time: Timestamp, price: Double, confidence: Double) -> Double {
         countClosedTrades()
         // Only flat positions are entered (a reversal's exit was just submitted), so what stays
@@ -261,7 +266,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
     }
 
     /// Brings `tradeStatistics` up to date with the portfolio's closed trades.
-    @usableFromInline
+    @inlinable
     mutating func countClosedTrades() {
         let closed = _broker.closedTrades
         while tradesCounted < closed.count {
@@ -280,7 +285,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
         return _broker.takeClosedTrades()
     }
 
-    @usableFromInline
+    @inlinable
     mutating func forwardRequests() {
         for id in context.cancellations where _broker.cancel(orderId: id) {
             events.record(.orderCancelled(id: id, reason: "cancelled by strategy"))
@@ -295,7 +300,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
         context.clearRequests()
     }
 
-    @usableFromInline
+    @inlinable
     func reasonForExit(_ type: OrderType) -> ExitReason {
         switch type {
         case .stop, .stopLimit: .stopLoss

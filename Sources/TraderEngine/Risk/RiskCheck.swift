@@ -110,8 +110,8 @@ public enum RiskDecision: Sendable, Equatable {
     case accept
     /// Trade fewer units (positive, fewer than proposed), for `reason`.
     case resize(units: Double, reason: String)
-    /// Do not trade: `rule` refused, for `reason`.
-    case refuse(rule: RiskRule, reason: String)
+    /// Do not trade: a rule refused (`RiskRefusal.reason` says why).
+    case refuse(RiskRefusal)
 }
 
 /// Several rules' decisions on one proposal, each on what the previous ones left: the first

@@ -8,24 +8,25 @@ public struct DailyLossLimit: RiskCheck, Sendable, Hashable {
     var dayStartEquity = Double.nan
     var lastEquity = Double.nan
     var haltedDay: Int64 = .min
+    /// `day` as a range of times, so a close within it needs no division.
+    var days = DayRange()
 
     public init(_ fraction: Double) { self.fraction = fraction }
 
     public var observesCloses: Bool { true }
 
     public mutating func observe(equity: Double, at time: Timestamp) {
-        let today = time.epochDay
-        if today != day {
-            day = today
+        if !days.contains(time) {
+            day = days.move(to: time)
             dayStartEquity = lastEquity.isNaN ? equity : lastEquity
         }
         lastEquity = equity
-        if equity < dayStartEquity * (1 - fraction) { haltedDay = today }
+        if equity < dayStartEquity * (1 - fraction) { haltedDay = day }
     }
 
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
         haltedDay == proposal.time.epochDay
-            ? .refuse(rule: .dailyLossLimit, reason: "daily loss limit: equity fell more than \(Percent(fraction)) today") : .accept
+            ? .refuse(RiskRefusal(.dailyLossLimit, fraction)) : .accept
     }
 }
 
@@ -46,6 +47,26 @@ public struct DrawdownHalt: RiskCheck, Sendable, Hashable {
     }
 
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
-        halted ? .refuse(rule: .drawdownHalt, reason: "drawdown halt: equity fell \(Percent(fraction)) from its peak") : .accept
+        halted ? .refuse(RiskRefusal(.drawdownHalt, fraction)) : .accept
+    }
+}
+
+/// The calendar day (UTC) of the latest close, as a range of times: rules that keep days test
+/// each close against it and divide only when a new day starts.
+struct DayRange: Sendable, Hashable {
+    private var start = Int64.max
+    private var end = Int64.min
+
+    /// Whether `time` falls on the current day.
+    func contains(_ time: Timestamp) -> Bool { time.nanos >= start && time.nanos < end }
+
+    /// Makes `time`'s day the current one; returns it (days since the epoch).
+    mutating func move(to time: Timestamp) -> Int64 {
+        let day = time.epochDay
+        let (s, o1) = day.multipliedReportingOverflow(by: Timestamp.nanosPerDay)
+        let (e, o2) = s.addingReportingOverflow(Timestamp.nanosPerDay)
+        // At the ends of the timestamp range the day is not representable: never cache it.
+        if o1 || o2 { start = .max; end = .min } else { start = s; end = e }
+        return day
     }
 }

@@ -99,14 +99,17 @@ public struct PatternDayTrader: RiskCheck, Sendable, Hashable {
     var day: Int64 = .min
     var lastEquity = Double.nan
     var previousDayEquity = Double.nan
+    var days = DayRange()
 
     public init(accountType: AccountType) { self.accountType = accountType }
 
     public var observesCloses: Bool { accountType == .margin }
 
     public mutating func observe(equity: Double, at time: Timestamp) {
-        let today = time.epochDay
-        if today != day { day = today; previousDayEquity = lastEquity }
+        if !days.contains(time) {
+            let today = days.move(to: time)
+            if today != day { day = today; previousDayEquity = lastEquity }
+        }
         lastEquity = equity
     }
 
@@ -116,7 +119,7 @@ public struct PatternDayTrader: RiskCheck, Sendable, Hashable {
         return PatternDayTradeRule.allowsEntry(accountType: accountType, equity: equity, dayTradesInWindow: made,
                                                openedTodayStillOpen: account.openedTodayStillOpen)
             ? .accept
-            : .refuse(rule: .patternDayTrader, reason: "pattern-day-trader rule: \(made) day trades in 5 business days and \(account.openedTodayStillOpen) opened today, equity below \(Int(PatternDayTradeRule.equityThreshold))")
+            : .refuse(RiskRefusal(.patternDayTrader, Double(made), Double(account.openedTodayStillOpen)))
     }
 
     public mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount) {

@@ -6,13 +6,16 @@ public struct MaxPositionFraction: RiskCheck, Sendable, Hashable {
     public let fraction: Double
     public init(_ fraction: Double) { self.fraction = fraction }
 
+    /// What a position may still grow by when `held` of it is open, in the unit of `equity`
+    /// (money, or 1 for fractions of equity, as a sizer's request is).
+    @inlinable public func room(equity: Double, held: Double) -> Double { fraction * equity - held }
+
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
-        let held = abs(account.position) * proposal.price
-        let room = fraction * account.equity - held
+        let room = room(equity: account.equity, held: abs(account.position) * proposal.price)
         let units = proposal.units(worth: room)
         if units >= proposal.units { return .accept }
-        let limit = "\(Percent(fraction)) of equity per position"
-        return units > 0 ? .resize(units: units, reason: "cut to \(limit)") : .refuse(rule: .maxPositionFraction, reason: "position at \(limit)")
+        let refusal = RiskRefusal(.maxPositionFraction, fraction)
+        return units > 0 ? .resize(units: units, reason: "cut to \(refusal.limit)") : .refuse(refusal)
     }
 }
 
@@ -21,12 +24,16 @@ public struct MaxExposureFraction: RiskCheck, Sendable, Hashable {
     public let fraction: Double
     public init(_ fraction: Double) { self.fraction = fraction }
 
+    /// What all positions together may still grow by when `exposure` is open, in the unit of
+    /// `equity` (money, or 1 for fractions of equity).
+    @inlinable public func room(equity: Double, exposure: Double) -> Double { fraction * equity - exposure }
+
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
-        let room = fraction * account.equity - account.exposure
+        let room = room(equity: account.equity, exposure: account.exposure)
         let units = proposal.units(worth: room)
         if units >= proposal.units { return .accept }
-        let limit = "total exposure at most \(Percent(fraction)) of equity"
-        return units > 0 ? .resize(units: units, reason: "cut to \(limit)") : .refuse(rule: .maxExposureFraction, reason: limit)
+        let refusal = RiskRefusal(.maxExposureFraction, fraction)
+        return units > 0 ? .resize(units: units, reason: "cut to \(refusal.limit)") : .refuse(refusal)
     }
 }
 
@@ -38,7 +45,7 @@ public struct MaxOpenPositions: RiskCheck, Sendable, Hashable {
 
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
         account.position == 0 && account.openPositions >= count
-            ? .refuse(rule: .maxOpenPositions, reason: "\(account.openPositions) positions open, at most \(count)") : .accept
+            ? .refuse(RiskRefusal(.maxOpenPositions, Double(account.openPositions), Double(count))) : .accept
     }
 }
 
@@ -52,8 +59,8 @@ public struct CashReserve: RiskCheck, Sendable, Hashable {
         let spendable = account.available - fraction * account.equity - proposal.commission
         let units = proposal.units(worth: spendable)
         if units >= proposal.units { return .accept }
-        let limit = "\(Percent(fraction)) of equity kept in cash"
-        return units > 0 ? .resize(units: units, reason: "cut to keep \(limit)") : .refuse(rule: .cashReserve, reason: limit)
+        let refusal = RiskRefusal(.cashReserve, fraction)
+        return units > 0 ? .resize(units: units, reason: "cut to keep \(refusal.limit)") : .refuse(refusal)
     }
 }
 

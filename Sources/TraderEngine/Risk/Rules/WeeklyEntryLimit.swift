@@ -19,7 +19,7 @@ public struct WeeklyEntryLimit: RiskCheck, Sendable, Hashable {
 
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
         let made = Self.week(of: proposal.time) == week ? entries : 0
-        return made < count ? .accept : .refuse(rule: .weeklyEntryLimit, reason: "\(made) positions opened this week, at most \(count)")
+        return made < count ? .accept : .refuse(RiskRefusal(.weeklyEntryLimit, Double(made), Double(count)))
     }
 
     public mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount) {
