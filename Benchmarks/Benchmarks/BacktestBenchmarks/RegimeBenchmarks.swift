@@ -10,7 +10,7 @@ nonisolated(unsafe) let regimeUniverse: [BarSeries] = try! SyntheticBars.generat
     symbols: (0..<500).map { "SYM\($0)" }, bars: 2_520, seed: 42)
 
 /// The daily log returns of the first symbol, the HMM's input.
-nonisolated(unsafe) let regimeReturns: [Double] = HMMRegimes.logReturns(regimeUniverse[0].close)
+nonisolated(unsafe) let regimeReturns: [Double] = HMMRegimes.logReturns(regimeUniverse[0].close.array)
 
 /// Regime detection over the 500-symbol universe and the HMM fit on one symbol (issue 4: under
 /// 1 s for the universe).

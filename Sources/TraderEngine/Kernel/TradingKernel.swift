@@ -63,8 +63,7 @@ public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
     @inlinable
     public mutating func match(_ bar: Bar, index: Int, phase: MatchPhase) {
         guard core._broker.needsMatching else { return }
-        core._broker.process(index: index, time: bar.timestamp, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low),
-                             phase: phase, risk: &core.risk, events: &core.events)
+        core.process(index: index, time: bar.timestamp, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low), phase: phase)
     }
 
     /// The second half of `onBar`: equity marked at the close, the strategy's decision, its orders
@@ -119,6 +118,8 @@ struct KernelCore<B: Broker, Events: EventSink> {
     /// The pre-trade rules (`ExecutionSettings.risk`), which the broker applies to every order
     /// that would open or add to a position.
     @usableFromInline var risk: RiskRules
+    /// Whether `risk` has any rule, read once (the rules are the run's settings).
+    @usableFromInline let riskActive: Bool
     /// Whether the sizer must see every bar (`PositionSizer.observesBars`) or the risk rules every
     /// close (`RiskCheck.observesCloses`), read once: without either, the loop has no such code.
     @usableFromInline let observesBars: Bool
@@ -144,6 +145,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
         self.tradingStartBar = settings.tradingStartBar
         self.sizer = sizer
         self.risk = settings.risk
+        self.riskActive = settings.risk.isActive
         self.observesBars = sizer?.observesBars == true || settings.risk.observesCloses
     }
 
@@ -177,8 +179,20 @@ struct KernelCore<B: Broker, Events: EventSink> {
     /// Matches working orders and protective exits against the bar.
     @inline(never) @inlinable
     mutating func match(index: Int, _ time: Timestamp, _ open: Double, _ high: Double, _ low: Double) {
-        _broker.process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), phase: .all,
-                        risk: &risk, events: &events)
+        process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), phase: .all)
+    }
+
+    /// The broker's `process` with the kernel's rules, or — when there are none, as in most
+    /// backtests — with `NoRiskCheck`, so the broker's code for rules is compiled away instead
+    /// of asking an empty `RiskRules` (and copying it) on every fill.
+    @inlinable @inline(__always)
+    mutating func process(index: Int, time: Timestamp, window: PriceWindow, phase: MatchPhase) {
+        if riskActive {
+            _broker.process(index: index, time: time, window: window, phase: phase, risk: &risk, events: &events)
+        } else {
+            var none = NoRiskCheck()
+            _broker.process(index: index, time: time, window: window, phase: phase, risk: &none, events: &events)
+        }
     }
 
     /// Shows the bar to the sizer (only when it observes bars: one existential call per bar).
@@ -196,7 +210,12 @@ struct KernelCore<B: Broker, Events: EventSink> {
     /// Fills market orders waiting at the bar's close.
     @inline(never) @inlinable
     mutating func fillMarketOrdersAtClose(index: Int, _ time: Timestamp, _ close: Double) {
-        _broker.fillMarketOrders(index: index, time: time, price: close, risk: &risk, events: &events)
+        if riskActive {
+            _broker.fillMarketOrders(index: index, time: time, price: close, risk: &risk, events: &events)
+        } else {
+            var none = NoRiskCheck()
+            _broker.fillMarketOrders(index: index, time: time, price: close, risk: &none, events: &events)
+        }
     }
 
     /// Turns a signal into orders: exits of the opposite position, then an entry sized as a
