@@ -82,7 +82,7 @@ struct PortfolioSimulation<S: Strategy> {
                 for phase in [MatchPhase.exits, .entries, .protectiveExits] {
                     for (s, i) in present where kernels[s].needsMatching {
                         kernels[s].match(timeline.series[s][i], index: i, phase: phase)
-                        if !logs[s].isEmpty { collect(s, t: t, time: time, tier: tier, entries: phase == .entries) }
+                        if !logs[s].isEmpty { collect(s, i, t: t, time: time, tier: tier, entries: phase == .entries) }
                     }
                 }
                 while fillsSeen < account.fills.count {
@@ -106,15 +106,26 @@ struct PortfolioSimulation<S: Strategy> {
 
     /// Takes in what symbol `s`'s kernel reported in a phase: closed trades, and in the entries
     /// phase the entries refused (by a rule, or for want of cash).
-    mutating func collect(_ s: Int, t: Int, time: Timestamp, tier: CapitalTier, entries: Bool) {
+    mutating func collect(_ s: Int, _ i: Int, t: Int, time: Timestamp, tier: CapitalTier, entries: Bool) {
         let log = logs[s]
         for trade in log.closed { trades.append(PortfolioTrade(symbol: timeline.symbols[s], trade: onTimeline(trade))) }
         if entries {
-            for reason in log.refusals {
+            for var reason in log.refusals {
+                if reason == .insufficientCash, exposureCapIsFull(tier: tier, price: timeline.series[s].open[i]) { reason = .exposureCap }
                 skipped.append(SkippedEntry(symbol: timeline.symbols[s], barIndex: t, time: time, reason: reason, tier: tier))
             }
         }
         log.clear()
+    }
+
+    /// Whether the tier's exposure cap leaves less than one unit at `price`, and no more than its
+    /// position cap: then an entry the cash could not pay for is reported as the cap's (with a
+    /// 100 % cap, cash and room run out together, and the cap is the rule the user set).
+    func exposureCapIsFull(tier: CapitalTier, price: Double) -> Bool {
+        let limits = profile.rules(for: tier).risk
+        let equity = account.equity()
+        let room = MaxExposureFraction(limits.maxExposureFraction).room(equity: equity, exposure: account.exposure())
+        return room < price && room <= MaxPositionFraction(limits.maxPositionFraction).room(equity: equity, held: 0)
     }
 
     /// `trade` with its bar indices moved from its symbol's own to the timeline's (found by its
