@@ -1,4 +1,4 @@
-public import TraderCore
+import TraderCore
 
 /// At most `fraction` of equity in one position: a larger entry is cut to fit, an entry into a
 /// position already that large is refused.
