@@ -52,6 +52,10 @@ public struct CapitalTierRisk: RiskCheck, Sendable {
     public mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount) {
         for i in rules.indices { rules[i].record(fill, closing: trades, account: account) }
     }
+
+    /// The tier's stop-loss, whatever the broker's: the stop of a position is the tier's at its
+    /// entry and stays with it.
+    public func stopLoss(configured: Double?) -> Double? { profile.rules(for: tier).risk.stopLossFraction }
 }
 
 extension TierRules {

@@ -25,7 +25,7 @@ public struct PortfolioSettings: Hashable, Sendable {
 
     /// The execution settings of each symbol's kernel: these costs and units, long only, fills at
     /// the next open, entries asking for all the cash (the account's rules then size them), no
-    /// protective exits of their own (the account arms the tier's stop) and positions left open at
+    /// protective exits of their own (the tier's stop-loss comes from `CapitalTierRisk.stopLoss(configured:)`) and positions left open at
     /// the end.
     public func execution() throws(DomainError) -> ExecutionSettings {
         var e = ExecutionSettings()

@@ -40,7 +40,7 @@ struct PortfolioSimulation<S: Strategy> {
         let risk = CapitalTierRisk(profile: profile, strategy: spec.name, initialEquity: settings.initialCapital,
                                    start: Timestamp(nanos: timeline.timestamps[0]))
         account = try MultiSymbolAccount(instruments: timeline.symbols, cash: settings.initialCapital,
-                                         exitFeeReserve: settings.commission.fixed, managesStopLoss: true, risk: risk)
+                                         exitFeeReserve: settings.commission.fixed, risk: risk)
         let execution = try settings.execution()
         var kernels: [Kernel] = []
         var logs: [PortfolioEventLog] = []
@@ -60,7 +60,6 @@ struct PortfolioSimulation<S: Strategy> {
         equity.reserveCapacity(n); cash.reserveCapacity(n); exposure.reserveCapacity(n); open.reserveCapacity(n); tiers.reserveCapacity(n)
         var fillsSeen = 0
         var fills: [PortfolioFill] = []
-        account.stopLoss = profile.rules(for: account.risk.tier).risk.stopLossFraction
         // The symbols with a bar now and its index. Bars are built where they are used, so that
         // the columns a strategy does not read are not read (each column is its own stream).
         var present: [(symbol: Int, index: Int)] = []
@@ -96,7 +95,6 @@ struct PortfolioSimulation<S: Strategy> {
             let e = account.equity()
             equity.append(e); cash.append(account.freeCash); exposure.append(account.exposure()); open.append(account.openPositions)
             account.observe(equity: e, at: time)
-            account.stopLoss = profile.rules(for: account.risk.tier).risk.stopLossFraction
 
             // 3. Decisions.
             for (s, i) in present { _ = kernels[s].decide(timeline.series[s][i], index: i) }
@@ -122,10 +120,11 @@ struct PortfolioSimulation<S: Strategy> {
     /// position cap: then an entry the cash could not pay for is reported as the cap's (with a
     /// 100 % cap, cash and room run out together, and the cap is the rule the user set).
     func exposureCapIsFull(tier: CapitalTier, price: Double) -> Bool {
-        let limits = profile.rules(for: tier).risk
+        let rules = account.risk.rules[tier.rank]
+        guard let cap = rules.maxExposureFraction, let position = rules.maxPositionFraction else { return false }
         let equity = account.equity()
-        let room = MaxExposureFraction(limits.maxExposureFraction).room(equity: equity, exposure: account.exposure())
-        return room < price && room <= MaxPositionFraction(limits.maxPositionFraction).room(equity: equity, held: 0)
+        let room = cap.room(equity: equity, exposure: account.exposure())
+        return room < price && room <= position.room(equity: equity, held: 0)
     }
 
     /// `trade` with its bar indices moved from its symbol's own to the timeline's (found by its

@@ -29,6 +29,16 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         return (nanos % Timestamp.nanosPerDay < 0) ? d - 1 : d
     }
 
+    /// Calendar weeks (Monday to Sunday, UTC) since the epoch, floor: the key of a week.
+    @inlinable public var epochWeek: Int64 { Timestamp.week(ofEpochDay: epochDay) }
+
+    /// The week (Monday to Sunday) of the day `day` days after the epoch: 1970-01-01 was a
+    /// Thursday, so day + 3 counts from Monday 1969-12-29.
+    @inlinable public static func week(ofEpochDay day: Int64) -> Int64 {
+        let d = day + 3
+        return d >= 0 ? d / 7 : (d - 6) / 7
+    }
+
     /// Day of week, 0 = Monday … 6 = Sunday (pandas' `dayofweek`).
     @inlinable public var weekday: Int {
         // 1970-01-01 was a Thursday (3).

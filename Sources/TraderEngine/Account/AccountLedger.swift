@@ -71,10 +71,12 @@ public struct AccountLedger<Risk: RiskCheck>: BrokerLedger {
         if risk.isActive { risk.record(fill, closing: trades, account: state) }
     }
 
+    /// The broker's exits, with the stop-loss the account's rules set (a capital tier's).
     public func protectiveSettings(_ settings: ExecutionSettings) -> ExecutionSettings {
-        guard account.managesStopLoss else { return settings }
+        let stop = account.risk.stopLoss(configured: settings.stopLoss)
+        guard stop != settings.stopLoss else { return settings }
         var s = settings
-        s.stopLoss = account.stopLoss
+        s.stopLoss = stop
         return s
     }
 }

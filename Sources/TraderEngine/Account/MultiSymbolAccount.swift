@@ -23,9 +23,6 @@ public final class MultiSymbolAccount<Risk: RiskCheck> {
     /// Kept in cash for each open position's exit (a fixed fee per fill), so that paying the exits
     /// never takes cash below zero; 0 for none.
     public let exitFeeReserve: Double
-    /// Whether the account sets the stop-loss of every entry (`stopLoss`) rather than the
-    /// brokers' settings.
-    public let managesStopLoss: Bool
     /// Each instrument's lots and closed trades.
     public var books: [Portfolio] { _books }
     @exclusivity(unchecked) @usableFromInline var _books: [Portfolio]
@@ -51,20 +48,15 @@ public final class MultiSymbolAccount<Risk: RiskCheck> {
     public let reviewsEntries: Bool
     /// `risk.observesCloses`, read once.
     public let observesCloses: Bool
-    /// The stop-loss armed on entries while `managesStopLoss` (a fraction of the entry price;
-    /// nil for none).
-    public var stopLoss: Double?
     /// Every fill, in order, with the account around it.
     public private(set) var fills: [AccountFill] = []
 
-    public init(instruments: [String], cash: Double, exitFeeReserve: Double = 0, managesStopLoss: Bool = false,
-                risk: Risk) throws(DomainError) {
+    public init(instruments: [String], cash: Double, exitFeeReserve: Double = 0, risk: Risk) throws(DomainError) {
         guard !instruments.isEmpty else { throw .invalid(field: "symbols", reason: "an account needs at least one instrument") }
         let book = try Portfolio(cash: cash)
         self.instruments = instruments
         self.initialCash = cash
         self.exitFeeReserve = exitFeeReserve
-        self.managesStopLoss = managesStopLoss
         self._books = Array(repeating: book, count: instruments.count)
         self.units = Array(repeating: 0, count: instruments.count)
         self.costs = Array(repeating: 0, count: instruments.count)

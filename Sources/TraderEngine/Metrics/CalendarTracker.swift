@@ -37,7 +37,7 @@ struct CalendarTracker {
             dayEnd = (day + 1) * Timestamp.nanosPerDay
             isWeekend = stamp.weekday >= 5
             let civil = Timestamp.civilFromDays(day)
-            let newKeys = SIMD3<Int64>(Int64((Double(day + 3) / 7).rounded(.down)), Int64(civil.year * 12 + civil.month), Int64(civil.year))
+            let newKeys = SIMD3<Int64>(Timestamp.week(ofEpochDay: day), Int64(civil.year * 12 + civil.month), Int64(civil.year))
             if i > 0 {
                 ends[Period.day.rawValue].append(i - 1)
                 for k in 0..<3 where newKeys[k] != keys[k] { ends[k + 1].append(i - 1) }

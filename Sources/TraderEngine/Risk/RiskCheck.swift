@@ -29,6 +29,10 @@ public protocol RiskCheck {
 
     /// A fill booked, with the trades it closed (possibly none).
     mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount)
+
+    /// The stop-loss to arm on an entry filled now (a fraction of its price, nil for none):
+    /// `configured`, the broker's setting, unless the rules set their own (a capital tier's).
+    func stopLoss(configured: Double?) -> Double?
 }
 
 extension RiskCheck {
@@ -36,6 +40,7 @@ extension RiskCheck {
     @inlinable public var observesCloses: Bool { false }
     @inlinable public mutating func observe(equity: Double, at time: Timestamp) {}
     @inlinable public mutating func record(_ fill: Fill, closing trades: ArraySlice<Trade>, account: RiskAccount) {}
+    @inlinable public func stopLoss(configured: Double?) -> Double? { configured }
 }
 
 /// An order about to open or add to a position, as a risk rule sees it.

@@ -11,11 +11,8 @@ public struct WeeklyEntryLimit: RiskCheck, Sendable, Hashable {
 
     public init(_ count: Int) { self.count = count }
 
-    /// Calendar week, Monday to Sunday (UTC), as a running number.
-    public static func week(of time: Timestamp) -> Int64 {
-        let d = time.epochDay + 3  // 1970-01-01 was a Thursday: day + 3 counts from Monday 1969-12-29
-        return d >= 0 ? d / 7 : (d - 6) / 7
-    }
+    /// Calendar week, Monday to Sunday (UTC), as a running number (`Timestamp.epochWeek`).
+    @inlinable public static func week(of time: Timestamp) -> Int64 { time.epochWeek }
 
     public func review(_ proposal: OrderProposal, account: RiskAccount) -> RiskDecision {
         let made = Self.week(of: proposal.time) == week ? entries : 0
