@@ -35,8 +35,16 @@ public struct MovingAveragePair: Indicator {
     /// Values seen, counted up to `slowPeriod` only (no more is needed, and it keeps the steady
     /// state to one comparison).
     @usableFromInline var seen = 0
-    @usableFromInline var _fast = Double.nan
-    @usableFromInline var _slow = Double.nan
+    /// How the averages compare after the last update (see `order`).
+    @usableFromInline var _order = Order.unordered
+
+    /// How the fast average compares with the slow one.
+    @frozen public enum Order: Int8, Sendable {
+        case below = -1
+        /// Equal, or not both averages defined yet (warm-up, or a NaN among the last values).
+        case unordered = 0
+        case above = 1
+    }
 
     /// Throws unless `0 < fast < slow`.
     public init(fast: Int, slow: Int) throws(DomainError) {
@@ -51,9 +59,12 @@ public struct MovingAveragePair: Indicator {
     }
 
     /// The fast average, NaN until `fastPeriod` values were seen.
-    @inlinable public var fast: Double { _fast }
+    @inlinable public var fast: Double { seen >= fastPeriod ? (fastSum + fastCompensation) / fastDivisor : .nan }
     /// The slow average, NaN until `slowPeriod` values were seen.
-    @inlinable public var slow: Double { _slow }
+    @inlinable public var slow: Double { seen >= slowPeriod ? (slowSum + slowCompensation) / slowDivisor : .nan }
+    /// How `fast` compares with `slow`, exactly as comparing the two values would (`.unordered`
+    /// where both `<` and `>` are false), but without dividing on almost every bar.
+    @inlinable public var order: Order { _order }
     @inlinable public var isReady: Bool { seen >= slowPeriod }
     @inlinable public var warmup: Int { slowPeriod }
 
@@ -71,15 +82,31 @@ public struct MovingAveragePair: Indicator {
         Self.add(-leavingFast, &fastSum, &fastCompensation)  // adding -0 while filling changes nothing
         Self.add(x, &slowSum, &slowCompensation)
         Self.add(-leavingSlow, &slowSum, &slowCompensation)
-        _fast = (fastSum + fastCompensation) / fastDivisor
-        _slow = (slowSum + slowCompensation) / slowDivisor
-        // Warm-up bookkeeping behind one well-predicted branch: `seen` stops at `slowPeriod`, so
-        // the steady state pays a single comparison instead of two counters and two selects.
+        // Warm-up behind one well-predicted branch: `seen` stops at `slowPeriod`, so the steady
+        // state pays a single comparison instead of a counter and selects.
         if seen < slowPeriod {
             seen += 1
-            if seen < fastPeriod { _fast = .nan }
-            if seen < slowPeriod { _slow = .nan }
+            if seen < slowPeriod { _order = .unordered; return }
         }
+        _order = Self.order(fastSum + fastCompensation, fastDivisor, slowSum + slowCompensation, slowDivisor)
+    }
+
+    /// The order of `a / p` and `b / q` as rounded quotients, from `a·q − b·p` when that settles it.
+    ///
+    /// Rounding is monotone, so the quotients keep the order of the exact values unless those are
+    /// within about an ulp of each other. When the computed `a·q − b·p` exceeds 2⁻⁴⁸ of
+    /// `|a·q| + |b·p|`, its sign is the exact one (three roundings of at most 2⁻⁵³ each cannot
+    /// flip it) and the exact quotients differ by over 2⁻⁴⁹ relative, so their roundings are
+    /// strictly ordered the same way. Otherwise (near-ties, NaN, overflow: the comparison is then
+    /// false) the quotients are computed and compared. The division took the longest latency of
+    /// the backtest's bar loop, and the crossover's branch waited on it.
+    @inline(__always) @inlinable
+    static func order(_ a: Double, _ p: Double, _ b: Double, _ q: Double) -> Order {
+        let aq = a * q, bp = b * p
+        let d = aq - bp
+        if abs(d) > 0x1p-48 * (abs(aq) + abs(bp)) { return d > 0 ? .above : .below }
+        let f = a / p, s = b / q
+        return f > s ? .above : f < s ? .below : .unordered
     }
 
     /// Compensated addition with the same result as `SMA`'s Neumaier step, bit for bit.

@@ -86,10 +86,10 @@ struct MarketReturns {
         let shift4 = SIMD4<Double>(repeating: shift)
         while i + 4 <= n {
             let now = load4(base + i), before = load4(base + i - 1)
-            let r = now / before - 1
+            let (s, inRange) = atanhArgument(now, before)
             var y: SIMD4<Double>
-            if (r * r).sum() < 0x1p-8 {
-                y = logOfRatioPolynomial(r)
+            if inRange {
+                y = logAtanhSeries(s)
             } else {
                 y = SIMD4<Double>()
                 for j in 0..<4 { y[j] = logOfRatio(c[i + j], c[i + j - 1]) }

@@ -9,8 +9,8 @@ public struct SMACrossover: Strategy {
     public let fast: Int
     public let slow: Int
     @usableFromInline var averages: MovingAveragePair
-    @usableFromInline var previousFast = Double.nan
-    @usableFromInline var previousSlow = Double.nan
+    /// How the averages compared at the bar before.
+    @usableFromInline var previousOrder = MovingAveragePair.Order.unordered
 
     public init(fast: Int = 10, slow: Int = 30) throws(StrategyError) {
         guard fast < slow else { throw .constraint(strategy: "sma-crossover", reason: "fast (\(fast)) must be < slow (\(slow))") }
@@ -24,12 +24,11 @@ public struct SMACrossover: Strategy {
     @inlinable @inline(__always)
     public mutating func onBar(_ bar: Bar, context: inout StrategyContext) -> Signal {
         averages.update(bar.close)
-        let f = averages.fast
-        let s = averages.slow
-        defer { previousFast = f; previousSlow = s }
-        // Comparisons with NaN are false, so nothing fires during warm-up.
-        if previousFast < previousSlow && f > s { return .buy }
-        if previousFast > previousSlow && f < s { return .sell }
+        let order = averages.order
+        defer { previousOrder = order }
+        // Nothing fires during warm-up (`.unordered`, as comparisons with NaN are false).
+        if previousOrder == .below && order == .above { return .buy }
+        if previousOrder == .above && order == .below { return .sell }
         return .hold
     }
 }
