@@ -71,11 +71,6 @@ public enum OrderQuantity: Hashable, Sendable {
     case entirePosition
 }
 
-/// Life-cycle of an order.
-public enum OrderStatus: String, Sendable, Codable {
-    case submitted, accepted, triggered, filled, cancelled, rejected, expired
-}
-
 /// An instruction to trade, validated at construction.
 public struct Order: Hashable, Sendable {
     public var id: Int
