@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TraderStore", targets: ["TraderStore"]),
         .library(name: "TraderYAML", targets: ["TraderYAML"]),
         .library(name: "TraderWorkflows", targets: ["TraderWorkflows"]),
+        .library(name: "TraderLive", targets: ["TraderLive"]),
         .library(name: "TraderApp", targets: ["TraderApp"]),
         .library(name: "TraderCLI", targets: ["TraderCLI"]),
     ],
@@ -61,7 +62,10 @@ let package = Package(
         .target(name: "TraderYAML", dependencies: ["TraderCore", "TraderData", .product(name: "Yams", package: "Yams")], swiftSettings: strict),
         .target(name: "TraderWorkflows", dependencies: ["TraderCore", "TraderYAML"], swiftSettings: strict),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
+        // Paper and live trading: feeds, sessions, the event bus (docs/live.md).
+        .target(name: "TraderLive", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData"], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
+                                           "TraderLive",
                                            "TraderWorkflows", "TraderYAML",
                                            .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
@@ -93,6 +97,7 @@ let package = Package(
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
                                                     "TraderStore", "TraderWorkflows"]),
+        .testTarget(name: "TraderLiveTests", dependencies: ["TraderLive", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore", "TraderYAML"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TraderData", "TestSupport"]),
     ]

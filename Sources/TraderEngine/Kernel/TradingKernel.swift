@@ -84,6 +84,13 @@ public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
         return body(&strategy, &core)
     }
 
+    /// Applies the end-of-run `exit` to `bar`, the run's last bar, after it went through `onBar`;
+    /// returns its equity marked again, or nil when nothing changed. (The backtest does this in
+    /// its loop; runs fed a bar at a time call it when their feed ends.)
+    public mutating func exitAtEnd(_ exit: EndOfRunExit, _ bar: Bar, index: Int) -> Double? {
+        core.exitAtEnd(exit, bar, index: index)
+    }
+
     /// Closes any open position at `bar`'s close (end of a run).
     public mutating func closeAll(_ bar: Bar, index: Int) {
         core.closeAll(bar, index: index)

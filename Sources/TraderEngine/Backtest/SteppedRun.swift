@@ -1,0 +1,108 @@
+public import TraderCore
+
+/// A run fed one bar at a time, as paper and live sessions receive them, through the same kernel
+/// and with the same rules as `Backtester.run`: equity marked at each close, a run that reaches
+/// zero equity closes everything and keeps equity at zero, and the end-of-run exit applies to the
+/// last bar once the caller says the bars have ended (`finish`). So a session replayed over a
+/// series reports exactly the backtest's trades and statistics (the parity tests hold it to that).
+///
+/// The bars are kept (columns) with the equity curve, because the report is computed over them as
+/// the backtest's is: 48 bytes per bar, about 25 MB for a year of one-minute bars.
+public struct SteppedRun<S: Strategy, E: EventSink> {
+    /// The kernel, in its state after the last bar stepped.
+    public private(set) var kernel: TradingKernel<S, SimulatedBroker, E>
+    public let symbol: String
+    public let settings: ExecutionSettings
+    let sizer: (any PositionSizer)?
+    let warmup: Int
+    private var timestamps: [Int64] = [], open: [Double] = [], high: [Double] = [], low: [Double] = []
+    private var close: [Double] = [], volume: [Double] = []
+    private var equity: [Double] = []
+    /// The bar at which equity reached zero, if it did: from there on the kernel sees no bar.
+    public private(set) var outOfMoneyAt: Int?
+
+    /// A run of `strategy` on `symbol`'s bars with `settings` (and `sizer`, a prototype: the run
+    /// sizes with its own copy). Throws when the settings are invalid.
+    public init(strategy: S, symbol: String, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
+                events: E) throws(DomainError) {
+        kernel = try TradingKernel(strategy: strategy, settings: settings, sizer: sizer, events: events)
+        self.symbol = symbol
+        self.settings = settings
+        self.sizer = sizer
+        warmup = strategy.warmupBars
+    }
+
+    /// Where the kernel's events went (a session drains its sink after each bar).
+    public var events: E {
+        get { kernel.events }
+        _modify { yield &kernel.events }
+    }
+    /// The account marked at the last bar's close.
+    public var account: AccountSnapshot { kernel.broker.account(markedAt: close.last ?? 0) }
+
+    /// Bars stepped so far.
+    public var barCount: Int { timestamps.count }
+    /// The last bar stepped.
+    public var lastBar: Bar? {
+        guard let i = timestamps.indices.last else { return nil }
+        return Bar(timestamp: Timestamp(nanos: timestamps[i]), open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i])
+    }
+    /// Equity marked at the last bar's close (the initial capital before any bar).
+    public var lastEquity: Double { equity.last ?? settings.initialCapital }
+
+    /// Runs `bar` through the kernel and returns the equity marked at its close. The caller
+    /// validates bars and their order (feeds do); a bar not after the previous one is refused
+    /// here too, since the statistics assume increasing timestamps.
+    @discardableResult
+    public mutating func step(_ bar: Bar) throws(DomainError) -> Double {
+        if let previous = timestamps.last, bar.timestamp.nanos <= previous {
+            throw .invalid(field: "bar", reason: "\(bar.timestamp) is not after the previous bar (\(Timestamp(nanos: previous)))")
+        }
+        let i = timestamps.count
+        append(bar)
+        guard outOfMoneyAt == nil else { equity.append(0); return 0 }
+        let e = kernel.onBar(bar, index: i)
+        if e <= 0 {
+            stop(at: bar, index: i)
+            return 0
+        }
+        equity.append(e)
+        return e
+    }
+
+    /// Ends the run after the last bar stepped: applies `exit` (default: the settings') to that
+    /// bar as the backtest does to its last bar, and returns the report. Throws when no bar was
+    /// stepped.
+    public mutating func finish(name: String, exit: EndOfRunExit? = nil, timeframe: Timeframe? = nil) throws(DomainError) -> BacktestResult {
+        guard let last = lastBar else { throw .invalid(field: "data", reason: "the session received no bars") }
+        let index = timestamps.count - 1
+        if outOfMoneyAt == nil, let marked = kernel.exitAtEnd(exit ?? settings.endOfRunExit, last, index: index) {
+            if marked <= 0 {
+                equity.removeLast()
+                stop(at: last, index: index)
+            } else {
+                equity[index] = marked
+            }
+        }
+        let series = BarSeries(unchecked: symbol, timeframe: timeframe ?? Timeframe.infer(from: timestamps) ?? .day1,
+                               timestamps: timestamps, open: open, high: high, low: low, close: close, volume: volume)
+        return Backtester.result(of: kernel, name: name, series: series, equity: equity, settings: settings, warmup: warmup,
+                                 sizer: sizer, ranOutOfMoney: outOfMoneyAt != nil)
+    }
+
+    /// Out of money at bar `index`: close everything; equity is zero from here on.
+    private mutating func stop(at bar: Bar, index: Int) {
+        kernel.closeAll(bar, index: index)
+        equity.append(0)
+        outOfMoneyAt = index
+    }
+
+    private mutating func append(_ bar: Bar) {
+        timestamps.append(bar.timestamp.nanos)
+        open.append(bar.open)
+        high.append(bar.high)
+        low.append(bar.low)
+        close.append(bar.close)
+        volume.append(bar.volume)
+    }
+}
