@@ -24,6 +24,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
         version: version,
         subcommands: [
             BacktestCommand.self,
+            PaperCommand.self,
             OptimizeCommand.self,
             StrategiesCommand.self,
             DataCommand.self,

@@ -36,6 +36,21 @@ public enum Subprocess {
 
         public func signal(_ signal: Int32) { _ = kill(pid, signal) }
 
+        /// What the program has written to standard output so far (it may be mid-line).
+        public func stdoutSoFar() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+
+        /// Waits (polling every 10 ms, up to `limit`) until standard output contains `text`;
+        /// false when the program ended or the time ran out first.
+        public func waitForOutput(containing text: String, limit: Duration = .seconds(60)) -> Bool {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
+                if stdoutSoFar().contains(text) { return true }
+                if kill(pid, 0) != 0 { return stdoutSoFar().contains(text) }
+                usleep(10_000)  // between polls
+            }
+            return false
+        }
+
         /// Blocks the calling thread until the program ends.
         public func wait() -> Output {
             var status: Int32 = 0

@@ -140,3 +140,14 @@ public enum DataSource: Sendable, Hashable {
     /// A seeded synthetic series.
     case synthetic(symbol: String, bars: Int, seed: UInt64, timeframe: Timeframe)
 }
+
+extension DataSource {
+    /// The symbol the bars will carry: the given one, or a file's name without its extension.
+    public var symbolName: String {
+        switch self {
+        case let .symbol(s): s
+        case let .file(path, symbol): symbol ?? String(path.split(separator: "/").last?.split(separator: ".").first ?? "DATA")
+        case let .synthetic(symbol, _, _, _): symbol
+        }
+    }
+}

@@ -21,8 +21,10 @@ enum Interruption {
     /// Set while the interactive shell runs.
     static let shellOwnsSignal = Atomic<Bool>(false)
 
-    /// Runs `operation`, cancelling it on SIGINT; returns its value and whether it was interrupted.
+    /// Runs `operation`, cancelling it on SIGINT (and on SIGTERM with `alsoOnTerminate`: the
+    /// graceful stop of a trading session); returns its value and whether it was interrupted.
     static func cancellingOnInterrupt<T: Sendable>(
+        alsoOnTerminate: Bool = false,
         _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> (value: T, interrupted: Bool) {
         let interrupted = Flag()
@@ -38,7 +40,7 @@ enum Interruption {
         }
         // The first Ctrl-C cancels; a second one ends the process at once (removing any
         // temporary file being written: TerminationSignals).
-        let token = TerminationSignals.addInterruptHandler {
+        let token = TerminationSignals.addInterruptHandler(signals: alsoOnTerminate ? [SIGINT, SIGTERM] : [SIGINT]) {
             guard interrupted.setFirst() else { TerminationSignals.terminate(SIGINT) }
             task.cancel()
         }

@@ -21,13 +21,14 @@ import Darwin
 /// SIGINT first goes to the innermost interrupt handler, when one is installed: a long operation
 /// turns the first Ctrl-C into cancellation of its task (`Interruption`), the shell into
 /// cancellation of the running command (`ForegroundCommand`). A handler that decides the
-/// process must end (a second Ctrl-C) calls `terminate(SIGINT)`.
+/// process must end (a second Ctrl-C) calls `terminate(SIGINT)`. A handler may take SIGTERM too
+/// (a paper or live session stops gracefully on it).
 ///
 /// SIGKILL cannot be caught; what it leaves is removed by the next writer (`TemporaryFiles`).
 enum TerminationSignals {
     private struct State {
         var sources: [any DispatchSourceSignal] = []
-        var handlers: [(id: Int, handler: @Sendable () -> Void)] = []
+        var handlers: [(id: Int, signals: Set<Int32>, handler: @Sendable () -> Void)] = []
         var nextID = 0
     }
 
@@ -48,13 +49,14 @@ enum TerminationSignals {
         }
     }
 
-    /// Sends SIGINT to `handler` instead of ending the process, until `removeInterruptHandler`
-    /// with the returned token; the latest handler wins. Installs the watch if needed.
-    static func addInterruptHandler(_ handler: @escaping @Sendable () -> Void) -> Int {
+    /// Sends SIGINT (and the other `signals`: SIGTERM for a bot's graceful shutdown) to
+    /// `handler` instead of ending the process, until `removeInterruptHandler` with the returned
+    /// token; the latest handler taking the signal wins. Installs the watch if needed.
+    static func addInterruptHandler(signals: Set<Int32> = [SIGINT], _ handler: @escaping @Sendable () -> Void) -> Int {
         install()
         return state.withLock { s in
             s.nextID += 1
-            s.handlers.append((s.nextID, handler))
+            s.handlers.append((s.nextID, signals, handler))
             return s.nextID
         }
     }
@@ -71,7 +73,7 @@ enum TerminationSignals {
     }
 
     private static func received(_ sig: Int32) {
-        if sig == SIGINT, let handler = state.withLock({ $0.handlers.last?.handler }) {
+        if let handler = state.withLock({ $0.handlers.last { $0.signals.contains(sig) }?.handler }) {
             handler()
             return
         }

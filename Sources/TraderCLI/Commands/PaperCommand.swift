@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import TraderApp
+import TraderCore
+import TraderEngine
+import TraderLive
+
+/// `gpt-trader paper`: paper-trades a strategy on a feed through the backtest's kernel, and
+/// prints the same report as `backtest` when the feed ends or the session is stopped.
+struct PaperCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "paper",
+        abstract: "Paper-trade a strategy on a replayed or synthetic feed.",
+        discussion: """
+        Takes the data, strategy, execution and output options of `backtest`. The paper broker
+        fills with the backtest's rules (fills, slippage, commission, stops), so a replay of
+        stored bars reports exactly what `backtest` reports for them:
+
+          gpt-trader paper --feed replay --speed max --output json     (= backtest --output json)
+          gpt-trader paper --feed replay --speed 3600 --data prices.csv  (an hour of bars a second)
+          gpt-trader paper --feed synthetic --synthetic 500 --timeframe 1m --speed 60
+
+        Ctrl-C (SIGINT) or SIGTERM stops taking bars; the session then reports on the bars it
+        traded and exits 0. --feed coinbase and --feed alpaca need the venue adapters (not
+        available yet).
+        """)
+
+    @OptionGroup(title: "Strategy") var strategyOptions: StrategyOptions
+    @OptionGroup(title: "Data") var market: MarketOptions
+    @OptionGroup(title: "Execution") var execution: ExecutionOptions
+    @OptionGroup(title: "Position sizing") var sizingOptions: SizingOptions
+    @OptionGroup(title: "Run database") var saving: SaveOptions
+
+    @Option(help: "Where bars come from: replay, synthetic, coinbase or alpaca.") var feed: String = "replay"
+    @Option(parsing: .unconditional, help: ArgumentHelp("Replay speed: max, or N times real time.", valueName: "max|N")) var speed: String = "max"
+    @Option(help: ArgumentHelp("The bot's name (default paper-SYMBOL-STRATEGY).", valueName: "name")) var bot: String?
+    @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
+    @Flag(help: "Print the trade list.") var trades = false
+    @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
+
+    func validate() throws {
+        guard FeedChoice(rawValue: feed) != nil else {
+            throw ValidationError("--feed must be one of \(FeedChoice.allCases.map(\.rawValue).joined(separator: ", ")), got '\(feed)'")
+        }
+        guard ReplaySpeed(speed) != nil else { throw ValidationError("--speed must be max or a positive number, got '\(speed)'") }
+        if market.symbols != nil { throw ValidationError("paper runs one symbol; drop --symbols") }
+        if strategyOptions.strategy == "auto" { throw ValidationError("paper runs one strategy; --strategy auto is for backtest") }
+        if let bot, let why = BotName.violation(bot) { throw ValidationError("--bot \(why)") }
+    }
+
+    func request() throws -> PaperRequest {
+        let (source, start, end) = try market.resolve()
+        let backtest = BacktestRequest(source: source, start: start, end: end, strategy: try strategyOptions.spec(),
+                                       settings: try execution.settings(), sizing: try sizingOptions.configuration(size: execution.size))
+        let name = bot ?? "paper-\(source.symbolName)-\(backtest.strategy.name)"
+        return PaperRequest(backtest: backtest, feed: FeedChoice(rawValue: feed)!, speed: ReplaySpeed(speed)!, bot: name)
+    }
+
+    func run() async throws {
+        let terminal = Terminal(noColorFlag: noColor)
+        let request = try request()
+        let history = try await saving.history()
+        try await RunHistory.using(history) {
+            let bus = EventBus()
+            let printer = output == .table ? LiveEventPrinter(terminal: terminal, bus: bus) : nil
+            let service = PaperService()
+            let (outcome, _) = try await Interruption.cancellingOnInterrupt(alsoOnTerminate: true) {
+                try await service.run(request, bus: bus)
+            }
+            bus.finish()
+            await printer?.finished()
+            let id = try await history?.save(outcome.result, request: request.backtest)
+            let report = BacktestPrinter(terminal: terminal, output: output, includeTrades: trades)
+            report.print(outcome.result, parameters: request.backtest.strategy.parameters, runID: id)
+            if let id { report.announce(saved: id) }
+        }
+    }
+}

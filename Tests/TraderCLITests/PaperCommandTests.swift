@@ -1,0 +1,71 @@
+import Foundation
+import TestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `gpt-trader paper` as a user runs it.
+extension CLIProcessTests {
+    /// A replay at full speed prints byte for byte the JSON report `backtest` prints for the same
+    /// bars and options.
+    @Test(arguments: [
+        ["--strategy", "sma-crossover"],
+        ["--strategy", "mean-reversion", "--data", "data/sample/EURUSD.csv", "--long-short", "--stop-loss", "0.02"],
+        ["--strategy", "ensemble", "--fill", "close", "--close-at-end"],
+        ["--strategy", "momentum", "--synthetic", "3000", "--timeframe", "1h", "--commission", "0.002"],
+    ])
+    func paperReplayPrintsTheBacktestReport(options: [String]) throws {
+        let backtest = try run(["backtest", "--output", "json", "--no-save", "--trades"] + options)
+        let paper = try run(["paper", "--feed", "replay", "--speed", "max", "--output", "json", "--no-save", "--trades"] + options)
+        #expect(backtest.status == 0, "\(backtest.stderr)")
+        #expect(paper.status == 0, "\(paper.stderr)")
+        #expect(paper.stdout == backtest.stdout)
+        #expect(paper.stdout.contains("\"trades\""))
+    }
+
+    /// A synthetic feed at full speed delivers the bars `--synthetic N` backtests.
+    @Test func syntheticFeedAtFullSpeedIsTheSyntheticBacktest() throws {
+        let options = ["--synthetic", "2000", "--timeframe", "1m", "--strategy", "scalp", "--output", "json", "--no-save"]
+        let backtest = try run(["backtest"] + options)
+        let paper = try run(["paper", "--feed", "synthetic", "--speed", "max"] + options)
+        #expect(paper.status == 0, "\(paper.stderr)")
+        #expect(paper.stdout == backtest.stdout)
+    }
+
+    /// SIGTERM (and SIGINT) stop a paced session gracefully: it reports on the bars it traded
+    /// and exits 0.
+    @Test(arguments: [SIGTERM, SIGINT])
+    func aSignalStopsTheSessionWithAReport(signal sig: Int32) throws {
+        let running = try Subprocess.start(Self.executable.path,
+                                           ["paper", "--feed", "synthetic", "--synthetic", "1000000", "--timeframe", "1m",
+                                            "--speed", "60000", "--strategy", "scalp", "--no-save", "--no-color"],
+                                           environment: Self.environment(), directory: Self.root.path, resetSignals: true)
+        // A fill line means the session is trading (bars arrive every millisecond).
+        let trading = running.waitForOutput(containing: " buy ")
+        running.signal(trading ? sig : SIGKILL)
+        let r = running.wait()
+        try #require(trading, "the session never traded: \(r.stdout) \(r.stderr)")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("stopped: session ended after"))
+        #expect(r.stdout.contains("Return [%]"), "the report follows")
+    }
+
+    @Test func badPaperOptionsNameTheOption() throws {
+        let feed = try run(["paper", "--feed", "bloomberg"])
+        #expect(feed.status == 2)
+        #expect(feed.stderr.contains("--feed must be one of replay, synthetic, coinbase, alpaca, got 'bloomberg'"))
+        let speed = try run(["paper", "--speed", "-3"])
+        #expect(speed.status == 2)
+        #expect(speed.stderr.contains("--speed must be max or a positive number"))
+        let bot = try run(["paper", "--bot", "my bot"])
+        #expect(bot.status == 2)
+        #expect(bot.stderr.contains("--bot may hold only letters, digits"))
+        let venue = try run(["paper", "--feed", "coinbase", "--no-save"])
+        #expect(venue.status == 2)
+        #expect(venue.stderr.contains("--feed coinbase: the coinbase market-data adapter is not available yet"))
+        let synthetic = try run(["paper", "--feed", "synthetic", "--no-save"])
+        #expect(synthetic.status == 2)
+        #expect(synthetic.stderr.contains("--feed synthetic: give --synthetic N"))
+    }
+}
