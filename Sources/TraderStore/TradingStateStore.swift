@@ -31,6 +31,9 @@ public protocol TradingStateStore: Sendable {
     func saveCheckpoint(id: UUID, botID: String, state: String) async throws -> Int64
     /// The bot's newest checkpoint.
     func latestCheckpoint(botID: String) async throws -> StoredCheckpoint?
+    /// Writes `entry` (orders, fills, positions, checkpoint) in one transaction.
+    func recordJournal(_ entry: JournalEntry) async throws
+
     /// Deletes all but the newest `keeping` checkpoints of the bot; returns how many went.
     @discardableResult
     func pruneCheckpoints(botID: String, keeping: Int) async throws -> Int
@@ -52,5 +55,19 @@ public protocol BarArchive: Sendable {
     func deleteArchivedBars(symbol: String, timeframe: Timeframe) async throws -> Int
 }
 
-/// Everything a database holds: run history, trading state, the bar archive and workflow runs.
-public typealias Store = RunStore & TradingStateStore & BarArchive & WorkflowRunStore
+/// The bots of a store: registered when they start, updated by their heartbeats, stopped from
+/// another process through `requestStop`.
+public protocol BotRegistry: Sendable {
+    /// Inserts or replaces the bot's record (a bot starting or resuming; any stop request is cleared).
+    func saveBot(_ bot: BotRecord) async throws
+    /// Records the bot's progress and returns the stop asked for, if any, in one round trip.
+    func heartbeat(botID: String, status: BotStatus, bars: Int, equity: Double?, detail: String) async throws -> BotStopRequest?
+    /// Asks the bot to stop; returns its record, nil when there is no such bot.
+    func requestStop(botID: String, request: BotStopRequest) async throws -> BotRecord?
+    func bot(id: String) async throws -> BotRecord?
+    /// Every bot, most recently started first.
+    func bots() async throws -> [BotRecord]
+}
+
+/// Everything a database holds: run history, trading state, bots, the bar archive and workflow runs.
+public typealias Store = RunStore & TradingStateStore & BotRegistry & BarArchive & WorkflowRunStore

@@ -160,6 +160,19 @@ enum TradingValidation {
         guard fill.commission.isFinite else { throw StoreError.invalid(field: "fill.commission", reason: "must be a number") }
     }
 
+    static func check(_ entry: JournalEntry) throws {
+        if entry.botID.isEmpty { throw StoreError.invalid(field: "journal.botID", reason: "is empty") }
+        for (order, _) in entry.orders {
+            try check(order)
+            if order.botID != entry.botID { throw StoreError.invalid(field: "journal.orders", reason: "order \(order.id) is of bot '\(order.botID)'") }
+        }
+        for fill in entry.fills {
+            try check(fill)
+            if fill.botID != entry.botID { throw StoreError.invalid(field: "journal.fills", reason: "fill \(fill.id) is of bot '\(fill.botID)'") }
+        }
+        for p in entry.positions ?? [] { try check(p) }
+    }
+
     static func check(_ position: StoredPosition) throws {
         if position.symbol.isEmpty { throw StoreError.invalid(field: "position.symbol", reason: "is empty") }
         guard position.quantity.isFinite, position.averagePrice.isFinite, position.realizedPnL.isFinite else {

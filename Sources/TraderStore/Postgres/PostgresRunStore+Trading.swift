@@ -1,10 +1,17 @@
 public import Foundation
+import Logging
 import PostgresNIO
 public import TraderCore
 
 extension PostgresRunStore: TradingStateStore {
     public func recordOrder(_ order: StoredOrder, detail: String) async throws {
         try TradingValidation.check(order)
+        let logger = self.logger
+        try await transaction("record order \(order.id.uuidString)") { try await Self.writeOrder($0, order, detail: detail, logger: logger) }
+    }
+
+    /// The order's row and its state change; inside a transaction.
+    static func writeOrder(_ connection: PostgresConnection, _ order: StoredOrder, detail: String, logger: Logger) async throws {
         let id = order.id.uuidString
         var binds = PostgresBindings(capacity: TradingSQL.orderColumns.count)
         binds.append(id); binds.append(order.botID); binds.append(order.symbol); binds.append(order.side.description)
@@ -12,12 +19,22 @@ extension PostgresRunStore: TradingStateStore {
         binds.append(order.status.rawValue); binds.append(order.filledQuantity); binds.append(order.averageFillPrice)
         binds.append(order.brokerOrderID); binds.append(order.createdAt); binds.append(order.updatedAt)
         let upsert = PostgresQuery(unsafeSQL: TradingSQL.upsertOrder(placeholders: (1...TradingSQL.orderColumns.count).map { "$\($0)" }), binds: binds)
-        try await transaction("record order \(id)") { connection in
-            try await connection.query(upsert, logger: self.logger)
-            try await connection.query("""
-                INSERT INTO order_states (order_id, at, status, filled_quantity, detail)
-                VALUES (\(id), \(order.updatedAt), \(order.status.rawValue), \(order.filledQuantity), \(detail)) ON CONFLICT DO NOTHING
-                """, logger: self.logger)
+        try await connection.query(upsert, logger: logger)
+        try await connection.query("""
+            INSERT INTO order_states (order_id, at, status, filled_quantity, detail)
+            VALUES (\(id), \(order.updatedAt), \(order.status.rawValue), \(order.filledQuantity), \(detail)) ON CONFLICT DO NOTHING
+            """, logger: logger)
+    }
+
+    public func recordJournal(_ entry: JournalEntry) async throws {
+        try TradingValidation.check(entry)
+        guard !entry.isEmpty else { return }
+        let logger = self.logger
+        try await transaction("record the journal of \(entry.botID)") { connection in
+            for (order, detail) in entry.orders { try await Self.writeOrder(connection, order, detail: detail, logger: logger) }
+            for fill in entry.fills { _ = try await Self.writeFill(connection, fill, logger: logger) }
+            if let positions = entry.positions { try await Self.writePositions(connection, botID: entry.botID, positions, logger: logger) }
+            if let (id, state) = entry.checkpoint { _ = try await Self.writeCheckpoint(connection, id: id, botID: entry.botID, state: state, logger: logger) }
         }
     }
 
@@ -52,14 +69,17 @@ extension PostgresRunStore: TradingStateStore {
     @discardableResult
     public func recordFill(_ fill: StoredFill) async throws -> Bool {
         try TradingValidation.check(fill)
-        let f = fill
-        return try await transaction("record fill \(f.id)") { connection in
-            !(try await Self.rows(connection, """
-                INSERT INTO fills (id, order_id, bot_id, symbol, at, quantity, price, commission)
-                VALUES (\(f.id.uuidString), \(f.orderID.uuidString), \(f.botID), \(f.symbol), \(f.at), \(f.quantity), \(f.price), \(f.commission))
-                ON CONFLICT (id) DO NOTHING RETURNING id
-                """, logger: self.logger).isEmpty)
-        }
+        let logger = self.logger
+        return try await transaction("record fill \(fill.id)") { try await Self.writeFill($0, fill, logger: logger) }
+    }
+
+    /// Inserts the fill unless stored; true when it was new. Inside a transaction.
+    static func writeFill(_ connection: PostgresConnection, _ f: StoredFill, logger: Logger) async throws -> Bool {
+        !(try await rows(connection, """
+            INSERT INTO fills (id, order_id, bot_id, symbol, at, quantity, price, commission)
+            VALUES (\(f.id.uuidString), \(f.orderID.uuidString), \(f.botID), \(f.symbol), \(f.at), \(f.quantity), \(f.price), \(f.commission))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """, logger: logger).isEmpty)
     }
 
     public func fills(orderID: UUID) async throws -> [StoredFill] {
@@ -76,13 +96,16 @@ extension PostgresRunStore: TradingStateStore {
 
     public func replacePositions(botID: String, with positions: [StoredPosition]) async throws {
         for p in positions { try TradingValidation.check(p) }
-        try await transaction("replace positions of \(botID)") { connection in
-            try await connection.query("DELETE FROM positions WHERE bot_id = \(botID)", logger: self.logger)
-            try await Self.insertRows(connection, table: "positions", columns: ["bot_id", "symbol", "quantity", "average_price", "realized_pnl", "updated_at"],
-                                      rowCount: positions.count, logger: self.logger) { i, b in
-                let p = positions[i]
-                b.append(botID); b.append(p.symbol); b.append(p.quantity); b.append(p.averagePrice); b.append(p.realizedPnL); b.append(p.updatedAt)
-            }
+        let logger = self.logger
+        try await transaction("replace positions of \(botID)") { try await Self.writePositions($0, botID: botID, positions, logger: logger) }
+    }
+
+    static func writePositions(_ connection: PostgresConnection, botID: String, _ positions: [StoredPosition], logger: Logger) async throws {
+        try await connection.query("DELETE FROM positions WHERE bot_id = \(botID)", logger: logger)
+        try await insertRows(connection, table: "positions", columns: ["bot_id", "symbol", "quantity", "average_price", "realized_pnl", "updated_at"],
+                             rowCount: positions.count, logger: logger) { i, b in
+            let p = positions[i]
+            b.append(botID); b.append(p.symbol); b.append(p.quantity); b.append(p.averagePrice); b.append(p.realizedPnL); b.append(p.updatedAt)
         }
     }
 
@@ -99,16 +122,21 @@ extension PostgresRunStore: TradingStateStore {
     @discardableResult
     public func saveCheckpoint(id: UUID, botID: String, state: String) async throws -> Int64 {
         if botID.isEmpty { throw StoreError.invalid(field: "botID", reason: "is empty") }
+        let logger = self.logger
+        return try await transaction("save checkpoint \(id.uuidString)") {
+            try await Self.writeCheckpoint($0, id: id, botID: botID, state: state, logger: logger)
+        }
+    }
+
+    static func writeCheckpoint(_ connection: PostgresConnection, id: UUID, botID: String, state: String, logger: Logger) async throws -> Int64 {
         let key = id.uuidString
         let now = StoreClock.nowNanos()
-        return try await transaction("save checkpoint \(key)") { connection in
-            try await connection.query("INSERT INTO checkpoints (id, bot_id, created_at, state) VALUES (\(key), \(botID), \(now), \(state)) ON CONFLICT (id) DO NOTHING",
-                                       logger: self.logger)
-            guard let row = try await Self.rows(connection, "SELECT seq FROM checkpoints WHERE id = \(key)", logger: self.logger).first else {
-                throw StoreError.corrupt(field: "checkpoints.seq", reason: "saved checkpoint not found")
-            }
-            return try Self.int(row, "seq")
+        try await connection.query("INSERT INTO checkpoints (id, bot_id, created_at, state) VALUES (\(key), \(botID), \(now), \(state)) ON CONFLICT (id) DO NOTHING",
+                                   logger: logger)
+        guard let row = try await rows(connection, "SELECT seq FROM checkpoints WHERE id = \(key)", logger: logger).first else {
+            throw StoreError.corrupt(field: "checkpoints.seq", reason: "saved checkpoint not found")
         }
+        return try int(row, "seq")
     }
 
     public func latestCheckpoint(botID: String) async throws -> StoredCheckpoint? {

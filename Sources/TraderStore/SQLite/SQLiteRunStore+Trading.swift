@@ -5,17 +5,32 @@ public import TraderCore
 extension SQLiteRunStore: TradingStateStore {
     public func recordOrder(_ order: StoredOrder, detail: String) async throws {
         try TradingValidation.check(order)
+        let operation = "record order \(order.id.uuidString)"
+        try await transaction(operation) { try await self.writeOrder(order, detail: detail, operation) }
+    }
+
+    /// The order's row and its state change; inside a transaction.
+    private func writeOrder(_ order: StoredOrder, detail: String, _ operation: String) async throws {
         let id = order.id.uuidString
-        let operation = "record order \(id)"
+        try await run(TradingSQL.upsertOrder(placeholders: Array(repeating: "?", count: TradingSQL.orderColumns.count)),
+                      [.text(id), .text(order.botID), .text(order.symbol), .text(order.side.description), .text(order.type),
+                       .float(order.quantity), Self.real(order.limitPrice), Self.real(order.stopPrice), .text(order.status.rawValue),
+                       .float(order.filledQuantity), Self.real(order.averageFillPrice), order.brokerOrderID.map(SQLiteData.text) ?? .null,
+                       .integer(Int(order.createdAt)), .integer(Int(order.updatedAt))], operation)
+        try await run("INSERT INTO order_states (order_id, at, status, filled_quantity, detail) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                      [.text(id), .integer(Int(order.updatedAt)), .text(order.status.rawValue), .float(order.filledQuantity), .text(detail)],
+                      operation)
+    }
+
+    public func recordJournal(_ entry: JournalEntry) async throws {
+        try TradingValidation.check(entry)
+        guard !entry.isEmpty else { return }
+        let operation = "record the journal of \(entry.botID)"
         try await transaction(operation) {
-            try await self.run(TradingSQL.upsertOrder(placeholders: Array(repeating: "?", count: TradingSQL.orderColumns.count)),
-                               [.text(id), .text(order.botID), .text(order.symbol), .text(order.side.description), .text(order.type),
-                                .float(order.quantity), Self.real(order.limitPrice), Self.real(order.stopPrice), .text(order.status.rawValue),
-                                .float(order.filledQuantity), Self.real(order.averageFillPrice), order.brokerOrderID.map(SQLiteData.text) ?? .null,
-                                .integer(Int(order.createdAt)), .integer(Int(order.updatedAt))], operation)
-            try await self.run("INSERT INTO order_states (order_id, at, status, filled_quantity, detail) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               [.text(id), .integer(Int(order.updatedAt)), .text(order.status.rawValue), .float(order.filledQuantity), .text(detail)],
-                               operation)
+            for (order, detail) in entry.orders { try await self.writeOrder(order, detail: detail, operation) }
+            for fill in entry.fills { _ = try await self.writeFill(fill, operation) }
+            if let positions = entry.positions { try await self.writePositions(botID: entry.botID, positions, operation) }
+            if let (id, state) = entry.checkpoint { _ = try await self.writeCheckpoint(id: id, botID: entry.botID, state: state, operation) }
         }
     }
 
@@ -45,12 +60,15 @@ extension SQLiteRunStore: TradingStateStore {
     public func recordFill(_ fill: StoredFill) async throws -> Bool {
         try TradingValidation.check(fill)
         let operation = "record fill \(fill.id)"
-        return try await transaction(operation) {
-            !(try await self.run(
-                "INSERT INTO fills (id, order_id, bot_id, symbol, at, quantity, price, commission) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id",
-                [.text(fill.id.uuidString), .text(fill.orderID.uuidString), .text(fill.botID), .text(fill.symbol), .integer(Int(fill.at)),
-                 .float(fill.quantity), .float(fill.price), .float(fill.commission)], operation).isEmpty)
-        }
+        return try await transaction(operation) { try await self.writeFill(fill, operation) }
+    }
+
+    /// Inserts the fill unless stored; true when it was new. Inside a transaction.
+    private func writeFill(_ fill: StoredFill, _ operation: String) async throws -> Bool {
+        !(try await run(
+            "INSERT INTO fills (id, order_id, bot_id, symbol, at, quantity, price, commission) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id",
+            [.text(fill.id.uuidString), .text(fill.orderID.uuidString), .text(fill.botID), .text(fill.symbol), .integer(Int(fill.at)),
+             .float(fill.quantity), .float(fill.price), .float(fill.commission)], operation).isEmpty)
     }
 
     public func fills(orderID: UUID) async throws -> [StoredFill] {
@@ -67,14 +85,16 @@ extension SQLiteRunStore: TradingStateStore {
     public func replacePositions(botID: String, with positions: [StoredPosition]) async throws {
         for p in positions { try TradingValidation.check(p) }
         let operation = "replace positions of \(botID)"
-        try await transaction(operation) {
-            try await self.run("DELETE FROM positions WHERE bot_id = ?", [.text(botID)], operation)
-            try await self.insertRows(table: "positions", columns: ["bot_id", "symbol", "quantity", "average_price", "realized_pnl", "updated_at"],
-                                      rowCount: positions.count, operation: operation) { i, binds in
-                let p = positions[i]
-                binds.append(contentsOf: [.text(botID), .text(p.symbol), .float(p.quantity), .float(p.averagePrice), .float(p.realizedPnL),
-                                          .integer(Int(p.updatedAt))])
-            }
+        try await transaction(operation) { try await self.writePositions(botID: botID, positions, operation) }
+    }
+
+    private func writePositions(botID: String, _ positions: [StoredPosition], _ operation: String) async throws {
+        try await run("DELETE FROM positions WHERE bot_id = ?", [.text(botID)], operation)
+        try await insertRows(table: "positions", columns: ["bot_id", "symbol", "quantity", "average_price", "realized_pnl", "updated_at"],
+                             rowCount: positions.count, operation: operation) { i, binds in
+            let p = positions[i]
+            binds.append(contentsOf: [.text(botID), .text(p.symbol), .float(p.quantity), .float(p.averagePrice), .float(p.realizedPnL),
+                                      .integer(Int(p.updatedAt))])
         }
     }
 
@@ -89,16 +109,18 @@ extension SQLiteRunStore: TradingStateStore {
     @discardableResult
     public func saveCheckpoint(id: UUID, botID: String, state: String) async throws -> Int64 {
         if botID.isEmpty { throw StoreError.invalid(field: "botID", reason: "is empty") }
+        let operation = "save checkpoint \(id.uuidString)"
+        return try await transaction(operation) { try await self.writeCheckpoint(id: id, botID: botID, state: state, operation) }
+    }
+
+    private func writeCheckpoint(id: UUID, botID: String, state: String, _ operation: String) async throws -> Int64 {
         let key = id.uuidString
-        let operation = "save checkpoint \(key)"
-        return try await transaction(operation) {
-            try await self.run("INSERT INTO checkpoints (id, bot_id, created_at, state) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                               [.text(key), .text(botID), .integer(Int(StoreClock.nowNanos())), .text(state)], operation)
-            guard let row = try await self.run("SELECT seq FROM checkpoints WHERE id = ?", [.text(key)], operation).first else {
-                throw StoreError.corrupt(field: "checkpoints.seq", reason: "saved checkpoint not found")
-            }
-            return Int64(try Self.int(row, "seq"))
+        try await run("INSERT INTO checkpoints (id, bot_id, created_at, state) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                      [.text(key), .text(botID), .integer(Int(StoreClock.nowNanos())), .text(state)], operation)
+        guard let row = try await run("SELECT seq FROM checkpoints WHERE id = ?", [.text(key)], operation).first else {
+            throw StoreError.corrupt(field: "checkpoints.seq", reason: "saved checkpoint not found")
         }
+        return Int64(try Self.int(row, "seq"))
     }
 
     public func latestCheckpoint(botID: String) async throws -> StoredCheckpoint? {

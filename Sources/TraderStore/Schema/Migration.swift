@@ -191,6 +191,14 @@ enum Migrations {
                     count \(d.integer) NOT NULL, data \(d.blob) NOT NULL, PRIMARY KEY (run_id, chunk))
                 """,
             ]),
+            Migration(version: 9, name: "bots: the paper and live sessions of this store", statements: [
+                """
+                CREATE TABLE bots (
+                    id TEXT PRIMARY KEY, mode TEXT NOT NULL, status TEXT NOT NULL, pid \(d.integer), host TEXT NOT NULL,
+                    arguments TEXT NOT NULL, started_at \(d.integer) NOT NULL, updated_at \(d.integer) NOT NULL,
+                    stop_request TEXT, bars \(d.integer) NOT NULL, equity \(d.real), detail TEXT NOT NULL)
+                """,
+            ]),
         ]
     }
 
