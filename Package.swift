@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "TraderWorkflows", dependencies: ["TraderCore", "TraderYAML"], swiftSettings: strict),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
         // Paper and live trading: feeds, sessions, the event bus (docs/live.md).
-        .target(name: "TraderLive", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData"], swiftSettings: strict),
+        .target(name: "TraderLive", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderStore"], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
                                            "TraderLive",
                                            "TraderWorkflows", "TraderYAML",
@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
                                                     "TraderStore", "TraderWorkflows"]),
-        .testTarget(name: "TraderLiveTests", dependencies: ["TraderLive", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
+        .testTarget(name: "TraderLiveTests", dependencies: ["TraderLive", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderStore"]),
         .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore", "TraderYAML"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TraderData", "TestSupport"]),
     ]

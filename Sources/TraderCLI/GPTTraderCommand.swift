@@ -25,6 +25,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
         subcommands: [
             BacktestCommand.self,
             PaperCommand.self,
+            BotsCommand.self,
             OptimizeCommand.self,
             StrategiesCommand.self,
             DataCommand.self,

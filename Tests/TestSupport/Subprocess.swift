@@ -36,17 +36,26 @@ public enum Subprocess {
 
         public func signal(_ signal: Int32) { _ = kill(pid, signal) }
 
+        /// Whether the program has ended (a zombie waiting for `wait()`, or gone), without reaping it.
+        public var hasEnded: Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            // "pid (name) S ...": the state follows the last ')'.
+            guard let close = stat.lastIndex(of: ")") else { return true }
+            return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+        }
+
         /// What the program has written to standard output so far (it may be mid-line).
         public func stdoutSoFar() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
 
         /// Waits (polling every 10 ms, up to `limit`) until standard output contains `text`;
         /// false when the program ended or the time ran out first.
-        public func waitForOutput(containing text: String, limit: Duration = .seconds(60)) -> Bool {
+        public func waitForOutput(containing text: String, occurrences: Int = 1, limit: Duration = .seconds(60)) -> Bool {
             let deadline = ContinuousClock.now + limit
+            let seen = { self.stdoutSoFar().components(separatedBy: text).count - 1 >= occurrences }
             while ContinuousClock.now < deadline {
-                if stdoutSoFar().contains(text) { return true }
-                if kill(pid, 0) != 0 { return stdoutSoFar().contains(text) }
-                usleep(10_000)  // between polls
+                if seen() { return true }
+                if hasEnded { return seen() }
+                usleep(5_000)  // between polls
             }
             return false
         }

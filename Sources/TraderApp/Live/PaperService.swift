@@ -3,6 +3,7 @@ public import TraderData
 public import TraderEngine
 public import TraderLive
 import TraderStrategies
+public import TraderStore
 
 /// Where a paper session's bars come from.
 public enum FeedChoice: String, Sendable, CaseIterable {
@@ -34,6 +35,10 @@ public struct PaperRequest: Sendable {
 
 /// Runs paper sessions for the CLI and workflows: builds the feed, runs `PaperSession`, returns
 /// its outcome. Usage errors (bad windows, a feed that cannot run here) are `AppError.usage`.
+///
+/// A tracked session (`tracking`) is a bot of the store: registered with its command line, its
+/// orders, fills, positions and checkpoints written as it trades, its heartbeat carrying
+/// `bots stop`; `resume` continues its last session from its checkpoint after a crash or a stop.
 public struct PaperService: Sendable {
     public let data: MarketDataLocator
 
@@ -41,8 +46,24 @@ public struct PaperService: Sendable {
         self.data = data
     }
 
-    /// Runs `request` until its feed ends or the task is cancelled, publishing on `bus`.
-    public func run(_ request: PaperRequest, bus: EventBus? = nil) async throws(AppError) -> PaperSession.Outcome {
+    /// How a session is kept in the store.
+    public struct Tracking: Sendable {
+        public var store: any Store
+        /// The command line that runs the bot (without the program name), for `bots resume`.
+        public var arguments: [String]
+        /// Continue the bot's last session from its checkpoint instead of starting afresh.
+        public var resume: Bool
+
+        public init(store: any Store, arguments: [String], resume: Bool) {
+            self.store = store
+            self.arguments = arguments
+            self.resume = resume
+        }
+    }
+
+    /// Runs `request` until its feed ends, the task is cancelled or the bot is stopped,
+    /// publishing on `bus`.
+    public func run(_ request: PaperRequest, bus: EventBus? = nil, tracking: Tracking? = nil) async throws(AppError) -> PaperSession.Outcome {
         let sizer = try request.backtest.makeSizer()
         let session = PaperSession(bot: request.bot, strategy: request.backtest.strategy, settings: request.backtest.settings,
                                    sizer: sizer, bus: bus)
@@ -51,9 +72,9 @@ public struct PaperService: Sendable {
             case .replay:
                 let bars = try data.load(request.backtest.source, start: request.backtest.start, end: request.backtest.end)
                 try request.backtest.checkFits(barCount: bars.count)
-                return try await session.run(ReplayFeed(series: bars, speed: request.speed))
+                return try await run(session, ReplayFeed(series: bars, speed: request.speed), request: request, tracking: tracking)
             case .synthetic:
-                return try await session.run(try syntheticFeed(request))
+                return try await run(session, try syntheticFeed(request), request: request, tracking: tracking)
             case .coinbase, .alpaca:
                 throw AppError.usage("--feed \(request.feed.rawValue): the \(request.feed.rawValue) market-data adapter is not available yet; use --feed replay or --feed synthetic")
             }
@@ -63,9 +84,58 @@ public struct PaperService: Sendable {
             throw .usage(e.description)
         } catch let e as StrategyError {
             throw .usage(e.description)
+        } catch let e as SessionError {
+            throw .usage(e.description)
+        } catch let e as StoreError {
+            throw .runtime("paper session \(request.bot): \(e)")
         } catch {
             throw .runtime("paper session failed: \(error)")
         }
+    }
+
+    private func run<F: MarketFeed>(_ session: PaperSession, _ feed: F, request: PaperRequest, tracking: Tracking?) async throws -> PaperSession.Outcome {
+        guard let tracking else { return try await session.run(feed) }
+        let store = tracking.store
+        let (sessionStart, checkpoint) = try await register(request, feed: feed, tracking: tracking)
+        var journal = SessionJournal(store: store, bot: request.bot, symbol: feed.symbol, session: sessionStart)
+        if checkpoint == nil {
+            try await journal.flush(checkpoint: SessionCheckpoint(bars: 0, lastTime: 0, equity: request.backtest.settings.initialCapital,
+                                                                  fills: 0, initialCapital: request.backtest.settings.initialCapital))
+        }
+        do {
+            return try await session.run(feed, journal: journal, resume: checkpoint)
+        } catch {
+            _ = try? await store.heartbeat(botID: request.bot, status: .failed, bars: checkpoint?.bars ?? 0, equity: nil, detail: "\(error)")
+            throw error
+        }
+    }
+
+    /// Saves the bot's record (refusing a bot that runs in another live process) and returns its
+    /// session's start and, when resuming, the checkpoint to resume from.
+    private func register<F: MarketFeed>(_ request: PaperRequest, feed: F, tracking: Tracking) async throws -> (Int64, SessionCheckpoint?) {
+        let store = tracking.store
+        let host = BotProcess.hostName
+        let existing = try await store.bot(id: request.bot)
+        if let existing, [.running, .stopping].contains(existing.status), let pid = existing.pid,
+           existing.host == host, pid != BotProcess.pid, BotProcess.isAlive(pid) {
+            throw AppError.usage("bot '\(request.bot)' is running (pid \(pid)); stop it first: gpt-trader bots stop \(request.bot)")
+        }
+        var sessionStart = StoreClock.nowNanos()
+        var checkpoint: SessionCheckpoint?
+        if tracking.resume {
+            guard let existing else { throw AppError.usage("--resume: no bot '\(request.bot)' in this database (gpt-trader bots list)") }
+            guard let stored = try await store.latestCheckpoint(botID: request.bot), let parsed = SessionCheckpoint(json: stored.state),
+                  parsed.session == existing.startedAt else {
+                throw AppError.usage("--resume: bot '\(request.bot)' has no checkpoint of its last session; start it without --resume")
+            }
+            sessionStart = existing.startedAt
+            checkpoint = parsed
+        }
+        try await store.saveBot(BotRecord(id: request.bot, mode: "paper", status: .running, pid: BotProcess.pid, host: host,
+                                          arguments: tracking.arguments, startedAt: sessionStart, updatedAt: StoreClock.nowNanos(),
+                                          bars: checkpoint?.bars ?? 0, equity: checkpoint?.equity,
+                                          detail: checkpoint.map { "resuming after \($0.bars) bars" } ?? "started on \(feed.symbol)"))
+        return (sessionStart, checkpoint.flatMap { $0.bars > 0 ? $0 : nil })
     }
 
     /// The synthetic feed of a `.synthetic` source (or endless bars of SYNTH, seed 42, daily),

@@ -23,6 +23,12 @@ struct PaperCommand: AsyncParsableCommand {
         Ctrl-C (SIGINT) or SIGTERM stops taking bars; the session then reports on the bars it
         traded and exits 0. --feed coinbase and --feed alpaca need the venue adapters (not
         available yet).
+
+        The session is a bot of the run database (unless --no-save): its orders, fills,
+        positions and checkpoints are written as it trades, and from another terminal
+        `gpt-trader bots list`, `bots status NAME` and `bots stop NAME [--flatten]` watch and stop
+        it. After a crash or a stop, `--resume` (or `gpt-trader bots resume NAME`) rebuilds its
+        state from the same bars and carries on, with no order or fill lost or doubled.
         """)
 
     @OptionGroup(title: "Strategy") var strategyOptions: StrategyOptions
@@ -37,6 +43,7 @@ struct PaperCommand: AsyncParsableCommand {
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
     @Flag(name: .customLong("no-color"), help: "Disable colors.") var noColor = false
+    @Flag(help: "Continue the bot's last session from its checkpoint (the same options and data).") var resume = false
 
     func validate() throws {
         guard FeedChoice(rawValue: feed) != nil else {
@@ -46,6 +53,7 @@ struct PaperCommand: AsyncParsableCommand {
         if market.symbols != nil { throw ValidationError("paper runs one symbol; drop --symbols") }
         if strategyOptions.strategy == "auto" { throw ValidationError("paper runs one strategy; --strategy auto is for backtest") }
         if let bot, let why = BotName.violation(bot) { throw ValidationError("--bot \(why)") }
+        if resume && saving.noSave { throw ValidationError("--resume needs the run database; drop --no-save") }
     }
 
     func request() throws -> PaperRequest {
@@ -64,8 +72,11 @@ struct PaperCommand: AsyncParsableCommand {
             let bus = EventBus()
             let printer = output == .table ? LiveEventPrinter(terminal: terminal, bus: bus) : nil
             let service = PaperService()
+            let tracking = history.map {
+                PaperService.Tracking(store: $0.store, arguments: ShellArguments.current().filter { $0 != "--resume" }, resume: resume)
+            }
             let (outcome, _) = try await Interruption.cancellingOnInterrupt(alsoOnTerminate: true) {
-                try await service.run(request, bus: bus)
+                try await service.run(request, bus: bus, tracking: tracking)
             }
             bus.finish()
             await printer?.finished()

@@ -90,6 +90,18 @@ public struct SteppedRun<S: Strategy, E: EventSink> {
                                  sizer: sizer, ranOutOfMoney: outOfMoneyAt != nil)
     }
 
+    /// Closes every open position at the last bar's close (a bot told to flatten) and marks that
+    /// bar's equity again; returns it (nil before any bar or after running out of money).
+    @discardableResult
+    public mutating func closeAll() -> Double? {
+        guard outOfMoneyAt == nil, let last = lastBar else { return nil }
+        let index = timestamps.count - 1
+        kernel.closeAll(last, index: index)
+        let e = kernel.broker.account(markedAt: last.close).equity
+        equity[index] = e
+        return e
+    }
+
     /// Out of money at bar `index`: close everything; equity is zero from here on.
     private mutating func stop(at bar: Bar, index: Int) {
         kernel.closeAll(bar, index: index)

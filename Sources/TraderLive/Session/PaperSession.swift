@@ -32,8 +32,12 @@ public struct PaperSession: Sendable {
     public enum Ending: String, Sendable, Equatable {
         /// The feed had no more bars.
         case feedEnded = "feed-ended"
-        /// The session's task was cancelled (a signal, a stop request).
+        /// The session's task was cancelled (a signal).
         case stopped
+        /// `bots stop` asked it to stop; positions stay open.
+        case stopRequested = "stop-requested"
+        /// `bots stop --flatten`: every position was closed at the last bar's close first.
+        case flattened
     }
 
     /// The session's report and how it ended.
@@ -44,14 +48,30 @@ public struct PaperSession: Sendable {
         /// Heartbeats and gaps the feed reported.
         public var heartbeats: Int
         public var gaps: [ClosedRange<Timestamp>]
+        /// Bars replayed from the feed to rebuild the state of a resumed session (0 when fresh).
+        public var caughtUp: Int
     }
 
-    /// Runs the session on `feed` until it ends or the task is cancelled. Throws when the feed
-    /// fails, a bar is out of order, or no bar came at all.
-    public func run<F: MarketFeed>(_ feed: F) async throws -> Outcome {
+    /// Runs the session on `feed` until it ends, the task is cancelled, or `bots stop` asks.
+    ///
+    /// With `journal`, orders, fills, positions and checkpoints go to its store, and its
+    /// heartbeat brings stop requests. With `resume` (the bot's last checkpoint), the first
+    /// `resume.bars` bars of the feed rebuild the session's state first, without publishing:
+    /// the kernel is deterministic, so it reaches the state it had, and the records of those bars
+    /// are written again (the store keeps each once). The feed must deliver the same bars.
+    ///
+    /// Throws when the feed fails, a bar is out of order, the feed does not match `resume`, or no
+    /// bar came at all.
+    public func run<F: MarketFeed>(_ feed: F, journal: SessionJournal? = nil, resume: SessionCheckpoint? = nil) async throws -> Outcome {
         var feed = feed
+        var journal = journal
         var run = try strategy.accept(SessionRunMaker(symbol: feed.symbol, settings: settings, sizer: sizer))
-        publish(.system(bot: bot, SystemEvent(.info, "started", "paper session on \(feed.symbol) \(feed.timeframe)")))
+        var flattenedAfter = resume?.flattenedAfter ?? []
+        if let resume { try await catchUp(&run, feed: &feed, journal: &journal, to: resume) }
+        let caughtUp = run.barCount
+        publish(.system(bot: bot, caughtUp > 0
+            ? SystemEvent(.info, "resumed", "paper session on \(feed.symbol) \(feed.timeframe) resumed after \(caughtUp) bars")
+            : SystemEvent(.info, "started", "paper session on \(feed.symbol) \(feed.timeframe)")))
         var ending = Ending.feedEnded
         var heartbeats = 0
         var gaps: [ClosedRange<Timestamp>] = []
@@ -68,7 +88,17 @@ public struct PaperSession: Sendable {
                 break loop
             case let .bar(bar)?:
                 let equity = try run.step(bar)
-                if let bus { publishStep(bar: bar, equity: equity, run: &run, symbol: feed.symbol, bus: bus) }
+                let events = run.takeEvents()
+                if let bus { publishStep(bar: bar, equity: equity, events: events, account: run.account, symbol: feed.symbol, bus: bus) }
+                if journal != nil {
+                    journal!.note(events, bar: bar, account: run.account)
+                    if journal!.isDue { try await journal!.flush(checkpoint: checkpoint(run, flattenedAfter)) }
+                    switch try await journal!.heartbeat(status: .running, bars: run.barCount, equity: equity) {
+                    case .stop?: ending = .stopRequested; break loop
+                    case .flatten?: ending = .flattened; break loop
+                    case nil: break
+                    }
+                }
             case .heartbeat?:
                 heartbeats += 1
             case let .gap(from, to)?:
@@ -76,19 +106,62 @@ public struct PaperSession: Sendable {
                 publish(.system(bot: bot, SystemEvent(.warning, "gap", "no bars from \(from) to \(to)")))
             }
         }
-        let result = try run.finish(name: strategy.description, timeframe: feed.timeframe)
-        if let bus {
-            for event in run.takeEvents() { bus.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
+        if ending == .flattened, let bar = run.lastBar {
+            run.closeAll()
+            flattenedAfter.append(run.barCount)
+            let events = run.takeEvents()
+            for event in events { bus?.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
+            journal?.note(events, bar: bar, account: run.account)
+            journal?.cancelOpenOrders(reason: "cancelled: the bot was flattened", at: bar.timestamp)
         }
-        publish(.system(bot: bot, SystemEvent(.info, ending.rawValue,
-                                              "session ended after \(result.timestamps.count) bars, equity \(result.metrics.equityFinal)")))
-        return Outcome(result: result, ending: ending, heartbeats: heartbeats, gaps: gaps)
+        // The end-of-run exit belongs to the end of the bars; a stopped bot keeps its positions
+        // (a flattened one has none), and a resume carries on from them.
+        let result = try run.finish(name: strategy.description, exit: ending == .feedEnded ? nil : EndOfRunExit.none, timeframe: feed.timeframe)
+        let closing = run.takeEvents()
+        for event in closing { bus?.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
+        let summary = "session ended after \(result.timestamps.count) bars, equity \(result.metrics.equityFinal)"
+        if journal != nil, let bar = run.lastBar {
+            journal!.note(closing, bar: bar, account: run.account)
+            try await journal!.flush(checkpoint: checkpoint(run, flattenedAfter))
+            _ = try await journal!.heartbeat(status: .stopped, bars: run.barCount, equity: result.metrics.equityFinal,
+                                             detail: "\(ending.rawValue): \(summary)", force: true)
+        }
+        publish(.system(bot: bot, SystemEvent(.info, ending.rawValue, summary)))
+        return Outcome(result: result, ending: ending, heartbeats: heartbeats, gaps: gaps, caughtUp: caughtUp)
     }
 
-    private func publishStep(bar: Bar, equity: Double, run: inout any SessionRun, symbol: String, bus: EventBus) {
+    /// Replays the first `checkpoint.bars` bars of `feed` through `run` (nothing published) and
+    /// writes their records again.
+    private func catchUp<F: MarketFeed>(_ run: inout any SessionRun, feed: inout F, journal: inout SessionJournal?,
+                                        to checkpoint: SessionCheckpoint) async throws {
+        while run.barCount < checkpoint.bars {
+            guard let event = try await feed.next() else {
+                throw SessionError.resumeMismatch("the feed ended after \(run.barCount) bars; the checkpoint is at bar \(checkpoint.bars)")
+            }
+            guard case let .bar(bar) = event else { continue }
+            try run.step(bar)
+            journal?.note(run.takeEvents(), bar: bar, account: run.account)
+            if checkpoint.flattenedAfter.contains(run.barCount) {
+                run.closeAll()
+                journal?.note(run.takeEvents(), bar: bar, account: run.account)
+                journal?.cancelOpenOrders(reason: "cancelled: the bot was flattened", at: bar.timestamp)
+            }
+        }
+        guard let last = run.lastBar, last.timestamp.nanos == checkpoint.lastTime else {
+            let seen = run.lastBar.map { "\($0.timestamp)" } ?? "nothing"
+            throw SessionError.resumeMismatch("bar \(checkpoint.bars) of the feed is at \(seen), the checkpoint's at \(Timestamp(nanos: checkpoint.lastTime)): resume needs the same bars")
+        }
+        if journal != nil { try await journal!.flush(checkpoint: self.checkpoint(run, checkpoint.flattenedAfter)) }
+    }
+
+    private func checkpoint(_ run: any SessionRun, _ flattenedAfter: [Int]) -> SessionCheckpoint {
+        SessionCheckpoint(bars: run.barCount, lastTime: run.lastBar?.timestamp.nanos ?? 0, equity: run.lastEquity,
+                          fills: run.fillCount, initialCapital: settings.initialCapital, flattenedAfter: flattenedAfter)
+    }
+
+    private func publishStep(bar: Bar, equity: Double, events: [TradingEvent], account: AccountSnapshot, symbol: String, bus: EventBus) {
         bus.publish(.bar(bot: bot, symbol: symbol, bar))
-        for event in run.takeEvents() { bus.publish(.trading(bot: bot, symbol: symbol, event)) }
-        let account = run.account
+        for event in events { bus.publish(.trading(bot: bot, symbol: symbol, event)) }
         bus.publish(.portfolio(bot: bot, PortfolioUpdate(time: bar.timestamp, equity: equity, cash: account.cash,
                                                         position: account.positions.reduce(0) { $0 + $1.units })))
     }
@@ -96,20 +169,36 @@ public struct PaperSession: Sendable {
     private func publish(_ event: LiveEvent) { bus?.publish(event) }
 }
 
+/// Why a session could not run.
+public enum SessionError: Error, Equatable, CustomStringConvertible {
+    /// A resumed session's feed does not deliver the bars its checkpoint was taken on.
+    case resumeMismatch(String)
+
+    public var description: String {
+        switch self {
+        case let .resumeMismatch(why): "cannot resume: \(why)"
+        }
+    }
+}
+
 /// A `SteppedRun` of any strategy, so the session's loop (which awaits its feed) is written once;
 /// the kernel inside is still specialized for the strategy. One dynamic call per bar.
 protocol SessionRun {
-    mutating func step(_ bar: Bar) throws(DomainError) -> Double
+    @discardableResult mutating func step(_ bar: Bar) throws(DomainError) -> Double
     mutating func takeEvents() -> [TradingEvent]
     var account: AccountSnapshot { get }
-    mutating func finish(name: String, timeframe: Timeframe) throws(DomainError) -> BacktestResult
+    var barCount: Int { get }
+    var lastBar: Bar? { get }
+    var lastEquity: Double { get }
+    /// Fills so far.
+    var fillCount: Int { get }
+    @discardableResult mutating func closeAll() -> Double?
+    mutating func finish(name: String, exit: EndOfRunExit?, timeframe: Timeframe?) throws(DomainError) -> BacktestResult
 }
 
 extension SteppedRun: SessionRun where E == SessionEventBuffer {
     mutating func takeEvents() -> [TradingEvent] { events.take() }
-    mutating func finish(name: String, timeframe: Timeframe) throws(DomainError) -> BacktestResult {
-        try finish(name: name, exit: nil, timeframe: timeframe)
-    }
+    var fillCount: Int { kernel.broker.fillCount }
 }
 
 /// Keeps the kernel's order, fill, trade and risk events between two bars (bars and signals are

@@ -1,0 +1,256 @@
+public import Foundation
+public import TraderCore
+public import TraderEngine
+public import TraderStore
+
+/// Writes a session's orders, fills, positions and checkpoints to the store, and carries the
+/// bot's heartbeat (which brings back stop requests from `gpt-trader bots stop`).
+///
+/// Records are derived from the kernel's events with ids that depend only on the bot and the
+/// session's history (an order's UUID from the bot and the kernel's order number, a fill's from
+/// the bot and its place among the session's fills). A session resumed after a crash re-derives
+/// the same records while it catches up, and writes them again: the store keeps each once, so
+/// whatever the crash interrupted is completed and nothing is doubled.
+///
+/// Writes are grouped: pending records go to the store in one transaction (`JournalEntry`) at
+/// most every `flushInterval` or every `flushRecords` records, and when the session ends. With
+/// the paper broker nothing leaves the process between two writes, so a crash loses only what
+/// the next start re-derives.
+public struct SessionJournal {
+    public let store: any TradingStateStore & BotRegistry
+    public let bot: String
+    public let symbol: String
+    public var flushInterval: Duration = .milliseconds(50)
+    public var flushRecords = 2_048
+    public var heartbeatInterval: Duration = .milliseconds(200)
+
+    private var orders: [(order: StoredOrder, detail: String)] = []
+    private var fills: [StoredFill] = []
+    private var positionsChanged = false
+    /// Orders not yet terminal, by the kernel's order number.
+    private var open: [Int: StoredOrder] = [:]
+    /// Fills of the session so far (their ids follow it).
+    public private(set) var fillCount = 0
+    private var lastFlush = ContinuousClock.now
+    private var lastHeartbeat = ContinuousClock.now
+    private let botKey: UInt64
+
+    /// The session's start (nanoseconds since 1970, the bot record's `startedAt`): part of every
+    /// id, so a bot started afresh never collides with the records of its earlier sessions.
+    public let session: Int64
+
+    public init(store: any TradingStateStore & BotRegistry, bot: String, symbol: String, session: Int64) {
+        self.store = store
+        self.bot = bot
+        self.symbol = symbol
+        self.session = session
+        botKey = Self.fnv1a("\(bot)#\(session)")
+    }
+
+    /// Takes the kernel's events of `bar`; `account` is the account after it.
+    public mutating func note(_ events: [TradingEvent], bar: Bar, account: AccountSnapshot) {
+        let at = bar.timestamp.nanos
+        for event in events {
+            switch event {
+            case let .orderSubmitted(order):
+                let units = Self.units(of: order, account: account, price: bar.close)
+                let stored = StoredOrder(id: orderID(order.id), botID: bot, symbol: symbol, side: order.side, type: order.type.name,
+                                         quantity: units, limitPrice: order.type.limitPrice, stopPrice: order.type.stopPrice,
+                                         status: .accepted, createdAt: at, updatedAt: at)
+                open[order.id] = stored
+                orders.append((stored, "accepted by the paper broker"))
+            case let .orderReplaced(id, order):
+                guard var stored = open[id] else { break }
+                stored.type = order.type.name
+                stored.limitPrice = order.type.limitPrice
+                stored.stopPrice = order.type.stopPrice
+                stored.updatedAt = max(stored.updatedAt, at)
+                open[id] = stored
+                orders.append((stored, "replaced"))
+            case let .filled(fill):
+                // Fills without a submitted order (closing everything at the end or on a stop)
+                // get an order of their own, so every fill in the store has one.
+                var stored = open[fill.orderId] ?? StoredOrder(
+                    id: orderID(fill.orderId), botID: bot, symbol: symbol, side: fill.side, type: "market", quantity: fill.quantity,
+                    status: .accepted, createdAt: at, updatedAt: at)
+                let total = stored.filledQuantity + fill.quantity
+                stored.averageFillPrice = ((stored.averageFillPrice ?? 0) * stored.filledQuantity + fill.price * fill.quantity) / total
+                stored.filledQuantity = total
+                // The paper broker fills an order whole, and sizes fraction orders at the fill:
+                // the order is what filled.
+                stored.quantity = total
+                stored.status = .filled
+                stored.updatedAt = max(stored.updatedAt + 1, at)
+                open[fill.orderId] = nil
+                orders.append((stored, "filled (\(fill.reason.rawValue))"))
+                fills.append(StoredFill(id: fillID(fillCount), orderID: stored.id, botID: bot, symbol: symbol, at: fill.timestamp.nanos,
+                                        quantity: fill.signedQuantity, price: fill.price, commission: fill.commission))
+                fillCount += 1
+                positionsChanged = true
+            case let .orderCancelled(id, reason):
+                close(id, .cancelled, reason, at: at)
+            case let .orderRejected(id, reason):
+                close(id, .rejected, reason, at: at)
+            case let .riskRefused(id, refusal):
+                close(id, .rejected, "risk: \(refusal.reason)", at: at)
+            case .riskResized, .tradeClosed, .bar, .signal:
+                break
+            }
+        }
+        lastAccount = account
+        lastTime = at
+    }
+
+    private var lastAccount: AccountSnapshot?
+    private var lastTime: Int64 = 0
+
+    /// Marks every order still open as cancelled (the broker dropped them: closing everything
+    /// cancels what was working).
+    public mutating func cancelOpenOrders(reason: String, at time: Timestamp) {
+        for id in open.keys.sorted() { close(id, .cancelled, reason, at: time.nanos) }
+    }
+
+    private mutating func close(_ id: Int, _ status: OrderStatus, _ reason: String, at: Int64) {
+        guard var stored = open.removeValue(forKey: id) else { return }
+        stored.status = status
+        stored.updatedAt = max(stored.updatedAt + 1, at)
+        orders.append((stored, reason))
+    }
+
+    /// Whether records wait and the interval (or their number) says to write them.
+    public var isDue: Bool {
+        let pending = orders.count + fills.count
+        return pending >= flushRecords || (pending > 0 && ContinuousClock.now - lastFlush >= flushInterval)
+    }
+
+    /// Writes what is pending with a checkpoint of `state` (what a resume needs).
+    public mutating func flush(checkpoint state: SessionCheckpoint) async throws {
+        var entry = JournalEntry(botID: bot, orders: orders, fills: fills)
+        if positionsChanged, let account = lastAccount {
+            entry.positions = account.positions.filter { $0.units != 0 }.map {
+                StoredPosition(symbol: symbol, quantity: $0.units, averagePrice: $0.averagePrice,
+                               realizedPnL: account.cash - state.initialCapital, updatedAt: lastTime)
+            }
+        }
+        var state = state
+        state.session = session
+        entry.checkpoint = (checkpointID(state.bars), state.json)
+        try await store.recordJournal(entry)
+        orders.removeAll(keepingCapacity: true)
+        fills.removeAll(keepingCapacity: true)
+        positionsChanged = false
+        lastFlush = .now
+    }
+
+    /// Reports progress when the heartbeat interval has passed (or `force`); returns a stop
+    /// request from `bots stop`, if one is waiting.
+    public mutating func heartbeat(status: BotStatus, bars: Int, equity: Double, detail: String = "", force: Bool = false) async throws -> BotStopRequest? {
+        guard force || ContinuousClock.now - lastHeartbeat >= heartbeatInterval else { return nil }
+        lastHeartbeat = .now
+        return try await store.heartbeat(botID: bot, status: status, bars: bars, equity: equity, detail: detail)
+    }
+
+    // MARK: - Ids
+
+    /// Kinds of record in the top byte, the number in the other 56 bits (the kernel numbers
+    /// protective orders below zero: two's complement keeps them apart from the others).
+    func orderID(_ kernelID: Int) -> UUID { Self.uuid(botKey, 1 << 56 | UInt64(truncatingIfNeeded: kernelID) & Self.low56) }
+    func fillID(_ sequence: Int) -> UUID { Self.uuid(botKey, 2 << 56 | UInt64(truncatingIfNeeded: sequence) & Self.low56) }
+    func checkpointID(_ bars: Int) -> UUID { Self.uuid(botKey, 3 << 56 | UInt64(truncatingIfNeeded: bars) & Self.low56) }
+    static let low56: UInt64 = (1 << 56) - 1
+
+    static func uuid(_ high: UInt64, _ low: UInt64) -> UUID {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<8 {
+            bytes[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i)))
+            bytes[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i)))
+        }
+        bytes[6] = bytes[6] & 0x0f | 0x80  // version 8: custom, deterministic
+        bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 4122 variant
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    static func fnv1a(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h
+    }
+
+    /// The units an order asks for at submission: its units, the position it closes, or its
+    /// fraction of equity at `price` (what a venue would be sent). Never zero: the store keeps
+    /// only positive quantities, and a fill replaces the estimate.
+    static func units(of order: Order, account: AccountSnapshot, price: Double) -> Double {
+        let held = abs(account.positions.reduce(0) { $0 + $1.units })
+        switch order.quantity {
+        case let .units(u): return u
+        case .entirePosition: return max(held, 1e-9)
+        case let .equityFraction(f): return price > 0 ? max(f * account.equity / price, 1e-9) : 1e-9
+        }
+    }
+}
+
+/// Where a session was when it last wrote to the store: what resuming it needs.
+public struct SessionCheckpoint: Sendable, Equatable {
+    /// The session it belongs to (`SessionJournal.session`).
+    public var session: Int64
+    /// Bars traded.
+    public var bars: Int
+    /// The time of the last of them (nanoseconds since 1970).
+    public var lastTime: Int64
+    public var equity: Double
+    public var fills: Int
+    public var initialCapital: Double
+    /// Bar counts after which every position was closed on request (`bots stop --flatten`): not
+    /// in the bars, so a resume applies them again at the same points.
+    public var flattenedAfter: [Int]
+
+    public init(session: Int64 = 0, bars: Int, lastTime: Int64, equity: Double, fills: Int, initialCapital: Double,
+                flattenedAfter: [Int] = []) {
+        self.session = session
+        self.bars = bars
+        self.lastTime = lastTime
+        self.equity = equity
+        self.fills = fills
+        self.initialCapital = initialCapital
+        self.flattenedAfter = flattenedAfter
+    }
+
+    public var json: String {
+        let e = equity.isFinite ? "\(equity)" : "null"
+        let flattened = flattenedAfter.map(String.init).joined(separator: ", ")
+        return "{\"session\": \(session), \"bars\": \(bars), \"last_time\": \(lastTime), \"equity\": \(e), \"fills\": \(fills), "
+            + "\"initial_capital\": \(initialCapital), \"flattened_after\": [\(flattened)]}"
+    }
+
+    /// Reads `json`; nil when it is not a checkpoint of this form.
+    public init?(json text: String) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let session = (object["session"] as? NSNumber)?.int64Value, let bars = (object["bars"] as? NSNumber)?.intValue,
+              let last = (object["last_time"] as? NSNumber)?.int64Value, let fills = (object["fills"] as? NSNumber)?.intValue,
+              let capital = (object["initial_capital"] as? NSNumber)?.doubleValue
+        else { return nil }
+        self.init(session: session, bars: bars, lastTime: last, equity: (object["equity"] as? NSNumber)?.doubleValue ?? .nan, fills: fills,
+                  initialCapital: capital, flattenedAfter: (object["flattened_after"] as? [NSNumber])?.map(\.intValue) ?? [])
+    }
+}
+
+extension OrderType {
+    /// The limit price, for orders that have one.
+    var limitPrice: Double? {
+        switch self {
+        case let .limit(p), let .takeProfit(p): p
+        case let .stopLimit(_, l): l
+        default: nil
+        }
+    }
+
+    /// The stop price, for orders that have one.
+    var stopPrice: Double? {
+        switch self {
+        case let .stop(p): p
+        case let .stopLimit(s, _): s
+        default: nil
+        }
+    }
+}

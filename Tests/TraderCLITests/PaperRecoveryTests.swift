@@ -1,0 +1,102 @@
+import Foundation
+import TestSupport
+import Testing
+import TraderStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A paper bot killed with SIGKILL and resumed ends with the orders, fills and positions of a
+/// run that was never interrupted, and the same report.
+extension CLIProcessTests {
+    /// The bot's orders, fills and positions as comparable text, ordered by time (ids differ
+    /// between bots, so they are left out).
+    static func book(of bot: String, in home: String) async throws -> (orders: [String], fills: [String], positions: [String]) {
+        let store = try await SQLiteRunStore.open(path: home + "/runs.sqlite")
+        defer { Task { try? await store.close() } }
+        let orders = try await store.orders(botID: bot, openOnly: false, limit: 1_000_000).sorted {
+            ($0.createdAt, $0.updatedAt, $0.side.description) < ($1.createdAt, $1.updatedAt, $1.side.description)
+        }
+        var fills: [String] = []
+        for o in orders {
+            for f in try await store.fills(orderID: o.id) { fills.append("\(f.at) \(f.quantity) \(f.price) \(f.commission)") }
+        }
+        return (orders.map { "\($0.createdAt) \($0.updatedAt) \($0.side) \($0.type) \($0.quantity) \($0.status.rawValue) \($0.filledQuantity) \(String(describing: $0.averageFillPrice))" },
+                fills.sorted(), try await store.positions(botID: bot).map { "\($0.symbol) \($0.quantity) \($0.averagePrice)" })
+    }
+
+    @Test(arguments: [["--strategy", "scalp"], ["--strategy", "mean-reversion", "--long-short", "--stop-loss", "0.03", "--commission", "0.002"]])
+    func aKilledBotResumesToTheUninterruptedResult(strategy: [String]) async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-recovery-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let env = Self.environment(["GPT_TRADER_HOME": home])
+        // One daily bar a millisecond: the whole GOOG sample (2,148 bars) in about two seconds.
+        let options = ["--feed", "replay", "--speed", "86400000", "--no-color", "--trades"] + strategy
+
+        let reference = try Subprocess.run(Self.executable.path, ["paper", "--bot", "reference"] + options,
+                                           environment: env, directory: Self.root.path)
+        #expect(reference.status == 0, "\(reference.stderr)")
+
+        // Killed after its 3rd fill and, resumed, again after 20 more; the last resume runs to the end.
+        var fillsSeen = 0
+        for (round, fills) in [3, 20].enumerated() {
+            let args = ["paper", "--bot", "crashy"] + options + (round == 0 ? [] : ["--resume"])
+            let running = try Subprocess.start(Self.executable.path, args, environment: env, directory: Self.root.path, resetSignals: true)
+            // Fill lines read "[bot] DATE buy|sell N GOOG @ PRICE".
+            let reached = running.waitForOutput(containing: " GOOG @ ", occurrences: fills)
+            running.signal(SIGKILL)
+            let r = running.wait()
+            try #require(reached, "round \(round): the bot ended before \(fills) fills: \(r.stdout.suffix(500)) \(r.stderr)")
+            #expect(r.signaled && r.status == 128 + SIGKILL)
+            fillsSeen += fills
+        }
+        let lost = try run(["bots", "list", "--output", "json"], environment: ["GPT_TRADER_HOME": home])
+        #expect(lost.stdout.contains("\"lost\""), "a killed bot shows as lost: \(lost.stdout)")
+        let resumed = try run(["bots", "resume", "crashy"], environment: ["GPT_TRADER_HOME": home])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resumed: paper session on GOOG 1d resumed after"))
+
+        let want = try await Self.book(of: "reference", in: home)
+        let got = try await Self.book(of: "crashy", in: home)
+        #expect(want.fills.count > fillsSeen, "the reference must trade past the kill points")
+        #expect(got.fills == want.fills)
+        #expect(got.orders == want.orders)
+        #expect(got.positions == want.positions)
+        // The resumed session's report covers every bar, as the uninterrupted one's (the lines
+        // that are not live events, "[bot] ...").
+        let report = { (text: String) in text.split(separator: "\n").filter { !$0.hasPrefix("[") } }
+        #expect(report(resumed.stdout).count > 30)
+        #expect(report(resumed.stdout) == report(reference.stdout))
+    }
+
+    /// `bots stop` from another process ends a running bot; `--flatten` closes its position first,
+    /// and a resume after that carries on flat.
+    @Test func botsStopIsAKillSwitchFromAnotherProcess() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-stop-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let env = Self.environment(["GPT_TRADER_HOME": home])
+        let running = try Subprocess.start(Self.executable.path,
+                                           ["paper", "--bot", "stoppable", "--feed", "replay", "--speed", "8640000", "--strategy", "sma-crossover",
+                                            "--fast", "3", "--slow", "8", "--no-color"],
+                                           environment: env, directory: Self.root.path, resetSignals: true)
+        let bought = running.waitForOutput(containing: " buy ")
+        let stop = try run(["bots", "stop", "stoppable", "--flatten"], environment: ["GPT_TRADER_HOME": home])
+        let r = running.wait()
+        try #require(bought, "the bot never bought: \(r.stdout.suffix(300)) \(r.stderr)")
+        #expect(stop.status == 0, "\(stop.stderr)")
+        #expect(stop.stdout.contains("stoppable stopped after"))
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("flattened: session ended after"))
+        let status = try run(["bots", "status", "stoppable", "--output", "json"], environment: ["GPT_TRADER_HOME": home])
+        let doc = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(doc["status"] as? String == "stopped")
+        #expect((doc["positions"] as? [Any])?.isEmpty == true, "flattened: no position left")
+        #expect((doc["open_orders"] as? [Any])?.isEmpty == true, "flattened: nothing working")
+        let again = try run(["bots", "stop", "stoppable"], environment: ["GPT_TRADER_HOME": home])
+        #expect(again.status == 2 && again.stderr.contains("bot 'stoppable' is not running (stopped)"))
+        let nobody = try run(["bots", "status", "nobody"], environment: ["GPT_TRADER_HOME": home])
+        #expect(nobody.status == 2 && nobody.stderr.contains("no bot 'nobody' in this database"))
+    }
+}
