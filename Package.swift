@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "TraderCore", swiftSettings: strict),
@@ -67,7 +68,8 @@ let package = Package(
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
                                            "TraderLive",
                                            "TraderWorkflows", "TraderYAML",
-                                           .product(name: "Logging", package: "swift-log")],
+                                           .product(name: "Logging", package: "swift-log"),
+                                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: strict),
         .target(
             name: "TraderCLI",

@@ -26,6 +26,7 @@ struct GPTTraderCommand: AsyncParsableCommand {
             BacktestCommand.self,
             PaperCommand.self,
             BotsCommand.self,
+            RunCommand.self,
             OptimizeCommand.self,
             StrategiesCommand.self,
             DataCommand.self,

@@ -103,7 +103,7 @@ extension CLIProcessTests {
                 for value in ["-1", "9223372036854775807", "1e308", "0x10"] {
                     var args = path + ["--\(option)", value]
                     switch path.first {
-                    case "backtest": args += ["--no-save"]
+                    case "backtest", "paper": args += ["--no-save"]
                     case "optimize": args += ["--no-save"] + (option == "param" ? [] : ["--param", "fast=5:10:5"])
                     case "runs" where path.count > 1 && path[1] != "list": args.insert("abc", at: 2)
                     case "workflow" where path.count > 1 && path[1] == "run": args.insert("quick-test", at: 2)

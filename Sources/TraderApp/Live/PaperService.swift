@@ -101,6 +101,7 @@ public struct PaperService: Sendable {
         if checkpoint == nil {
             try await journal.flush(checkpoint: SessionCheckpoint(bars: 0, lastTime: 0, equity: request.backtest.settings.initialCapital,
                                                                   fills: 0, initialCapital: request.backtest.settings.initialCapital))
+            try await journal.drain()
         }
         do {
             return try await session.run(feed, journal: journal, resume: checkpoint)

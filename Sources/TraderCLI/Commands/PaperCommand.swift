@@ -49,7 +49,7 @@ struct PaperCommand: AsyncParsableCommand {
         guard FeedChoice(rawValue: feed) != nil else {
             throw ValidationError("--feed must be one of \(FeedChoice.allCases.map(\.rawValue).joined(separator: ", ")), got '\(feed)'")
         }
-        guard ReplaySpeed(speed) != nil else { throw ValidationError("--speed must be max or a positive number, got '\(speed)'") }
+        guard ReplaySpeed(speed) != nil else { throw ValidationError("--speed must be max or a positive decimal number, got '\(speed)'") }
         if market.symbols != nil { throw ValidationError("paper runs one symbol; drop --symbols") }
         if strategyOptions.strategy == "auto" { throw ValidationError("paper runs one strategy; --strategy auto is for backtest") }
         if let bot, let why = BotName.violation(bot) { throw ValidationError("--bot \(why)") }

@@ -10,22 +10,26 @@ public import TraderCore
 /// the backtest's is: 48 bytes per bar, about 25 MB for a year of one-minute bars.
 public struct SteppedRun<S: Strategy, E: EventSink> {
     /// The kernel, in its state after the last bar stepped.
-    public private(set) var kernel: TradingKernel<S, SimulatedBroker, E>
+    @inlinable public var kernel: TradingKernel<S, SimulatedBroker, E> { _kernel }
+    @usableFromInline var _kernel: TradingKernel<S, SimulatedBroker, E>
     public let symbol: String
     public let settings: ExecutionSettings
-    let sizer: (any PositionSizer)?
-    let warmup: Int
-    private var timestamps: [Int64] = [], open: [Double] = [], high: [Double] = [], low: [Double] = []
-    private var close: [Double] = [], volume: [Double] = []
-    private var equity: [Double] = []
+    @usableFromInline let sizer: (any PositionSizer)?
+    @usableFromInline let warmup: Int
+    // The hot path (`step`) is inlinable so that sessions, in another module, get it specialized
+    // for their strategy instead of calling the generic one (which looks up metadata per bar).
+    @usableFromInline var timestamps: [Int64] = [], open: [Double] = [], high: [Double] = [], low: [Double] = []
+    @usableFromInline var close: [Double] = [], volume: [Double] = []
+    @usableFromInline var equity: [Double] = []
     /// The bar at which equity reached zero, if it did: from there on the kernel sees no bar.
-    public private(set) var outOfMoneyAt: Int?
+    @inlinable public var outOfMoneyAt: Int? { _outOfMoneyAt }
+    @usableFromInline var _outOfMoneyAt: Int?
 
     /// A run of `strategy` on `symbol`'s bars with `settings` (and `sizer`, a prototype: the run
     /// sizes with its own copy). Throws when the settings are invalid.
     public init(strategy: S, symbol: String, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
                 events: E) throws(DomainError) {
-        kernel = try TradingKernel(strategy: strategy, settings: settings, sizer: sizer, events: events)
+        _kernel = try TradingKernel(strategy: strategy, settings: settings, sizer: sizer, events: events)
         self.symbol = symbol
         self.settings = settings
         self.sizer = sizer
@@ -33,35 +37,35 @@ public struct SteppedRun<S: Strategy, E: EventSink> {
     }
 
     /// Where the kernel's events went (a session drains its sink after each bar).
-    public var events: E {
-        get { kernel.events }
-        _modify { yield &kernel.events }
+    @inlinable public var events: E {
+        get { _kernel.events }
+        _modify { yield &_kernel.events }
     }
     /// The account marked at the last bar's close.
-    public var account: AccountSnapshot { kernel.broker.account(markedAt: close.last ?? 0) }
+    @inlinable public var account: AccountSnapshot { _kernel.core._broker.account(markedAt: close.last ?? 0) }
 
     /// Bars stepped so far.
-    public var barCount: Int { timestamps.count }
+    @inlinable public var barCount: Int { timestamps.count }
     /// The last bar stepped.
-    public var lastBar: Bar? {
+    @inlinable public var lastBar: Bar? {
         guard let i = timestamps.indices.last else { return nil }
         return Bar(timestamp: Timestamp(nanos: timestamps[i]), open: open[i], high: high[i], low: low[i], close: close[i], volume: volume[i])
     }
     /// Equity marked at the last bar's close (the initial capital before any bar).
-    public var lastEquity: Double { equity.last ?? settings.initialCapital }
+    @inlinable public var lastEquity: Double { equity.last ?? settings.initialCapital }
 
     /// Runs `bar` through the kernel and returns the equity marked at its close. The caller
     /// validates bars and their order (feeds do); a bar not after the previous one is refused
     /// here too, since the statistics assume increasing timestamps.
-    @discardableResult
+    @discardableResult @inlinable
     public mutating func step(_ bar: Bar) throws(DomainError) -> Double {
         if let previous = timestamps.last, bar.timestamp.nanos <= previous {
             throw .invalid(field: "bar", reason: "\(bar.timestamp) is not after the previous bar (\(Timestamp(nanos: previous)))")
         }
         let i = timestamps.count
         append(bar)
-        guard outOfMoneyAt == nil else { equity.append(0); return 0 }
-        let e = kernel.onBar(bar, index: i)
+        guard _outOfMoneyAt == nil else { equity.append(0); return 0 }
+        let e = _kernel.onBar(bar, index: i)
         if e <= 0 {
             stop(at: bar, index: i)
             return 0
@@ -76,7 +80,7 @@ public struct SteppedRun<S: Strategy, E: EventSink> {
     public mutating func finish(name: String, exit: EndOfRunExit? = nil, timeframe: Timeframe? = nil) throws(DomainError) -> BacktestResult {
         guard let last = lastBar else { throw .invalid(field: "data", reason: "the session received no bars") }
         let index = timestamps.count - 1
-        if outOfMoneyAt == nil, let marked = kernel.exitAtEnd(exit ?? settings.endOfRunExit, last, index: index) {
+        if _outOfMoneyAt == nil, let marked = _kernel.exitAtEnd(exit ?? settings.endOfRunExit, last, index: index) {
             if marked <= 0 {
                 equity.removeLast()
                 stop(at: last, index: index)
@@ -86,30 +90,30 @@ public struct SteppedRun<S: Strategy, E: EventSink> {
         }
         let series = BarSeries(unchecked: symbol, timeframe: timeframe ?? Timeframe.infer(from: timestamps) ?? .day1,
                                timestamps: timestamps, open: open, high: high, low: low, close: close, volume: volume)
-        return Backtester.result(of: kernel, name: name, series: series, equity: equity, settings: settings, warmup: warmup,
-                                 sizer: sizer, ranOutOfMoney: outOfMoneyAt != nil)
+        return Backtester.result(of: _kernel, name: name, series: series, equity: equity, settings: settings, warmup: warmup,
+                                 sizer: sizer, ranOutOfMoney: _outOfMoneyAt != nil)
     }
 
     /// Closes every open position at the last bar's close (a bot told to flatten) and marks that
     /// bar's equity again; returns it (nil before any bar or after running out of money).
     @discardableResult
     public mutating func closeAll() -> Double? {
-        guard outOfMoneyAt == nil, let last = lastBar else { return nil }
+        guard _outOfMoneyAt == nil, let last = lastBar else { return nil }
         let index = timestamps.count - 1
-        kernel.closeAll(last, index: index)
-        let e = kernel.broker.account(markedAt: last.close).equity
+        _kernel.closeAll(last, index: index)
+        let e = _kernel.broker.account(markedAt: last.close).equity
         equity[index] = e
         return e
     }
 
     /// Out of money at bar `index`: close everything; equity is zero from here on.
-    private mutating func stop(at bar: Bar, index: Int) {
-        kernel.closeAll(bar, index: index)
+    @usableFromInline mutating func stop(at bar: Bar, index: Int) {
+        _kernel.closeAll(bar, index: index)
         equity.append(0)
-        outOfMoneyAt = index
+        _outOfMoneyAt = index
     }
 
-    private mutating func append(_ bar: Bar) {
+    @inlinable mutating func append(_ bar: Bar) {
         timestamps.append(bar.timestamp.nanos)
         open.append(bar.open)
         high.append(bar.high)

@@ -19,6 +19,9 @@ public final class EventBus: Sendable {
         var published = 0
     }
     private let state = Mutex(State())
+    /// Subscribers now, readable without the lock: a session skips building per-bar events
+    /// nobody reads.
+    private let subscriberGauge = Atomic<Int>(0)
     public let bufferSize: Int
 
     public init(bufferSize: Int = 4096) {
@@ -34,6 +37,7 @@ public final class EventBus: Sendable {
             let id = s.nextID
             s.nextID += 1
             s.subscribers[id] = Subscriber(continuation: continuation)
+            subscriberGauge.store(s.subscribers.count, ordering: .relaxed)
             return id
         }
         guard let id else {
@@ -41,7 +45,11 @@ public final class EventBus: Sendable {
             return stream
         }
         continuation.onTermination = { [weak self] _ in
-            _ = self?.state.withLock { $0.subscribers.removeValue(forKey: id) }
+            guard let self else { return }
+            self.state.withLock { s in
+                s.subscribers.removeValue(forKey: id)
+                self.subscriberGauge.store(s.subscribers.count, ordering: .relaxed)
+            }
         }
         return stream
     }
@@ -60,6 +68,7 @@ public final class EventBus: Sendable {
     public func finish() {
         let subscribers = state.withLock { s in
             s.finished = true
+            subscriberGauge.store(0, ordering: .relaxed)
             defer { s.subscribers = [:] }
             return Array(s.subscribers.values)
         }
@@ -68,6 +77,9 @@ public final class EventBus: Sendable {
 
     /// Current subscribers.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    /// Whether anyone subscribes (a relaxed read: a subscriber that arrives now sees events
+    /// from the next one on).
+    public var hasSubscribers: Bool { subscriberGauge.load(ordering: .relaxed) > 0 }
     /// Events published so far.
     public var published: Int { state.withLock { $0.published } }
     /// Deliveries dropped because a subscriber's buffer was full.

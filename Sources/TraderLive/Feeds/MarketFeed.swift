@@ -33,10 +33,12 @@ public enum ReplaySpeed: Sendable, Equatable, CustomStringConvertible {
     /// `factor` times real time: a one-minute bar every `60 / factor` seconds.
     case times(Double)
 
-    /// Parses `max` or a positive factor (`60`, `0.5`); nil otherwise.
+    /// Parses `max` or a positive decimal factor (`60`, `0.5`, `1e6`); nil otherwise (also for
+    /// hexadecimal, which `Double` would read: `0x10` is not a speed anyone means).
     public init?(_ text: String) {
         if text == "max" { self = .max; return }
-        guard let f = Double(text), f.isFinite, f > 0 else { return nil }
+        guard !text.isEmpty, text.allSatisfy({ "0123456789.eE+-".contains($0) }),
+              let f = Double(text), f.isFinite, f > 0 else { return nil }
         self = .times(f)
     }
 

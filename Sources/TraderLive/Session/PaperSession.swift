@@ -63,9 +63,18 @@ public struct PaperSession: Sendable {
     /// Throws when the feed fails, a bar is out of order, the feed does not match `resume`, or no
     /// bar came at all.
     public func run<F: MarketFeed>(_ feed: F, journal: SessionJournal? = nil, resume: SessionCheckpoint? = nil) async throws -> Outcome {
+        // The visitor hands back the loop specialized for the concrete strategy (one feed call
+        // per bar stays dynamic): through an existential run, every bar paid for generic
+        // metadata lookups and copies.
+        let drive = try strategy.accept(SessionDriverMaker(session: self, symbol: feed.symbol))
+        return try await drive(feed, journal, resume)
+    }
+
+    /// The session's loop over `run`, a `SteppedRun` of a concrete strategy.
+    func drive<R: SessionRun>(_ run: R, feed: any MarketFeed, journal: SessionJournal?, resume: SessionCheckpoint?) async throws -> Outcome {
+        var run = run
         var feed = feed
         var journal = journal
-        var run = try strategy.accept(SessionRunMaker(symbol: feed.symbol, settings: settings, sizer: sizer))
         var flattenedAfter = resume?.flattenedAfter ?? []
         if let resume { try await catchUp(&run, feed: &feed, journal: &journal, to: resume) }
         let caughtUp = run.barCount
@@ -89,14 +98,27 @@ public struct PaperSession: Sendable {
             case let .bar(bar)?:
                 let equity = try run.step(bar)
                 let events = run.takeEvents()
-                if let bus { publishStep(bar: bar, equity: equity, events: events, account: run.account, symbol: feed.symbol, bus: bus) }
+                if let bus, bus.hasSubscribers { publishStep(bar: bar, equity: equity, events: events, account: run.account, symbol: feed.symbol, bus: bus) }
                 if journal != nil {
-                    journal!.note(events, bar: bar, account: run.account)
-                    if journal!.isDue { try await journal!.flush(checkpoint: checkpoint(run, flattenedAfter)) }
-                    switch try await journal!.heartbeat(status: .running, bars: run.barCount, equity: equity) {
-                    case .stop?: ending = .stopRequested; break loop
-                    case .flatten?: ending = .flattened; break loop
-                    case nil: break
+                    if !events.isEmpty { journal!.note(events, bar: bar, account: run.account) }
+                    // The async calls only when due: each copies the journal into the task's frame.
+                    if journal!.tick() {
+                        // A stopped session (its task cancelled) writes its books at the end,
+                        // outside the cancelled task, and starts no store call here.
+                        if Task.isCancelled { ending = .stopped; break loop }
+                        do {
+                            if journal!.isDue { try await journal!.flush(checkpoint: checkpoint(run, flattenedAfter)) }
+                            if journal!.heartbeatIsDue {
+                                switch try await journal!.heartbeat(status: .running, bars: run.barCount, equity: equity) {
+                                case .stop?: ending = .stopRequested; break loop
+                                case .flatten?: ending = .flattened; break loop
+                                case nil: break
+                                }
+                            }
+                        } catch is CancellationError {
+                            ending = .stopped
+                            break loop
+                        }
                     }
                 }
             case .heartbeat?:
@@ -120,11 +142,18 @@ public struct PaperSession: Sendable {
         let closing = run.takeEvents()
         for event in closing { bus?.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
         let summary = "session ended after \(result.timestamps.count) bars, equity \(result.metrics.equityFinal)"
-        if journal != nil, let bar = run.lastBar {
-            journal!.note(closing, bar: bar, account: run.account)
-            try await journal!.flush(checkpoint: checkpoint(run, flattenedAfter))
-            _ = try await journal!.heartbeat(status: .stopped, bars: run.barCount, equity: result.metrics.equityFinal,
-                                             detail: "\(ending.rawValue): \(summary)", force: true)
+        if var books = journal, let bar = run.lastBar {
+            books.note(closing, bar: bar, account: run.account)
+            let state = checkpoint(run, flattenedAfter), bars = run.barCount, equity = result.metrics.equityFinal
+            let detail = "\(ending.rawValue): \(summary)"
+            // Written from a task of its own: a session stopped by cancellation (a signal, a
+            // graceful shutdown) must still write its books, and store calls made in its
+            // cancelled task would be cancelled too.
+            try await Task.detached {
+                try await books.flush(checkpoint: state)
+                try await books.drain()
+                _ = try await books.heartbeat(status: .stopped, bars: bars, equity: equity, detail: detail, force: true)
+            }.value
         }
         publish(.system(bot: bot, SystemEvent(.info, ending.rawValue, summary)))
         return Outcome(result: result, ending: ending, heartbeats: heartbeats, gaps: gaps, caughtUp: caughtUp)
@@ -132,7 +161,7 @@ public struct PaperSession: Sendable {
 
     /// Replays the first `checkpoint.bars` bars of `feed` through `run` (nothing published) and
     /// writes their records again.
-    private func catchUp<F: MarketFeed>(_ run: inout any SessionRun, feed: inout F, journal: inout SessionJournal?,
+    private func catchUp<R: SessionRun>(_ run: inout R, feed: inout any MarketFeed, journal: inout SessionJournal?,
                                         to checkpoint: SessionCheckpoint) async throws {
         while run.barCount < checkpoint.bars {
             guard let event = try await feed.next() else {
@@ -140,7 +169,8 @@ public struct PaperSession: Sendable {
             }
             guard case let .bar(bar) = event else { continue }
             try run.step(bar)
-            journal?.note(run.takeEvents(), bar: bar, account: run.account)
+            let events = run.takeEvents()
+            if !events.isEmpty { journal?.note(events, bar: bar, account: run.account) }
             if checkpoint.flattenedAfter.contains(run.barCount) {
                 run.closeAll()
                 journal?.note(run.takeEvents(), bar: bar, account: run.account)
@@ -151,10 +181,13 @@ public struct PaperSession: Sendable {
             let seen = run.lastBar.map { "\($0.timestamp)" } ?? "nothing"
             throw SessionError.resumeMismatch("bar \(checkpoint.bars) of the feed is at \(seen), the checkpoint's at \(Timestamp(nanos: checkpoint.lastTime)): resume needs the same bars")
         }
-        if journal != nil { try await journal!.flush(checkpoint: self.checkpoint(run, checkpoint.flattenedAfter)) }
+        if journal != nil {
+            try await journal!.flush(checkpoint: self.checkpoint(run, checkpoint.flattenedAfter))
+            try await journal!.drain()
+        }
     }
 
-    private func checkpoint(_ run: any SessionRun, _ flattenedAfter: [Int]) -> SessionCheckpoint {
+    private func checkpoint<R: SessionRun>(_ run: R, _ flattenedAfter: [Int]) -> SessionCheckpoint {
         SessionCheckpoint(bars: run.barCount, lastTime: run.lastBar?.timestamp.nanos ?? 0, equity: run.lastEquity,
                           fills: run.fillCount, initialCapital: settings.initialCapital, flattenedAfter: flattenedAfter)
     }
@@ -181,8 +214,8 @@ public enum SessionError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A `SteppedRun` of any strategy, so the session's loop (which awaits its feed) is written once;
-/// the kernel inside is still specialized for the strategy. One dynamic call per bar.
+/// What the session's loop needs of a `SteppedRun`: the loop is generic over it, and called
+/// with a concrete one, so these calls are static.
 protocol SessionRun {
     @discardableResult mutating func step(_ bar: Bar) throws(DomainError) -> Double
     mutating func takeEvents() -> [TradingEvent]
@@ -220,12 +253,16 @@ struct SessionEventBuffer: EventSink {
     }
 }
 
-struct SessionRunMaker: StrategyVisitor {
+/// Builds the run for the concrete strategy and returns the session's loop over it.
+struct SessionDriverMaker: StrategyVisitor {
+    typealias Driver = (any MarketFeed, SessionJournal?, SessionCheckpoint?) async throws -> PaperSession.Outcome
+    let session: PaperSession
     let symbol: String
-    let settings: ExecutionSettings
-    let sizer: (any PositionSizer)?
 
-    func visit<S: Strategy>(_ strategy: S) throws -> any SessionRun {
-        try SteppedRun(strategy: strategy, symbol: symbol, settings: settings, sizer: sizer, events: SessionEventBuffer())
+    func visit<S: Strategy>(_ strategy: S) throws -> Driver {
+        let run = try SteppedRun(strategy: strategy, symbol: symbol, settings: session.settings, sizer: session.sizer,
+                                 events: SessionEventBuffer())
+        let session = self.session
+        return { feed, journal, resume in try await session.drive(run, feed: feed, journal: journal, resume: resume) }
     }
 }

@@ -16,7 +16,7 @@ public import TraderStore
 /// most every `flushInterval` or every `flushRecords` records, and when the session ends. With
 /// the paper broker nothing leaves the process between two writes, so a crash loses only what
 /// the next start re-derives.
-public struct SessionJournal {
+public struct SessionJournal: Sendable {
     public let store: any TradingStateStore & BotRegistry
     public let bot: String
     public let symbol: String
@@ -123,8 +123,36 @@ public struct SessionJournal {
         return pending >= flushRecords || (pending > 0 && ContinuousClock.now - lastFlush >= flushInterval)
     }
 
-    /// Writes what is pending with a checkpoint of `state` (what a resume needs).
+    /// Whether the heartbeat interval has passed.
+    public var heartbeatIsDue: Bool { ContinuousClock.now - lastHeartbeat >= heartbeatInterval }
+
+    private var ticks = 0
+
+    /// Called once per bar: whether to look at `isDue` and `heartbeatIsDue` now. The clock is
+    /// read once every 64 bars (a replay runs a million bars a second; live bars are seconds
+    /// apart), or at once when many records wait.
+    public mutating func tick() -> Bool {
+        ticks &+= 1
+        return ticks & 63 == 0 || orders.count + fills.count >= flushRecords
+    }
+
+    /// The entry being written, if any: writes overlap the session's next bars (one at a time,
+    /// in order). A crash loses at most what it carries, which a resume re-derives.
+    private var inFlight: Task<Void, any Error>?
+    private var flushes = 0
+
+    /// Waits until everything handed over is written; throws the first write's error.
+    public mutating func drain() async throws {
+        if let task = inFlight {
+            inFlight = nil
+            try await task.value
+        }
+    }
+
+    /// Hands what is pending, with a checkpoint of `state` (what a resume needs), to the store,
+    /// after the previous entry is written; returns without waiting for this one (`drain`).
     public mutating func flush(checkpoint state: SessionCheckpoint) async throws {
+        try await drain()
         var entry = JournalEntry(botID: bot, orders: orders, fills: fills)
         if positionsChanged, let account = lastAccount {
             entry.positions = account.positions.filter { $0.units != 0 }.map {
@@ -135,7 +163,14 @@ public struct SessionJournal {
         var state = state
         state.session = session
         entry.checkpoint = (checkpointID(state.bars), state.json)
-        try await store.recordJournal(entry)
+        let store = self.store, bot = self.bot
+        flushes += 1
+        let prune = flushes % 256 == 0
+        inFlight = Task {
+            try await store.recordJournal(entry)
+            // Only the newest checkpoints matter to a resume.
+            if prune { _ = try await store.pruneCheckpoints(botID: bot, keeping: 16) }
+        }
         orders.removeAll(keepingCapacity: true)
         fills.removeAll(keepingCapacity: true)
         positionsChanged = false
@@ -145,7 +180,7 @@ public struct SessionJournal {
     /// Reports progress when the heartbeat interval has passed (or `force`); returns a stop
     /// request from `bots stop`, if one is waiting.
     public mutating func heartbeat(status: BotStatus, bars: Int, equity: Double, detail: String = "", force: Bool = false) async throws -> BotStopRequest? {
-        guard force || ContinuousClock.now - lastHeartbeat >= heartbeatInterval else { return nil }
+        guard force || heartbeatIsDue else { return nil }
         lastHeartbeat = .now
         return try await store.heartbeat(botID: bot, status: status, bars: bars, equity: equity, detail: detail)
     }

@@ -85,4 +85,21 @@ public struct JournalEntry: Sendable {
     }
 
     public var isEmpty: Bool { orders.isEmpty && fills.isEmpty && positions == nil && checkpoint == nil }
+
+    /// The newest state of each order in `orders` (in the order of first appearance): what the
+    /// orders table gets in one multi-row upsert, which may touch a row only once. Every state
+    /// still goes to the order's history.
+    var latestOrders: [StoredOrder] {
+        var index: [UUID: Int] = [:]
+        var latest: [StoredOrder] = []
+        for (order, _) in orders {
+            if let i = index[order.id] {
+                if order.updatedAt >= latest[i].updatedAt { latest[i] = order }
+            } else {
+                index[order.id] = latest.count
+                latest.append(order)
+            }
+        }
+        return latest
+    }
 }

@@ -121,7 +121,7 @@ extension PostgresRunStore {
     /// Multi-row INSERTs of at most `rowsPerInsert` rows with numbered parameters;
     /// `bind(row, &bindings)` appends one row's values.
     static func insertRows(_ connection: PostgresConnection, table: String, columns: [String], rowCount: Int, logger: Logger,
-                           bind: (Int, inout PostgresBindings) throws -> Void) async throws {
+                           suffix: String = "", bind: (Int, inout PostgresBindings) throws -> Void) async throws {
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         var start = 0
         while start < rowCount {
@@ -138,7 +138,7 @@ extension PostgresRunStore {
                 sql += ")"
                 try bind(row, &bindings)
             }
-            try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: sql + suffix, binds: bindings), logger: logger)
             start += n
         }
     }

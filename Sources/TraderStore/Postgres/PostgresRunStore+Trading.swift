@@ -30,9 +30,27 @@ extension PostgresRunStore: TradingStateStore {
         try TradingValidation.check(entry)
         guard !entry.isEmpty else { return }
         let logger = self.logger
+        let latest = entry.latestOrders
         try await transaction("record the journal of \(entry.botID)") { connection in
-            for (order, detail) in entry.orders { try await Self.writeOrder(connection, order, detail: detail, logger: logger) }
-            for fill in entry.fills { _ = try await Self.writeFill(connection, fill, logger: logger) }
+            // Multi-row statements: a journal entry of thousands of records is a few statements.
+            try await Self.insertRows(connection, table: "orders", columns: TradingSQL.orderColumns, rowCount: latest.count, logger: logger,
+                                      suffix: TradingSQL.orderConflict) { i, b in
+                let o = latest[i]
+                b.append(o.id.uuidString); b.append(o.botID); b.append(o.symbol); b.append(o.side.description); b.append(o.type)
+                b.append(o.quantity); b.append(o.limitPrice); b.append(o.stopPrice); b.append(o.status.rawValue); b.append(o.filledQuantity)
+                b.append(o.averageFillPrice); b.append(o.brokerOrderID); b.append(o.createdAt); b.append(o.updatedAt)
+            }
+            try await Self.insertRows(connection, table: "order_states", columns: TradingSQL.orderStateColumns, rowCount: entry.orders.count,
+                                      logger: logger, suffix: " ON CONFLICT DO NOTHING") { i, b in
+                let (o, detail) = entry.orders[i]
+                b.append(o.id.uuidString); b.append(o.updatedAt); b.append(o.status.rawValue); b.append(o.filledQuantity); b.append(detail)
+            }
+            try await Self.insertRows(connection, table: "fills", columns: TradingSQL.fillColumns, rowCount: entry.fills.count, logger: logger,
+                                      suffix: " ON CONFLICT (id) DO NOTHING") { i, b in
+                let f = entry.fills[i]
+                b.append(f.id.uuidString); b.append(f.orderID.uuidString); b.append(f.botID); b.append(f.symbol); b.append(f.at)
+                b.append(f.quantity); b.append(f.price); b.append(f.commission)
+            }
             if let positions = entry.positions { try await Self.writePositions(connection, botID: entry.botID, positions, logger: logger) }
             if let (id, state) = entry.checkpoint { _ = try await Self.writeCheckpoint(connection, id: id, botID: entry.botID, state: state, logger: logger) }
         }

@@ -26,9 +26,28 @@ extension SQLiteRunStore: TradingStateStore {
         try TradingValidation.check(entry)
         guard !entry.isEmpty else { return }
         let operation = "record the journal of \(entry.botID)"
+        let latest = entry.latestOrders
         try await transaction(operation) {
-            for (order, detail) in entry.orders { try await self.writeOrder(order, detail: detail, operation) }
-            for fill in entry.fills { _ = try await self.writeFill(fill, operation) }
+            // Multi-row statements: a journal entry of thousands of records is a few statements.
+            try await self.insertRows(table: "orders", columns: TradingSQL.orderColumns, rowCount: latest.count, operation: operation,
+                                      suffix: TradingSQL.orderConflict) { i, b in
+                let o = latest[i]
+                b.append(contentsOf: [.text(o.id.uuidString), .text(o.botID), .text(o.symbol), .text(o.side.description), .text(o.type),
+                                      .float(o.quantity), Self.real(o.limitPrice), Self.real(o.stopPrice), .text(o.status.rawValue),
+                                      .float(o.filledQuantity), Self.real(o.averageFillPrice), o.brokerOrderID.map(SQLiteData.text) ?? .null,
+                                      .integer(Int(o.createdAt)), .integer(Int(o.updatedAt))])
+            }
+            try await self.insertRows(table: "order_states", columns: TradingSQL.orderStateColumns, rowCount: entry.orders.count,
+                                      operation: operation, suffix: " ON CONFLICT DO NOTHING") { i, b in
+                let (o, detail) = entry.orders[i]
+                b.append(contentsOf: [.text(o.id.uuidString), .integer(Int(o.updatedAt)), .text(o.status.rawValue), .float(o.filledQuantity), .text(detail)])
+            }
+            try await self.insertRows(table: "fills", columns: TradingSQL.fillColumns, rowCount: entry.fills.count, operation: operation,
+                                      suffix: " ON CONFLICT (id) DO NOTHING") { i, b in
+                let f = entry.fills[i]
+                b.append(contentsOf: [.text(f.id.uuidString), .text(f.orderID.uuidString), .text(f.botID), .text(f.symbol), .integer(Int(f.at)),
+                                      .float(f.quantity), .float(f.price), .float(f.commission)])
+            }
             if let positions = entry.positions { try await self.writePositions(botID: entry.botID, positions, operation) }
             if let (id, state) = entry.checkpoint { _ = try await self.writeCheckpoint(id: id, botID: entry.botID, state: state, operation) }
         }

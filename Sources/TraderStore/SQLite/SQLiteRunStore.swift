@@ -138,9 +138,9 @@ public final class SQLiteRunStore: RunStore {
     }
 
     /// Inserts `rowCount` rows of `columns.count` values in multi-row INSERTs of at most
-    /// `rowsPerInsert` rows; `bind(row, &binds)` appends one row's values. Call inside a
-    /// transaction (it is not one by itself).
-    func insertRows(table: String, columns: [String], rowCount: Int, operation: String,
+    /// `rowsPerInsert` rows; `bind(row, &binds)` appends one row's values; `suffix` follows the
+    /// values (an `ON CONFLICT` clause). Call inside a transaction (it is not one by itself).
+    func insertRows(table: String, columns: [String], rowCount: Int, operation: String, suffix: String = "",
                     bind: (Int, inout [SQLiteData]) -> Void) async throws {
         let head = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
         let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
@@ -152,7 +152,7 @@ public final class SQLiteRunStore: RunStore {
             if n == Self.rowsPerInsert, let cached = fullSQL {
                 sql = cached
             } else {
-                sql = head + Array(repeating: tuple, count: n).joined(separator: ",")
+                sql = head + Array(repeating: tuple, count: n).joined(separator: ",") + suffix
                 if n == Self.rowsPerInsert { fullSQL = sql }
             }
             var binds: [SQLiteData] = []

@@ -62,15 +62,21 @@ enum TradingSQL {
     /// Insert or move forward: a state older than the stored one (a late, reordered update)
     /// does not overwrite it; the broker's id, once known, is kept.
     static func upsertOrder(placeholders p: [String]) -> String {
-        """
-        INSERT INTO orders (\(orderColumns.joined(separator: ", "))) VALUES (\(p.joined(separator: ", ")))
+        "INSERT INTO orders (\(orderColumns.joined(separator: ", "))) VALUES (\(p.joined(separator: ", ")))" + orderConflict
+    }
+
+    /// What an order row already stored becomes: the newer state wins.
+    static let orderConflict = """
+
         ON CONFLICT (id) DO UPDATE SET quantity = excluded.quantity, limit_price = excluded.limit_price,
             stop_price = excluded.stop_price, status = excluded.status, filled_quantity = excluded.filled_quantity,
             average_fill_price = excluded.average_fill_price,
             broker_order_id = COALESCE(excluded.broker_order_id, orders.broker_order_id), updated_at = excluded.updated_at
         WHERE excluded.updated_at >= orders.updated_at
         """
-    }
+
+    static let orderStateColumns = ["order_id", "at", "status", "filled_quantity", "detail"]
+    static let fillColumns = ["id", "order_id", "bot_id", "symbol", "at", "quantity", "price", "commission"]
 
     static let terminalStatuses = "('filled', 'cancelled', 'rejected', 'expired')"
 
