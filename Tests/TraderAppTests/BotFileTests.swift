@@ -49,6 +49,21 @@ import TraderYAML
         }
     }
 
+    @Test func guardsAreReadWithTheirUnits() throws {
+        let text = "bots:\n  - name: g\n    guards: { rejection_burst: 10/50, stuck_order_bars: 20, stale_after: 30s, write_errors: 5, on_breach: flatten }\n"
+        let g = try BotFile.parse(text, file: "g.yaml")[0].request.guards
+        #expect(g == GuardSettings(rejectionBurst: (count: 10, bars: 50), stuckOrderBars: 20, staleAfter: .seconds(30), writeErrors: 5, onBreach: .flatten))
+        #expect(try BotFile.parse("bots:\n  - name: g\n", file: "g.yaml")[0].request.guards.isActive == false)
+        for (bad, expected) in [("rejection_burst: 10", "guards.rejection_burst must be COUNT/BARS"), ("on_breach: panic", "guards.on_breach must be one of halt-entries, flatten, stop"),
+                                ("stale_after: soon", "guards.stale_after must be"), ("stuck_order_bars: 0", "guards.stuck_order_bars must be at least 1"),
+                                ("kill_switch: 1", "unknown key 'guards.kill_switch'")] {
+            #expect(throws: YAMLError.self) { _ = try BotFile.parse("bots:\n  - name: g\n    guards: { \(bad) }\n", file: "g.yaml") }
+            do { _ = try BotFile.parse("bots:\n  - name: g\n    guards: { \(bad) }\n", file: "g.yaml") } catch {
+                #expect(error.description.hasPrefix("g.yaml:3:") && error.description.contains(expected), "\(error.description)")
+            }
+        }
+    }
+
     @Test func riskNoneTurnsTheDefaultsOff() throws {
         let bots = try BotFile.parse("bots:\n  - name: free\n    risk: none\n    synthetic: { bars: 500, seed: 3, timeframe: 1h }\n", file: "f.yaml")
         #expect(bots[0].request.backtest.settings.risk.summary == RiskRules().summary)

@@ -3,6 +3,7 @@ import TraderData
 public import TraderEngine
 public import TraderLive
 import TraderStrategies
+import TraderWorkflows
 public import TraderYAML
 
 /// One bot of a bot file: what `gpt-trader run` starts.
@@ -39,7 +40,8 @@ public struct BotDefinition: Sendable {
 public enum BotFile {
     static let botKeys = ["name", "symbol", "data", "synthetic", "start", "end", "strategy", "parameters", "feed", "speed", "broker",
                           "capital", "commission", "commission_fixed", "slippage_bps", "spread", "fill", "direction", "position_fraction",
-                          "fractional", "stop_loss", "take_profit", "trailing_stop", "risk"]
+                          "fractional", "stop_loss", "take_profit", "trailing_stop", "risk", "guards"]
+    static let guardKeys = ["rejection_burst", "stuck_order_bars", "stale_after", "write_errors", "on_breach"]
     static let riskKeys = ["daily_loss_limit", "drawdown_halt", "max_positions", "max_position_fraction", "max_exposure_fraction",
                            "cash_reserve", "max_entries_per_week"]
     public static let brokers = ["paper", "alpaca", "coinbase"]
@@ -174,7 +176,47 @@ public enum BotFile {
         do { try s.validate() } catch { throw fail(error.field.replacingOccurrences(of: "-", with: "_"), error.reason) }
 
         let backtest = BacktestRequest(source: source, start: try date("start"), end: try date("end"), strategy: spec, settings: s)
-        return BotDefinition(request: PaperRequest(backtest: backtest, feed: feed, speed: speed, bot: name), broker: broker, location: node.location)
+        return BotDefinition(request: PaperRequest(backtest: backtest, feed: feed, speed: speed, bot: name, guards: try guards(fields["guards"]?.0)),
+                             broker: broker, location: node.location)
+    }
+
+    /// The `guards:` mapping (none when absent):
+    /// `{ rejection_burst: 10/50, stuck_order_bars: 20, stale_after: 30s, write_errors: 5, on_breach: halt-entries }`.
+    static func guards(_ node: YAMLNode?) throws(YAMLError) -> GuardSettings {
+        var g = GuardSettings()
+        guard let node else { return g }
+        func positive(_ e: YAMLNode, _ key: String) throws(YAMLError) -> Int {
+            let n = try e.integer(key)
+            guard n >= 1 else { throw e.location.error("guards.\(key) must be at least 1, got \(n)") }
+            return n
+        }
+        for e in try node.mapping("guards") {
+            switch e.key {
+            case "rejection_burst":
+                let t = try e.value.text(e.key)
+                let parts = t.split(separator: "/")
+                guard parts.count == 2, let count = Int(parts[0]), let bars = Int(parts[1]), count >= 1, bars >= 1 else {
+                    throw e.value.location.error("guards.rejection_burst must be COUNT/BARS (more than COUNT refusals within BARS bars), got '\(DisplayText.quote(t))'")
+                }
+                g.rejectionBurst = (count, bars)
+            case "stuck_order_bars": g.stuckOrderBars = try positive(e.value, e.key)
+            case "write_errors": g.writeErrors = try positive(e.value, e.key)
+            case "stale_after":
+                let t = try e.value.text(e.key)
+                guard let d = DurationText.parse(t), d > .zero else {
+                    throw e.value.location.error("guards.stale_after must be \(DurationText.expectation), got '\(DisplayText.quote(t))'")
+                }
+                g.staleAfter = d
+            case "on_breach":
+                let t = try e.value.text(e.key)
+                guard let a = GuardAction(rawValue: t) else {
+                    throw e.value.location.error("guards.on_breach must be one of \(GuardAction.allCases.map(\.rawValue).joined(separator: ", ")), got '\(DisplayText.quote(t))'")
+                }
+                g.onBreach = a
+            default: throw e.keyLocation.error("unknown key 'guards.\(e.key)' (guards has: \(guardKeys.joined(separator: ", ")))")
+            }
+        }
+        return g
     }
 
     /// The `risk:` mapping; bot_v2's paper limits when absent, none for `risk: none`.

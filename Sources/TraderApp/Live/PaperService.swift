@@ -24,12 +24,15 @@ public struct PaperRequest: Sendable {
     public var speed: ReplaySpeed
     /// The bot's name, which `gpt-trader bots` shows and stops it by.
     public var bot: String
+    /// Runtime guards (none by default).
+    public var guards: GuardSettings
 
-    public init(backtest: BacktestRequest, feed: FeedChoice, speed: ReplaySpeed, bot: String) {
+    public init(backtest: BacktestRequest, feed: FeedChoice, speed: ReplaySpeed, bot: String, guards: GuardSettings = GuardSettings()) {
         self.backtest = backtest
         self.feed = feed
         self.speed = speed
         self.bot = bot
+        self.guards = guards
     }
 }
 
@@ -66,7 +69,7 @@ public struct PaperService: Sendable {
     public func run(_ request: PaperRequest, bus: EventBus? = nil, tracking: Tracking? = nil) async throws(AppError) -> PaperSession.Outcome {
         let sizer = try request.backtest.makeSizer()
         let session = PaperSession(bot: request.bot, strategy: request.backtest.strategy, settings: request.backtest.settings,
-                                   sizer: sizer, bus: bus)
+                                   sizer: sizer, bus: bus, guards: request.guards)
         do {
             switch request.feed {
             case .replay:

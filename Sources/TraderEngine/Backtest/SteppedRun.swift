@@ -94,6 +94,9 @@ public struct SteppedRun<S: Strategy, E: EventSink> {
                                  sizer: sizer, ranOutOfMoney: _outOfMoneyAt != nil)
     }
 
+    /// Refuses new entries with `reason` (nil: allows them again); see `TradingKernel.haltEntries`.
+    public mutating func haltEntries(_ reason: String?) { _kernel.haltEntries(reason) }
+
     /// Closes every open position at the last bar's close (a bot told to flatten) and marks that
     /// bar's equity again; returns it (nil before any bar or after running out of money).
     @discardableResult

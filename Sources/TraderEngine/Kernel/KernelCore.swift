@@ -29,6 +29,9 @@ struct KernelCore<B: Broker, Events: EventSink> {
     @usableFromInline var tradesCounted = 0
     /// Signal entries the sizer declined.
     @usableFromInline var skippedEntries = 0
+    /// Why new entries are refused, while a runtime guard has halted them (nil: they are not).
+    /// Exits still go through. Never set in a backtest.
+    @usableFromInline var entriesHalted: String?
     /// Where the backtest loop leaves a fold of the columns it reads only to keep them streaming
     /// through the cache (`Backtester.runLoop`); storing it keeps the compiler from dropping or
     /// sinking those reads. Means nothing.
@@ -163,6 +166,10 @@ struct KernelCore<B: Broker, Events: EventSink> {
         order.id = nextKernelOrderId
         nextKernelOrderId -= 1
         events.record(.orderSubmitted(order))
+        if let why = entriesHalted {
+            events.record(.orderRejected(id: order.id, reason: "entries halted: \(why)"))
+            return
+        }
         _broker.submit(order, reason: .signal, signalEntry: true)
     }
 
@@ -213,6 +220,10 @@ struct KernelCore<B: Broker, Events: EventSink> {
         }
         for order in context.orders {
             events.record(.orderSubmitted(order))
+            if !order.reduceOnly, let why = entriesHalted {
+                events.record(.orderRejected(id: order.id, reason: "entries halted: \(why)"))
+                continue
+            }
             _broker.submit(order, reason: order.reduceOnly ? reasonForExit(order.type) : .order, signalEntry: false)
         }
         context.clearRequests()

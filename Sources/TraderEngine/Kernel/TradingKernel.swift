@@ -91,6 +91,13 @@ public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
         core.exitAtEnd(exit, bar, index: index)
     }
 
+    /// Refuses new entries (signal entries and strategy orders that do not reduce the position)
+    /// with `reason`, or lets them through again with nil: what a runtime guard does when it
+    /// halts a bot. Each refused order is recorded as submitted, then rejected.
+    public mutating func haltEntries(_ reason: String?) { core.entriesHalted = reason }
+    /// Why entries are halted, if they are.
+    public var entriesHalted: String? { core.entriesHalted }
+
     /// Closes any open position at `bar`'s close (end of a run).
     public mutating func closeAll(_ bar: Bar, index: Int) {
         core.closeAll(bar, index: index)

@@ -1,6 +1,7 @@
 public import TraderCore
 public import TraderEngine
 public import TraderStrategies
+import TraderStore
 
 /// A paper-trading session: one strategy on one feed, filled by the paper broker (the simulated
 /// broker's fill, slippage and commission rules applied to the bars as they arrive), through the
@@ -18,14 +19,17 @@ public struct PaperSession: Sendable {
     /// Sizes entries (a prototype: the session works on its own copy); nil: the settings' fraction.
     public let sizer: (any PositionSizer)?
     public let bus: EventBus?
+    /// The runtime guards (off by default: a replay then reports exactly the backtest).
+    public let guards: GuardSettings
 
     public init(bot: String, strategy: StrategySpec, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
-                bus: EventBus? = nil) {
+                bus: EventBus? = nil, guards: GuardSettings = GuardSettings()) {
         self.bot = bot
         self.strategy = strategy
         self.settings = settings
         self.sizer = sizer
         self.bus = bus
+        self.guards = guards
     }
 
     /// How a session ended.
@@ -38,6 +42,8 @@ public struct PaperSession: Sendable {
         case stopRequested = "stop-requested"
         /// `bots stop --flatten`: every position was closed at the last bar's close first.
         case flattened
+        /// A runtime guard tripped and its action is `stop`.
+        case halted
     }
 
     /// The session's report and how it ended.
@@ -50,6 +56,8 @@ public struct PaperSession: Sendable {
         public var gaps: [ClosedRange<Timestamp>]
         /// Bars replayed from the feed to rebuild the state of a resumed session (0 when fresh).
         public var caughtUp: Int
+        /// The guard that tripped, if one did.
+        public var breach: GuardBreach?
     }
 
     /// Runs the session on `feed` until it ends, the task is cancelled, or `bots stop` asks.
@@ -75,8 +83,13 @@ public struct PaperSession: Sendable {
         var run = run
         var feed = feed
         var journal = journal
-        var flattenedAfter = resume?.flattenedAfter ?? []
-        if let resume { try await catchUp(&run, feed: &feed, journal: &journal, to: resume) }
+        var books = Books(flattenedAfter: resume?.flattenedAfter ?? [], haltedAfter: resume?.haltedAfter, haltReason: resume?.haltReason)
+        var watch = GuardWatch(settings: guards)
+        if let resume { try await catchUp(&run, feed: &feed, journal: &journal, watch: &watch, books: &books, to: resume) }
+        let stale = guards.staleAfter.map { StaleWatchdog(after: $0, bot: bot, bus: bus) }
+        defer { stale?.cancel() }
+        var breach: GuardBreach?
+        var writeErrors = 0
         let caughtUp = run.barCount
         publish(.system(bot: bot, caughtUp > 0
             ? SystemEvent(.info, "resumed", "paper session on \(feed.symbol) \(feed.timeframe) resumed after \(caughtUp) bars")
@@ -96,31 +109,54 @@ public struct PaperSession: Sendable {
             case nil:
                 break loop
             case let .bar(bar)?:
+                stale?.sawBar()
                 let equity = try run.step(bar)
-                let events = run.takeEvents()
+                var events = run.takeEvents()
+                if guards.isActive, breach == nil, let tripped = watch.observe(events, bar: run.barCount) ?? stale?.breach() {
+                    breach = tripped
+                    publish(.system(bot: bot, SystemEvent(.error, "halted", "\(tripped) (\(guards.onBreach.rawValue))")))
+                    if guards.onBreach == .stop { ending = .halted }
+                    events += apply(tripped, to: &run, books: &books)
+                }
                 if let bus, bus.hasSubscribers { publishStep(bar: bar, equity: equity, events: events, account: run.account, symbol: feed.symbol, bus: bus) }
                 if journal != nil {
                     if !events.isEmpty { journal!.note(events, bar: bar, account: run.account) }
                     // The async calls only when due: each copies the journal into the task's frame.
-                    if journal!.tick() {
+                    if journal!.tick() || ending == .halted {
                         // A stopped session (its task cancelled) writes its books at the end,
                         // outside the cancelled task, and starts no store call here.
                         if Task.isCancelled { ending = .stopped; break loop }
                         do {
-                            if journal!.isDue { try await journal!.flush(checkpoint: checkpoint(run, flattenedAfter)) }
+                            if journal!.isDue { try await journal!.flush(checkpoint: checkpoint(run, books)) }
                             if journal!.heartbeatIsDue {
-                                switch try await journal!.heartbeat(status: .running, bars: run.barCount, equity: equity) {
+                                let status: BotStatus = breach == nil ? .running : .halted
+                                switch try await journal!.heartbeat(status: status, bars: run.barCount, equity: equity,
+                                                                    detail: breach.map { "\($0)" } ?? "") {
                                 case .stop?: ending = .stopRequested; break loop
                                 case .flatten?: ending = .flattened; break loop
                                 case nil: break
                                 }
                             }
+                            writeErrors = 0
                         } catch is CancellationError {
                             ending = .stopped
                             break loop
+                        } catch {
+                            // The store failed: carry on (a resume rewrites what was lost) until
+                            // the write-error guard's limit, without the guard at once.
+                            writeErrors += 1
+                            publish(.system(bot: bot, SystemEvent(.warning, "write-error", "\(error)")))
+                            guard let limit = guards.writeErrors, writeErrors < limit else {
+                                if guards.writeErrors == nil { throw error }
+                                breach = GuardBreach(guardName: "write-errors", reason: "\(writeErrors) store writes failed in a row: \(error)")
+                                publish(.system(bot: bot, SystemEvent(.error, "halted", "\(breach!) (stop)")))
+                                ending = .halted
+                                break loop
+                            }
                         }
                     }
                 }
+                if ending == .halted { break loop }
             case .heartbeat?:
                 heartbeats += 1
             case let .gap(from, to)?:
@@ -130,7 +166,7 @@ public struct PaperSession: Sendable {
         }
         if ending == .flattened, let bar = run.lastBar {
             run.closeAll()
-            flattenedAfter.append(run.barCount)
+            books.flattenedAfter.append(run.barCount)
             let events = run.takeEvents()
             for event in events { bus?.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
             journal?.note(events, bar: bar, account: run.account)
@@ -142,35 +178,41 @@ public struct PaperSession: Sendable {
         let closing = run.takeEvents()
         for event in closing { bus?.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
         let summary = "session ended after \(result.timestamps.count) bars, equity \(result.metrics.equityFinal)"
-        if var books = journal, let bar = run.lastBar {
-            books.note(closing, bar: bar, account: run.account)
-            let state = checkpoint(run, flattenedAfter), bars = run.barCount, equity = result.metrics.equityFinal
+        if var journal, let bar = run.lastBar {
+            journal.note(closing, bar: bar, account: run.account)
+            let state = checkpoint(run, books), bars = run.barCount, equity = result.metrics.equityFinal, halted = ending == .halted
             let detail = "\(ending.rawValue): \(summary)"
             // Written from a task of its own: a session stopped by cancellation (a signal, a
             // graceful shutdown) must still write its books, and store calls made in its
             // cancelled task would be cancelled too.
             try await Task.detached {
-                try await books.flush(checkpoint: state)
-                try await books.drain()
-                _ = try await books.heartbeat(status: .stopped, bars: bars, equity: equity, detail: detail, force: true)
+                try await journal.flush(checkpoint: state)
+                try await journal.drain()
+                _ = try await journal.heartbeat(status: halted ? .halted : .stopped, bars: bars, equity: equity, detail: detail, force: true)
             }.value
         }
         publish(.system(bot: bot, SystemEvent(.info, ending.rawValue, summary)))
-        return Outcome(result: result, ending: ending, heartbeats: heartbeats, gaps: gaps, caughtUp: caughtUp)
+        return Outcome(result: result, ending: ending, heartbeats: heartbeats, gaps: gaps, caughtUp: caughtUp, breach: breach)
     }
 
     /// Replays the first `checkpoint.bars` bars of `feed` through `run` (nothing published) and
     /// writes their records again.
-    private func catchUp<R: SessionRun>(_ run: inout R, feed: inout any MarketFeed, journal: inout SessionJournal?,
-                                        to checkpoint: SessionCheckpoint) async throws {
+    private func catchUp<R: SessionRun>(_ run: inout R, feed: inout any MarketFeed, journal: inout SessionJournal?, watch: inout GuardWatch,
+                                        books: inout Books, to checkpoint: SessionCheckpoint) async throws {
         while run.barCount < checkpoint.bars {
             guard let event = try await feed.next() else {
                 throw SessionError.resumeMismatch("the feed ended after \(run.barCount) bars; the checkpoint is at bar \(checkpoint.bars)")
             }
             guard case let .bar(bar) = event else { continue }
             try run.step(bar)
-            let events = run.takeEvents()
+            var events = run.takeEvents()
+            // The guards see the same events, so they trip where they tripped; what no event
+            // shows (stale data, write errors, a flatten asked for) comes from the checkpoint.
+            if guards.isActive, run.entriesHalted == nil, let tripped = watch.observe(events, bar: run.barCount), guards.onBreach != .stop {
+                events += apply(tripped, to: &run, books: &books)
+            }
             if !events.isEmpty { journal?.note(events, bar: bar, account: run.account) }
+            if checkpoint.haltedAfter == run.barCount { run.haltEntries(checkpoint.haltReason ?? "halted") }
             if checkpoint.flattenedAfter.contains(run.barCount) {
                 run.closeAll()
                 journal?.note(run.takeEvents(), bar: bar, account: run.account)
@@ -182,14 +224,39 @@ public struct PaperSession: Sendable {
             throw SessionError.resumeMismatch("bar \(checkpoint.bars) of the feed is at \(seen), the checkpoint's at \(Timestamp(nanos: checkpoint.lastTime)): resume needs the same bars")
         }
         if journal != nil {
-            try await journal!.flush(checkpoint: self.checkpoint(run, checkpoint.flattenedAfter))
+            try await journal!.flush(checkpoint: self.checkpoint(run, books))
             try await journal!.drain()
         }
     }
 
-    private func checkpoint<R: SessionRun>(_ run: R, _ flattenedAfter: [Int]) -> SessionCheckpoint {
+    private func checkpoint<R: SessionRun>(_ run: R, _ books: Books) -> SessionCheckpoint {
         SessionCheckpoint(bars: run.barCount, lastTime: run.lastBar?.timestamp.nanos ?? 0, equity: run.lastEquity,
-                          fills: run.fillCount, initialCapital: settings.initialCapital, flattenedAfter: flattenedAfter)
+                          fills: run.fillCount, initialCapital: settings.initialCapital, flattenedAfter: books.flattenedAfter,
+                          haltedAfter: books.haltedAfter, haltReason: books.haltReason)
+    }
+
+    /// What happened to a session that its bars do not show: kept in its checkpoints.
+    struct Books {
+        var flattenedAfter: [Int]
+        var haltedAfter: Int?
+        var haltReason: String?
+    }
+
+    /// Carries out the guards' action for `breach` (the `stop` action is the loop's); returns
+    /// the kernel's events of it.
+    private func apply<R: SessionRun>(_ breach: GuardBreach, to run: inout R, books: inout Books) -> [TradingEvent] {
+        var events: [TradingEvent] = []
+        if guards.onBreach == .flatten {
+            run.closeAll()
+            books.flattenedAfter.append(run.barCount)
+            events = run.takeEvents()
+        }
+        if guards.onBreach != .stop {
+            run.haltEntries("\(breach)")
+            books.haltedAfter = books.haltedAfter ?? run.barCount
+            books.haltReason = books.haltReason ?? "\(breach)"
+        }
+        return events
     }
 
     private func publishStep(bar: Bar, equity: Double, events: [TradingEvent], account: AccountSnapshot, symbol: String, bus: EventBus) {
@@ -226,12 +293,15 @@ protocol SessionRun {
     /// Fills so far.
     var fillCount: Int { get }
     @discardableResult mutating func closeAll() -> Double?
+    mutating func haltEntries(_ reason: String?)
+    var entriesHalted: String? { get }
     mutating func finish(name: String, exit: EndOfRunExit?, timeframe: Timeframe?) throws(DomainError) -> BacktestResult
 }
 
 extension SteppedRun: SessionRun where E == SessionEventBuffer {
     mutating func takeEvents() -> [TradingEvent] { events.take() }
     var fillCount: Int { kernel.broker.fillCount }
+    var entriesHalted: String? { kernel.entriesHalted }
 }
 
 /// Keeps the kernel's order, fill, trade and risk events between two bars (bars and signals are

@@ -239,9 +239,12 @@ public struct SessionCheckpoint: Sendable, Equatable {
     /// Bar counts after which every position was closed on request (`bots stop --flatten`): not
     /// in the bars, so a resume applies them again at the same points.
     public var flattenedAfter: [Int]
+    /// The bar count after which a guard halted new entries, and why (a resume halts there too).
+    public var haltedAfter: Int?
+    public var haltReason: String?
 
     public init(session: Int64 = 0, bars: Int, lastTime: Int64, equity: Double, fills: Int, initialCapital: Double,
-                flattenedAfter: [Int] = []) {
+                flattenedAfter: [Int] = [], haltedAfter: Int? = nil, haltReason: String? = nil) {
         self.session = session
         self.bars = bars
         self.lastTime = lastTime
@@ -249,13 +252,19 @@ public struct SessionCheckpoint: Sendable, Equatable {
         self.fills = fills
         self.initialCapital = initialCapital
         self.flattenedAfter = flattenedAfter
+        self.haltedAfter = haltedAfter
+        self.haltReason = haltReason
     }
 
     public var json: String {
         let e = equity.isFinite ? "\(equity)" : "null"
         let flattened = flattenedAfter.map(String.init).joined(separator: ", ")
-        return "{\"session\": \(session), \"bars\": \(bars), \"last_time\": \(lastTime), \"equity\": \(e), \"fills\": \(fills), "
-            + "\"initial_capital\": \(initialCapital), \"flattened_after\": [\(flattened)]}"
+        var text = "{\"session\": \(session), \"bars\": \(bars), \"last_time\": \(lastTime), \"equity\": \(e), \"fills\": \(fills), "
+            + "\"initial_capital\": \(initialCapital), \"flattened_after\": [\(flattened)]"
+        if let haltedAfter {
+            text += ", \"halted_after\": \(haltedAfter), \"halt_reason\": \(JSONValue.string(haltReason ?? "").serialized(indent: nil))"
+        }
+        return text + "}"
     }
 
     /// Reads `json`; nil when it is not a checkpoint of this form.
@@ -266,7 +275,8 @@ public struct SessionCheckpoint: Sendable, Equatable {
               let capital = (object["initial_capital"] as? NSNumber)?.doubleValue
         else { return nil }
         self.init(session: session, bars: bars, lastTime: last, equity: (object["equity"] as? NSNumber)?.doubleValue ?? .nan, fills: fills,
-                  initialCapital: capital, flattenedAfter: (object["flattened_after"] as? [NSNumber])?.map(\.intValue) ?? [])
+                  initialCapital: capital, flattenedAfter: (object["flattened_after"] as? [NSNumber])?.map(\.intValue) ?? [],
+                  haltedAfter: (object["halted_after"] as? NSNumber)?.intValue, haltReason: object["halt_reason"] as? String)
     }
 }
 
