@@ -32,7 +32,7 @@ import Testing
         try "name: my-flow\nsteps:\n  - id: a\n    action: data.load\n".write(toFile: home + "/workflows/my.yaml", atomically: true, encoding: .utf8)
         let r = try cli.run(["---completion", "workflow", "run", "--", "positional@0", "0", "0"], environment: ["GPT_TRADER_HOME": home])
         let names = r.stdout.split(separator: "\n").map(String.init)
-        #expect(names.contains("my-flow") && names.contains("multi-strategy-ensemble") && names.count == 8)
+        #expect(names.contains("my-flow") && names.contains("multi-strategy-ensemble") && names.contains("paper-trading") && names.count == 10)
     }
 
     @Test func unknownShellIsAUsageError() throws {

@@ -48,7 +48,7 @@ import TraderCore
         guard case .array(let items)? = field(try json(out.stdout), "workflows") else { Issue.record("no list"); return }
         let names = items.compactMap { if case .string(let s)? = field($0, "name") { s } else { nil } }
         #expect(names == ["mine", "simple-backtest", "quick-test", "ml-driven", "multi-strategy-ensemble", "strategy-optimization",
-                          "real-time-monitoring", "adaptive-selection"])
+                          "real-time-monitoring", "adaptive-selection", "paper-trading", "live-trading"])
         guard case .array(let problems)? = field(try json(out.stdout), "problems") else { Issue.record("no problems list"); return }
         #expect(problems.count == 1 && out.stdout.contains("broken.yaml"))
     }

@@ -66,14 +66,17 @@ public struct PaperService: Sendable {
 
     /// Runs `request` until its feed ends, the task is cancelled or the bot is stopped,
     /// publishing on `bus`.
-    public func run(_ request: PaperRequest, bus: EventBus? = nil, tracking: Tracking? = nil) async throws(AppError) -> PaperSession.Outcome {
+    /// With `bars` (a replay of bars already loaded: a workflow's), the request's source is not
+    /// read again.
+    public func run(_ request: PaperRequest, bars preloaded: BarSeries? = nil, bus: EventBus? = nil,
+                    tracking: Tracking? = nil) async throws(AppError) -> PaperSession.Outcome {
         let sizer = try request.backtest.makeSizer()
         let session = PaperSession(bot: request.bot, strategy: request.backtest.strategy, settings: request.backtest.settings,
                                    sizer: sizer, bus: bus, guards: request.guards)
         do {
             switch request.feed {
             case .replay:
-                let bars = try data.load(request.backtest.source, start: request.backtest.start, end: request.backtest.end)
+                let bars = try preloaded ?? data.load(request.backtest.source, start: request.backtest.start, end: request.backtest.end)
                 try request.backtest.checkFits(barCount: bars.count)
                 return try await run(session, ReplayFeed(series: bars, speed: request.speed), request: request, tracking: tracking)
             case .synthetic:

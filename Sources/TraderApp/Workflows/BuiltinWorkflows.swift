@@ -1,13 +1,74 @@
 /// The workflows that ship with the program (bot_v2's), as YAML in the same format as users'
 /// workflow files, so `gpt-trader workflow show NAME` prints something a user can copy and edit.
-/// The paper-trading and risk-managed live workflows join them with the live runtime (their
-/// `paper.*` and `live.*` actions register into the same `ActionRegistry`).
+/// The paper-trading and risk-managed live workflows run the live runtime through the
+/// `broker.check`, `paper.run` and `paper.reconcile` actions (`LiveActions`).
 enum BuiltinWorkflows {
     static let all: [(name: String, yaml: String)] = [
         ("simple-backtest", simpleBacktest), ("quick-test", quickTest), ("ml-driven", mlDriven),
         ("multi-strategy-ensemble", ensemble), ("strategy-optimization", optimization),
         ("real-time-monitoring", monitoring), ("adaptive-selection", adaptive),
+        ("paper-trading", paperTrading), ("live-trading", liveTrading),
     ]
+
+    static let paperTrading = """
+        name: paper-trading
+        description: Paper-trade a strategy on replayed bars as a bot, then reconcile its stored books with the session.
+        parameters:
+          symbol: GOOG
+          strategy: sma-crossover
+          capital: 10000
+          commission: 0.001
+          speed: max
+        steps:
+          - id: data
+            action: data.load
+            parameters: { symbol: "${symbol}" }
+          - id: broker
+            action: broker.check
+            parameters: { broker: paper }
+          - id: session
+            action: paper.run
+            depends_on: [data, broker]
+            parameters: { strategy: "${strategy}", capital: "${capital}", commission: "${commission}", speed: "${speed}" }
+          - id: reconcile
+            action: paper.reconcile
+            depends_on: [session]
+          - id: report
+            action: report.write
+            depends_on: [session, reconcile]
+        """
+
+    static let liveTrading = """
+        name: live-trading
+        description: Risk-managed trading - pre-market data and broker checks, the session under risk limits, post-market reconciliation and report. broker paper is a dry run; alpaca or coinbase need their adapters.
+        parameters:
+          symbol: GOOG
+          strategy: sma-crossover
+          broker: paper
+          capital: 10000
+          commission: 0.001
+          max_drawdown_pct: 15
+        steps:
+          - id: data
+            action: data.load
+            parameters: { symbol: "${symbol}" }
+          - id: feeds
+            action: data.check
+            depends_on: [data]
+          - id: broker
+            action: broker.check
+            parameters: { broker: "${broker}" }
+          - id: session
+            action: paper.run
+            depends_on: [data, feeds, broker]
+            parameters: { strategy: "${strategy}", capital: "${capital}", commission: "${commission}", bot: "live-${symbol}-${strategy}" }
+          - id: reconcile
+            action: paper.reconcile
+            depends_on: [session]
+          - id: report
+            action: report.write
+            depends_on: [session, reconcile]
+        """
 
     static let simpleBacktest = """
         name: simple-backtest

@@ -13,6 +13,7 @@ public enum WorkflowActions {
         BacktestActions.register(into: &registry, env)
         RiskActions.register(into: &registry, env)
         MonitorActions.register(into: &registry, env)
+        LiveActions.register(into: &registry, env)
         return registry
     }
 }

@@ -56,7 +56,7 @@ public struct SessionJournal: Sendable {
                 let units = Self.units(of: order, account: account, price: bar.close)
                 let stored = StoredOrder(id: orderID(order.id), botID: bot, symbol: symbol, side: order.side, type: order.type.name,
                                          quantity: units, limitPrice: order.type.limitPrice, stopPrice: order.type.stopPrice,
-                                         status: .accepted, createdAt: at, updatedAt: at)
+                                         status: .accepted, brokerOrderID: brokerID(order.id), createdAt: at, updatedAt: at)
                 open[order.id] = stored
                 orders.append((stored, "accepted by the paper broker"))
             case let .orderReplaced(id, order):
@@ -72,7 +72,7 @@ public struct SessionJournal: Sendable {
                 // get an order of their own, so every fill in the store has one.
                 var stored = open[fill.orderId] ?? StoredOrder(
                     id: orderID(fill.orderId), botID: bot, symbol: symbol, side: fill.side, type: "market", quantity: fill.quantity,
-                    status: .accepted, createdAt: at, updatedAt: at)
+                    status: .accepted, brokerOrderID: brokerID(fill.orderId), createdAt: at, updatedAt: at)
                 let total = stored.filledQuantity + fill.quantity
                 stored.averageFillPrice = ((stored.averageFillPrice ?? 0) * stored.filledQuantity + fill.price * fill.quantity) / total
                 stored.filledQuantity = total
@@ -186,6 +186,11 @@ public struct SessionJournal: Sendable {
     }
 
     // MARK: - Ids
+
+    /// The paper broker's id of an order: `paper-SESSION-NUMBER`, so a session's orders can be
+    /// told from the bot's earlier sessions' (`paperOrderPrefix`).
+    func brokerID(_ kernelID: Int) -> String { Self.paperOrderPrefix(session: session) + String(kernelID) }
+    public static func paperOrderPrefix(session: Int64) -> String { "paper-\(session)-" }
 
     /// Kinds of record in the top byte, the number in the other 56 bits (the kernel numbers
     /// protective orders below zero: two's complement keeps them apart from the others).

@@ -1,0 +1,87 @@
+import Foundation
+import TraderCore
+import TraderEngine
+import TraderLive
+import TraderStore
+import TraderWorkflows
+
+/// `broker.check`, `paper.run` and `paper.reconcile`: the steps of bot_v2's paper-trading and
+/// risk-managed live-trading workflows (pre-market checks, the trading loop under risk checks,
+/// post-market reconciliation).
+enum LiveActions {
+    static func register(into registry: inout ActionRegistry, _ env: WorkflowEnvironment) {
+        /// Whether the broker can trade: the paper broker always can; a venue's needs its API
+        /// keys in the environment, and its adapter (not built yet), so the step fails with why.
+        registry.register("broker.check") { context in
+            let broker = try context.string("broker") ?? "paper"
+            switch broker {
+            case "paper":
+                return ["broker": .string("paper"), "ready": .bool(true)]
+            case "alpaca", "coinbase":
+                let keys = broker == "alpaca" ? ["APCA_API_KEY_ID", "APCA_API_SECRET_KEY"] : ["COINBASE_API_KEY_NAME", "COINBASE_API_PRIVATE_KEY"]
+                let missing = keys.filter { (ProcessInfo.processInfo.environment[$0] ?? "").isEmpty }
+                if !missing.isEmpty {
+                    throw AppError.usage("step '\(context.step)': the \(broker) broker needs the venue's API keys, and \(missing.joined(separator: " and ")) not set")
+                }
+                throw AppError.usage("step '\(context.step)': the \(broker) broker adapter is not available yet; run with broker: paper")
+            default:
+                throw context.error("broker", "must be paper, alpaca or coinbase, got '\(broker)'")
+            }
+        }
+
+        /// A paper session over the step's bars (replayed at `speed`, default max) with the
+        /// backtest step's strategy and settings, bot_v2's paper risk limits unless `risk: none`.
+        /// A bot of the run history when there is one (`bot`, default workflow-SYMBOL-STRATEGY).
+        registry.register("paper.run") { context in
+            let bars = try await env.bars(context)
+            var settings = try BacktestActions.settings(context, bars: bars)
+            if try context.string("risk") != "none" { settings.risk = .paperTradingDefaults }
+            let spec = try BacktestActions.spec(context)
+            let speedText = try context.string("speed") ?? "max"
+            guard let speed = ReplaySpeed(speedText) else { throw context.error("speed", "must be max or a positive decimal number, got '\(speedText)'") }
+            let bot = try context.string("bot") ?? "workflow-\(bars.symbol)-\(spec.name)"
+            if let why = BotName.violation(bot) { throw context.error("bot", why) }
+            let request = PaperRequest(backtest: BacktestRequest(source: try env.dataRequest(context).source, strategy: spec, settings: settings,
+                                                                 sizing: try BacktestActions.sizing(context)),
+                                       feed: .replay, speed: speed, bot: bot)
+            let tracking = env.history.map { PaperService.Tracking(store: $0.store, arguments: [], resume: false) }
+            let outcome = try await PaperService(data: env.data).run(request, bars: bars, tracking: tracking)
+            var out = WorkflowEnvironment.describe(bars)
+            out.merge(BacktestActions.metrics(outcome.result)) { $1 }
+            out["bot"] = .string(bot)
+            out["ended"] = .string(outcome.ending.rawValue)
+            out["fills"] = .integer(outcome.result.fills)
+            out["open_position"] = .number(outcome.result.openTrades.reduce(0) { $0 + $1.size })
+            out["tracked"] = .bool(tracking != nil)
+            return out
+        }
+
+        /// Post-market reconciliation: the bot's books in the store (fills, positions) against
+        /// what its session reported; every difference is listed, and `matched` says whether
+        /// there was none.
+        registry.register("paper.reconcile") { context in
+            guard let history = env.history else {
+                return ["matched": .bool(true), "checked": .bool(false), "differences": .array([])]
+            }
+            let bot = try context.requiredString("bot")
+            let store = history.store
+            guard let record = try await store.bot(id: bot) else { throw context.error("bot", "no bot '\(bot)' in the run history") }
+            var differences: [String] = []
+            // This session's orders: the paper broker's ids carry the session.
+            let prefix = SessionJournal.paperOrderPrefix(session: record.startedAt)
+            let orders = try await store.orders(botID: bot, openOnly: false, limit: 1_000_000).filter { $0.brokerOrderID?.hasPrefix(prefix) == true }
+            var fills = 0
+            for o in orders { fills += try await store.fills(orderID: o.id).count }
+            if let expected = try context.integer("fills"), expected != fills { differences.append("fills: the session made \(expected), the store has \(fills)") }
+            let held = try await store.positions(botID: bot).reduce(0) { $0 + $1.quantity }
+            if let expected = try context.number("open_position"), abs(expected - held) > 1e-9 {
+                differences.append("position: the session holds \(expected), the store \(held)")
+            }
+            let working = orders.filter { !$0.isTerminal }.count
+            if record.status == .running { differences.append("status: the bot is still recorded as running") }
+            return ["bot": .string(bot), "checked": .bool(true), "matched": .bool(differences.isEmpty), "stored_fills": .integer(fills),
+                    "stored_position": .number(held), "working_orders": .integer(working),
+                    "differences": .array(differences.map(JSONValue.string))]
+        }
+    }
+}
