@@ -1,0 +1,72 @@
+public import Foundation
+public import TraderCore
+
+/// A message of Coinbase Advanced Trade's market-data WebSocket
+/// (`wss://advanced-trade-ws.coinbase.com`).
+///
+/// Every message is an object with `channel`, `timestamp`, `sequence_num` (one counter per
+/// connection: a jump means messages were lost) and `events`. `market_trades` events carry
+/// `trades` (`trade_id`, `product_id`, `price` and `size` as decimal text, `side`, `time`);
+/// `candles` events carry five-minute `candles` (`start` in seconds as text, `open`, `high`,
+/// `low`, `close`, `volume`, `product_id`); `heartbeats` events `current_time` and
+/// `heartbeat_counter`; `subscriptions` the channels now open. Errors come as
+/// `{"type": "error", "message": ...}`.
+public struct CoinbaseStreamMessage: Sendable, Equatable {
+    public var channel: String
+    public var sequence: Int64
+    public var events: [Event]
+
+    public enum Event: Sendable, Equatable {
+        case trade(product: String, id: String, price: Double, size: Double, buy: Bool, time: Timestamp)
+        case candle(product: String, Bar)
+        case heartbeat(counter: Int64)
+        case subscriptions([String: [String]])
+    }
+
+    /// Decodes one message. An `error` message becomes `VenueMessageError` with its text.
+    public static func decode(_ data: Data) throws(VenueMessageError) -> CoinbaseStreamMessage {
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw .malformed(venue: "coinbase", reason: "a message must be a JSON object: \(VenueMessageError.excerpt(data))")
+        }
+        if object["type"] as? String == "error" {
+            throw .malformed(venue: "coinbase", reason: "the server refused: \(object["message"] as? String ?? "(no message)")")
+        }
+        let top = Fields(object: object, venue: "coinbase", path: "message")
+        let channel = try top.string("channel")
+        let sequence = Int64(try top.int("sequence_num"))
+        var events: [Event] = []
+        for (i, raw) in (object["events"] as? [[String: Any]] ?? []).enumerated() {
+            let e = Fields(object: raw, venue: "coinbase", path: "events[\(i)]")
+            switch channel {
+            case "market_trades":
+                for (j, t) in (raw["trades"] as? [[String: Any]] ?? []).enumerated() {
+                    let f = Fields(object: t, venue: "coinbase", path: "events[\(i)].trades[\(j)]")
+                    let side = try f.string("side")
+                    guard side == "BUY" || side == "SELL" else { throw f.fail("side", "must be BUY or SELL, got '\(DisplayText.quote(side))'") }
+                    events.append(.trade(product: try f.string("product_id"), id: try f.string("trade_id"), price: try f.positive("price"),
+                                         size: try f.nonNegative("size"), buy: side == "BUY", time: try f.time("time")))
+                }
+            case "candles":
+                for (j, c) in (raw["candles"] as? [[String: Any]] ?? []).enumerated() {
+                    let f = Fields(object: c, venue: "coinbase", path: "events[\(i)].candles[\(j)]")
+                    events.append(.candle(product: try f.string("product_id"),
+                                          try f.bar(time: "start", open: "open", high: "high", low: "low", close: "close", volume: "volume")))
+                }
+            case "heartbeats":
+                events.append(.heartbeat(counter: Int64(try e.int("heartbeat_counter"))))
+            case "subscriptions":
+                events.append(.subscriptions(raw["subscriptions"] as? [String: [String]] ?? [:]))
+            default:
+                break
+            }
+        }
+        return CoinbaseStreamMessage(channel: channel, sequence: sequence, events: events)
+    }
+
+    /// The subscribe message (`jwt`: the ES256 token the channel needs, nil for public channels).
+    public static func subscribe(channel: String, products: [String], jwt: String? = nil) -> Data {
+        var object: [String: Any] = ["type": "subscribe", "channel": channel, "product_ids": products]
+        if let jwt { object["jwt"] = jwt }
+        return try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+}
