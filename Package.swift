@@ -35,6 +35,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The venues' market-data WebSockets (client); the tests' local venue servers use Hummingbird.
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         .target(name: "TraderCore", swiftSettings: strict),
@@ -64,7 +68,9 @@ let package = Package(
         .target(name: "TraderWorkflows", dependencies: ["TraderCore", "TraderYAML"], swiftSettings: strict),
         .target(name: "TraderAnalysis", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine"], swiftSettings: strict),
         // Paper and live trading: feeds, sessions, the event bus (docs/live.md).
-        .target(name: "TraderLive", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderStore"], swiftSettings: strict),
+        .target(name: "TraderLive", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderStore",
+                                            .product(name: "WSClient", package: "swift-websocket"),
+                                            .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
                                            "TraderLive",
                                            "TraderWorkflows", "TraderYAML",
@@ -86,7 +92,13 @@ let package = Package(
         .executableTarget(name: "gpt-trader", dependencies: ["TraderCLI"], swiftSettings: strict),
 
         // Helpers shared by test targets (running programs without Foundation's Process).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+                    "TraderCore",
+                    // The local venue servers the adapters' tests talk to.
+                    .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                ], path: "Tests/TestSupport"),
         .testTarget(name: "TraderCoreTests", dependencies: ["TraderCore"]),
         .testTarget(name: "TraderStrategiesTests", dependencies: ["TraderStrategies"]),
         .testTarget(name: "TraderEngineTests", dependencies: ["TraderEngine", "TraderData"]),
@@ -100,7 +112,8 @@ let package = Package(
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
                                                     "TraderStore", "TraderWorkflows"]),
-        .testTarget(name: "TraderLiveTests", dependencies: ["TraderLive", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderStore"]),
+        .testTarget(name: "TraderLiveTests", dependencies: ["TraderLive", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderStore",
+                                                     "TestSupport"]),
         .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore", "TraderYAML"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TraderData", "TestSupport"]),
     ]

@@ -36,6 +36,14 @@ public enum Subprocess {
 
         public func signal(_ signal: Int32) { _ = kill(pid, signal) }
 
+        /// `waitForOutput` on a thread of its own, so no cooperative thread blocks (a server in
+        /// the same process, serving the program, needs them).
+        public func waitForOutput(containing text: String, occurrences: Int = 1, limit: Duration = .seconds(60)) async -> Bool {
+            await withCheckedContinuation { continuation in
+                Thread { continuation.resume(returning: self.waitForOutput(containing: text, occurrences: occurrences, limit: limit)) }.start()
+            }
+        }
+
         /// Whether the program has ended (a zombie waiting for `wait()`, or gone), without reaping it.
         public var hasEnded: Bool {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }

@@ -44,7 +44,7 @@ extension CLIProcessTests {
             let args = ["paper", "--bot", "crashy"] + options + (round == 0 ? [] : ["--resume"])
             let running = try Subprocess.start(Self.executable.path, args, environment: env, directory: Self.root.path, resetSignals: true)
             // Fill lines read "[bot] DATE buy|sell N GOOG @ PRICE".
-            let reached = running.waitForOutput(containing: " GOOG @ ", occurrences: fills)
+            let reached = await running.waitForOutput(containing: " GOOG @ ", occurrences: fills)
             running.signal(SIGKILL)
             let r = running.wait()
             try #require(reached, "round \(round): the bot ended before \(fills) fills: \(r.stdout.suffix(500)) \(r.stderr)")
@@ -81,7 +81,7 @@ extension CLIProcessTests {
                                            ["paper", "--bot", "stoppable", "--feed", "replay", "--speed", "8640000", "--strategy", "sma-crossover",
                                             "--fast", "3", "--slow", "8", "--no-color"],
                                            environment: env, directory: Self.root.path, resetSignals: true)
-        let bought = running.waitForOutput(containing: " buy ")
+        let bought = await running.waitForOutput(containing: " buy ")
         let stop = try run(["bots", "stop", "stoppable", "--flatten"], environment: ["GPT_TRADER_HOME": home])
         let r = running.wait()
         try #require(bought, "the bot never bought: \(r.stdout.suffix(300)) \(r.stderr)")

@@ -1,3 +1,4 @@
+import Foundation
 public import TraderCore
 public import TraderData
 public import TraderEngine
@@ -26,14 +27,21 @@ public struct PaperRequest: Sendable {
     public var bot: String
     /// Runtime guards (none by default).
     public var guards: GuardSettings
+    /// A venue feed's WebSocket address (default: the venue's own).
+    public var feedURL: String?
 
-    public init(backtest: BacktestRequest, feed: FeedChoice, speed: ReplaySpeed, bot: String, guards: GuardSettings = GuardSettings()) {
+    public init(backtest: BacktestRequest, feed: FeedChoice, speed: ReplaySpeed, bot: String, guards: GuardSettings = GuardSettings(),
+                feedURL: String? = nil) {
         self.backtest = backtest
         self.feed = feed
         self.speed = speed
         self.bot = bot
         self.guards = guards
+        self.feedURL = feedURL
     }
+
+    /// Alpaca's market-data stream (IEX, the free plan's).
+    public static let alpacaStreamURL = "wss://stream.data.alpaca.markets/v2/iex"
 }
 
 /// Runs paper sessions for the CLI and workflows: builds the feed, runs `PaperSession`, returns
@@ -81,8 +89,10 @@ public struct PaperService: Sendable {
                 return try await run(session, ReplayFeed(series: bars, speed: request.speed), request: request, tracking: tracking)
             case .synthetic:
                 return try await run(session, try syntheticFeed(request), request: request, tracking: tracking)
-            case .coinbase, .alpaca:
-                throw AppError.usage("--feed \(request.feed.rawValue): the \(request.feed.rawValue) market-data adapter is not available yet; use --feed replay or --feed synthetic")
+            case .alpaca:
+                return try await run(session, try alpacaFeed(request), request: request, tracking: tracking)
+            case .coinbase:
+                throw AppError.usage("--feed coinbase: the coinbase market-data adapter is not available yet; use --feed replay, synthetic or alpaca")
             }
         } catch let e as AppError {
             throw e
@@ -143,6 +153,21 @@ public struct PaperService: Sendable {
                                           bars: checkpoint?.bars ?? 0, equity: checkpoint?.equity,
                                           detail: checkpoint.map { "resuming after \($0.bars) bars" } ?? "started on \(feed.symbol)"))
         return (sessionStart, checkpoint.flatMap { $0.bars > 0 ? $0 : nil })
+    }
+
+    /// Alpaca's real-time minute bars of the request's symbol, with the keys of the environment.
+    func alpacaFeed(_ request: PaperRequest) throws(AppError) -> AlpacaStreamFeed {
+        let env = ProcessInfo.processInfo.environment
+        let key = env["APCA_API_KEY_ID"] ?? "", secret = env["APCA_API_SECRET_KEY"] ?? ""
+        guard !key.isEmpty, !secret.isEmpty else {
+            throw .usage("--feed alpaca needs Alpaca's API keys in the environment, and APCA_API_KEY_ID or APCA_API_SECRET_KEY is not set")
+        }
+        guard case let .symbol(symbol) = request.backtest.source else {
+            throw .usage("--feed alpaca streams a symbol's bars: give --symbol, not --data or --synthetic")
+        }
+        let url = request.feedURL ?? PaperRequest.alpacaStreamURL
+        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else { throw .usage("--feed-url must be a ws:// or wss:// address, got '\(url)'") }
+        return AlpacaStreamFeed(url: url, key: key, secret: secret, symbol: symbol)
     }
 
     /// The synthetic feed of a `.synthetic` source (or endless bars of SYNTH, seed 42, daily),

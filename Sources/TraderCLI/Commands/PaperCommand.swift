@@ -19,10 +19,11 @@ struct PaperCommand: AsyncParsableCommand {
           gpt-trader paper --feed replay --speed max --output json     (= backtest --output json)
           gpt-trader paper --feed replay --speed 3600 --data prices.csv  (an hour of bars a second)
           gpt-trader paper --feed synthetic --synthetic 500 --timeframe 1m --speed 60
+          APCA_API_KEY_ID=... APCA_API_SECRET_KEY=... gpt-trader paper --feed alpaca --symbol AAPL   (live minute bars)
 
         Ctrl-C (SIGINT) or SIGTERM stops taking bars; the session then reports on the bars it
-        traded and exits 0. --feed coinbase and --feed alpaca need the venue adapters (not
-        available yet).
+        traded and exits 0. --feed alpaca streams Alpaca's real-time minute bars (reconnecting
+        as needed); --feed coinbase needs its adapter (not available yet).
 
         The session is a bot of the run database (unless --no-save): its orders, fills,
         positions and checkpoints are written as it trades, and from another terminal
@@ -39,6 +40,8 @@ struct PaperCommand: AsyncParsableCommand {
 
     @Option(help: "Where bars come from: replay, synthetic, coinbase or alpaca.") var feed: String = "replay"
     @Option(parsing: .unconditional, help: ArgumentHelp("Replay speed: max, or N times real time.", valueName: "max|N")) var speed: String = "max"
+    @Option(name: .customLong("feed-url"), help: ArgumentHelp("A venue feed's WebSocket address (default: the venue's).", valueName: "ws-url"))
+    var feedURL: String?
     @Option(help: ArgumentHelp("The bot's name (default paper-SYMBOL-STRATEGY).", valueName: "name")) var bot: String?
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
@@ -61,7 +64,7 @@ struct PaperCommand: AsyncParsableCommand {
         let backtest = BacktestRequest(source: source, start: start, end: end, strategy: try strategyOptions.spec(),
                                        settings: try execution.settings(), sizing: try sizingOptions.configuration(size: execution.size))
         let name = bot ?? "paper-\(source.symbolName)-\(backtest.strategy.name)"
-        return PaperRequest(backtest: backtest, feed: FeedChoice(rawValue: feed)!, speed: ReplaySpeed(speed)!, bot: name)
+        return PaperRequest(backtest: backtest, feed: FeedChoice(rawValue: feed)!, speed: ReplaySpeed(speed)!, bot: name, feedURL: feedURL)
     }
 
     func run() async throws {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TraderCore
 import TraderLive
 
@@ -13,7 +16,10 @@ final class LiveEventPrinter: Sendable {
         let events = bus.subscribe()
         task = Task {
             for await event in events {
-                if let line = Self.line(event, terminal: terminal) { print(line) }
+                guard let line = Self.line(event, terminal: terminal) else { continue }
+                print(line)
+                // Live lines are read as they come (a pipe, a log file): no block buffering.
+                fflush(nil)
             }
         }
     }

@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import ServiceLifecycle
+import Synchronization
+import TraderCore
+
+/// A local server speaking the subset of Alpaca's market-data stream the feed uses
+/// (`connected`, `auth`, `subscribe`, bars as `T: b`), with faults injected by a script per
+/// connection: it drops connections, repeats bars, sends them late and skips minutes.
+public final class AlpacaStreamServer: Sendable {
+    /// What connection number `n` (from 0) sends after the subscription: indices into `bars`,
+    /// then whether it drops the connection (else it stays open, idle).
+    public let script: @Sendable (Int) -> (bars: [Int], drop: Bool)
+    public let bars: [Bar]
+    public let symbol: String
+    public let key = "test-key", secret = "test-secret"
+    public let connections = Atomic<Int>(0)
+    public let authentications = Mutex<[String]>([])
+
+    public init(symbol: String, bars: [Bar], script: @escaping @Sendable (Int) -> (bars: [Int], drop: Bool)) {
+        self.symbol = symbol
+        self.bars = bars
+        self.script = script
+    }
+
+    public static func json(_ bar: Bar, symbol: String) -> String {
+        #"{"T":"b","S":"\#(symbol)","o":\#(bar.open),"h":\#(bar.high),"l":\#(bar.low),"c":\#(bar.close),"v":\#(bar.volume),"t":"\#(bar.timestamp.iso8601())Z","n":10,"vw":\#(bar.close)}"#
+    }
+
+    /// Runs the server on a free loopback port until `body` returns.
+    public func serve<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
+        let port = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: Router(),
+            server: .http1WebSocketUpgrade { _, _, _ in
+                .upgrade([:]) { inbound, outbound, _ in try await self.session(inbound, outbound) }
+            },
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in port.continuation.yield(channel.localAddress!.port!) },
+            logger: Logger(label: "alpaca-test-server"))
+        let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask { try await group.run(); return nil }
+            var ports = port.stream.makeAsyncIterator()
+            guard let p = await ports.next() else { throw CancellationError() }
+            defer { Task { await group.triggerGracefulShutdown() } }
+            let value = try await body(p)
+            await group.triggerGracefulShutdown()
+            for try await case let v? in tasks { return v }
+            return value
+        }
+    }
+
+    func session(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {
+        let n = connections.add(1, ordering: .relaxed).oldValue
+        try await outbound.write(.text(#"[{"T":"success","msg":"connected"}]"#))
+        var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+        while let message = try await messages.next() {
+            guard case let .text(text) = message,
+                  let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { continue }
+            switch object["action"] as? String {
+            case "auth":
+                authentications.withLock { $0.append("\(object["key"] ?? "")") }
+                guard object["key"] as? String == key, object["secret"] as? String == secret else {
+                    try await outbound.write(.text(#"[{"T":"error","code":402,"msg":"auth failed"}]"#))
+                    return
+                }
+                try await outbound.write(.text(#"[{"T":"success","msg":"authenticated"}]"#))
+            case "subscribe":
+                let wanted = object["bars"] as? [String] ?? []
+                try await outbound.write(.text(#"[{"T":"subscription","trades":[],"quotes":[],"bars":["\#(wanted.joined(separator: "\",\""))"]}]"#))
+                let (indices, drop) = script(n)
+                // Several bars per frame, as the venue batches them.
+                for chunk in stride(from: 0, to: indices.count, by: 3) {
+                    let frame = indices[chunk..<min(chunk + 3, indices.count)].map { Self.json(bars[$0], symbol: symbol) }
+                    try await outbound.write(.text("[" + frame.joined(separator: ",") + "]"))
+                }
+                if drop { return }
+            default:
+                break
+            }
+        }
+    }
+}
+
