@@ -88,3 +88,41 @@ extension CLIProcessTests {
         #expect(bad.status == 2 && bad.stderr.contains("bad.yaml:3:12: speed: must be max or a positive decimal number"), "\(bad.stderr)")
     }
 }
+
+extension CLIProcessTests {
+    /// A bot whose guard halted its entries keeps running (exits still work): it shows as halted
+    /// and `bots stop` still stops it.
+    @Test func aHaltedBotCanStillBeStopped() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-halt-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        // 50 of capital buys no GOOG share: every entry is refused, and the burst guard trips.
+        let file = try temporaryFile("halt.yaml", """
+            bots:
+              - name: broke
+                symbol: GOOG
+                strategy: scalp
+                capital: 50
+                speed: 8640000
+                risk: none
+                guards: { rejection_burst: 2/20, on_breach: halt-entries }
+            """)
+        let running = try Subprocess.start(Self.executable.path, ["run", "--mode", "paper", "--bot", file, "--no-color"],
+                                           environment: Self.environment(["GPT_TRADER_HOME": home]), directory: Self.root.path, resetSignals: true)
+        let halted = await running.waitForOutput(containing: "[broke] halted: rejection-burst")
+        // The status is written with the next heartbeat (200 ms): wait for it, at most a minute.
+        var shown = ""
+        let deadline = ContinuousClock.now + .seconds(60)
+        while halted, ContinuousClock.now < deadline {
+            shown = try run(["bots", "list", "--output", "json"], environment: ["GPT_TRADER_HOME": home]).stdout
+            if shown.contains("\"halted\"") { break }
+        }
+        let stop = try run(["bots", "stop", "broke"], environment: ["GPT_TRADER_HOME": home])
+        if !halted || stop.status != 0 { running.signal(SIGKILL) }
+        let r = await running.output()
+        try #require(halted, "no halt: \(r.stdout.suffix(400)) \(r.stderr)")
+        #expect(shown.contains("\"halted\""), "\(shown)")
+        #expect(stop.status == 0 && stop.stdout.contains("broke stopped after"), "\(stop.stderr)")
+        #expect(r.status == 0 && r.stdout.contains("[broke] stop-requested: session ended after"), "\(r.stderr)")
+    }
+}

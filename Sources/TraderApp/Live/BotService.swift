@@ -22,6 +22,9 @@ public struct BotService: Sendable {
         }
     }
 
+    /// Statuses of a bot whose process may still run: a guard's halt keeps it trading exits.
+    static let active: Set<BotStatus> = [.running, .stopping, .halted]
+
     /// A heartbeat older than this marks a bot of another host as lost.
     public static let staleAfter: Int64 = 10_000_000_000
 
@@ -53,7 +56,7 @@ public struct BotService: Sendable {
     public func requestStop(_ id: String, flatten: Bool) async throws(AppError) -> BotRecord {
         let record = try await find(id)
         let current = entry(record)
-        guard [.running, .stopping].contains(record.status), current.isAlive else {
+        guard Self.active.contains(record.status), current.isAlive else {
             throw .usage("bot '\(id)' is not running (\(current.shownStatus)); nothing to stop")
         }
         let asked = try await call("stop bot \(id)") { try await store.requestStop(botID: id, request: flatten ? .flatten : .stop) }
@@ -67,7 +70,7 @@ public struct BotService: Sendable {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let record = try await find(id)
-            if ![.running, .stopping].contains(record.status) || !entry(record).isAlive { return record }
+            if !Self.active.contains(record.status) || !entry(record).isAlive { return record }
             do { try await Task.sleep(for: .milliseconds(100)) } catch { throw .interrupted("waiting for bot '\(id)' to stop") }
         }
         return nil
@@ -76,7 +79,7 @@ public struct BotService: Sendable {
     /// The command line that runs bot `id` again; refuses a bot that still runs.
     public func resumeArguments(_ id: String) async throws(AppError) -> [String] {
         let record = try await find(id)
-        if [.running, .stopping].contains(record.status), entry(record).isAlive {
+        if Self.active.contains(record.status), entry(record).isAlive {
             throw .usage("bot '\(id)' is running (pid \(record.pid.map(String.init) ?? "?")); nothing to resume")
         }
         guard !record.arguments.isEmpty else { throw .usage("bot '\(id)' has no command line to resume") }
@@ -90,7 +93,7 @@ public struct BotService: Sendable {
     }
 
     func entry(_ record: BotRecord) -> Entry {
-        guard [.running, .stopping].contains(record.status) else { return Entry(record: record, isAlive: false) }
+        guard Self.active.contains(record.status) else { return Entry(record: record, isAlive: false) }
         if record.host == BotProcess.hostName, let pid = record.pid { return Entry(record: record, isAlive: BotProcess.isAlive(pid)) }
         return Entry(record: record, isAlive: StoreClock.nowNanos() - record.updatedAt < Self.staleAfter)
     }

@@ -133,7 +133,7 @@ public struct PaperService: Sendable {
         let store = tracking.store
         let host = BotProcess.hostName
         let existing = try await store.bot(id: request.bot)
-        if let existing, [.running, .stopping].contains(existing.status), let pid = existing.pid,
+        if let existing, [.running, .stopping, .halted].contains(existing.status), let pid = existing.pid,
            existing.host == host, pid != BotProcess.pid, BotProcess.isAlive(pid) {
             throw AppError.usage("bot '\(request.bot)' is running (pid \(pid)); stop it first: gpt-trader bots stop \(request.bot)")
         }
