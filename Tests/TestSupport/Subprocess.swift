@@ -44,6 +44,21 @@ public enum Subprocess {
             }
         }
 
+        /// Waits on a thread of its own until standard output contains `text` (`occurrences`
+        /// times, at most `limit`), then runs `action` on that thread at once with whether it did.
+        /// What the test does at that point (a signal, a command from another process) then
+        /// happens while the program is where the output says, however long the test's own task
+        /// waits for a cooperative thread (the CLI tests block theirs on subprocesses).
+        public func whenOutput<T: Sendable>(containing text: String, occurrences: Int = 1, limit: Duration = .seconds(60),
+                                            _ action: @escaping @Sendable (Bool) -> T) async -> T {
+            await withCheckedContinuation { continuation in
+                Thread {
+                    let seen = self.waitForOutput(containing: text, occurrences: occurrences, limit: limit)
+                    continuation.resume(returning: action(seen))
+                }.start()
+            }
+        }
+
         /// Whether the program has ended (a zombie waiting for `wait()`, or gone), without reaping it.
         public var hasEnded: Bool {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }

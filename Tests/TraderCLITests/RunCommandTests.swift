@@ -97,13 +97,14 @@ extension CLIProcessTests {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: home) }
         // 50 of capital buys no GOOG share: every entry is refused, and the burst guard trips.
+        // A bar every 0.1 s: the bot runs for minutes, far longer than the test needs it to.
         let file = try temporaryFile("halt.yaml", """
             bots:
               - name: broke
                 symbol: GOOG
                 strategy: scalp
                 capital: 50
-                speed: 8640000
+                speed: 864000
                 risk: none
                 guards: { rejection_burst: 2/20, on_breach: halt-entries }
             """)
