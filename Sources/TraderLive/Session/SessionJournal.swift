@@ -127,13 +127,23 @@ public struct SessionJournal: Sendable {
     public var heartbeatIsDue: Bool { ContinuousClock.now - lastHeartbeat >= heartbeatInterval }
 
     private var ticks = 0
+    /// Bars between two looks at the clock: 64 while bars come fast (a replay runs a million a
+    /// second), 1 once they come more than 100 µs apart (paced replays, live feeds), so a
+    /// heartbeat, and with it a stop request, is never late by more than a bar.
+    private var stride = 1
+    private var lastLook = ContinuousClock.now
 
-    /// Called once per bar: whether to look at `isDue` and `heartbeatIsDue` now. The clock is
-    /// read once every 64 bars (a replay runs a million bars a second; live bars are seconds
-    /// apart), or at once when many records wait.
+    /// Called once per bar: whether to look at `isDue` and `heartbeatIsDue` now (or at once when
+    /// many records wait).
     public mutating func tick() -> Bool {
         ticks &+= 1
-        return ticks & 63 == 0 || orders.count + fills.count >= flushRecords
+        guard ticks >= stride || orders.count + fills.count >= flushRecords else { return false }
+        let now = ContinuousClock.now
+        // Bars faster than 100 µs apart since the last look: look every 64 bars; else every bar.
+        stride = (now - lastLook) / max(ticks, 1) < .microseconds(100) ? 64 : 1
+        lastLook = now
+        ticks = 0
+        return true
     }
 
     /// The entry being written, if any: writes overlap the session's next bars (one at a time,
