@@ -37,8 +37,7 @@ public enum ReplaySpeed: Sendable, Equatable, CustomStringConvertible {
     /// hexadecimal, which `Double` would read: `0x10` is not a speed anyone means).
     public init?(_ text: String) {
         if text == "max" { self = .max; return }
-        guard !text.isEmpty, text.allSatisfy({ "0123456789.eE+-".contains($0) }),
-              let f = Double(text), f.isFinite, f > 0 else { return nil }
+        guard let f = DecimalText.parse(text), f.isFinite, f > 0 else { return nil }
         self = .times(f)
     }
 
