@@ -39,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        // The venues' REST trading APIs: one pooled client per venue; Coinbase's ES256 request signing.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
     ],
     targets: [
         .target(name: "TraderCore", swiftSettings: strict),
@@ -70,6 +73,8 @@ let package = Package(
         // Paper and live trading: feeds, sessions, the event bus (docs/live.md).
         .target(name: "TraderLive", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderStore",
                                             .product(name: "WSClient", package: "swift-websocket"),
+                                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                                            .product(name: "JWTKit", package: "jwt-kit"),
                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
                                            "TraderLive",
@@ -96,6 +101,7 @@ let package = Package(
                     "TraderCore",
                     // The local venue servers the adapters' tests talk to.
                     .product(name: "Hummingbird", package: "hummingbird"),
+                    .product(name: "HummingbirdCore", package: "hummingbird"),
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 ], path: "Tests/TestSupport"),

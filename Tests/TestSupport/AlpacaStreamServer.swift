@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
-import ServiceLifecycle
 import Synchronization
 import TraderCore
 
@@ -31,26 +30,9 @@ public final class AlpacaStreamServer: Sendable {
 
     /// Runs the server on a free loopback port until `body` returns.
     public func serve<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
-        let port = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
-            router: Router(),
-            server: .http1WebSocketUpgrade { _, _, _ in
-                .upgrade([:]) { inbound, outbound, _ in try await self.session(inbound, outbound) }
-            },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in port.continuation.yield(channel.localAddress!.port!) },
-            logger: Logger(label: "alpaca-test-server"))
-        let group = ServiceGroup(configuration: .init(services: [app], logger: app.logger))
-        return try await withThrowingTaskGroup(of: T?.self) { tasks in
-            tasks.addTask { try await group.run(); return nil }
-            var ports = port.stream.makeAsyncIterator()
-            guard let p = await ports.next() else { throw CancellationError() }
-            defer { Task { await group.triggerGracefulShutdown() } }
-            let value = try await body(p)
-            await group.triggerGracefulShutdown()
-            for try await case let v? in tasks { return v }
-            return value
-        }
+        try await serveLocally(Router().buildResponder(), server: .http1WebSocketUpgrade { _, _, _ in
+            .upgrade([:]) { inbound, outbound, _ in try await self.session(inbound, outbound) }
+        }, label: "alpaca-stream-test-server", body)
     }
 
     func session(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async throws {

@@ -51,8 +51,8 @@ public enum Backtester {
     /// applied), `equity` marked at each bar. Shared by the backtest and by runs fed a bar at a
     /// time (`SteppedRun`: paper sessions), so both report the same numbers from the same state.
     @inlinable
-    public static func result<S: Strategy, E: EventSink>(
-        of kernel: TradingKernel<S, SimulatedBroker, E>, name: String, series: BarSeries, equity: [Double],
+    public static func result<S: Strategy, B: PortfolioBroker, E: EventSink>(
+        of kernel: TradingKernel<S, B, E>, name: String, series: BarSeries, equity: [Double],
         settings: ExecutionSettings, warmup: Int, sizer: (any PositionSizer)?, ranOutOfMoney: Bool, profile: SeriesProfile? = nil
     ) -> BacktestResult {
         let n = series.count

@@ -8,10 +8,10 @@ public import TraderCore
 ///
 /// The bars are kept (columns) with the equity curve, because the report is computed over them as
 /// the backtest's is: 48 bytes per bar, about 25 MB for a year of one-minute bars.
-public struct SteppedRun<S: Strategy, E: EventSink> {
+public struct SteppedRun<S: Strategy, B: PortfolioBroker, E: EventSink> {
     /// The kernel, in its state after the last bar stepped.
-    @inlinable public var kernel: TradingKernel<S, SimulatedBroker, E> { _kernel }
-    @usableFromInline var _kernel: TradingKernel<S, SimulatedBroker, E>
+    @inlinable public var kernel: TradingKernel<S, B, E> { _kernel }
+    @usableFromInline var _kernel: TradingKernel<S, B, E>
     public let symbol: String
     public let settings: ExecutionSettings
     @usableFromInline let sizer: (any PositionSizer)?
@@ -25,11 +25,12 @@ public struct SteppedRun<S: Strategy, E: EventSink> {
     @inlinable public var outOfMoneyAt: Int? { _outOfMoneyAt }
     @usableFromInline var _outOfMoneyAt: Int?
 
-    /// A run of `strategy` on `symbol`'s bars with `settings` (and `sizer`, a prototype: the run
-    /// sizes with its own copy). Throws when the settings are invalid.
-    public init(strategy: S, symbol: String, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
+    /// A run of `strategy` on `symbol`'s bars filled by `broker` with `settings` (and `sizer`, a
+    /// prototype: the run sizes with its own copy). Throws when the settings are invalid.
+    public init(strategy: S, broker: B, symbol: String, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
                 events: E) throws(DomainError) {
-        _kernel = try TradingKernel(strategy: strategy, settings: settings, sizer: sizer, events: events)
+        try settings.validate()
+        _kernel = TradingKernel(strategy: strategy, broker: broker, settings: settings, sizer: sizer, events: events)
         self.symbol = symbol
         self.settings = settings
         self.sizer = sizer
@@ -109,6 +110,19 @@ public struct SteppedRun<S: Strategy, E: EventSink> {
         return e
     }
 
+    /// Matches the broker once more against the last bar stepped, in `phase`, and marks that
+    /// bar's equity again: a venue broker books the reports that arrived after the bar (a
+    /// stopping session's last fills). Returns the equity (nil before any bar).
+    @discardableResult
+    public mutating func matchLastBar(phase: MatchPhase) -> Double? {
+        guard _outOfMoneyAt == nil, let last = lastBar else { return nil }
+        let index = timestamps.count - 1
+        _kernel.match(last, index: index, phase: phase)
+        let e = _kernel.broker.account(markedAt: last.close).equity
+        equity[index] = e
+        return e
+    }
+
     /// Out of money at bar `index`: close everything; equity is zero from here on.
     @usableFromInline mutating func stop(at bar: Bar, index: Int) {
         _kernel.closeAll(bar, index: index)
@@ -123,5 +137,14 @@ public struct SteppedRun<S: Strategy, E: EventSink> {
         low.append(bar.low)
         close.append(bar.close)
         volume.append(bar.volume)
+    }
+}
+
+extension SteppedRun where B == SimulatedBroker {
+    /// A run filled by the simulated broker (a paper session): the backtest's fill rules.
+    public init(strategy: S, symbol: String, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
+                events: E) throws(DomainError) {
+        try self.init(strategy: strategy, broker: try SimulatedBroker(settings: settings), symbol: symbol, settings: settings,
+                      sizer: sizer, events: events)
     }
 }

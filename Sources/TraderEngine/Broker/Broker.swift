@@ -98,3 +98,12 @@ public struct PositionSnapshot: Sendable, Equatable {
         self.markPrice = markPrice
     }
 }
+
+/// A broker that keeps the instrument's lots as a `Portfolio`: what a run's report is computed
+/// from (closed trades, open trades marked at the end). The simulated broker and the venue
+/// brokers are; a run fed a bar at a time (`SteppedRun`) reports over any of them.
+public protocol PortfolioBroker: Broker {
+    var portfolio: Portfolio { get }
+}
+
+extension MatchingBroker: PortfolioBroker {}

@@ -148,46 +148,17 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
     mutating func execute<R: RiskCheck, E: EventSink>(_ w: WorkingOrder, rawPrice: Double, index: Int, time: Timestamp,
                                                      risk: inout R, events: inout E) {
         let side = w.order.side
-        let sign = side.sign
         let position = ledger.position
-        let reducing = position != 0 && (position > 0) != (sign > 0)
         var units: Double
         let price: Double
-        switch w.order.quantity {
-        case .entirePosition:
-            guard reducing else { _rejectedOrders += 1; events.record(.orderRejected(id: w.order.id, reason: "no position to close")); return }
-            units = abs(position)
-            price = settings.costs.exitPrice(rawPrice, sign: sign)
-        case let .units(u):
-            if w.order.reduceOnly {
-                guard reducing else { _rejectedOrders += 1; events.record(.orderRejected(id: w.order.id, reason: "reduce-only order with nothing to reduce")); return }
-                units = min(u, abs(position))
-                price = settings.costs.exitPrice(rawPrice, sign: sign)
-            } else {
-                units = u
-                price = reducing ? settings.costs.exitPrice(rawPrice, sign: sign) : settings.costs.entryPrice(rawPrice, sign: sign)
-                if !reducing {
-                    let cost = units * price + settings.commission.commission(units: units, price: price)
-                    if cost > marginAvailable(at: rawPrice) {
-                        _rejectedOrders += 1
-                        events.record(.orderRejected(id: w.order.id, reason: "insufficient equity"))
-                        return
-                    }
-                }
-            }
-        case let .equityFraction(f):
-            price = settings.costs.entryPrice(rawPrice, sign: sign)
-            // backtesting.py's sizing: commission folded into the unit price, then floored.
-            let unitCost = price + settings.commission.commission(units: f, price: rawPrice) / f
-            let budget = marginAvailable(at: rawPrice) * f
-            var u = budget / unitCost
-            if settings.wholeUnits { u = pythonFloorDivide(budget, unitCost) }
-            guard u > 0 else {
-                _rejectedOrders += 1
-                events.record(.orderRejected(id: w.order.id, reason: "insufficient equity for one unit"))
-                return
-            }
-            units = u
+        let reducing: Bool
+        switch settings.size(w.order, position: position, rawPrice: rawPrice, available: { marginAvailable(at: rawPrice) }) {
+        case let .trade(u, p, r):
+            (units, price, reducing) = (u, p, r)
+        case let .reject(reason):
+            _rejectedOrders += 1
+            events.record(.orderRejected(id: w.order.id, reason: reason))
+            return
         }
         if (risk.isActive || ledger.reviewsEntries) && !reducing {
             let proposal = OrderProposal(orderId: w.order.id, side: side, units: units, price: price,

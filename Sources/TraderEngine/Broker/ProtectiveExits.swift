@@ -5,22 +5,20 @@ public import TraderCore
 /// When a stop and the target could both be hit inside one bar, the stop is assumed to hit first:
 /// a bar's path is unknown, and the pessimistic order keeps results from being flattered. Gaps
 /// through a level fill at the open.
-@usableFromInline
-struct ProtectiveExits: Sendable {
+public struct ProtectiveExits: Sendable {
     @usableFromInline var sign: Double = 0
     @usableFromInline var stop: Double = .nan
     @usableFromInline var target: Double = .nan
     @usableFromInline var trailFraction: Double = .nan
     @usableFromInline var best: Double = .nan
 
-    @usableFromInline init() {}
+    public init() {}
 
     /// Whether exits are armed; a stored flag rather than `sign != 0` because the kernel tests it
     /// on every bar.
-    @usableFromInline var isActive = false
+    public var isActive = false
 
-    @usableFromInline
-    mutating func arm(entry: Double, sign: Double, settings: ExecutionSettings) {
+    public mutating func arm(entry: Double, sign: Double, settings: ExecutionSettings) {
         guard settings.stopLoss != nil || settings.takeProfit != nil || settings.trailingStop != nil else { return }
         self.sign = sign
         isActive = sign != 0
@@ -30,14 +28,13 @@ struct ProtectiveExits: Sendable {
         best = entry
     }
 
-    @inlinable mutating func clear() {
+    @inlinable public mutating func clear() {
         sign = 0
         isActive = false
     }
 
     /// The raw exit price and reason if an exit triggers within `w`; updates the trailing anchor.
-    @usableFromInline
-    mutating func exit(in w: PriceWindow) -> (Double, ExitReason)? {
+    public mutating func exit(in w: PriceWindow) -> (Double, ExitReason)? {
         let long = sign > 0
         // Effective stop: the tighter of the fixed stop and the trailing level.
         var level = stop

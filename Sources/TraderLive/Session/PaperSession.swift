@@ -21,15 +21,19 @@ public struct PaperSession: Sendable {
     public let bus: EventBus?
     /// The runtime guards (off by default: a replay then reports exactly the backtest).
     public let guards: GuardSettings
+    /// The venue the session trades at (nil: the paper broker fills). Its orders then go out at
+    /// the close of the bar that decided them (`VenueTrading.settings`).
+    public let venue: VenueTrading?
 
     public init(bot: String, strategy: StrategySpec, settings: ExecutionSettings, sizer: (any PositionSizer)? = nil,
-                bus: EventBus? = nil, guards: GuardSettings = GuardSettings()) {
+                bus: EventBus? = nil, guards: GuardSettings = GuardSettings(), venue: VenueTrading? = nil) {
         self.bot = bot
         self.strategy = strategy
-        self.settings = settings
+        self.settings = venue == nil ? settings : VenueTrading.settings(settings)
         self.sizer = sizer
         self.bus = bus
         self.guards = guards
+        self.venue = venue
     }
 
     /// How a session ended.
@@ -86,6 +90,7 @@ public struct PaperSession: Sendable {
         var books = Books(flattenedAfter: resume?.flattenedAfter ?? [], haltedAfter: resume?.haltedAfter, haltReason: resume?.haltReason)
         var watch = GuardWatch(settings: guards)
         if let resume { try await catchUp(&run, feed: &feed, journal: &journal, watch: &watch, books: &books, to: resume) }
+        if let venue { try await reconcile(venue, &run, books: &books) }
         let stale = guards.staleAfter.map { StaleWatchdog(after: $0, bot: bot, bus: bus) }
         defer { stale?.cancel() }
         var breach: GuardBreach?
@@ -117,6 +122,10 @@ public struct PaperSession: Sendable {
                     publish(.system(bot: bot, SystemEvent(.error, "halted", "\(tripped) (\(guards.onBreach.rawValue))")))
                     if guards.onBreach == .stop { ending = .halted }
                     events += apply(tripped, to: &run, books: &books)
+                }
+                if let venue {
+                    for note in try await venue.router.sync() { publish(.system(bot: bot, note)) }
+                    if run.barCount % venue.reconcileEvery == 0 { try await reconcile(venue, &run, books: &books) }
                 }
                 if let bus, bus.hasSubscribers { publishStep(bar: bar, equity: equity, events: events, account: run.account, symbol: feed.symbol, bus: bus) }
                 if journal != nil {
@@ -166,11 +175,21 @@ public struct PaperSession: Sendable {
         }
         if ending == .flattened, let bar = run.lastBar {
             run.closeAll()
+            if let venue {
+                // The closing order's fill comes from the venue: wait for it and book it.
+                for note in try await venue.router.settle(attempts: 50, interval: .milliseconds(100)) { publish(.system(bot: bot, note)) }
+                run.closeAll()
+            }
             books.flattenedAfter.append(run.barCount)
             let events = run.takeEvents()
             for event in events { bus?.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
             journal?.note(events, bar: bar, account: run.account)
             journal?.cancelOpenOrders(reason: "cancelled: the bot was flattened", at: bar.timestamp)
+        }
+        if let venue, ending != .flattened, run.lastBar != nil {
+            // Orders in flight stay at the venue; what it reported so far is booked.
+            for note in try await Task.detached(operation: { try await venue.router.sync() }).value { publish(.system(bot: bot, note)) }
+            run.matchLastBar(phase: .exits)
         }
         // The end-of-run exit belongs to the end of the bars; a stopped bot keeps its positions
         // (a flattened one has none), and a resume carries on from them.
@@ -205,6 +224,8 @@ public struct PaperSession: Sendable {
             }
             guard case let .bar(bar) = event else { continue }
             try run.step(bar)
+            // The same client order ids go out again: the venue has them, the router looks them up.
+            if let venue { _ = try await venue.router.sync() }
             var events = run.takeEvents()
             // The guards see the same events, so they trip where they tripped; what no event
             // shows (stale data, write errors, a flatten asked for) comes from the checkpoint.
@@ -226,6 +247,20 @@ public struct PaperSession: Sendable {
         if journal != nil {
             try await journal!.flush(checkpoint: self.checkpoint(run, books))
             try await journal!.drain()
+        }
+    }
+
+    /// Compares the venue with the books; a position that differs halts new entries (exits
+    /// still trade) until an operator looks.
+    private func reconcile<R: SessionRun>(_ venue: VenueTrading, _ run: inout R, books: inout Books) async throws {
+        let position = run.account.positions.reduce(0) { $0 + $1.units }
+        for difference in try await venue.router.reconcile(bookedPosition: position) {
+            publish(.system(bot: bot, difference))
+            if difference.level == .error, run.entriesHalted == nil {
+                run.haltEntries("reconcile: \(difference.message)")
+                books.haltedAfter = books.haltedAfter ?? run.barCount
+                books.haltReason = books.haltReason ?? "reconcile: \(difference.message)"
+            }
         }
     }
 
@@ -296,6 +331,7 @@ protocol SessionRun {
     mutating func haltEntries(_ reason: String?)
     var entriesHalted: String? { get }
     mutating func finish(name: String, exit: EndOfRunExit?, timeframe: Timeframe?) throws(DomainError) -> BacktestResult
+    @discardableResult mutating func matchLastBar(phase: MatchPhase) -> Double?
 }
 
 extension SteppedRun: SessionRun where E == SessionEventBuffer {
@@ -330,9 +366,15 @@ struct SessionDriverMaker: StrategyVisitor {
     let symbol: String
 
     func visit<S: Strategy>(_ strategy: S) throws -> Driver {
+        let session = self.session
+        if let venue = session.venue {
+            let broker = try VenueBroker(symbol: symbol, settings: session.settings, link: venue.link, identity: venue.identity)
+            let run = try SteppedRun(strategy: strategy, broker: broker, symbol: symbol, settings: session.settings, sizer: session.sizer,
+                                     events: SessionEventBuffer())
+            return { feed, journal, resume in try await session.drive(run, feed: feed, journal: journal, resume: resume) }
+        }
         let run = try SteppedRun(strategy: strategy, symbol: symbol, settings: session.settings, sizer: session.sizer,
                                  events: SessionEventBuffer())
-        let session = self.session
         return { feed, journal, resume in try await session.drive(run, feed: feed, journal: journal, resume: resume) }
     }
 }

@@ -33,7 +33,8 @@ public struct SessionJournal: Sendable {
     public private(set) var fillCount = 0
     private var lastFlush = ContinuousClock.now
     private var lastHeartbeat = ContinuousClock.now
-    private let botKey: UInt64
+    /// The ids of the session's records (and client order ids at a venue).
+    public let identity: OrderIdentity
 
     /// The session's start (nanoseconds since 1970, the bot record's `startedAt`): part of every
     /// id, so a bot started afresh never collides with the records of its earlier sessions.
@@ -44,7 +45,7 @@ public struct SessionJournal: Sendable {
         self.bot = bot
         self.symbol = symbol
         self.session = session
-        botKey = Self.fnv1a("\(bot)#\(session)")
+        identity = OrderIdentity(bot: bot, session: session)
     }
 
     /// Takes the kernel's events of `bar`; `account` is the account after it.
@@ -202,30 +203,9 @@ public struct SessionJournal: Sendable {
     func brokerID(_ kernelID: Int) -> String { Self.paperOrderPrefix(session: session) + String(kernelID) }
     public static func paperOrderPrefix(session: Int64) -> String { "paper-\(session)-" }
 
-    /// Kinds of record in the top byte, the number in the other 56 bits (the kernel numbers
-    /// protective orders below zero: two's complement keeps them apart from the others).
-    func orderID(_ kernelID: Int) -> UUID { Self.uuid(botKey, 1 << 56 | UInt64(truncatingIfNeeded: kernelID) & Self.low56) }
-    func fillID(_ sequence: Int) -> UUID { Self.uuid(botKey, 2 << 56 | UInt64(truncatingIfNeeded: sequence) & Self.low56) }
-    func checkpointID(_ bars: Int) -> UUID { Self.uuid(botKey, 3 << 56 | UInt64(truncatingIfNeeded: bars) & Self.low56) }
-    static let low56: UInt64 = (1 << 56) - 1
-
-    static func uuid(_ high: UInt64, _ low: UInt64) -> UUID {
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<8 {
-            bytes[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i)))
-            bytes[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i)))
-        }
-        bytes[6] = bytes[6] & 0x0f | 0x80  // version 8: custom, deterministic
-        bytes[8] = bytes[8] & 0x3f | 0x80  // RFC 4122 variant
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-    }
-
-    static func fnv1a(_ text: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
-        return h
-    }
+    func orderID(_ kernelID: Int) -> UUID { identity.order(kernelID) }
+    func fillID(_ sequence: Int) -> UUID { identity.fill(sequence) }
+    func checkpointID(_ bars: Int) -> UUID { identity.checkpoint(bars) }
 
     /// The units an order asks for at submission: its units, the position it closes, or its
     /// fraction of equity at `price` (what a venue would be sent). Never zero: the store keeps

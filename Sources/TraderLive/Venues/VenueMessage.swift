@@ -137,3 +137,17 @@ enum RFC3339 {
         return Timestamp(nanos: day + ((h * 3600 + mi * 60 + s) - offset) * Timestamp.nanosPerSecond + nanos)
     }
 }
+
+extension DecimalText {
+    /// `x` as plain decimal text (`"12.5"`, `"0.00001"`, never an exponent), as venues take
+    /// quantities and prices: up to 10 decimals, trailing zeros dropped.
+    static func format(_ x: Double) -> String {
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        let plain = "\(x)"
+        if !plain.contains("e") { return plain }
+        var text = String(format: "%.10f", x)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,205 @@
+public import TraderCore
+
+/// Sends a `VenueBroker`'s orders to a venue and brings back what the venue reports, between
+/// bars: the asynchronous half of trading at a venue (the broker is the synchronous half, inside
+/// the kernel).
+///
+/// Each order is tracked by its client order id (`OrderIdentity`) through an `OrderLifecycle`:
+/// - a submit that fails without an answer leaves the order `submitted`; the next `sync` asks
+///   the venue for it by client order id and sends it again only if the venue has none, so an
+///   order is never placed twice (the venue also refuses a second order under one id, and the
+///   refusal leads to the same lookup);
+/// - the venue's view of an order (filled quantity, average price, status) becomes reports:
+///   each fill is the change in filled quantity since the last look, priced so that the average
+///   comes out as the venue's, under an execution id of the venue's order id and the filled
+///   quantity, so the same fill seen twice counts once;
+/// - reports no order may receive (a fill beyond the quantity, a filled order cancelled) are
+///   refused by the lifecycle and logged, never booked.
+public actor OrderRouter<Client: VenueTradingClient> {
+    public let client: Client
+    public let link: VenueLink
+    public let symbol: String
+    public let identity: OrderIdentity
+
+    struct Tracked {
+        var request: VenueOrderRequest
+        var lifecycle: OrderLifecycle
+        var venueOrderID: String?
+        var cancelAsked = false
+    }
+
+    private var tracked: [Int: Tracked] = [:]
+    private var notes: [SystemEvent] = []
+    /// What the last comparison found, so that a periodic one reports only what changed.
+    private var lastDifferences: Set<String> = []
+    /// Submits sent (each try once), lookups made, reports delivered: for operators and tests.
+    public private(set) var submits = 0
+    public private(set) var lookups = 0
+    public private(set) var delivered = 0
+
+    public init(client: Client, link: VenueLink, symbol: String, identity: OrderIdentity) {
+        self.client = client
+        self.link = link
+        self.symbol = symbol
+        self.identity = identity
+    }
+
+    /// Orders sent and not final.
+    public var openOrders: Int { tracked.values.filter { !$0.lifecycle.status.isTerminal }.count }
+
+    /// Sends what the broker asked for since the last call, asks the venue about every order
+    /// not final, and hands the changes to the broker. Returns what an operator should see
+    /// (refusals, lookups, reports refused). Throws only when cancelled or the credentials are
+    /// refused; a venue that does not answer leaves orders to the next call.
+    @discardableResult
+    public func sync() async throws -> [SystemEvent] {
+        var reports: [VenueLink.Report] = []
+        for command in link.takeCommands() {
+            switch command {
+            case let .submit(kernelID, request):
+                var lifecycle = OrderLifecycle(quantity: request.quantity)
+                _ = try? lifecycle.apply(.submitted)
+                tracked[kernelID] = Tracked(request: request, lifecycle: lifecycle)
+                try await place(kernelID, into: &reports)
+            case let .cancel(kernelID):
+                guard var order = tracked[kernelID], !order.lifecycle.status.isTerminal else { continue }
+                order.cancelAsked = true
+                tracked[kernelID] = order
+                if let venueID = order.venueOrderID { try await attempt("cancel \(order.request.clientOrderID)") { _ = try await client.cancel(venueOrderID: venueID) } }
+            }
+        }
+        for id in tracked.keys.sorted() where !tracked[id]!.lifecycle.status.isTerminal {
+            try await refresh(id, into: &reports)
+        }
+        tracked = tracked.filter { !$0.value.lifecycle.status.isTerminal }
+        delivered += reports.count
+        link.deliver(reports)
+        defer { notes.removeAll() }
+        return notes
+    }
+
+    /// Calls `sync` until no order is in flight or `attempts` calls were made, waiting `interval`
+    /// between them: what a stopping or flattening bot does before it books its last fills.
+    @discardableResult
+    public func settle(attempts: Int = 50, interval: Duration = .milliseconds(100)) async throws -> [SystemEvent] {
+        var events = try await sync()
+        var n = 1
+        while openOrders > 0 && n < attempts {
+            try await Task.sleep(for: interval)
+            events += try await sync()
+            n += 1
+        }
+        return events
+    }
+
+    /// Compares the venue with the books: orders of this session the venue holds and the books
+    /// do not are cancelled; orders from outside the session are left alone; a position that
+    /// differs from `bookedPosition` is reported. Returns the differences not reported by the
+    /// previous comparison.
+    public func reconcile(bookedPosition: Double) async throws -> [SystemEvent] {
+        var found: [SystemEvent] = []
+        let known = Set(tracked.values.map(\.request.clientOrderID))
+        for order in try await client.openOrders(symbol: symbol) where !known.contains(order.clientOrderID) {
+            if order.clientOrderID.hasPrefix(identity.clientOrderPrefix) {
+                _ = try await client.cancel(venueOrderID: order.venueOrderID)
+                found.append(SystemEvent(.warning, "reconcile", "cancelled \(client.venue) order \(order.clientOrderID) (\(order.side) \(order.quantity) \(symbol)): not in the books"))
+            } else {
+                found.append(SystemEvent(.warning, "reconcile", "\(client.venue) holds order \(order.clientOrderID) on \(symbol) from outside this session: left alone"))
+            }
+        }
+        let held = try await client.position(symbol: symbol)
+        if abs(held - bookedPosition) > 1e-9 * max(1, abs(held)) {
+            found.append(SystemEvent(.error, "reconcile", "\(client.venue) holds \(held) \(symbol), the books \(bookedPosition)"))
+        }
+        let messages = Set(found.map(\.message))
+        defer { lastDifferences = messages }
+        return found.filter { !lastDifferences.contains($0.message) }
+    }
+
+    // MARK: - One order
+
+    private func place(_ id: Int, into reports: inout [VenueLink.Report]) async throws {
+        guard let order = tracked[id] else { return }
+        submits += 1
+        do {
+            let placed = try await client.submit(order.request)
+            absorb(id, placed, into: &reports)
+        } catch let refusal as VenueOrderRefusal {
+            switch refusal {
+            case .duplicate:
+                // Placed by an earlier try (or an earlier life of this session): take it as is.
+                try await refresh(id, into: &reports)
+            case let .rejected(reason):
+                report(id, .rejected(reason: reason), into: &reports)
+            }
+        } catch let error as VenueHTTPError {
+            if case .unauthorized = error { throw error }
+            // No answer, or the venue failed: the order may or may not exist. The next sync asks.
+            notes.append(SystemEvent(.warning, "venue", "submit of \(order.request.clientOrderID) unconfirmed: \(error)"))
+        }
+    }
+
+    /// Asks the venue about order `id`; sends it again when the venue never got it.
+    private func refresh(_ id: Int, into reports: inout [VenueLink.Report]) async throws {
+        guard let order = tracked[id] else { return }
+        lookups += 1
+        let seen: VenueOrder?
+        do {
+            seen = try await client.order(clientOrderID: order.request.clientOrderID)
+        } catch let error as VenueHTTPError {
+            if case .unauthorized = error { throw error }
+            notes.append(SystemEvent(.warning, "venue", "could not look up \(order.request.clientOrderID): \(error)"))
+            return
+        }
+        guard let seen else {
+            if order.venueOrderID == nil { try await place(id, into: &reports) }
+            return
+        }
+        absorb(id, seen, into: &reports)
+        if order.cancelAsked, order.venueOrderID == nil, let venueID = tracked[id]?.venueOrderID, tracked[id]?.lifecycle.status.isTerminal == false {
+            try await attempt("cancel \(order.request.clientOrderID)") { _ = try await client.cancel(venueOrderID: venueID) }
+        }
+    }
+
+    /// Turns the venue's view of order `id` into the reports that changed it.
+    private func absorb(_ id: Int, _ venue: VenueOrder, into reports: inout [VenueLink.Report]) {
+        guard var order = tracked[id] else { return }
+        order.venueOrderID = venue.venueOrderID
+        tracked[id] = order
+        if venue.status != .new && venue.status != .submitted { report(id, .accepted(brokerOrderID: venue.venueOrderID), into: &reports) }
+        let before = order.lifecycle.filledQuantity
+        if venue.filledQuantity > before + 1e-12 * max(1, venue.quantity), let average = venue.averageFillPrice {
+            let units = venue.filledQuantity - before
+            // The part of the venue's average the new units account for.
+            let price = before == 0 ? average : (average * venue.filledQuantity - (order.lifecycle.averageFillPrice ?? 0) * before) / units
+            let fee = max(0, venue.commission - order.lifecycle.commission)
+            report(id, .fill(executionID: "\(venue.venueOrderID)/\(DecimalText.format(venue.filledQuantity))", quantity: units,
+                             price: price, commission: fee), into: &reports)
+        }
+        switch venue.status {
+        case .cancelled: report(id, .cancelled(reason: venue.reason ?? "cancelled by \(client.venue)"), into: &reports)
+        case .rejected: report(id, .rejected(reason: venue.reason ?? "rejected by \(client.venue)"), into: &reports)
+        case .expired: report(id, .expired, into: &reports)
+        default: break
+        }
+    }
+
+    private func report(_ id: Int, _ report: OrderReport, into reports: inout [VenueLink.Report]) {
+        guard var order = tracked[id] else { return }
+        do {
+            guard try order.lifecycle.apply(report) else { return }
+        } catch {
+            notes.append(SystemEvent(.error, "venue", "\(client.venue) report on \(order.request.clientOrderID) refused: \(error)"))
+            return
+        }
+        tracked[id] = order
+        reports.append(VenueLink.Report(kernelID: id, report: report))
+    }
+
+    private func attempt(_ what: String, _ body: () async throws -> Void) async throws {
+        do { try await body() } catch let error as VenueHTTPError {
+            if case .unauthorized = error { throw error }
+            notes.append(SystemEvent(.warning, "venue", "\(what) failed: \(error)"))
+        }
+    }
+}

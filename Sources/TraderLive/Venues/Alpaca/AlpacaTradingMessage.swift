@@ -1,0 +1,96 @@
+public import Foundation
+public import TraderCore
+
+/// The JSON of Alpaca's trading API (`https://api.alpaca.markets/v2`, paper:
+/// `https://paper-api.alpaca.markets/v2`) that the adapter reads and writes.
+///
+/// Quantities and prices travel as decimal text (`"qty": "10"`); times as RFC 3339. An order:
+/// `id`, `client_order_id`, `symbol`, `side`, `type`, `time_in_force`, `qty`, `filled_qty`,
+/// `filled_avg_price` (null before a fill), `status`. A position: `symbol`, `qty` (negative
+/// when short). The account: `status`, `cash`, `equity`.
+public enum AlpacaTradingMessage {
+    /// The body of `POST /v2/orders`.
+    public static func orderBody(_ request: VenueOrderRequest) -> Data {
+        var body: [String: Any] = [
+            "symbol": request.symbol, "qty": DecimalText.format(request.quantity), "side": request.side.description,
+            "time_in_force": request.timeInForce.rawValue, "client_order_id": request.clientOrderID,
+        ]
+        switch request.kind {
+        case .market: body["type"] = "market"
+        case let .limit(p): body["type"] = "limit"; body["limit_price"] = DecimalText.format(p)
+        case let .stop(p): body["type"] = "stop"; body["stop_price"] = DecimalText.format(p)
+        case let .stopLimit(stop, limit):
+            body["type"] = "stop_limit"; body["stop_price"] = DecimalText.format(stop); body["limit_price"] = DecimalText.format(limit)
+        case let .trailingStop(percent, price):
+            body["type"] = "trailing_stop"
+            if let percent { body["trail_percent"] = DecimalText.format(percent * 100) }
+            if let price { body["trail_price"] = DecimalText.format(price) }
+        }
+        return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+    }
+
+    /// An order object.
+    public static func order(_ data: Data) throws(VenueMessageError) -> VenueOrder {
+        try order(Fields(object: object(data), venue: "alpaca", path: "order"))
+    }
+
+    /// An array of order objects.
+    public static func orders(_ data: Data) throws(VenueMessageError) -> [VenueOrder] {
+        var out: [VenueOrder] = []
+        for (i, o) in try array(data).enumerated() { out.append(try order(Fields(object: o, venue: "alpaca", path: "orders[\(i)]"))) }
+        return out
+    }
+
+    /// A position's signed quantity.
+    public static func positionQuantity(_ data: Data) throws(VenueMessageError) -> Double {
+        try Fields(object: object(data), venue: "alpaca", path: "position").number("qty")
+    }
+
+    public static func account(_ data: Data) throws(VenueMessageError) -> VenueAccount {
+        let f = Fields(object: try object(data), venue: "alpaca", path: "account")
+        return VenueAccount(status: try f.string("status"), cash: try f.number("cash"), equity: try f.number("equity"))
+    }
+
+    /// Alpaca's order statuses in the runtime's terms. Alpaca's `new` is an order it accepted;
+    /// the pending and held states are working orders; `replaced` ended in favour of another.
+    public static func status(_ word: String) -> OrderStatus? {
+        switch word {
+        case "new", "accepted", "pending_new", "accepted_for_bidding", "pending_cancel", "pending_replace", "done_for_day",
+             "calculated", "suspended", "stopped", "held": .accepted
+        case "partially_filled": .partiallyFilled
+        case "filled": .filled
+        case "canceled", "replaced": .cancelled
+        case "expired": .expired
+        case "rejected": .rejected
+        default: nil
+        }
+    }
+
+    static func order(_ f: Fields) throws(VenueMessageError) -> VenueOrder {
+        let word = try f.string("status")
+        guard let status = status(word) else { throw f.fail("status", "is not an order status Alpaca documents: '\(DisplayText.quote(word))'") }
+        let sideWord = try f.string("side")
+        guard let side: OrderSide = sideWord == "buy" ? .buy : sideWord == "sell" ? .sell : nil else {
+            throw f.fail("side", "must be buy or sell, got '\(DisplayText.quote(sideWord))'")
+        }
+        let filled = try f.nonNegative("filled_qty")
+        let average = f.object["filled_avg_price"] is NSNull || f.object["filled_avg_price"] == nil ? nil : try f.positive("filled_avg_price")
+        return VenueOrder(venueOrderID: try f.string("id"), clientOrderID: try f.string("client_order_id"), symbol: try f.string("symbol"),
+                          side: side, quantity: try f.positive("qty"), filledQuantity: filled, averageFillPrice: filled > 0 ? average : nil,
+                          status: status, reason: status == .rejected || status == .cancelled ? "alpaca: \(word)" : nil)
+    }
+
+    static func object(_ data: Data) throws(VenueMessageError) -> [String: Any] {
+        guard let o = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            throw .malformed(venue: "alpaca", reason: "expected a JSON object: \(VenueMessageError.excerpt(data))")
+        }
+        return o
+    }
+
+    static func array(_ data: Data) throws(VenueMessageError) -> [[String: Any]] {
+        guard let a = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+            throw .malformed(venue: "alpaca", reason: "expected a JSON array of objects: \(VenueMessageError.excerpt(data))")
+        }
+        return a
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Synchronization
+
+/// A local server speaking the subset of Alpaca's trading API the adapter uses (`/v2/account`,
+/// `/v2/orders`, `/v2/orders:by_client_order_id`, `/v2/orders/{id}`, `/v2/positions/{symbol}`),
+/// with Alpaca's paths, JSON shapes, key headers and error answers (401 without the keys, 422 for
+/// a second order under one client order id, 403 for an order beyond the buying power), and
+/// faults injected per request.
+///
+/// Market orders fill at `price` over `fillSteps` looks at the order (0: in the answer to the
+/// submit; 2: half at the first look, the rest at the second); limit and stop orders stay
+/// working until cancelled.
+public final class AlpacaTradingServer: Sendable {
+    public let key = "trade-key", secret = "trade-secret"
+
+    /// What the server does to a request instead of (or besides) answering it.
+    public enum Fault: Sendable {
+        /// Answers with `status` (and `Retry-After`) without doing anything.
+        case status(Int, retryAfter: Int? = nil)
+        /// Does what was asked, then answers 500: the answer was lost.
+        case lostAnswer
+        /// Does not answer while the server runs (a 503 when it stops, so it can stop).
+        case hang
+    }
+
+    public struct Order: Sendable {
+        public var id: String
+        public var clientOrderID: String
+        public var symbol: String
+        public var side: String
+        public var type: String
+        public var qty: Double
+        public var filledQty = 0.0
+        public var filledAvg: Double?
+        public var status = "accepted"
+        public var looks = 0
+    }
+
+    struct State {
+        var orders: [String: Order] = [:]
+        var byClient: [String: String] = [:]
+        var positions: [String: Double] = [:]
+        var faults: [(method: String, path: String, fault: Fault)] = []
+        var log: [String] = []
+        var price: Double
+        var cash: Double
+        var hanging: [CheckedContinuation<Void, Never>] = []
+        var stopped = false
+    }
+
+    private let state: Mutex<State>
+    public let fillSteps: Int
+
+    public init(price: Double = 100, cash: Double = 100_000, fillSteps: Int = 1) {
+        state = Mutex(State(price: price, cash: cash))
+        self.fillSteps = fillSteps
+    }
+
+    /// Injects `fault` into the next request whose method is `method` and whose path starts with `path`.
+    public func inject(_ fault: Fault, method: String, path: String) { state.withLock { $0.faults.append((method, path, fault)) } }
+    public func setPrice(_ price: Double) { state.withLock { $0.price = price } }
+    public func setPosition(_ symbol: String, _ qty: Double) { state.withLock { $0.positions[symbol] = qty } }
+    /// Places an order as if someone else had (for reconciliation tests).
+    public func placeOutside(clientOrderID: String, symbol: String, qty: Double) {
+        state.withLock { s in
+            let id = "outside-\(s.orders.count)"
+            s.orders[id] = Order(id: id, clientOrderID: clientOrderID, symbol: symbol, side: "buy", type: "limit", qty: qty)
+            s.byClient[clientOrderID] = id
+        }
+    }
+    /// Every request, as `METHOD path`.
+    public var log: [String] { state.withLock { $0.log } }
+    public var orders: [Order] { state.withLock { Array($0.orders.values) }.sorted { $0.id < $1.id } }
+    public func position(_ symbol: String) -> Double { state.withLock { $0.positions[symbol] ?? 0 } }
+
+    /// Runs the server on a free loopback port until `body` returns.
+    public func serve<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
+        try await serveLocally(CallbackResponder<BasicRequestContext> { request, _ in try await self.respond(request) },
+                               label: "alpaca-trading-test-server") { port in
+            defer { release() }
+            return try await body(port)
+        }
+    }
+
+    /// Lets hanging requests end, so the server can shut down.
+    func release() {
+        for c in state.withLock({ s in s.stopped = true; defer { s.hanging.removeAll() }; return s.hanging }) { c.resume() }
+    }
+
+    func respond(_ request: Request) async throws -> Response {
+        let method = request.method.rawValue, path = request.uri.path
+        let fault: Fault? = state.withLock { s in
+            s.log.append("\(method) \(path)")
+            guard let i = s.faults.firstIndex(where: { $0.method == method && path.hasPrefix($0.path) }) else { return nil }
+            return s.faults.remove(at: i).fault
+        }
+        switch fault {
+        case let .status(code, retryAfter)?:
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+            return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"message":"injected \#(code)"}"#)))
+        case .hang?:
+            await withCheckedContinuation { c in
+                let stopped = state.withLock { s in
+                    if !s.stopped { s.hanging.append(c) }
+                    return s.stopped
+                }
+                if stopped { c.resume() }
+            }
+            return json(503, #"{"message":"stopping"}"#)
+        default: break
+        }
+        func header(_ name: String) -> String? { request.headers.first { $0.name.canonicalName == name }?.value }
+        guard header("apca-api-key-id") == key, header("apca-api-secret-key") == secret else {
+            return json(401, #"{"code":40110000,"message":"request is not authorized"}"#)
+        }
+        let body = try await request.body.collect(upTo: 1 << 20)
+        let answer = handle(method, path, query: request.uri.queryParameters, body: Data(buffer: body))
+        if case .lostAnswer? = fault { return json(500, #"{"message":"internal server error"}"#) }
+        return answer
+    }
+
+    func handle(_ method: String, _ path: String, query: Parameters, body: Data) -> Response {
+        state.withLock { s in
+            switch (method, path) {
+            case ("GET", "/v2/account"):
+                return json(200, #"{"id":"acct","status":"ACTIVE","currency":"USD","cash":"\#(s.cash)","equity":"\#(s.cash)","buying_power":"\#(s.cash)"}"#)
+            case ("POST", "/v2/orders"):
+                guard let o = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let symbol = o["symbol"] as? String,
+                      let qtyText = o["qty"] as? String, let qty = Double(qtyText), qty > 0, let side = o["side"] as? String,
+                      let type = o["type"] as? String, let client = o["client_order_id"] as? String, o["time_in_force"] is String else {
+                    return json(422, #"{"code":40010001,"message":"invalid order"}"#)
+                }
+                if s.byClient[client] != nil { return json(422, #"{"code":40010001,"message":"client_order_id must be unique"}"#) }
+                if side == "buy" && qty * s.price > s.cash { return json(403, #"{"code":40310000,"message":"insufficient buying power"}"#) }
+                let id = String(format: "%08d-0000-4000-8000-000000000000", s.orders.count + 1)
+                var order = Order(id: id, clientOrderID: client, symbol: symbol, side: side, type: type, qty: qty)
+                if type == "market" && fillSteps == 0 { Self.fill(&order, all: true, state: &s) }
+                s.orders[id] = order
+                s.byClient[client] = id
+                return json(200, Self.json(order))
+            case ("GET", "/v2/orders:by_client_order_id"):
+                guard let client = query["client_order_id"], let id = s.byClient[String(client)], var order = s.orders[id] else {
+                    return json(404, #"{"code":40410000,"message":"order not found"}"#)
+                }
+                order.looks += 1
+                if order.type == "market", order.status == "accepted" || order.status == "partially_filled" {
+                    Self.fill(&order, all: order.looks >= fillSteps, state: &s)
+                }
+                s.orders[id] = order
+                return json(200, Self.json(order))
+            case ("GET", "/v2/orders"):
+                let symbols = query["symbols"].map { $0.split(separator: ",").map(String.init) }
+                let open = s.orders.values.filter { ["accepted", "new", "partially_filled"].contains($0.status) && (symbols?.contains($0.symbol) ?? true) }
+                return json(200, "[" + open.sorted { $0.id < $1.id }.map(Self.json).joined(separator: ",") + "]")
+            case let ("DELETE", p) where p.hasPrefix("/v2/orders/"):
+                let id = String(p.dropFirst("/v2/orders/".count))
+                guard var order = s.orders[id] else { return json(404, #"{"code":40410000,"message":"order not found"}"#) }
+                guard ["accepted", "new", "partially_filled"].contains(order.status) else {
+                    return json(422, #"{"code":42210000,"message":"order is not cancelable"}"#)
+                }
+                order.status = "canceled"
+                s.orders[id] = order
+                return Response(status: .noContent)
+            case let ("GET", p) where p.hasPrefix("/v2/positions/"):
+                let symbol = String(p.dropFirst("/v2/positions/".count))
+                guard let qty = s.positions[symbol], qty != 0 else { return json(404, #"{"code":40410000,"message":"position does not exist"}"#) }
+                return json(200, #"{"symbol":"\#(symbol)","qty":"\#(qty)","side":"\#(qty > 0 ? "long" : "short")","avg_entry_price":"\#(s.price)"}"#)
+            default:
+                return json(404, #"{"message":"not found"}"#)
+            }
+        }
+    }
+
+    /// Fills half of what is left (or all of it) at the current price.
+    static func fill(_ order: inout Order, all: Bool, state s: inout State) {
+        let left = order.qty - order.filledQty
+        let units = all ? left : (left / 2).rounded(.down) > 0 ? (left / 2).rounded(.down) : left
+        let total = order.filledQty + units
+        order.filledAvg = order.filledQty == 0 ? s.price : ((order.filledAvg ?? 0) * order.filledQty + s.price * units) / total
+        order.filledQty = total
+        order.status = total >= order.qty ? "filled" : "partially_filled"
+        let sign = order.side == "buy" ? 1.0 : -1.0
+        s.positions[order.symbol, default: 0] += sign * units
+        s.cash -= sign * units * s.price
+    }
+
+    static func json(_ o: Order) -> String {
+        let avg = o.filledAvg.map { #""\#($0)""# } ?? "null"
+        return #"{"id":"\#(o.id)","client_order_id":"\#(o.clientOrderID)","symbol":"\#(o.symbol)","asset_class":"us_equity","qty":"\#(o.qty)","filled_qty":"\#(o.filledQty)","filled_avg_price":\#(avg),"order_type":"\#(o.type)","type":"\#(o.type)","side":"\#(o.side)","time_in_force":"day","status":"\#(o.status)"}"#
+    }
+
+    func json(_ status: Int, _ text: String) -> Response {
+        Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

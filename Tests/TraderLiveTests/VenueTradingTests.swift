@@ -1,0 +1,256 @@
+import Foundation
+import Testing
+import TestSupport
+import TraderCore
+import TraderData
+import TraderEngine
+import TraderStrategies
+@testable import TraderLive
+
+/// The venue trading path against a local server speaking Alpaca's trading API
+/// (`AlpacaTradingServer`): the pooled client's retries and timeouts, the router's idempotent
+/// submits, reconciliation, and a whole session whose orders the venue fills.
+@Suite struct VenueTradingTests {
+    static func client(_ server: AlpacaTradingServer, port: Int, retry: RetryPolicy = RetryPolicy(attempts: 3, initial: .milliseconds(10)),
+                       timeout: Duration = .seconds(5), secret: String? = nil) -> AlpacaTradingClient {
+        AlpacaTradingClient(baseURL: "http://127.0.0.1:\(port)", key: server.key, secret: secret ?? server.secret, retry: retry, timeout: timeout)
+    }
+
+    /// Runs `body` with a client of `server`, and shuts the client's pool down however `body` ends.
+    static func with<T: Sendable>(_ server: AlpacaTradingServer, port: Int, retry: RetryPolicy = RetryPolicy(attempts: 3, initial: .milliseconds(10)),
+                                  timeout: Duration = .seconds(5), secret: String? = nil,
+                                  _ body: (AlpacaTradingClient) async throws -> T) async throws -> T {
+        let client = Self.client(server, port: port, retry: retry, timeout: timeout, secret: secret)
+        do {
+            let value = try await body(client)
+            try await client.http.shutdown()
+            return value
+        } catch {
+            try? await client.http.shutdown()
+            throw error
+        }
+    }
+
+    static func count(_ log: [String], _ request: String) -> Int { log.filter { $0 == request }.count }
+
+    @Test func aRateLimitIsRetriedAfterTheVenuesRetryAfter() async throws {
+        let server = AlpacaTradingServer()
+        server.inject(.status(429, retryAfter: 1), method: "GET", path: "/v2/account")
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let start = ContinuousClock.now
+                let account = try await client.health()
+                let waited = ContinuousClock.now - start
+                #expect(account.status == "ACTIVE")
+                #expect(Self.count(server.log, "GET /v2/account") == 2)
+                #expect(client.http.statistics.retries == 1)
+                // The venue asked for a second; the policy's own backoff is 10 ms.
+                #expect(waited >= .milliseconds(950), "waited \(waited)")
+            }
+        }
+    }
+
+    @Test func serverErrorsAreRetriedUpToThePolicyThenReported() async throws {
+        let server = AlpacaTradingServer()
+        for _ in 0..<3 { server.inject(.status(503), method: "GET", path: "/v2/account") }
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                await #expect(throws: VenueHTTPError.status(venue: "alpaca", method: "GET", path: "/v2/account", code: 503, message: "injected 503")) {
+                    try await client.health()
+            }
+            #expect(Self.count(server.log, "GET /v2/account") == 3)
+            // A fourth request gets through.
+            let status = try await client.health().status
+            #expect(status == "ACTIVE")
+            }
+        }
+    }
+
+    @Test func aHangingVenueTimesOutAndTheRequestIsTriedAgain() async throws {
+        let server = AlpacaTradingServer()
+        server.inject(.hang, method: "GET", path: "/v2/account")
+        try await server.serve { port in
+            try await Self.with(server, port: port, timeout: .milliseconds(300)) { client in
+                let status = try await client.health().status
+                #expect(status == "ACTIVE")
+                #expect(Self.count(server.log, "GET /v2/account") == 2)
+            }
+        }
+    }
+
+    @Test func refusedCredentialsAreNotRetried() async throws {
+        let server = AlpacaTradingServer()
+        try await server.serve { port in
+            try await Self.with(server, port: port, secret: "wrong") { client in
+                await #expect(throws: VenueHTTPError.unauthorized(venue: "alpaca", message: "request is not authorized")) { try await client.health() }
+                #expect(server.log.count == 1)
+            }
+        }
+    }
+
+    static func marketBuy(_ identity: OrderIdentity, id: Int, units: Double) -> VenueLink.Command {
+        .submit(kernelID: id, VenueOrderRequest(clientOrderID: identity.clientOrderID(id), symbol: "SPY", side: .buy, quantity: units,
+                                                 kind: .market, timeInForce: .day))
+    }
+
+    @Test func aLostAcknowledgementDoesNotPlaceASecondOrder() async throws {
+        let server = AlpacaTradingServer(price: 412.5)
+        // The venue places the order and the answer is lost: the client retries the POST, the
+        // venue refuses the client order id it has, and the router takes the order it placed.
+        server.inject(.lostAnswer, method: "POST", path: "/v2/orders")
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let identity = OrderIdentity(bot: "idem", session: 1)
+                let link = VenueLink()
+                let router = OrderRouter(client: client, link: link, symbol: "SPY", identity: identity)
+                link.send(Self.marketBuy(identity, id: 1, units: 10))
+                try await router.sync()
+                #expect(server.orders.count == 1)
+                #expect(server.orders.first?.clientOrderID == identity.clientOrderID(1))
+                #expect(Self.count(server.log, "POST /v2/orders") == 2)
+                let reports = link.takeReports().map(\.report)
+                #expect(reports.contains(.fill(executionID: "\(server.orders[0].id)/10", quantity: 10, price: 412.5, commission: 0)))
+                #expect(server.position("SPY") == 10)
+            }
+        }
+    }
+
+    @Test func anUnconfirmedSubmitIsLookedUpAndSentOnlyWhenTheVenueHasNone() async throws {
+        let server = AlpacaTradingServer(price: 50)
+        for _ in 0..<2 { server.inject(.status(503), method: "POST", path: "/v2/orders") }
+        try await server.serve { port in
+            try await Self.with(server, port: port, retry: RetryPolicy(attempts: 2, initial: .milliseconds(5))) { client in
+                let identity = OrderIdentity(bot: "unconfirmed", session: 2)
+                let link = VenueLink()
+                let router = OrderRouter(client: client, link: link, symbol: "SPY", identity: identity)
+                link.send(Self.marketBuy(identity, id: 7, units: 3))
+                // Both tries fail; the router then asks the venue, which has no such order, and
+                // sends it again: placed once.
+                let notes = try await router.sync()
+                #expect(notes.contains { $0.code == "venue" && $0.message.contains("unconfirmed") })
+                #expect(server.orders.count == 1)
+                #expect(Self.count(server.log, "POST /v2/orders") == 3)
+                #expect(Self.count(server.log, "GET /v2/orders:by_client_order_id") >= 1)
+                // Later looks find it and send nothing.
+                try await router.sync()
+                #expect(server.orders.count == 1)
+                #expect(Self.count(server.log, "POST /v2/orders") == 3)
+                let open = await router.openOrders
+                #expect(open == 0)
+                #expect(server.position("SPY") == 3)
+            }
+        }
+    }
+
+    @Test func partialFillsArriveAsTheirOwnReportsPricedToTheVenuesAverage() async throws {
+        let server = AlpacaTradingServer(price: 10, fillSteps: 2)
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let identity = OrderIdentity(bot: "partial", session: 3)
+                let link = VenueLink()
+                let router = OrderRouter(client: client, link: link, symbol: "SPY", identity: identity)
+                link.send(Self.marketBuy(identity, id: 1, units: 9))
+                try await router.sync()
+                server.setPrice(12)
+                try await router.sync()
+                let fills = link.takeReports().compactMap { r -> (Double, Double)? in
+                    if case let .fill(_, units, price, _) = r.report { return (units, price) }
+                    return nil
+            }
+            #expect(fills.count == 2)
+            #expect(fills.map(\.0) == [4, 5])
+            #expect(fills[0].1 == 10 && abs(fills[1].1 - 12) < 1e-9)
+            }
+        }
+    }
+
+    @Test func aRefusedOrderIsBookedAsRejected() async throws {
+        let server = AlpacaTradingServer(price: 100, cash: 500)
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let identity = OrderIdentity(bot: "refused", session: 4)
+                let link = VenueLink()
+                let router = OrderRouter(client: client, link: link, symbol: "SPY", identity: identity)
+                link.send(Self.marketBuy(identity, id: 1, units: 10))
+                try await router.sync()
+                #expect(link.takeReports().map(\.report).contains(.rejected(reason: "alpaca: insufficient buying power")))
+                #expect(server.orders.isEmpty)
+            }
+        }
+    }
+
+    /// A replay feed that moves the venue's price to each bar's close before delivering it.
+    struct PricedReplay: MarketFeed {
+        var replay: ReplayFeed
+        let server: AlpacaTradingServer
+        var symbol: String { replay.symbol }
+        var timeframe: Timeframe { replay.timeframe }
+        mutating func next() async throws -> FeedEvent? {
+            let event = try await replay.next()
+            if case let .bar(bar)? = event { server.setPrice(bar.close) }
+            return event
+        }
+    }
+
+    @Test(arguments: ["sma-crossover", "mean-reversion"])
+    func aVenueSessionTradesTheFillAtCloseBacktestAtTheVenue(strategy: String) async throws {
+        let bars = try PaperParityTests.sample("GOOG")
+        var atClose = ExecutionSettings()
+        atClose.fill = .close
+        let settings = atClose
+        let spec = try StrategySpec(name: strategy)
+        let backtest = try Backtester.run(spec, on: bars, settings: settings)
+        #expect(backtest.trades.count > 5)
+        let server = AlpacaTradingServer(price: bars.close[0], cash: 1e9)
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let venue = VenueTrading(client: client, symbol: "GOOG", identity: OrderIdentity(bot: "venue", session: 5))
+                let session = PaperSession(bot: "venue", strategy: spec, settings: settings, venue: venue)
+                let outcome = try await session.run(PricedReplay(replay: ReplayFeed(series: bars), server: server))
+                let result = outcome.result
+                // The venue fills at the close that decided each order, as the backtest does; the
+                // fill is booked when the next bar comes, so only the bar numbers differ.
+                func terms(_ t: Trade) -> [Double] { [t.size, t.entryPrice, t.exitPrice, t.pnl] }
+                #expect(result.trades.map(terms) == backtest.trades.map(terms))
+                #expect(result.trades.map(\.entryBar) == backtest.trades.map { $0.entryBar + 1 })
+                #expect(result.equity == backtest.equity)
+                #expect(server.position("GOOG") == result.openTrades.reduce(0) { $0 + $1.size })
+                #expect(server.orders.count == backtest.fills)
+                #expect(server.orders.allSatisfy { $0.status == "filled" })
+            }
+        }
+    }
+
+    @Test func reconciliationCancelsTheSessionsUnknownOrdersAndHaltsOnAPositionItDoesNotBook() async throws {
+        let bars = try PaperParityTests.sample("GOOG")
+        let identity = OrderIdentity(bot: "reconcile", session: 6)
+        let server = AlpacaTradingServer(price: bars.close[0], cash: 1e9)
+        // Left by an earlier life of this session, and by someone else.
+        server.placeOutside(clientOrderID: identity.clientOrderID(999), symbol: "GOOG", qty: 1)
+        server.placeOutside(clientOrderID: "manual-order", symbol: "GOOG", qty: 2)
+        server.setPosition("GOOG", 5)
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let bus = EventBus(bufferSize: 100_000)  // read after the session: keeps every event
+                let events = bus.subscribe()
+                let session = PaperSession(bot: "reconcile", strategy: try StrategySpec(name: "sma-crossover"), settings: ExecutionSettings(),
+                                           bus: bus, venue: VenueTrading(client: client, symbol: "GOOG", identity: identity))
+                let outcome = try await session.run(PricedReplay(replay: ReplayFeed(series: bars), server: server))
+                bus.finish()
+                var seen: [SystemEvent] = []
+                for await case let .system(_, event) in events where event.code == "reconcile" { seen.append(event) }
+                #expect(seen.contains { $0.level == .warning && $0.message.contains(identity.clientOrderID(999)) && $0.message.hasPrefix("cancelled") },
+                    "\(seen)")
+                #expect(seen.contains { $0.message.contains("manual-order") && $0.message.contains("left alone") })
+                #expect(seen.contains { $0.level == .error && $0.message.contains("holds 5.0 GOOG, the books 0.0") })
+                // Reported once, not at every periodic comparison.
+                #expect(seen.count == 3, "\(seen)")
+                #expect(server.orders.first { $0.clientOrderID == identity.clientOrderID(999) }?.status == "canceled")
+                #expect(server.orders.first { $0.clientOrderID == "manual-order" }?.status == "accepted")
+                // Entries halted from the first bar: no order of the strategy reached the venue.
+                #expect(outcome.result.trades.isEmpty)
+                #expect(server.orders.count == 2)
+            }
+        }
+    }
+}
