@@ -106,3 +106,43 @@ extension CLIProcessTests {
         #expect(noKeys.status == 2 && noKeys.stderr.contains("--feed alpaca needs Alpaca's API keys"), "\(noKeys.stderr)")
     }
 }
+
+extension CLIProcessTests {
+    /// `paper --broker alpaca` sends the strategy's orders to Alpaca's trading API (here a local
+    /// server speaking it) and books the fills the venue reports.
+    @Test func paperTradesAtAlpacasBrokerFromTheCommandLine() async throws {
+        // The venue fills at its own price, whatever the replayed bars say: low enough here that
+        // the bot never runs out of money.
+        let server = AlpacaTradingServer(price: 1, cash: 1e9)
+        let (r, log, orders, held) = try await server.serve { port in
+            let running = try Subprocess.start(Self.executable.path,
+                                               ["paper", "--feed", "replay", "--broker", "alpaca", "--broker-url", "http://127.0.0.1:\(port)",
+                                                "--strategy", "sma-crossover", "--output", "json", "--trades", "--no-save"],
+                                               environment: Self.environment(["APCA_API_KEY_ID": server.key, "APCA_API_SECRET_KEY": server.secret]),
+                                               directory: Self.root.path)
+            return (await running.output(), server.log, server.orders, server.position("GOOG"))
+        }
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout.prefix(300))")
+        let trades = try #require(report["trades"] as? [[String: Any]])
+        let open = try #require(report["open_trades"] as? [[String: Any]])
+        #expect(log.first == "GET /v2/account", "the broker's health is checked first")
+        #expect(trades.count > 5)
+        // Every trade entered and exited at the venue's price, each order once.
+        #expect(trades.allSatisfy { $0["entry_price"] as? Double == 1 && $0["exit_price"] as? Double == 1 })
+        #expect(orders.count == 2 * trades.count + open.count)
+        #expect(Set(orders.map(\.clientOrderID)).count == orders.count)
+        #expect(orders.allSatisfy { $0.status == "filled" })
+        #expect(held == open.reduce(0) { $0 + ($1["size"] as? Double ?? 0) })
+
+        let refused = try await server.serve { port in
+            let running = try Subprocess.start(Self.executable.path,
+                                               ["paper", "--broker", "alpaca", "--broker-url", "http://127.0.0.1:\(port)", "--no-save"],
+                                               environment: Self.environment(["APCA_API_KEY_ID": server.key, "APCA_API_SECRET_KEY": "wrong"]),
+                                               directory: Self.root.path)
+            return await running.output()
+        }
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("alpaca broker: alpaca: the credentials were refused: request is not authorized"), "\(refused.stderr)")
+    }
+}

@@ -29,15 +29,24 @@ public struct PaperRequest: Sendable {
     public var guards: GuardSettings
     /// A venue feed's WebSocket address (default: the venue's own).
     public var feedURL: String?
+    /// Who fills the orders (the paper broker by default).
+    public var broker: BrokerChoice
+    /// A venue broker's REST address (default: the venue's paper endpoint, or its live one with `live`).
+    public var brokerURL: String?
+    /// Trades real money at the venue (`run --mode live`).
+    public var live: Bool
 
     public init(backtest: BacktestRequest, feed: FeedChoice, speed: ReplaySpeed, bot: String, guards: GuardSettings = GuardSettings(),
-                feedURL: String? = nil) {
+                feedURL: String? = nil, broker: BrokerChoice = .paper, brokerURL: String? = nil, live: Bool = false) {
         self.backtest = backtest
         self.feed = feed
         self.speed = speed
         self.bot = bot
         self.guards = guards
         self.feedURL = feedURL
+        self.broker = broker
+        self.brokerURL = brokerURL
+        self.live = live
     }
 
     /// Alpaca's market-data stream (IEX, the free plan's).
@@ -110,9 +119,52 @@ public struct PaperService: Sendable {
     }
 
     private func run<F: MarketFeed>(_ session: PaperSession, _ feed: F, request: PaperRequest, tracking: Tracking?) async throws -> PaperSession.Outcome {
-        guard let tracking else { return try await session.run(feed) }
+        switch request.broker {
+        case .paper:
+            return try await journaled(session, feed, request: request, tracking: tracking)
+        case .alpaca:
+            let client = try VenueClients.alpaca(request)
+            do {
+                let outcome = try await atVenue(client, session, feed, request: request, tracking: tracking)
+                try await client.http.shutdown()
+                return outcome
+            } catch {
+                try? await client.http.shutdown()
+                throw error
+            }
+        case .coinbase:
+            throw AppError.usage("--broker coinbase: the coinbase trading adapter is not available yet; use --broker paper or alpaca")
+        }
+    }
+
+    /// Runs `session` with its orders sent to the venue through `client`, after checking that the
+    /// venue answers and takes the credentials.
+    private func atVenue<C: VenueTradingClient>(_ client: C, _ session: PaperSession, _ feed: some MarketFeed, request: PaperRequest,
+                                                tracking: Tracking?) async throws -> PaperSession.Outcome {
+        let account: VenueAccount
+        do { account = try await client.health() } catch {
+            throw AppError.runtime("\(client.venue) broker: \(error)")
+        }
+        guard account.status.uppercased() == "ACTIVE" else {
+            throw AppError.runtime("\(client.venue) broker: the account is \(account.status), not ACTIVE; nothing was sent")
+        }
+        return try await journaled(session, feed, request: request, tracking: tracking) { identity in
+            PaperSession(bot: session.bot, strategy: session.strategy, settings: session.settings, sizer: session.sizer, bus: session.bus,
+                         guards: session.guards, venue: VenueTrading(client: client, symbol: feed.symbol, identity: identity))
+        }
+    }
+
+    /// Runs `session` (or the one `atVenue` makes for the session's ids), journaled in the store
+    /// when tracked.
+    private func journaled<F: MarketFeed>(_ session: PaperSession, _ feed: F, request: PaperRequest, tracking: Tracking?,
+                                          atVenue: ((OrderIdentity) -> PaperSession)? = nil) async throws -> PaperSession.Outcome {
+        guard let tracking else {
+            let session = atVenue?(OrderIdentity(bot: request.bot, session: StoreClock.nowNanos())) ?? session
+            return try await session.run(feed)
+        }
         let store = tracking.store
         let (sessionStart, checkpoint) = try await register(request, feed: feed, tracking: tracking)
+        let session = atVenue?(OrderIdentity(bot: request.bot, session: sessionStart)) ?? session
         var journal = SessionJournal(store: store, bot: request.bot, symbol: feed.symbol, session: sessionStart)
         if checkpoint == nil {
             try await journal.flush(checkpoint: SessionCheckpoint(bars: 0, lastTime: 0, equity: request.backtest.settings.initialCapital,
@@ -148,7 +200,7 @@ public struct PaperService: Sendable {
             sessionStart = existing.startedAt
             checkpoint = parsed
         }
-        try await store.saveBot(BotRecord(id: request.bot, mode: "paper", status: .running, pid: BotProcess.pid, host: host,
+        try await store.saveBot(BotRecord(id: request.bot, mode: request.live ? "live" : "paper", status: .running, pid: BotProcess.pid, host: host,
                                           arguments: tracking.arguments, startedAt: sessionStart, updatedAt: StoreClock.nowNanos(),
                                           bars: checkpoint?.bars ?? 0, equity: checkpoint?.equity,
                                           detail: checkpoint.map { "resuming after \($0.bars) bars" } ?? "started on \(feed.symbol)"))

@@ -42,6 +42,10 @@ struct PaperCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Replay speed: max, or N times real time.", valueName: "max|N")) var speed: String = "max"
     @Option(name: .customLong("feed-url"), help: ArgumentHelp("A venue feed's WebSocket address (default: the venue's).", valueName: "ws-url"))
     var feedURL: String?
+    @Option(help: "Who fills the orders: paper (the simulated broker), alpaca (its paper endpoint; keys from APCA_API_KEY_ID and APCA_API_SECRET_KEY) or coinbase.")
+    var broker: String = "paper"
+    @Option(name: .customLong("broker-url"), help: ArgumentHelp("A venue broker's REST address (default: the venue's paper endpoint).", valueName: "url"))
+    var brokerURL: String?
     @Option(help: ArgumentHelp("The bot's name (default paper-SYMBOL-STRATEGY).", valueName: "name")) var bot: String?
     @Option(help: "Output: table, json or quiet.") var output: OutputFormat = .table
     @Flag(help: "Print the trade list.") var trades = false
@@ -49,6 +53,9 @@ struct PaperCommand: AsyncParsableCommand {
     @Flag(help: "Continue the bot's last session from its checkpoint (the same options and data).") var resume = false
 
     func validate() throws {
+        guard BrokerChoice(rawValue: broker) != nil else {
+            throw ValidationError("--broker must be one of \(BrokerChoice.allCases.map(\.rawValue).joined(separator: ", ")), got '\(broker)'")
+        }
         guard FeedChoice(rawValue: feed) != nil else {
             throw ValidationError("--feed must be one of \(FeedChoice.allCases.map(\.rawValue).joined(separator: ", ")), got '\(feed)'")
         }
@@ -64,7 +71,8 @@ struct PaperCommand: AsyncParsableCommand {
         let backtest = BacktestRequest(source: source, start: start, end: end, strategy: try strategyOptions.spec(),
                                        settings: try execution.settings(), sizing: try sizingOptions.configuration(size: execution.size))
         let name = bot ?? "paper-\(source.symbolName)-\(backtest.strategy.name)"
-        return PaperRequest(backtest: backtest, feed: FeedChoice(rawValue: feed)!, speed: ReplaySpeed(speed)!, bot: name, feedURL: feedURL)
+        return PaperRequest(backtest: backtest, feed: FeedChoice(rawValue: feed)!, speed: ReplaySpeed(speed)!, bot: name, feedURL: feedURL,
+                            broker: BrokerChoice(rawValue: broker)!, brokerURL: brokerURL)
     }
 
     func run() async throws {

@@ -52,7 +52,12 @@ struct RunCommand: AsyncParsableCommand {
             bots = bots.filter { $0.request.bot == only }
             guard !bots.isEmpty else { throw AppError.usage("--only: no bot '\(only)' in \(bot)") }
         }
-        if mode == "live" { try checkLive(bots) } else { try checkPaper(bots) }
+        if mode == "live" {
+            try checkLive(bots)
+            for i in bots.indices { bots[i].request.live = true }
+        } else {
+            try checkPaper(bots)
+        }
 
         let terminal = Terminal(noColorFlag: noColor)
         let history = try await RunHistory.open(try database.location())
@@ -88,8 +93,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func checkPaper(_ bots: [BotDefinition]) throws {
-        for b in bots where b.broker != "paper" {
-            throw AppError.usage("\(b.location): bot '\(b.request.bot)': broker \(b.broker): the \(b.broker) broker adapter is not available yet; use broker: paper")
+        for b in bots where b.broker == "coinbase" {
+            throw AppError.usage("\(b.location): bot '\(b.request.bot)': broker coinbase: the coinbase trading adapter is not available yet; use broker: paper or alpaca")
         }
     }
 
@@ -113,8 +118,9 @@ struct RunCommand: AsyncParsableCommand {
             print("Live trading with real money: \(bots.map(\.request.bot).joined(separator: ", ")). Type 'yes' to start: ", terminator: "")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else { throw AppError.usage("not confirmed; nothing started") }
         }
-        let brokers = Set(bots.map(\.broker)).sorted().joined(separator: ", ")
-        throw AppError.usage("live mode: the \(brokers) broker adapter is not available yet; nothing was sent")
+        if bots.contains(where: { $0.broker == "coinbase" }) {
+            throw AppError.usage("live mode: the coinbase trading adapter is not available yet; nothing was sent")
+        }
     }
 
     func report(_ services: [BotRunService], terminal: Terminal) throws {
