@@ -102,6 +102,7 @@ let package = Package(
                     // The local venue servers the adapters' tests talk to.
                     .product(name: "Hummingbird", package: "hummingbird"),
                     .product(name: "HummingbirdCore", package: "hummingbird"),
+                    .product(name: "JWTKit", package: "jwt-kit"),  // verifies Coinbase's request signatures
                     .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 ], path: "Tests/TestSupport"),
@@ -119,7 +120,7 @@ let package = Package(
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
                                                     "TraderStore", "TraderWorkflows"]),
         .testTarget(name: "TraderLiveTests", dependencies: ["TraderLive", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderStore",
-                                                     "TestSupport"]),
+                                                     "TestSupport", .product(name: "JWTKit", package: "jwt-kit")]),
         .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore", "TraderYAML"]),
         .testTarget(name: "TraderCLITests", dependencies: ["TraderCLI", "TraderApp", "TraderCache", "TraderStore", "TraderData", "TestSupport"]),
     ]

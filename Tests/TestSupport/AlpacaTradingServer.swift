@@ -15,15 +15,7 @@ import Synchronization
 public final class AlpacaTradingServer: Sendable {
     public let key = "trade-key", secret = "trade-secret"
 
-    /// What the server does to a request instead of (or besides) answering it.
-    public enum Fault: Sendable {
-        /// Answers with `status` (and `Retry-After`) without doing anything.
-        case status(Int, retryAfter: Int? = nil)
-        /// Does what was asked, then answers 500: the answer was lost.
-        case lostAnswer
-        /// Does not answer while the server runs (a 503 when it stops, so it can stop).
-        case hang
-    }
+    public typealias Fault = VenueFault
 
     public struct Order: Sendable {
         public var id: String
@@ -42,15 +34,13 @@ public final class AlpacaTradingServer: Sendable {
         var orders: [String: Order] = [:]
         var byClient: [String: String] = [:]
         var positions: [String: Double] = [:]
-        var faults: [(method: String, path: String, fault: Fault)] = []
         var log: [String] = []
         var price: Double
         var cash: Double
-        var hanging: [CheckedContinuation<Void, Never>] = []
-        var stopped = false
     }
 
     private let state: Mutex<State>
+    private let faults = FaultInjector()
     public let fillSteps: Int
 
     public init(price: Double = 100, cash: Double = 100_000, fillSteps: Int = 1) {
@@ -59,7 +49,7 @@ public final class AlpacaTradingServer: Sendable {
     }
 
     /// Injects `fault` into the next request whose method is `method` and whose path starts with `path`.
-    public func inject(_ fault: Fault, method: String, path: String) { state.withLock { $0.faults.append((method, path, fault)) } }
+    public func inject(_ fault: Fault, method: String, path: String) { faults.inject(fault, method: method, path: path) }
     public func setPrice(_ price: Double) { state.withLock { $0.price = price } }
     public func setPosition(_ symbol: String, _ qty: Double) { state.withLock { $0.positions[symbol] = qty } }
     /// Places an order as if someone else had (for reconciliation tests).
@@ -79,39 +69,16 @@ public final class AlpacaTradingServer: Sendable {
     public func serve<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
         try await serveLocally(CallbackResponder<BasicRequestContext> { request, _ in try await self.respond(request) },
                                label: "alpaca-trading-test-server") { port in
-            defer { release() }
+            defer { faults.release() }
             return try await body(port)
         }
     }
 
-    /// Lets hanging requests end, so the server can shut down.
-    func release() {
-        for c in state.withLock({ s in s.stopped = true; defer { s.hanging.removeAll() }; return s.hanging }) { c.resume() }
-    }
-
     func respond(_ request: Request) async throws -> Response {
         let method = request.method.rawValue, path = request.uri.path
-        let fault: Fault? = state.withLock { s in
-            s.log.append("\(method) \(path)")
-            guard let i = s.faults.firstIndex(where: { $0.method == method && path.hasPrefix($0.path) }) else { return nil }
-            return s.faults.remove(at: i).fault
-        }
-        switch fault {
-        case let .status(code, retryAfter)?:
-            var headers: HTTPFields = [.contentType: "application/json"]
-            if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-            return Response(status: .init(code: code), headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"message":"injected \#(code)"}"#)))
-        case .hang?:
-            await withCheckedContinuation { c in
-                let stopped = state.withLock { s in
-                    if !s.stopped { s.hanging.append(c) }
-                    return s.stopped
-                }
-                if stopped { c.resume() }
-            }
-            return json(503, #"{"message":"stopping"}"#)
-        default: break
-        }
+        state.withLock { $0.log.append("\(method) \(path)") }
+        let fault = faults.take(method: method, path: path)
+        if let answer = await faults.answer(fault) { return answer }
         func header(_ name: String) -> String? { request.headers.first { $0.name.canonicalName == name }?.value }
         guard header("apca-api-key-id") == key, header("apca-api-secret-key") == secret else {
             return json(401, #"{"code":40110000,"message":"request is not authorized"}"#)
@@ -192,7 +159,5 @@ public final class AlpacaTradingServer: Sendable {
         return #"{"id":"\#(o.id)","client_order_id":"\#(o.clientOrderID)","symbol":"\#(o.symbol)","asset_class":"us_equity","qty":"\#(o.qty)","filled_qty":"\#(o.filledQty)","filled_avg_price":\#(avg),"order_type":"\#(o.type)","type":"\#(o.type)","side":"\#(o.side)","time_in_force":"day","status":"\#(o.status)"}"#
     }
 
-    func json(_ status: Int, _ text: String) -> Response {
-        Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
+    func json(_ status: Int, _ text: String) -> Response { jsonResponse(status, text) }
 }

@@ -31,14 +31,14 @@ import TraderWorkflows
         }
     }
 
-    @Test func liveTradingRunsDryOnThePaperBrokerAndRefusesAVenueWithoutItsAdapter() async throws {
+    @Test func liveTradingRunsDryOnThePaperBrokerAndRefusesAVenueWithoutItsKeys() async throws {
         try await BuiltinWorkflowTests.withHistory { history in
             let dry = try await BuiltinWorkflowTests.run("live-trading", history: history)
             #expect(dry.status == .succeeded)
             #expect(dry.step("reconcile")?.outputs["matched"] == .bool(true))
             let venue = try await BuiltinWorkflowTests.run("live-trading", ["broker": .string("alpaca")], history: history)
             #expect(venue.status == .failed)
-            #expect(venue.step("broker")?.error?.contains("the alpaca broker") == true, "\(venue.step("broker")?.error ?? "")")
+            #expect(venue.step("broker")?.error?.contains("needs Alpaca's API keys in the environment") == true, "\(venue.step("broker")?.error ?? "")")
             #expect(venue.step("session")?.status == .skipped, "nothing trades after a failed broker check")
         }
     }

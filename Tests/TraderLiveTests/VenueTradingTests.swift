@@ -1,4 +1,5 @@
 import Foundation
+import JWTKit
 import Testing
 import TestSupport
 import TraderCore
@@ -182,7 +183,7 @@ import TraderStrategies
     /// A replay feed that moves the venue's price to each bar's close before delivering it.
     struct PricedReplay: MarketFeed {
         var replay: ReplayFeed
-        let server: AlpacaTradingServer
+        let server: any PricedVenue
         var symbol: String { replay.symbol }
         var timeframe: Timeframe { replay.timeframe }
         mutating func next() async throws -> FeedEvent? {
@@ -250,6 +251,124 @@ import TraderStrategies
                 // Entries halted from the first bar: no order of the strategy reached the venue.
                 #expect(outcome.result.trades.isEmpty)
                 #expect(server.orders.count == 2)
+            }
+        }
+    }
+}
+
+/// A local venue whose fill price a test moves.
+protocol PricedVenue: Sendable { func setPrice(_ price: Double) }
+extension AlpacaTradingServer: PricedVenue {}
+extension CoinbaseTradingServer: PricedVenue {}
+
+/// Coinbase Advanced Trade's REST API, each request signed with its own ES256 JWT, against a
+/// local server that verifies the signatures (`CoinbaseTradingServer`).
+@Suite struct CoinbaseTradingTests {
+    static func with<T: Sendable>(_ server: CoinbaseTradingServer, port: Int, pem: String? = nil,
+                                  _ body: (CoinbaseTradingClient) async throws -> T) async throws -> T {
+        let signer = try await CoinbaseJWTSigner(keyName: server.keyName, privateKeyPEM: pem ?? server.privateKeyPEM)
+        let client = CoinbaseTradingClient(baseURL: "http://127.0.0.1:\(port)", signer: signer,
+                                           retry: RetryPolicy(attempts: 3, initial: .milliseconds(10)))
+        do {
+            let value = try await body(client)
+            try await client.http.shutdown()
+            return value
+        } catch {
+            try? await client.http.shutdown()
+            throw error
+        }
+    }
+
+    @Test func everyRequestCarriesItsOwnVerifiedToken() async throws {
+        let server = try await CoinbaseTradingServer()
+        server.setBalance("BTC", 0.25)
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let account = try await client.health()
+                #expect(account.cash == 1_000_000)
+                let held = try await client.position(symbol: "BTC-USD")
+                #expect(held == 0.25)
+                // Two currencies, one per page: the client followed the cursor, each request signed afresh.
+                #expect(server.log.filter { $0 == "GET /api/v3/brokerage/accounts" }.count == 4)
+                #expect(server.refused.isEmpty, "\(server.refused)")
+            }
+            let stranger = ES256PrivateKey().pemRepresentation
+            try await Self.with(server, port: port, pem: stranger) { client in
+                await #expect(throws: VenueHTTPError.self) { try await client.health() }
+                #expect(server.refused.last?.hasPrefix("token refused") == true, "\(server.refused)")
+            }
+        }
+    }
+
+    @Test func theJWTNamesThisRequestOnly() {
+        #expect(CoinbaseJWTSigner.uri(method: "GET", host: "api.coinbase.com", path: "/api/v3/brokerage/accounts?limit=250&cursor=x")
+                == "GET api.coinbase.com/api/v3/brokerage/accounts")
+    }
+
+    @Test func aLostAnswerIsAnsweredWithTheFirstOrderAndItsFeesAreBooked() async throws {
+        let server = try await CoinbaseTradingServer(price: 30_000)
+        server.inject(.lostAnswer, method: "POST", path: "/api/v3/brokerage/orders")
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let identity = OrderIdentity(bot: "coinbase", session: 9)
+                let link = VenueLink()
+                let router = OrderRouter(client: client, link: link, symbol: "BTC-USD", identity: identity)
+                link.send(.submit(kernelID: 1, VenueOrderRequest(clientOrderID: identity.clientOrderID(1), symbol: "BTC-USD", side: .buy,
+                                                                 quantity: 0.5, kind: .market, timeInForce: .gtc)))
+                try await router.sync()
+                #expect(server.orders.count == 1)
+                #expect(server.log.filter { $0 == "POST /api/v3/brokerage/orders" }.count == 2)
+                let fills = link.takeReports().compactMap { r -> (Double, Double, Double)? in
+                    if case let .fill(_, units, price, fee) = r.report { return (units, price, fee) }
+                    return nil
+                }
+                #expect(fills.count == 1)
+                #expect(fills.first.map { $0.0 == 0.5 && $0.1 == 30_000 && abs($0.2 - 0.5 * 30_000 * 0.006) < 1e-9 } == true)
+                #expect(server.balance("BTC") == 0.5)
+                #expect(server.refused.isEmpty)
+            }
+        }
+    }
+
+    @Test func aRefusalIsBookedAsRejected() async throws {
+        let server = try await CoinbaseTradingServer(price: 30_000, usd: 100)
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let identity = OrderIdentity(bot: "coinbase", session: 10)
+                let link = VenueLink()
+                let router = OrderRouter(client: client, link: link, symbol: "BTC-USD", identity: identity)
+                link.send(.submit(kernelID: 1, VenueOrderRequest(clientOrderID: identity.clientOrderID(1), symbol: "BTC-USD", side: .buy,
+                                                                 quantity: 1, kind: .market, timeInForce: .gtc)))
+                try await router.sync()
+                #expect(link.takeReports().map(\.report).contains(.rejected(reason: "coinbase: INSUFFICIENT_FUND: Insufficient balance in source account")))
+            }
+        }
+    }
+
+    /// The venue charges 0.6 % of the notional per fill, which the backtest models as a rate
+    /// commission: the session's books, with the venue's fees, equal the backtest's.
+    @Test func aSessionAtCoinbaseTradesTheBacktestWithItsFees() async throws {
+        let goog = try PaperParityTests.sample("GOOG")
+        let bars = BarSeries(unchecked: "BTC-USD", timeframe: goog.timeframe, timestamps: Array(goog.timestamps), open: Array(goog.open),
+                             high: Array(goog.high), low: Array(goog.low), close: Array(goog.close), volume: Array(goog.volume))
+        var costly = ExecutionSettings()
+        costly.fill = .close
+        costly.commission = try CommissionModel(rate: 0.006)
+        let settings = costly
+        let spec = try StrategySpec(name: "sma-crossover")
+        let backtest = try Backtester.run(spec, on: bars, settings: settings)
+        let server = try await CoinbaseTradingServer(price: bars.close[0], usd: 1e9)
+        try await server.serve { port in
+            try await Self.with(server, port: port) { client in
+                let venue = VenueTrading(client: client, symbol: "BTC-USD", identity: OrderIdentity(bot: "cb", session: 11))
+                let outcome = try await PaperSession(bot: "cb", strategy: spec, settings: settings, venue: venue)
+                    .run(VenueTradingTests.PricedReplay(replay: ReplayFeed(series: bars), server: server))
+                func terms(_ t: Trade) -> [Double] { [t.size, t.entryPrice, t.exitPrice] }
+                #expect(outcome.result.trades.map(terms) == backtest.trades.map(terms))
+                for (a, b) in zip(outcome.result.trades, backtest.trades) { #expect(abs(a.pnl - b.pnl) < 1e-6 * max(1, abs(b.pnl))) }
+                #expect(abs(outcome.result.metrics.equityFinal - backtest.metrics.equityFinal) < 1e-6 * backtest.metrics.equityFinal)
+                #expect(server.orders.count == backtest.fills)
+                #expect(server.refused.isEmpty)
             }
         }
     }

@@ -101,7 +101,7 @@ public struct PaperService: Sendable {
             case .alpaca:
                 return try await run(session, try alpacaFeed(request), request: request, tracking: tracking)
             case .coinbase:
-                throw AppError.usage("--feed coinbase: the coinbase market-data adapter is not available yet; use --feed replay, synthetic or alpaca")
+                return try await run(session, try coinbaseFeed(request), request: request, tracking: tracking)
             }
         } catch let e as AppError {
             throw e
@@ -123,17 +123,13 @@ public struct PaperService: Sendable {
         case .paper:
             return try await journaled(session, feed, request: request, tracking: tracking)
         case .alpaca:
-            let client = try VenueClients.alpaca(request)
-            do {
-                let outcome = try await atVenue(client, session, feed, request: request, tracking: tracking)
-                try await client.http.shutdown()
-                return outcome
-            } catch {
-                try? await client.http.shutdown()
-                throw error
+            return try await VenueClients.alpaca(url: request.brokerURL, live: request.live).using { client in
+                try await atVenue(client, session, feed, request: request, tracking: tracking)
             }
         case .coinbase:
-            throw AppError.usage("--broker coinbase: the coinbase trading adapter is not available yet; use --broker paper or alpaca")
+            return try await VenueClients.coinbase(url: request.brokerURL).using { client in
+                try await atVenue(client, session, feed, request: request, tracking: tracking)
+            }
         }
     }
 
@@ -208,7 +204,7 @@ public struct PaperService: Sendable {
     }
 
     /// Alpaca's real-time minute bars of the request's symbol, with the keys of the environment.
-    func alpacaFeed(_ request: PaperRequest) throws(AppError) -> AlpacaStreamFeed {
+    func alpacaFeed(_ request: PaperRequest) throws(AppError) -> VenueStreamFeed {
         let env = ProcessInfo.processInfo.environment
         let key = env["APCA_API_KEY_ID"] ?? "", secret = env["APCA_API_SECRET_KEY"] ?? ""
         guard !key.isEmpty, !secret.isEmpty else {
@@ -218,8 +214,20 @@ public struct PaperService: Sendable {
             throw .usage("--feed alpaca streams a symbol's bars: give --symbol, not --data or --synthetic")
         }
         let url = request.feedURL ?? PaperRequest.alpacaStreamURL
+        return VenueStreamFeed.alpaca(url: try Self.streamURL(url), key: key, secret: secret, symbol: symbol)
+    }
+
+    /// Coinbase's trades of the request's product as minute bars (public channels: no keys).
+    func coinbaseFeed(_ request: PaperRequest) throws(AppError) -> VenueStreamFeed {
+        guard case let .symbol(product) = request.backtest.source else {
+            throw .usage("--feed coinbase streams a product's trades: give --symbol (BTC-USD), not --data or --synthetic")
+        }
+        return VenueStreamFeed.coinbase(url: try Self.streamURL(request.feedURL ?? CoinbaseStreamDialect.url), product: product)
+    }
+
+    static func streamURL(_ url: String) throws(AppError) -> String {
         guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else { throw .usage("--feed-url must be a ws:// or wss:// address, got '\(url)'") }
-        return AlpacaStreamFeed(url: url, key: key, secret: secret, symbol: symbol)
+        return url
     }
 
     /// The synthetic feed of a `.synthetic` source (or endless bars of SYNTH, seed 42, daily),

@@ -40,11 +40,12 @@ enum BuiltinWorkflows {
 
     static let liveTrading = """
         name: live-trading
-        description: Risk-managed trading - pre-market data and broker checks, the session under risk limits, post-market reconciliation and report. broker paper is a dry run; alpaca or coinbase need their adapters.
+        description: Risk-managed trading - pre-market data and broker checks, the session under risk limits, post-market reconciliation and report. broker paper is a dry run; alpaca (its paper endpoint unless broker_mode is live) and coinbase send the orders to the venue with the keys of the environment.
         parameters:
           symbol: GOOG
           strategy: sma-crossover
           broker: paper
+          broker_mode: paper   # alpaca: paper or live endpoint
           capital: 10000
           commission: 0.001
           max_drawdown_pct: 15
@@ -57,11 +58,12 @@ enum BuiltinWorkflows {
             depends_on: [data]
           - id: broker
             action: broker.check
-            parameters: { broker: "${broker}" }
+            parameters: { broker: "${broker}", mode: "${broker_mode}" }
           - id: session
             action: paper.run
             depends_on: [data, feeds, broker]
-            parameters: { strategy: "${strategy}", capital: "${capital}", commission: "${commission}", bot: "live-${symbol}-${strategy}" }
+            parameters: { strategy: "${strategy}", capital: "${capital}", commission: "${commission}", bot: "live-${symbol}-${strategy}",
+                          broker: "${broker}", mode: "${broker_mode}" }
           - id: reconcile
             action: paper.reconcile
             depends_on: [session]

@@ -18,12 +18,18 @@ enum LiveActions {
             case "paper":
                 return ["broker": .string("paper"), "ready": .bool(true)]
             case "alpaca", "coinbase":
-                let keys = broker == "alpaca" ? ["APCA_API_KEY_ID", "APCA_API_SECRET_KEY"] : ["COINBASE_API_KEY_NAME", "COINBASE_API_PRIVATE_KEY"]
-                let missing = keys.filter { (ProcessInfo.processInfo.environment[$0] ?? "").isEmpty }
-                if !missing.isEmpty {
-                    throw AppError.usage("step '\(context.step)': the \(broker) broker needs the venue's API keys, and \(missing.joined(separator: " and ")) not set")
+                // The venue answers and takes the keys: its account's state and cash.
+                let account: VenueAccount
+                do {
+                    account = try await VenueClients.check(BrokerChoice(rawValue: broker)!, url: try context.string("url"),
+                                                           live: try context.string("mode") == "live")
+                } catch let e as AppError {
+                    throw AppError.usage("step '\(context.step)': \(e.message)")
+                } catch {
+                    throw AppError.runtime("step '\(context.step)': \(broker) broker: \(error)")
                 }
-                throw AppError.usage("step '\(context.step)': the \(broker) broker adapter is not available yet; run with broker: paper")
+                return ["broker": .string(broker), "ready": .bool(account.status.uppercased() == "ACTIVE"), "status": .string(account.status),
+                        "cash": .number(account.cash)]
             default:
                 throw context.error("broker", "must be paper, alpaca or coinbase, got '\(broker)'")
             }
@@ -41,9 +47,12 @@ enum LiveActions {
             guard let speed = ReplaySpeed(speedText) else { throw context.error("speed", "must be max or a positive decimal number, got '\(speedText)'") }
             let bot = try context.string("bot") ?? "workflow-\(bars.symbol)-\(spec.name)"
             if let why = BotName.violation(bot) { throw context.error("bot", why) }
+            let brokerText = try context.string("broker") ?? "paper"
+            guard let broker = BrokerChoice(rawValue: brokerText) else { throw context.error("broker", "must be paper, alpaca or coinbase, got '\(brokerText)'") }
             let request = PaperRequest(backtest: BacktestRequest(source: try env.dataRequest(context).source, strategy: spec, settings: settings,
                                                                  sizing: try BacktestActions.sizing(context)),
-                                       feed: .replay, speed: speed, bot: bot)
+                                       feed: .replay, speed: speed, bot: bot, broker: broker, brokerURL: try context.string("url"),
+                                       live: try context.string("mode") == "live")
             let tracking = env.history.map { PaperService.Tracking(store: $0.store, arguments: [], resume: false) }
             let outcome = try await PaperService(data: env.data).run(request, bars: bars, tracking: tracking)
             var out = WorkflowEnvironment.describe(bars)

@@ -10,7 +10,7 @@ import TraderLive
 struct PaperCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "paper",
-        abstract: "Paper-trade a strategy on a replayed or synthetic feed.",
+        abstract: "Paper-trade a strategy on a replayed, synthetic or venue feed, filled by the paper broker or a venue's.",
         discussion: """
         Takes the data, strategy, execution and output options of `backtest`. The paper broker
         fills with the backtest's rules (fills, slippage, commission, stops), so a replay of
@@ -20,10 +20,17 @@ struct PaperCommand: AsyncParsableCommand {
           gpt-trader paper --feed replay --speed 3600 --data prices.csv  (an hour of bars a second)
           gpt-trader paper --feed synthetic --synthetic 500 --timeframe 1m --speed 60
           APCA_API_KEY_ID=... APCA_API_SECRET_KEY=... gpt-trader paper --feed alpaca --symbol AAPL   (live minute bars)
+          gpt-trader paper --feed coinbase --symbol BTC-USD        (bars built from Coinbase's trades)
+          APCA_API_KEY_ID=... APCA_API_SECRET_KEY=... gpt-trader paper --feed alpaca --symbol AAPL --broker alpaca
 
         Ctrl-C (SIGINT) or SIGTERM stops taking bars; the session then reports on the bars it
-        traded and exits 0. --feed alpaca streams Alpaca's real-time minute bars (reconnecting
-        as needed); --feed coinbase needs its adapter (not available yet).
+        traded and exits 0. --feed alpaca streams Alpaca's real-time minute bars, --feed coinbase
+        builds minute bars from Coinbase's public trades (both reconnect as needed).
+
+        --broker alpaca sends the orders to Alpaca's paper trading endpoint and books the fills
+        it reports; --broker coinbase to Coinbase Advanced Trade (COINBASE_API_KEY_NAME and
+        COINBASE_API_PRIVATE_KEY, requests signed with ES256 JWTs). Orders then go out at the
+        close of the bar that decided them; see docs/live.md.
 
         The session is a bot of the run database (unless --no-save): its orders, fills,
         positions and checkpoints are written as it trades, and from another terminal

@@ -55,8 +55,6 @@ struct RunCommand: AsyncParsableCommand {
         if mode == "live" {
             try checkLive(bots)
             for i in bots.indices { bots[i].request.live = true }
-        } else {
-            try checkPaper(bots)
         }
 
         let terminal = Terminal(noColorFlag: noColor)
@@ -92,12 +90,6 @@ struct RunCommand: AsyncParsableCommand {
         return args
     }
 
-    func checkPaper(_ bots: [BotDefinition]) throws {
-        for b in bots where b.broker == "coinbase" {
-            throw AppError.usage("\(b.location): bot '\(b.request.bot)': broker coinbase: the coinbase trading adapter is not available yet; use broker: paper or alpaca")
-        }
-    }
-
     func checkLive(_ bots: [BotDefinition]) throws {
         let env = ProcessInfo.processInfo.environment
         for b in bots {
@@ -117,9 +109,6 @@ struct RunCommand: AsyncParsableCommand {
             guard isatty(0) != 0 else { throw AppError.usage("live mode trades real money: confirm with --yes (no terminal to ask)") }
             print("Live trading with real money: \(bots.map(\.request.bot).joined(separator: ", ")). Type 'yes' to start: ", terminator: "")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else { throw AppError.usage("not confirmed; nothing started") }
-        }
-        if bots.contains(where: { $0.broker == "coinbase" }) {
-            throw AppError.usage("live mode: the coinbase trading adapter is not available yet; nothing was sent")
         }
     }
 

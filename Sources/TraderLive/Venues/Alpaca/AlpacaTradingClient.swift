@@ -10,7 +10,7 @@ public struct AlpacaKeySigner: RequestSigner {
         self.secret = secret
     }
 
-    public func headers(method: String, host: String, path: String) throws -> [(String, String)] {
+    public func headers(method: String, host: String, path: String) async throws -> [(String, String)] {
         [("APCA-API-KEY-ID", key), ("APCA-API-SECRET-KEY", secret)]
     }
 }
@@ -63,6 +63,8 @@ public struct AlpacaTradingClient: VenueTradingClient {
         let response = try await http.send("DELETE", "/v2/orders/\(venueOrderID)", accept: [404, 422])
         return (200..<300).contains(response.status)
     }
+
+    public func shutdown() async throws { try await http.shutdown() }
 
     public func position(symbol: String) async throws -> Double {
         guard let data = try await http.get("/v2/positions/\(symbol)", accept: [404]) else { return 0 }

@@ -14,6 +14,8 @@ public import TraderCore
 public struct CoinbaseStreamMessage: Sendable, Equatable {
     public var channel: String
     public var sequence: Int64
+    /// When the venue sent it (its `timestamp`), if it says.
+    public var time: Timestamp?
     public var events: [Event]
 
     public enum Event: Sendable, Equatable {
@@ -60,7 +62,8 @@ public struct CoinbaseStreamMessage: Sendable, Equatable {
                 break
             }
         }
-        return CoinbaseStreamMessage(channel: channel, sequence: sequence, events: events)
+        let time = object["timestamp"] == nil ? nil : try top.time("timestamp")
+        return CoinbaseStreamMessage(channel: channel, sequence: sequence, time: time, events: events)
     }
 
     /// The subscribe message (`jwt`: the ES256 token the channel needs, nil for public channels).

@@ -8,7 +8,7 @@ import Synchronization
 /// Generic at the client, so signing is a direct call.
 public protocol RequestSigner: Sendable {
     /// Headers authenticating `method` on `path` (with its query) of `host`.
-    func headers(method: String, host: String, path: String) throws -> [(String, String)]
+    func headers(method: String, host: String, path: String) async throws -> [(String, String)]
 }
 
 /// One venue's REST connection pool: every request of a bot to that venue goes through one
@@ -111,7 +111,7 @@ public final class VenueHTTPClient<Signer: RequestSigner>: Sendable {
         request.method = HTTPMethod(rawValue: method)
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "gpt-trader")
-        for (name, value) in try signer.headers(method: method, host: host, path: path) { request.headers.add(name: name, value: value) }
+        for (name, value) in try await signer.headers(method: method, host: host, path: path) { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))

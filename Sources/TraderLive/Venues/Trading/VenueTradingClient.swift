@@ -22,6 +22,22 @@ public protocol VenueTradingClient: Sendable {
     func cancel(venueOrderID: String) async throws -> Bool
     /// Net signed units of `symbol` the account holds (0 when none).
     func position(symbol: String) async throws -> Double
+    /// Closes the client's connections; call once, when done with it.
+    func shutdown() async throws
+}
+
+extension VenueTradingClient {
+    /// Runs `body` with the client and shuts it down however `body` ends.
+    public func using<T>(_ body: (Self) async throws -> T) async throws -> T {
+        do {
+            let value = try await body(self)
+            try await shutdown()
+            return value
+        } catch {
+            try? await shutdown()
+            throw error
+        }
+    }
 }
 
 /// An order as the router sends it: units already sized, the runtime's client order id.
