@@ -17,6 +17,15 @@ public final class AlpacaTradingServer: Sendable {
 
     public typealias Fault = VenueFault
 
+    /// When a hook sees a request: before the server acts on it, or after (its answer not yet
+    /// written). A hook may kill the client there: a crash at that point of the protocol.
+    public enum Moment: Sendable { case before, after }
+    /// What a hook answers: go on, or drop the request unanswered and undone (the client died).
+    public enum Verdict: Sendable { case proceed, abandon }
+    private let hook = Mutex<(@Sendable (String, String, Moment) -> Verdict)?>(nil)
+    /// Calls `body` with every request's method and path, before and after handling it.
+    public func onRequest(_ body: (@Sendable (String, String, Moment) -> Verdict)?) { hook.withLock { $0 = body } }
+
     public struct Order: Sendable {
         public var id: String
         public var clientOrderID: String
@@ -84,7 +93,10 @@ public final class AlpacaTradingServer: Sendable {
             return json(401, #"{"code":40110000,"message":"request is not authorized"}"#)
         }
         let body = try await request.body.collect(upTo: 1 << 20)
+        let watcher = hook.withLock { $0 }
+        if watcher?(method, path, .before) == .abandon { return json(503, #"{"message":"abandoned"}"#) }
         let answer = handle(method, path, query: request.uri.queryParameters, body: Data(buffer: body))
+        if watcher?(method, path, .after) == .abandon { return json(503, #"{"message":"abandoned"}"#) }
         if case .lostAnswer? = fault { return json(500, #"{"message":"internal server error"}"#) }
         return answer
     }

@@ -28,6 +28,8 @@ public final class VenueLink: Sendable {
     private struct State {
         var commands: [Command] = []
         var reports: [Report] = []
+        /// The signed units the fills among `reports` will add to the position.
+        var unbooked = 0.0
     }
 
     private let state = Mutex(State())
@@ -38,21 +40,32 @@ public final class VenueLink: Sendable {
     /// Whether reports wait to be booked.
     public var hasReports: Bool { reportsWaiting.load(ordering: .acquiring) }
 
+    /// Whether orders or cancels wait to go to the venue.
+    public var hasCommands: Bool { state.withLock { !$0.commands.isEmpty } }
+
     func send(_ command: Command) { state.withLock { $0.commands.append(command) } }
 
     func takeCommands() -> [Command] { state.withLock { s in defer { s.commands.removeAll() }; return s.commands } }
 
-    func deliver(_ reports: [Report]) {
+    /// Hands `reports` to the broker; their fills change the position by `signedUnits`.
+    func deliver(_ reports: [Report], signedUnits: Double) {
         guard !reports.isEmpty else { return }
-        state.withLock { $0.reports += reports }
+        state.withLock { s in
+            s.reports += reports
+            s.unbooked += signedUnits
+        }
         reportsWaiting.store(true, ordering: .releasing)
     }
+
+    /// The signed units of fills reported and not yet booked: what the venue's position has and
+    /// the books do not, between a sync and the next bar.
+    var unbookedUnits: Double { state.withLock { $0.unbooked } }
 
     func takeReports() -> [Report] {
         guard hasReports else { return [] }
         return state.withLock { s in
             reportsWaiting.store(false, ordering: .releasing)
-            defer { s.reports.removeAll() }
+            defer { s.reports.removeAll(); s.unbooked = 0 }
             return s.reports
         }
     }

@@ -1,4 +1,6 @@
+public import Foundation
 public import TraderCore
+public import TraderStore
 public import TraderEngine
 
 /// What a session needs of the router serving its venue broker; `OrderRouter` is one, for any
@@ -8,6 +10,8 @@ public protocol VenueRouting: Sendable {
     func settle(attempts: Int, interval: Duration) async throws -> [SystemEvent]
     func reconcile(bookedPosition: Double) async throws -> [SystemEvent]
     var openOrders: Int { get async }
+    func adoptCommands() async
+    func replayFills(at time: Timestamp, journal: [UUID: [StoredFill]]) async
 }
 
 extension OrderRouter: VenueRouting {}

@@ -123,10 +123,6 @@ public struct PaperSession: Sendable {
                     if guards.onBreach == .stop { ending = .halted }
                     events += apply(tripped, to: &run, books: &books)
                 }
-                if let venue {
-                    for note in try await venue.router.sync() { publish(.system(bot: bot, note)) }
-                    if run.barCount % venue.reconcileEvery == 0 { try await reconcile(venue, &run, books: &books) }
-                }
                 if let bus, bus.hasSubscribers { publishStep(bar: bar, equity: equity, events: events, account: run.account, symbol: feed.symbol, bus: bus) }
                 if journal != nil {
                     if !events.isEmpty { journal!.note(events, bar: bar, account: run.account) }
@@ -164,6 +160,16 @@ public struct PaperSession: Sendable {
                             }
                         }
                     }
+                }
+                if let venue {
+                    // The store knows an order before the venue does: a crash after the send
+                    // resumes from a checkpoint that re-derives it (same client order id).
+                    if venue.link.hasCommands, journal != nil {
+                        try await journal!.flush(checkpoint: checkpoint(run, books))
+                        try await journal!.drain()
+                    }
+                    for note in try await venue.router.sync() { publish(.system(bot: bot, note)) }
+                    if run.barCount % venue.reconcileEvery == 0 { try await reconcile(venue, &run, books: &books) }
                 }
                 if ending == .halted { break loop }
             case .heartbeat?:
@@ -218,14 +224,17 @@ public struct PaperSession: Sendable {
     /// writes their records again.
     private func catchUp<R: SessionRun>(_ run: inout R, feed: inout any MarketFeed, journal: inout SessionJournal?, watch: inout GuardWatch,
                                         books: inout Books, to checkpoint: SessionCheckpoint) async throws {
+        // A venue session books the fills its journal holds, bar by bar as it booked them; the
+        // venue is asked about its orders once caught up.
+        let journaled = venue == nil ? [:] : try await journal?.storedFills() ?? [:]
         while run.barCount < checkpoint.bars {
             guard let event = try await feed.next() else {
                 throw SessionError.resumeMismatch("the feed ended after \(run.barCount) bars; the checkpoint is at bar \(checkpoint.bars)")
             }
             guard case let .bar(bar) = event else { continue }
+            await venue?.router.replayFills(at: bar.timestamp, journal: journaled)
             try run.step(bar)
-            // The same client order ids go out again: the venue has them, the router looks them up.
-            if let venue { _ = try await venue.router.sync() }
+            await venue?.router.adoptCommands()
             var events = run.takeEvents()
             // The guards see the same events, so they trip where they tripped; what no event
             // shows (stale data, write errors, a flatten asked for) comes from the checkpoint.
@@ -248,6 +257,9 @@ public struct PaperSession: Sendable {
             try await journal!.flush(checkpoint: self.checkpoint(run, books))
             try await journal!.drain()
         }
+        // The sync that followed the checkpoint's bar before the crash: what became of the
+        // orders since, booked at the next bar as it would have been.
+        if let venue { for note in try await venue.router.sync() { publish(.system(bot: bot, note)) } }
     }
 
     /// Compares the venue with the books; a position that differs halts new entries (exits

@@ -29,6 +29,9 @@ public struct SessionJournal: Sendable {
     private var positionsChanged = false
     /// Orders not yet terminal, by the kernel's order number.
     private var open: [Int: StoredOrder] = [:]
+    /// Orders filled so far, by the kernel's order number: a venue's next part of a fill adds to
+    /// its order's record instead of replacing it.
+    private var filledInPart: [Int: StoredOrder] = [:]
     /// Fills of the session so far (their ids follow it).
     public private(set) var fillCount = 0
     private var lastFlush = ContinuousClock.now
@@ -71,7 +74,8 @@ public struct SessionJournal: Sendable {
             case let .filled(fill):
                 // Fills without a submitted order (closing everything at the end or on a stop)
                 // get an order of their own, so every fill in the store has one.
-                var stored = open[fill.orderId] ?? StoredOrder(
+                // A later part of an order already filled in part (venues fill in parts) adds to it.
+                var stored = open[fill.orderId] ?? filledInPart[fill.orderId] ?? StoredOrder(
                     id: orderID(fill.orderId), botID: bot, symbol: symbol, side: fill.side, type: "market", quantity: fill.quantity,
                     status: .accepted, brokerOrderID: brokerID(fill.orderId), createdAt: at, updatedAt: at)
                 let total = stored.filledQuantity + fill.quantity
@@ -83,6 +87,7 @@ public struct SessionJournal: Sendable {
                 stored.status = .filled
                 stored.updatedAt = max(stored.updatedAt + 1, at)
                 open[fill.orderId] = nil
+                filledInPart[fill.orderId] = stored
                 orders.append((stored, "filled (\(fill.reason.rawValue))"))
                 fills.append(StoredFill(id: fillID(fillCount), orderID: stored.id, botID: bot, symbol: symbol, at: fill.timestamp.nanos,
                                         quantity: fill.signedQuantity, price: fill.price, commission: fill.commission))
@@ -194,6 +199,17 @@ public struct SessionJournal: Sendable {
         guard force || heartbeatIsDue else { return nil }
         lastHeartbeat = .now
         return try await store.heartbeat(botID: bot, status: status, bars: bars, equity: equity, detail: detail)
+    }
+
+    /// The fills this session stored, by order: what a resumed venue session books again while
+    /// it catches up, as they were booked.
+    public func storedFills() async throws -> [UUID: [StoredFill]] {
+        let prefix = Self.paperOrderPrefix(session: session)
+        var out: [UUID: [StoredFill]] = [:]
+        for order in try await store.orders(botID: bot, openOnly: false, limit: 1_000_000) where order.brokerOrderID?.hasPrefix(prefix) == true {
+            out[order.id] = try await store.fills(orderID: order.id)
+        }
+        return out
     }
 
     // MARK: - Ids
