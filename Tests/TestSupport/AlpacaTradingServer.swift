@@ -76,11 +76,7 @@ public final class AlpacaTradingServer: Sendable {
 
     /// Runs the server on a free loopback port until `body` returns.
     public func serve<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
-        try await serveLocally(CallbackResponder<BasicRequestContext> { request, _ in try await self.respond(request) },
-                               label: "alpaca-trading-test-server") { port in
-            defer { faults.release() }
-            return try await body(port)
-        }
+        try await faults.serve(label: "alpaca-trading-test-server", { request in try await self.respond(request) }, body)
     }
 
     func respond(_ request: Request) async throws -> Response {

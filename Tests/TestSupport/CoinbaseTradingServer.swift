@@ -68,11 +68,7 @@ public final class CoinbaseTradingServer: Sendable {
     public func balance(_ currency: String) -> Double { state.withLock { $0.balances[currency] ?? 0 } }
 
     public func serve<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
-        try await serveLocally(CallbackResponder<BasicRequestContext> { request, _ in try await self.respond(request) },
-                               label: "coinbase-trading-test-server") { port in
-            defer { faults.release() }
-            return try await body(port)
-        }
+        try await faults.serve(label: "coinbase-trading-test-server", { request in try await self.respond(request) }, body)
     }
 
     func respond(_ request: Request) async throws -> Response {

@@ -54,6 +54,16 @@ final class FaultInjector: Sendable {
         }
     }
 
+    /// Runs a local HTTP server answering with `respond` until `body` (given the port) returns;
+    /// hanging requests are let go first, so the server can stop.
+    func serve<T: Sendable>(label: String, _ respond: @escaping @Sendable (Request) async throws -> Response,
+                            _ body: @Sendable (Int) async throws -> T) async throws -> T {
+        try await serveLocally(CallbackResponder<BasicRequestContext> { request, _ in try await respond(request) }, label: label) { port in
+            defer { release() }
+            return try await body(port)
+        }
+    }
+
     /// Lets hanging requests end, so the server can shut down.
     func release() {
         for c in state.withLock({ s in s.stopped = true; defer { s.hanging.removeAll() }; return s.hanging }) { c.resume() }

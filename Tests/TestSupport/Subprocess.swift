@@ -70,17 +70,27 @@ public enum Subprocess {
         /// What the program has written to standard output so far (it may be mid-line).
         public func stdoutSoFar() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
 
-        /// Waits (polling every 10 ms, up to `limit`) until standard output contains `text`;
-        /// false when the program ended or the time ran out first.
+        /// Waits (up to `limit`) until standard output contains `text` (`occurrences` times);
+        /// false when the program ended or the time ran out first. Event-driven: the thread
+        /// sleeps in `poll` on an inotify watch of the output file and wakes when the program
+        /// writes to it or closes it (it ends), rereading the file only then.
         public func waitForOutput(containing text: String, occurrences: Int = 1, limit: Duration = .seconds(60)) -> Bool {
             let deadline = ContinuousClock.now + limit
             let seen = { self.stdoutSoFar().components(separatedBy: text).count - 1 >= occurrences }
-            while ContinuousClock.now < deadline {
+            let watch = inotify_init1(Int32(IN_CLOEXEC))
+            defer { if watch >= 0 { close(watch) } }
+            if watch >= 0 { _ = inotify_add_watch(watch, outPath, UInt32(IN_MODIFY | IN_CLOSE_WRITE)) }
+            var events = [UInt8](repeating: 0, count: 4096)
+            while true {
                 if seen() { return true }
                 if hasEnded { return seen() }
-                usleep(5_000)  // between polls
+                let left = deadline - ContinuousClock.now
+                guard left > .zero else { return false }
+                // Woken by the next write; the cap only bounds how late a missed wake-up is seen.
+                let millis = Int32(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 1000))
+                var p = pollfd(fd: watch, events: Int16(POLLIN), revents: 0)
+                if poll(&p, 1, millis) > 0 { _ = read(watch, &events, events.count) }
             }
-            return false
         }
 
         /// Blocks the calling thread until the program ends.

@@ -13,13 +13,13 @@ import TraderStrategies
 /// submits, reconciliation, and a whole session whose orders the venue fills.
 @Suite struct VenueTradingTests {
     static func client(_ server: AlpacaTradingServer, port: Int, retry: RetryPolicy = RetryPolicy(attempts: 3, initial: .milliseconds(10)),
-                       timeout: Duration = .seconds(5), secret: String? = nil) -> AlpacaTradingClient {
+                       timeout: Duration = .seconds(30), secret: String? = nil) -> AlpacaTradingClient {
         AlpacaTradingClient(baseURL: "http://127.0.0.1:\(port)", key: server.key, secret: secret ?? server.secret, retry: retry, timeout: timeout)
     }
 
     /// Runs `body` with a client of `server`, and shuts the client's pool down however `body` ends.
     static func with<T: Sendable>(_ server: AlpacaTradingServer, port: Int, retry: RetryPolicy = RetryPolicy(attempts: 3, initial: .milliseconds(10)),
-                                  timeout: Duration = .seconds(5), secret: String? = nil,
+                                  timeout: Duration = .seconds(30), secret: String? = nil,
                                   _ body: (AlpacaTradingClient) async throws -> T) async throws -> T {
         let client = Self.client(server, port: port, retry: retry, timeout: timeout, secret: secret)
         do {
@@ -71,7 +71,7 @@ import TraderStrategies
         let server = AlpacaTradingServer()
         server.inject(.hang, method: "GET", path: "/v2/account")
         try await server.serve { port in
-            try await Self.with(server, port: port, timeout: .milliseconds(300)) { client in
+            try await Self.with(server, port: port, timeout: .seconds(2)) { client in
                 let status = try await client.health().status
                 #expect(status == "ACTIVE")
                 #expect(Self.count(server.log, "GET /v2/account") == 2)
@@ -101,9 +101,7 @@ import TraderStrategies
         server.inject(.lostAnswer, method: "POST", path: "/v2/orders")
         try await server.serve { port in
             try await Self.with(server, port: port) { client in
-                let identity = OrderIdentity(bot: "idem", session: 1)
-                let link = VenueLink()
-                let router = OrderRouter(client: client, link: link, symbol: "SPY", identity: identity)
+                let (identity, link, router) = venueRouter(client, bot: "idem", session: 1, symbol: "SPY")
                 link.send(Self.marketBuy(identity, id: 1, units: 10))
                 try await router.sync()
                 #expect(server.orders.count == 1)
@@ -121,9 +119,7 @@ import TraderStrategies
         for _ in 0..<2 { server.inject(.status(503), method: "POST", path: "/v2/orders") }
         try await server.serve { port in
             try await Self.with(server, port: port, retry: RetryPolicy(attempts: 2, initial: .milliseconds(5))) { client in
-                let identity = OrderIdentity(bot: "unconfirmed", session: 2)
-                let link = VenueLink()
-                let router = OrderRouter(client: client, link: link, symbol: "SPY", identity: identity)
+                let (identity, link, router) = venueRouter(client, bot: "unconfirmed", session: 2, symbol: "SPY")
                 link.send(Self.marketBuy(identity, id: 7, units: 3))
                 // Both tries fail; the router then asks the venue, which has no such order, and
                 // sends it again: placed once.
@@ -147,20 +143,15 @@ import TraderStrategies
         let server = AlpacaTradingServer(price: 10, fillSteps: 2)
         try await server.serve { port in
             try await Self.with(server, port: port) { client in
-                let identity = OrderIdentity(bot: "partial", session: 3)
-                let link = VenueLink()
-                let router = OrderRouter(client: client, link: link, symbol: "SPY", identity: identity)
+                let (identity, link, router) = venueRouter(client, bot: "partial", session: 3, symbol: "SPY")
                 link.send(Self.marketBuy(identity, id: 1, units: 9))
                 try await router.sync()
                 server.setPrice(12)
                 try await router.sync()
-                let fills = link.takeReports().compactMap { r -> (Double, Double)? in
-                    if case let .fill(_, units, price, _) = r.report { return (units, price) }
-                    return nil
-            }
-            #expect(fills.count == 2)
-            #expect(fills.map(\.0) == [4, 5])
-            #expect(fills[0].1 == 10 && abs(fills[1].1 - 12) < 1e-9)
+                let fills = reportedFills(link).map { ($0.units, $0.price) }
+                #expect(fills.count == 2)
+                #expect(fills.map(\.0) == [4, 5])
+                #expect(fills[0].1 == 10 && abs(fills[1].1 - 12) < 1e-9)
             }
         }
     }
@@ -169,9 +160,7 @@ import TraderStrategies
         let server = AlpacaTradingServer(price: 100, cash: 500)
         try await server.serve { port in
             try await Self.with(server, port: port) { client in
-                let identity = OrderIdentity(bot: "refused", session: 4)
-                let link = VenueLink()
-                let router = OrderRouter(client: client, link: link, symbol: "SPY", identity: identity)
+                let (identity, link, router) = venueRouter(client, bot: "refused", session: 4, symbol: "SPY")
                 link.send(Self.marketBuy(identity, id: 1, units: 10))
                 try await router.sync()
                 #expect(link.takeReports().map(\.report).contains(.rejected(reason: "alpaca: insufficient buying power")))
@@ -256,6 +245,21 @@ import TraderStrategies
     }
 }
 
+/// A router for `client` with its link and the session's ids.
+func venueRouter<C: VenueTradingClient>(_ client: C, bot: String, session: Int64, symbol: String) -> (OrderIdentity, VenueLink, OrderRouter<C>) {
+    let identity = OrderIdentity(bot: bot, session: session)
+    let link = VenueLink()
+    return (identity, link, OrderRouter(client: client, link: link, symbol: symbol, identity: identity))
+}
+
+/// The fills among the reports waiting in `link` (taken).
+func reportedFills(_ link: VenueLink) -> [(units: Double, price: Double, fee: Double)] {
+    link.takeReports().compactMap { r in
+        if case let .fill(_, units, price, fee) = r.report { return (units, price, fee) }
+        return nil
+    }
+}
+
 /// A local venue whose fill price a test moves.
 protocol PricedVenue: Sendable { func setPrice(_ price: Double) }
 extension AlpacaTradingServer: PricedVenue {}
@@ -310,18 +314,13 @@ extension CoinbaseTradingServer: PricedVenue {}
         server.inject(.lostAnswer, method: "POST", path: "/api/v3/brokerage/orders")
         try await server.serve { port in
             try await Self.with(server, port: port) { client in
-                let identity = OrderIdentity(bot: "coinbase", session: 9)
-                let link = VenueLink()
-                let router = OrderRouter(client: client, link: link, symbol: "BTC-USD", identity: identity)
+                let (identity, link, router) = venueRouter(client, bot: "coinbase", session: 9, symbol: "BTC-USD")
                 link.send(.submit(kernelID: 1, VenueOrderRequest(clientOrderID: identity.clientOrderID(1), symbol: "BTC-USD", side: .buy,
                                                                  quantity: 0.5, kind: .market, timeInForce: .gtc)))
                 try await router.sync()
                 #expect(server.orders.count == 1)
                 #expect(server.log.filter { $0 == "POST /api/v3/brokerage/orders" }.count == 2)
-                let fills = link.takeReports().compactMap { r -> (Double, Double, Double)? in
-                    if case let .fill(_, units, price, fee) = r.report { return (units, price, fee) }
-                    return nil
-                }
+                let fills = reportedFills(link).map { ($0.units, $0.price, $0.fee) }
                 #expect(fills.count == 1)
                 #expect(fills.first.map { $0.0 == 0.5 && $0.1 == 30_000 && abs($0.2 - 0.5 * 30_000 * 0.006) < 1e-9 } == true)
                 #expect(server.balance("BTC") == 0.5)
@@ -334,9 +333,7 @@ extension CoinbaseTradingServer: PricedVenue {}
         let server = try await CoinbaseTradingServer(price: 30_000, usd: 100)
         try await server.serve { port in
             try await Self.with(server, port: port) { client in
-                let identity = OrderIdentity(bot: "coinbase", session: 10)
-                let link = VenueLink()
-                let router = OrderRouter(client: client, link: link, symbol: "BTC-USD", identity: identity)
+                let (identity, link, router) = venueRouter(client, bot: "coinbase", session: 10, symbol: "BTC-USD")
                 link.send(.submit(kernelID: 1, VenueOrderRequest(clientOrderID: identity.clientOrderID(1), symbol: "BTC-USD", side: .buy,
                                                                  quantity: 1, kind: .market, timeInForce: .gtc)))
                 try await router.sync()

@@ -73,13 +73,7 @@ public actor OrderRouter<Client: VenueTradingClient> {
         for id in tracked.keys.sorted() where !tracked[id]!.lifecycle.status.isTerminal {
             try await refresh(id, into: &reports)
         }
-        var signed = 0.0
-        for r in reports {
-            if case let .fill(_, units, _, _) = r.report, let side = tracked[r.kernelID]?.request.side { signed += side.sign * units }
-        }
-        tracked = tracked.filter { !$0.value.lifecycle.status.isTerminal }
-        delivered += reports.count
-        link.deliver(reports, signedUnits: signed)
+        deliver(reports)
         defer { notes.removeAll() }
         return notes
     }
@@ -112,11 +106,18 @@ public actor OrderRouter<Client: VenueTradingClient> {
                                  commission: fill.commission), into: &reports)
             }
         }
+        deliver(reports)
+    }
+
+    /// Hands `reports` to the broker (with what their fills add to the position) and forgets
+    /// the orders they ended.
+    private func deliver(_ reports: [VenueLink.Report]) {
         var signed = 0.0
         for r in reports {
             if case let .fill(_, units, _, _) = r.report, let side = tracked[r.kernelID]?.request.side { signed += side.sign * units }
         }
         tracked = tracked.filter { !$0.value.lifecycle.status.isTerminal }
+        delivered += reports.count
         link.deliver(reports, signedUnits: signed)
     }
 
