@@ -18,18 +18,9 @@ public final class AlpacaStreamServer: Sendable {
     public let connections = Atomic<Int>(0)
     public let authentications = Mutex<[String]>([])
 
-    /// Bars per frame (the venue batches them).
-    public let batch: Int
-    /// Awaited before each frame is sent, with the index of its first bar: a benchmark paces the
-    /// stream by it (the next bar only once the last one's order arrived).
-    public let pace: (@Sendable (Int) async -> Void)?
-
-    public init(symbol: String, bars: [Bar], batch: Int = 3, pace: (@Sendable (Int) async -> Void)? = nil,
-                script: @escaping @Sendable (Int) -> (bars: [Int], drop: Bool)) {
+    public init(symbol: String, bars: [Bar], script: @escaping @Sendable (Int) -> (bars: [Int], drop: Bool)) {
         self.symbol = symbol
         self.bars = bars
-        self.batch = batch
-        self.pace = pace
         self.script = script
     }
 
@@ -64,9 +55,8 @@ public final class AlpacaStreamServer: Sendable {
                 try await outbound.write(.text(#"[{"T":"subscription","trades":[],"quotes":[],"bars":["\#(wanted.joined(separator: "\",\""))"]}]"#))
                 let (indices, drop) = script(n)
                 // Several bars per frame, as the venue batches them.
-                for chunk in stride(from: 0, to: indices.count, by: batch) {
-                    let frame = indices[chunk..<min(chunk + batch, indices.count)].map { Self.json(bars[$0], symbol: symbol) }
-                    await pace?(indices[chunk])
+                for chunk in stride(from: 0, to: indices.count, by: 3) {
+                    let frame = indices[chunk..<min(chunk + 3, indices.count)].map { Self.json(bars[$0], symbol: symbol) }
                     try await outbound.write(.text("[" + frame.joined(separator: ",") + "]"))
                 }
                 if drop { return }
