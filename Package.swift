@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "TraderLive", targets: ["TraderLive"]),
         .library(name: "TraderApp", targets: ["TraderApp"]),
         .library(name: "TraderCLI", targets: ["TraderCLI"]),
+        // The local venue servers of the tests, for the latency benchmark (Benchmarks/).
+        .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -7,6 +7,7 @@
 //   swift run -c release regime-bench            # regime detection over 500 symbols, HMM fit
 //   swift run -c release store-bench --sqlite F  # run-store write/read speed (../scripts/bench-store)
 //   swift run -c release workflow-bench          # workflow executor and built-in workflows (../scripts/bench-workflows)
+//   swift run -c release latency-bench           # market-data message to order request, p50/p99 (HDR histogram)
 // or ../scripts/bench-peers from the repository root, which runs both next to the peers.
 import PackageDescription
 
@@ -20,6 +21,7 @@ let package = Package(
         // one-INSERT-per-row baseline, which the store API (rightly) does not offer.
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .executableTarget(
@@ -83,6 +85,18 @@ let package = Package(
                 .product(name: "TraderData", package: "GPTTrader"),
             ],
             path: "Sources/RegimeBench"
+        ),
+        .executableTarget(
+            name: "latency-bench",
+            dependencies: [
+                .product(name: "TraderLive", package: "GPTTrader"),
+                .product(name: "TraderEngine", package: "GPTTrader"),
+                .product(name: "TraderStrategies", package: "GPTTrader"),
+                .product(name: "TraderCore", package: "GPTTrader"),
+                .product(name: "TestSupport", package: "GPTTrader"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Sources/LatencyBench"
         ),
     ]
 )

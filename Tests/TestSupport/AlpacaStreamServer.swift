@@ -18,9 +18,15 @@ public final class AlpacaStreamServer: Sendable {
     public let connections = Atomic<Int>(0)
     public let authentications = Mutex<[String]>([])
 
-    public init(symbol: String, bars: [Bar], script: @escaping @Sendable (Int) -> (bars: [Int], drop: Bool)) {
+    /// When given, the first connection sends, one frame each, the bars whose indices arrive
+    /// here, as they arrive (a benchmark drives the stream bar by bar); the script then applies
+    /// to the connections after it.
+    public let driven: AsyncStream<Int>?
+
+    public init(symbol: String, bars: [Bar], driven: AsyncStream<Int>? = nil, script: @escaping @Sendable (Int) -> (bars: [Int], drop: Bool)) {
         self.symbol = symbol
         self.bars = bars
+        self.driven = driven
         self.script = script
     }
 
@@ -53,6 +59,10 @@ public final class AlpacaStreamServer: Sendable {
             case "subscribe":
                 let wanted = object["bars"] as? [String] ?? []
                 try await outbound.write(.text(#"[{"T":"subscription","trades":[],"quotes":[],"bars":["\#(wanted.joined(separator: "\",\""))"]}]"#))
+                if n == 0, let driven {
+                    for await i in driven { try await outbound.write(.text("[" + Self.json(bars[i], symbol: symbol) + "]")) }
+                    return
+                }
                 let (indices, drop) = script(n)
                 // Several bars per frame, as the venue batches them.
                 for chunk in stride(from: 0, to: indices.count, by: 3) {
