@@ -21,15 +21,7 @@ import TraderStrategies
     static func with<T: Sendable>(_ server: AlpacaTradingServer, port: Int, retry: RetryPolicy = RetryPolicy(attempts: 3, initial: .milliseconds(10)),
                                   timeout: Duration = .seconds(30), secret: String? = nil,
                                   _ body: (AlpacaTradingClient) async throws -> T) async throws -> T {
-        let client = Self.client(server, port: port, retry: retry, timeout: timeout, secret: secret)
-        do {
-            let value = try await body(client)
-            try await client.http.shutdown()
-            return value
-        } catch {
-            try? await client.http.shutdown()
-            throw error
-        }
+        try await Self.client(server, port: port, retry: retry, timeout: timeout, secret: secret).using(body)
     }
 
     static func count(_ log: [String], _ request: String) -> Int { log.filter { $0 == request }.count }
@@ -271,16 +263,8 @@ extension CoinbaseTradingServer: PricedVenue {}
     static func with<T: Sendable>(_ server: CoinbaseTradingServer, port: Int, pem: String? = nil,
                                   _ body: (CoinbaseTradingClient) async throws -> T) async throws -> T {
         let signer = try await CoinbaseJWTSigner(keyName: server.keyName, privateKeyPEM: pem ?? server.privateKeyPEM)
-        let client = CoinbaseTradingClient(baseURL: "http://127.0.0.1:\(port)", signer: signer,
-                                           retry: RetryPolicy(attempts: 3, initial: .milliseconds(10)))
-        do {
-            let value = try await body(client)
-            try await client.http.shutdown()
-            return value
-        } catch {
-            try? await client.http.shutdown()
-            throw error
-        }
+        return try await CoinbaseTradingClient(baseURL: "http://127.0.0.1:\(port)", signer: signer,
+                                               retry: RetryPolicy(attempts: 3, initial: .milliseconds(10))).using(body)
     }
 
     @Test func everyRequestCarriesItsOwnVerifiedToken() async throws {

@@ -104,3 +104,30 @@ public struct PortfolioLedger: BrokerLedger, Sendable {
 
     @inlinable public func protectiveSettings(_ settings: ExecutionSettings) -> ExecutionSettings { settings }
 }
+
+extension BrokerLedger {
+    /// Books `fill` (the instrument marked at `rawPrice` for the rules), records it and the trades
+    /// it closed as events, shows them to the rules, and keeps `protection` in step: cleared when
+    /// flat, armed at the fill's price on a signal entry, an opening or a reversal. What every
+    /// broker does with a fill, whoever matched it (the simulated broker, a venue).
+    @inlinable
+    public mutating func book<R: RiskCheck, E: EventSink>(_ fill: Fill, at rawPrice: Double, signalEntry: Bool, settings: ExecutionSettings,
+                                                         protection: inout ProtectiveExits, risk: inout R, events: inout E) {
+        let before = position
+        let closedBefore = book.closedTrades.count
+        apply(fill)
+        events.record(.filled(fill))
+        if book.closedTrades.count > closedBefore {
+            for t in book.closedTrades[closedBefore...] { events.record(.tradeClosed(t)) }
+        }
+        if risk.isActive || reviewsEntries {
+            record(fill, closing: book.closedTrades[closedBefore...], at: rawPrice, risk: &risk)
+        }
+        let now = position
+        if now == 0 {
+            protection.clear()
+        } else if signalEntry || before == 0 || (before > 0) != (now > 0) {
+            protection.arm(entry: fill.price, sign: now > 0 ? 1 : -1, settings: protectiveSettings(settings))
+        }
+    }
+}

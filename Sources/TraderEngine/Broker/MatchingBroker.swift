@@ -179,22 +179,8 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
         }
         let fill = Fill(orderId: w.order.id, barIndex: index, timestamp: time, side: side, quantity: units,
                         price: price, commission: settings.commission.commission(units: units, price: price), reason: w.reason)
-        let closedBefore = ledger.book.closedTrades.count
-        ledger.apply(fill)
+        ledger.book(fill, at: rawPrice, signalEntry: w.isSignalEntry, settings: settings, protection: &protection, risk: &risk, events: &events)
         _fillCount += 1
-        events.record(.filled(fill))
-        if ledger.book.closedTrades.count > closedBefore {
-            for t in ledger.book.closedTrades[closedBefore...] { events.record(.tradeClosed(t)) }
-        }
-        if risk.isActive || ledger.reviewsEntries {
-            ledger.record(fill, closing: ledger.book.closedTrades[closedBefore...], at: rawPrice, risk: &risk)
-        }
-        let now = ledger.position
-        if now == 0 {
-            protection.clear()
-        } else if w.isSignalEntry || (position == 0) || (position > 0) != (now > 0) {
-            protection.arm(entry: price, sign: now > 0 ? 1 : -1, settings: ledger.protectiveSettings(settings))
-        }
     }
 
     /// Equity not tied up in open positions, the budget for a new entry (backtesting.py's

@@ -34,10 +34,6 @@ public actor OrderRouter<Client: VenueTradingClient> {
     private var notes: [SystemEvent] = []
     /// What the last comparison found, so that a periodic one reports only what changed.
     private var lastDifferences: Set<String> = []
-    /// Submits sent (each try once), lookups made, reports delivered: for operators and tests.
-    public private(set) var submits = 0
-    public private(set) var lookups = 0
-    public private(set) var delivered = 0
 
     public init(client: Client, link: VenueLink, symbol: String, identity: OrderIdentity) {
         self.client = client
@@ -117,7 +113,6 @@ public actor OrderRouter<Client: VenueTradingClient> {
             if case let .fill(_, units, _, _) = r.report, let side = tracked[r.kernelID]?.request.side { signed += side.sign * units }
         }
         tracked = tracked.filter { !$0.value.lifecycle.status.isTerminal }
-        delivered += reports.count
         link.deliver(reports, signedUnits: signed)
     }
 
@@ -167,7 +162,6 @@ public actor OrderRouter<Client: VenueTradingClient> {
 
     private func place(_ id: Int, into reports: inout [VenueLink.Report]) async throws {
         guard let order = tracked[id] else { return }
-        submits += 1
         do {
             let placed = try await client.submit(order.request)
             absorb(id, placed, into: &reports)
@@ -189,7 +183,6 @@ public actor OrderRouter<Client: VenueTradingClient> {
     /// Asks the venue about order `id`; sends it again when the venue never got it.
     private func refresh(_ id: Int, into reports: inout [VenueLink.Report]) async throws {
         guard let order = tracked[id] else { return }
-        lookups += 1
         let seen: VenueOrder?
         do {
             seen = try await client.order(clientOrderID: order.request.clientOrderID)
@@ -205,8 +198,7 @@ public actor OrderRouter<Client: VenueTradingClient> {
                 try await place(id, into: &reports)
                 if let placed = tracked[id], !placed.lifecycle.status.isTerminal,
                    let again = try? await client.order(clientOrderID: placed.request.clientOrderID) {
-                    lookups += 1
-                    absorb(id, again, into: &reports)
+                                absorb(id, again, into: &reports)
                 }
             }
             return

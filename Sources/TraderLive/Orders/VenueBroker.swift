@@ -55,8 +55,6 @@ public struct VenueBroker: PortfolioBroker {
     public var fillCount: Int { _fillCount }
     public var rejectedOrders: Int { _rejectedOrders }
     public var closedTrades: [Trade] { ledger.book.closedTrades }
-    /// Orders sent and not final.
-    public var ordersInFlight: Int { routed.count }
 
     /// The position once every order in flight has filled.
     var expectedPosition: Double {
@@ -189,21 +187,9 @@ public struct VenueBroker: PortfolioBroker {
             case let .fill(_, units, fillPrice, fee):
                 let fill = Fill(orderId: id, barIndex: index, timestamp: time, side: entry.order.order.side, quantity: units,
                                 price: fillPrice, commission: fee, reason: entry.order.reason)
-                let before = ledger.position
-                let closedBefore = ledger.book.closedTrades.count
-                ledger.apply(fill)
+                ledger.book(fill, at: price, signalEntry: entry.order.isSignalEntry, settings: settings, protection: &protection,
+                            risk: &risk, events: &events)
                 _fillCount += 1
-                events.record(.filled(fill))
-                if ledger.book.closedTrades.count > closedBefore {
-                    for t in ledger.book.closedTrades[closedBefore...] { events.record(.tradeClosed(t)) }
-                }
-                if risk.isActive { ledger.record(fill, closing: ledger.book.closedTrades[closedBefore...], at: price, risk: &risk) }
-                let now = ledger.position
-                if now == 0 {
-                    protection.clear()
-                } else if entry.order.isSignalEntry || before == 0 || (before > 0) != (now > 0) {
-                    protection.arm(entry: fillPrice, sign: now > 0 ? 1 : -1, settings: settings)
-                }
             case let .rejected(reason):
                 _rejectedOrders += 1
                 events.record(.orderRejected(id: id, reason: reason))

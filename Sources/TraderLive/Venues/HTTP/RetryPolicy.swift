@@ -19,9 +19,6 @@ public struct RetryPolicy: Sendable, Equatable {
         self.maximum = maximum
     }
 
-    /// No retries: what tests of a single failure use.
-    public static let never = RetryPolicy(attempts: 1)
-
     /// The wait after failed attempt `n` (1-based): the venue's `Retry-After` when it sent one,
     /// else exponential backoff; never more than `maximum`.
     public func delay(afterAttempt n: Int, retryAfter: Duration?) -> Duration {
