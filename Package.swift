@@ -120,7 +120,7 @@ let package = Package(
                                                       .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "TraderAnalysisTests", dependencies: ["TraderAnalysis", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData"]),
         .testTarget(name: "TraderAppTests", dependencies: ["TraderApp", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderAnalysis", "TraderCache",
-                                                    "TraderStore", "TraderWorkflows"]),
+                                                    "TraderStore", "TraderWorkflows", "TraderLive", "TestSupport"]),
         .testTarget(name: "TraderLiveTests", dependencies: ["TraderLive", "TraderCore", "TraderEngine", "TraderStrategies", "TraderData", "TraderStore",
                                                      "TestSupport", .product(name: "JWTKit", package: "jwt-kit")]),
         .testTarget(name: "TraderWorkflowsTests", dependencies: ["TraderWorkflows", "TraderCore", "TraderYAML"]),

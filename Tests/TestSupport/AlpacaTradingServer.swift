@@ -22,9 +22,13 @@ public final class AlpacaTradingServer: Sendable {
     public enum Moment: Sendable { case before, after }
     /// What a hook answers: go on, or drop the request unanswered and undone (the client died).
     public enum Verdict: Sendable { case proceed, abandon }
-    private let hook = Mutex<(@Sendable (String, String, Moment) -> Verdict)?>(nil)
+    /// The hook, in a struct: a bare closure kept in a `Mutex` is wrapped in two more thunks at
+    /// every `withLock` read (swiftlang/swift#91348), so each request would call through a chain
+    /// as long as the requests so far, and a long run would slow down as it goes.
+    private struct Hook: Sendable { let body: @Sendable (String, String, Moment) -> Verdict }
+    private let hook = Mutex<Hook?>(nil)
     /// Calls `body` with every request's method and path, before and after handling it.
-    public func onRequest(_ body: (@Sendable (String, String, Moment) -> Verdict)?) { hook.withLock { $0 = body } }
+    public func onRequest(_ body: (@Sendable (String, String, Moment) -> Verdict)?) { hook.withLock { $0 = body.map(Hook.init) } }
 
     public struct Order: Sendable {
         public var id: String
@@ -41,6 +45,13 @@ public final class AlpacaTradingServer: Sendable {
 
     struct State {
         var orders: [String: Order] = [:]
+        /// Ids of the orders still working, so listing open orders does not scan every order ever placed.
+        var working: Set<String> = []
+
+        mutating func put(_ order: Order) {
+            orders[order.id] = order
+            if ["accepted", "new", "partially_filled"].contains(order.status) { working.insert(order.id) } else { working.remove(order.id) }
+        }
         var byClient: [String: String] = [:]
         var positions: [String: Double] = [:]
         var log: [String] = []
@@ -65,7 +76,7 @@ public final class AlpacaTradingServer: Sendable {
     public func placeOutside(clientOrderID: String, symbol: String, qty: Double) {
         state.withLock { s in
             let id = "outside-\(s.orders.count)"
-            s.orders[id] = Order(id: id, clientOrderID: clientOrderID, symbol: symbol, side: "buy", type: "limit", qty: qty)
+            s.put(Order(id: id, clientOrderID: clientOrderID, symbol: symbol, side: "buy", type: "limit", qty: qty))
             s.byClient[clientOrderID] = id
         }
     }
@@ -89,7 +100,7 @@ public final class AlpacaTradingServer: Sendable {
             return json(401, #"{"code":40110000,"message":"request is not authorized"}"#)
         }
         let body = try await request.body.collect(upTo: 1 << 20)
-        let watcher = hook.withLock { $0 }
+        let watcher = hook.withLock { $0 }?.body
         if watcher?(method, path, .before) == .abandon { return json(503, #"{"message":"abandoned"}"#) }
         let answer = handle(method, path, query: request.uri.queryParameters, body: Data(buffer: body))
         if watcher?(method, path, .after) == .abandon { return json(503, #"{"message":"abandoned"}"#) }
@@ -113,7 +124,7 @@ public final class AlpacaTradingServer: Sendable {
                 let id = String(format: "%08d-0000-4000-8000-000000000000", s.orders.count + 1)
                 var order = Order(id: id, clientOrderID: client, symbol: symbol, side: side, type: type, qty: qty)
                 if type == "market" && fillSteps == 0 { Self.fill(&order, all: true, state: &s) }
-                s.orders[id] = order
+                s.put(order)
                 s.byClient[client] = id
                 return json(200, Self.json(order))
             case ("GET", "/v2/orders:by_client_order_id"):
@@ -124,11 +135,11 @@ public final class AlpacaTradingServer: Sendable {
                 if order.type == "market", order.status == "accepted" || order.status == "partially_filled" {
                     Self.fill(&order, all: order.looks >= fillSteps, state: &s)
                 }
-                s.orders[id] = order
+                s.put(order)
                 return json(200, Self.json(order))
             case ("GET", "/v2/orders"):
                 let symbols = query["symbols"].map { $0.split(separator: ",").map(String.init) }
-                let open = s.orders.values.filter { ["accepted", "new", "partially_filled"].contains($0.status) && (symbols?.contains($0.symbol) ?? true) }
+                let open = s.working.compactMap { s.orders[$0] }.filter { symbols?.contains($0.symbol) ?? true }
                 return json(200, "[" + open.sorted { $0.id < $1.id }.map(Self.json).joined(separator: ",") + "]")
             case let ("DELETE", p) where p.hasPrefix("/v2/orders/"):
                 let id = String(p.dropFirst("/v2/orders/".count))
@@ -137,7 +148,7 @@ public final class AlpacaTradingServer: Sendable {
                     return json(422, #"{"code":42210000,"message":"order is not cancelable"}"#)
                 }
                 order.status = "canceled"
-                s.orders[id] = order
+                s.put(order)
                 return Response(status: .noContent)
             case let ("GET", p) where p.hasPrefix("/v2/positions/"):
                 let symbol = String(p.dropFirst("/v2/positions/".count))

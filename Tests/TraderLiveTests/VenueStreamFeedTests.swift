@@ -42,6 +42,48 @@ import TraderStrategies
         #expect(server.authentications.withLock { $0 } == ["test-key", "test-key"])
     }
 
+    /// The stream skips minutes 60 and 61 and, later, 90 to 94; the feed asks the venue's
+    /// historical-bars endpoint for them and delivers every minute in order, no gap reported.
+    /// When that endpoint fails too, the gap is reported.
+    @Test(.timeLimit(.minutes(2))) func missedMinutesAreBackfilledOverREST() async throws {
+        let bars = try Self.minuteBars(120)
+        let stream = AlpacaStreamServer(symbol: "GOOG", bars: bars) { _ in (Array(0..<60) + Array(62..<90) + Array(95..<120), false) }
+        let history = HistoricalBarsServer(bars: ["GOOG": bars])
+        let (events, statistics) = try await history.serve { historyPort in
+            try await stream.serve { port in
+                let backfill = AlpacaHistoricalBars(baseURL: "http://127.0.0.1:\(historyPort)", key: history.key, secret: history.secret, rate: nil,
+                                                    retry: RetryPolicy(attempts: 2, initial: .milliseconds(10)))
+                var feed = VenueStreamFeed.alpaca(url: "ws://127.0.0.1:\(port)/v2/iex", key: stream.key, secret: stream.secret, symbol: "GOOG",
+                                                  backfill: backfill)
+                var events: [FeedEvent] = []
+                while events.filter({ if case .bar = $0 { true } else { false } }).count < 120, let e = try await feed.next() { events.append(e) }
+                return (events, feed.statistics)
+            }
+        }
+        #expect(events.compactMap { if case let .bar(b) = $0 { b } else { nil } } == bars)
+        #expect(!events.contains { if case .gap = $0 { true } else { false } })
+        #expect(statistics.backfilled == 7)
+        #expect(history.log.map { $0.query["start"] } == [bars[60].timestamp.iso8601() + "Z", bars[90].timestamp.iso8601() + "Z"])
+
+        // The history endpoint answering 500 to every try: the gap is reported instead.
+        let broken = HistoricalBarsServer(bars: ["GOOG": bars])
+        for _ in 0..<4 { broken.inject(.status(500), path: "/v2/stocks/GOOG/bars") }
+        let reported = try await broken.serve { historyPort in
+            try await stream.serve { port in
+                let backfill = AlpacaHistoricalBars(baseURL: "http://127.0.0.1:\(historyPort)", key: broken.key, secret: broken.secret, rate: nil,
+                                                    retry: RetryPolicy(attempts: 2, initial: .milliseconds(10)))
+                var feed = VenueStreamFeed.alpaca(url: "ws://127.0.0.1:\(port)/v2/iex", key: stream.key, secret: stream.secret, symbol: "GOOG",
+                                                  backfill: backfill)
+                var events: [FeedEvent] = []
+                // Both backfills fail: 113 bars, two gaps.
+                while events.filter({ if case .bar = $0 { true } else { false } }).count < 113, let e = try await feed.next() { events.append(e) }
+                return events
+            }
+        }
+        #expect(reported.contains(.gap(from: bars[60].timestamp, to: bars[61].timestamp)))
+        #expect(reported.contains(.gap(from: bars[90].timestamp, to: bars[94].timestamp)))
+    }
+
     @Test func aRefusedAuthenticationEndsTheFeedWithItsReason() async throws {
         let server = AlpacaStreamServer(symbol: "GOOG", bars: []) { _ in ([], false) }
         let error = try await server.serve { port in

@@ -38,7 +38,7 @@ public struct BotDefinition: Sendable {
 ///       cash_reserve: 0.1
 /// ```
 public enum BotFile {
-    static let botKeys = ["name", "symbol", "data", "synthetic", "start", "end", "strategy", "parameters", "feed", "speed", "broker", "broker_url",
+    static let botKeys = ["name", "symbol", "data", "synthetic", "start", "end", "strategy", "parameters", "feed", "feed_url", "history_url", "speed", "broker", "broker_url",
                           "capital", "commission", "commission_fixed", "slippage_bps", "spread", "fill", "direction", "position_fraction",
                           "fractional", "stop_loss", "take_profit", "trailing_stop", "risk", "guards"]
     static let guardKeys = ["rejection_burst", "stuck_order_bars", "stale_after", "write_errors", "on_breach"]
@@ -177,6 +177,7 @@ public enum BotFile {
 
         let backtest = BacktestRequest(source: source, start: try date("start"), end: try date("end"), strategy: spec, settings: s)
         return BotDefinition(request: PaperRequest(backtest: backtest, feed: feed, speed: speed, bot: name, guards: try guards(fields["guards"]?.0),
+                                                   feedURL: try text("feed_url"), historyURL: try text("history_url"),
                                                    broker: BrokerChoice(rawValue: broker) ?? .paper, brokerURL: try text("broker_url")),
                              broker: broker, location: node.location)
     }

@@ -29,6 +29,8 @@ public struct PaperRequest: Sendable {
     public var guards: GuardSettings
     /// A venue feed's WebSocket address (default: the venue's own).
     public var feedURL: String?
+    /// The venue's historical-bars REST address, which fills the feed's gaps (default: the venue's own).
+    public var historyURL: String?
     /// Who fills the orders (the paper broker by default).
     public var broker: BrokerChoice
     /// A venue broker's REST address (default: the venue's paper endpoint, or its live one with `live`).
@@ -37,13 +39,14 @@ public struct PaperRequest: Sendable {
     public var live: Bool
 
     public init(backtest: BacktestRequest, feed: FeedChoice, speed: ReplaySpeed, bot: String, guards: GuardSettings = GuardSettings(),
-                feedURL: String? = nil, broker: BrokerChoice = .paper, brokerURL: String? = nil, live: Bool = false) {
+                feedURL: String? = nil, historyURL: String? = nil, broker: BrokerChoice = .paper, brokerURL: String? = nil, live: Bool = false) {
         self.backtest = backtest
         self.feed = feed
         self.speed = speed
         self.bot = bot
         self.guards = guards
         self.feedURL = feedURL
+        self.historyURL = historyURL
         self.broker = broker
         self.brokerURL = brokerURL
         self.live = live
@@ -214,7 +217,8 @@ public struct PaperService: Sendable {
             throw .usage("--feed alpaca streams a symbol's bars: give --symbol, not --data or --synthetic")
         }
         let url = request.feedURL ?? PaperRequest.alpacaStreamURL
-        return VenueStreamFeed.alpaca(url: try Self.streamURL(url), key: key, secret: secret, symbol: symbol)
+        let backfill = AlpacaHistoricalBars(baseURL: try Self.historyURL(request.historyURL ?? AlpacaHistoricalBars.url), key: key, secret: secret)
+        return VenueStreamFeed.alpaca(url: try Self.streamURL(url), key: key, secret: secret, symbol: symbol, backfill: backfill)
     }
 
     /// Coinbase's trades of the request's product as minute bars (public channels: no keys).
@@ -222,7 +226,14 @@ public struct PaperService: Sendable {
         guard case let .symbol(product) = request.backtest.source else {
             throw .usage("--feed coinbase streams a product's trades: give --symbol (BTC-USD), not --data or --synthetic")
         }
-        return VenueStreamFeed.coinbase(url: try Self.streamURL(request.feedURL ?? CoinbaseStreamDialect.url), product: product)
+        let url = try Self.streamURL(request.feedURL ?? CoinbaseStreamDialect.url)
+        let backfill = CoinbaseHistoricalBars(baseURL: try Self.historyURL(request.historyURL ?? CoinbaseHistoricalBars.url))
+        return VenueStreamFeed.coinbase(url: url, product: product, backfill: backfill)
+    }
+
+    static func historyURL(_ url: String) throws(AppError) -> String {
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw .usage("--history-url must be an http:// or https:// address, got '\(url)'") }
+        return url
     }
 
     static func streamURL(_ url: String) throws(AppError) -> String {

@@ -7,7 +7,7 @@ import TraderData
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Manage the binary bar store (import CSV, generate, list, inspect, remove).",
+        abstract: "Manage the binary bar store (import CSV, fetch from a venue, generate, list, inspect, remove).",
         discussion: """
         The store holds one compact columnar file per symbol and timeframe (SYMBOL_TF.gtbars,
         docs/bar-store.md). `backtest --symbol X` and `optimize --symbol X` read X from the store
@@ -17,11 +17,12 @@ struct DataCommand: ParsableCommand {
 
         Examples:
           gpt-trader data import prices.csv --symbol ACME
+          gpt-trader data fetch BTC-USD --source coinbase --timeframe 1h --start 2024-01-01
           gpt-trader data generate --symbol SYNTH --bars 100000000 --timeframe 1m
           gpt-trader data list
           gpt-trader data info ACME
         """,
-        subcommands: [DataImportCommand.self, DataListCommand.self, DataInfoCommand.self,
+        subcommands: [DataImportCommand.self, DataFetchCommand.self, DataListCommand.self, DataInfoCommand.self,
                       DataGenerateCommand.self, DataRemoveCommand.self, DataArchiveCommand.self, DataArchivedCommand.self,
                       DataRestoreCommand.self])
 }

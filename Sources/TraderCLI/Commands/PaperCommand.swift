@@ -49,6 +49,9 @@ struct PaperCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Replay speed: max, or N times real time.", valueName: "max|N")) var speed: String = "max"
     @Option(name: .customLong("feed-url"), help: ArgumentHelp("A venue feed's WebSocket address (default: the venue's).", valueName: "ws-url"))
     var feedURL: String?
+    @Option(name: .customLong("history-url"),
+            help: ArgumentHelp("The venue's historical-bars REST address, asked for the bars a feed missed (default: the venue's).", valueName: "url"))
+    var historyURL: String?
     @Option(help: "Who fills the orders: paper (the simulated broker), alpaca (its paper endpoint; keys from APCA_API_KEY_ID and APCA_API_SECRET_KEY) or coinbase.")
     var broker: String = "paper"
     @Option(name: .customLong("broker-url"), help: ArgumentHelp("A venue broker's REST address (default: the venue's paper endpoint).", valueName: "url"))
@@ -78,7 +81,7 @@ struct PaperCommand: AsyncParsableCommand {
         let backtest = BacktestRequest(source: source, start: start, end: end, strategy: try strategyOptions.spec(),
                                        settings: try execution.settings(), sizing: try sizingOptions.configuration(size: execution.size))
         let name = bot ?? "paper-\(source.symbolName)-\(backtest.strategy.name)"
-        return PaperRequest(backtest: backtest, feed: FeedChoice(rawValue: feed)!, speed: ReplaySpeed(speed)!, bot: name, feedURL: feedURL,
+        return PaperRequest(backtest: backtest, feed: FeedChoice(rawValue: feed)!, speed: ReplaySpeed(speed)!, bot: name, feedURL: feedURL, historyURL: historyURL,
                             broker: BrokerChoice(rawValue: broker)!, brokerURL: brokerURL)
     }
 

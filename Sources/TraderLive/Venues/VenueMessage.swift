@@ -151,3 +151,27 @@ extension DecimalText {
         return text
     }
 }
+
+/// Venue JSON as Foundation values (`[String: Any]`, `[Any]`, `String`, `NSNumber`, `Bool`,
+/// `NSNull`), for `Fields`. Parsed by `JSONValue`, whose numbers are read exactly: Foundation's
+/// `JSONSerialization` on Linux can be one unit in the last place off for numbers of 17
+/// significant digits, and a price must arrive as the venue wrote it.
+enum VenueJSON {
+    /// The value in `data`, nil when it is not JSON.
+    static func parse(_ data: Data) -> Any? {
+        guard let value = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)) else { return nil }
+        return foundation(value)
+    }
+
+    static func foundation(_ value: JSONValue) -> Any {
+        switch value {
+        case .null: NSNull()
+        case let .bool(b): b
+        case let .number(d): NSNumber(value: d)
+        case let .integer(i): NSNumber(value: i)
+        case let .string(s): s
+        case let .array(items): items.map(foundation)
+        case let .object(pairs): Dictionary(pairs.map { ($0.0, foundation($0.1)) }, uniquingKeysWith: { _, last in last })
+        }
+    }
+}

@@ -6,10 +6,12 @@ extension VenueStreamFeed {
     /// Alpaca's real-time minute bars of `symbol`, over its market-data WebSocket
     /// (`wss://stream.data.alpaca.markets/v2/iex`, or a local server in tests): waits for
     /// `connected`, authenticates with the key and secret, subscribes to the symbol's bars. An
-    /// authentication error ends the feed.
+    /// authentication error ends the feed. With `backfill`, minutes the stream missed are asked
+    /// of Alpaca's historical-bars API before the feed goes on.
     public static func alpaca(url: String, key: String, secret: String, symbol: String, reconnect: ReconnectPolicy = ReconnectPolicy(),
+                              backfill: AlpacaHistoricalBars? = nil,
                               logger: Logger = Logger(label: "gpt-trader.alpaca")) -> VenueStreamFeed {
-        VenueStreamFeed(url: url, dialect: AlpacaStreamDialect(symbol: symbol, key: key, secret: secret), reconnect: reconnect, logger: logger)
+        VenueStreamFeed(url: url, dialect: AlpacaStreamDialect(symbol: symbol, key: key, secret: secret), reconnect: reconnect, backfill: backfill, logger: logger)
     }
 }
 

@@ -21,7 +21,7 @@ public enum AlpacaStreamMessage: Sendable, Equatable {
     /// Decodes one frame of the stream (a JSON array). Throws `VenueMessageError` naming what
     /// was wrong; a frame is all or nothing.
     public static func decode(_ frame: Data) throws(VenueMessageError) -> [AlpacaStreamMessage] {
-        guard let array = (try? JSONSerialization.jsonObject(with: frame)) as? [[String: Any]] else {
+        guard let array = VenueJSON.parse(frame) as? [[String: Any]] else {
             throw .malformed(venue: "alpaca", reason: "a frame must be a JSON array of objects: \(VenueMessageError.excerpt(frame))")
         }
         var out: [AlpacaStreamMessage] = []

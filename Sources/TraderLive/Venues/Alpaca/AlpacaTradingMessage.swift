@@ -81,14 +81,14 @@ public enum AlpacaTradingMessage {
     }
 
     static func object(_ data: Data) throws(VenueMessageError) -> [String: Any] {
-        guard let o = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let o = VenueJSON.parse(data) as? [String: Any] else {
             throw .malformed(venue: "alpaca", reason: "expected a JSON object: \(VenueMessageError.excerpt(data))")
         }
         return o
     }
 
     static func array(_ data: Data) throws(VenueMessageError) -> [[String: Any]] {
-        guard let a = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] else {
+        guard let a = VenueJSON.parse(data) as? [[String: Any]] else {
             throw .malformed(venue: "alpaca", reason: "expected a JSON array of objects: \(VenueMessageError.excerpt(data))")
         }
         return a

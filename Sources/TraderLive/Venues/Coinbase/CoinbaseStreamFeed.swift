@@ -11,9 +11,9 @@ extension VenueStreamFeed {
     /// before (the snapshot a new subscription starts with) are recognised by their ids and left
     /// out; a jump in the connection's sequence numbers counts messages lost.
     public static func coinbase(url: String = CoinbaseStreamDialect.url, product: String, timeframe: Timeframe = .minute1,
-                                reconnect: ReconnectPolicy = ReconnectPolicy(),
+                                reconnect: ReconnectPolicy = ReconnectPolicy(), backfill: CoinbaseHistoricalBars? = nil,
                                 logger: Logger = Logger(label: "gpt-trader.coinbase")) -> VenueStreamFeed {
-        VenueStreamFeed(url: url, dialect: CoinbaseStreamDialect(symbol: product, timeframe: timeframe), reconnect: reconnect, logger: logger)
+        VenueStreamFeed(url: url, dialect: CoinbaseStreamDialect(symbol: product, timeframe: timeframe), reconnect: reconnect, backfill: backfill, logger: logger)
     }
 }
 
@@ -45,7 +45,7 @@ public struct CoinbaseStreamDialect: VenueStreamDialect {
     }
 
     mutating func read(_ frame: Data, carry: inout Carry) throws -> StreamReading {
-        if let object = try? JSONSerialization.jsonObject(with: frame) as? [String: Any], object["type"] as? String == "error" {
+        if let object = VenueJSON.parse(frame) as? [String: Any], object["type"] as? String == "error" {
             throw VenueStreamRefusal(venue: venue, code: 0, message: object["message"] as? String ?? "(no message)")
         }
         let message = try CoinbaseStreamMessage.decode(frame)

@@ -27,7 +27,7 @@ public struct CoinbaseStreamMessage: Sendable, Equatable {
 
     /// Decodes one message. An `error` message becomes `VenueMessageError` with its text.
     public static func decode(_ data: Data) throws(VenueMessageError) -> CoinbaseStreamMessage {
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let object = VenueJSON.parse(data) as? [String: Any] else {
             throw .malformed(venue: "coinbase", reason: "a message must be a JSON object: \(VenueMessageError.excerpt(data))")
         }
         if object["type"] as? String == "error" {

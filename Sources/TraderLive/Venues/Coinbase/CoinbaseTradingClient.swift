@@ -48,7 +48,7 @@ public struct CoinbaseTradingClient: VenueTradingClient {
     public func cancel(venueOrderID: String) async throws -> Bool {
         let body = try JSONSerialization.data(withJSONObject: ["order_ids": [venueOrderID]])
         let response = try await http.send("POST", "/api/v3/brokerage/orders/batch_cancel", body: body)
-        let results = (try? JSONSerialization.jsonObject(with: response.body) as? [String: Any])?["results"] as? [[String: Any]] ?? []
+        let results = (VenueJSON.parse(response.body) as? [String: Any])?["results"] as? [[String: Any]] ?? []
         return results.first?["success"] as? Bool ?? false
     }
 

@@ -95,7 +95,7 @@ public enum CoinbaseTradingMessage {
     }
 
     static func object(_ data: Data) throws(VenueMessageError) -> [String: Any] {
-        guard let o = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let o = VenueJSON.parse(data) as? [String: Any] else {
             throw .malformed(venue: "coinbase", reason: "expected a JSON object: \(VenueMessageError.excerpt(data))")
         }
         return o

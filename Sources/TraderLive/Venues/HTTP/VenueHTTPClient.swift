@@ -11,6 +11,12 @@ public protocol RequestSigner: Sendable {
     func headers(method: String, host: String, path: String) async throws -> [(String, String)]
 }
 
+/// No credentials: a venue's public endpoints (Coinbase's market data).
+public struct PublicAccess: RequestSigner {
+    public init() {}
+    public func headers(method: String, host: String, path: String) async throws -> [(String, String)] { [] }
+}
+
 /// One venue's REST connection pool: every request of a bot to that venue goes through one
 /// `HTTPClient` (keep-alive connections reused), with connect and read timeouts, retries with
 /// backoff on 429 and 5xx honouring `Retry-After` (`RetryPolicy`), and the venue's credentials
@@ -27,6 +33,8 @@ public final class VenueHTTPClient<Signer: RequestSigner>: Sendable {
     public let retry: RetryPolicy
     let timeout: TimeAmount
     let http: HTTPClient
+    /// The venue's rate limit, when the client keeps to one (market-data downloads).
+    public let rate: RequestRateLimiter?
     private let counters = Counters()
 
     final class Counters: Sendable {
@@ -36,7 +44,8 @@ public final class VenueHTTPClient<Signer: RequestSigner>: Sendable {
 
     /// A client of `baseURL` with its own connection pool (at most `connections` to the host).
     public init(venue: String, baseURL: String, signer: Signer, retry: RetryPolicy = RetryPolicy(),
-                timeout: Duration = .seconds(10), connections: Int = 4) {
+                timeout: Duration = .seconds(10), connections: Int = 4, rate: RequestRateLimiter? = nil) {
+        self.rate = rate
         self.venue = venue
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         host = URL(string: baseURL)?.host ?? baseURL
@@ -71,6 +80,7 @@ public final class VenueHTTPClient<Signer: RequestSigner>: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            try await rate?.acquire()
             counters.requests.add(1, ordering: .relaxed)
             let outcome: Result<(Response, Duration?), VenueHTTPError>
             do {
@@ -125,7 +135,7 @@ public final class VenueHTTPClient<Signer: RequestSigner>: Sendable {
     /// The venue's words in an error body: its `message` (Alpaca, Coinbase) or `error` field, or
     /// the start of the body.
     static func message(in body: Data) -> String {
-        if let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] {
+        if let object = VenueJSON.parse(body) as? [String: Any] {
             for key in ["message", "error", "error_details"] { if let s = object[key] as? String, !s.isEmpty { return s } }
         }
         let text = String(decoding: body.prefix(200), as: UTF8.self)

@@ -72,17 +72,20 @@ struct VenueStreamRefusal: Error, CustomStringConvertible {
 /// the venue sends, and decodes every frame. When the connection drops it reconnects with capped
 /// backoff and subscribes again. Bars reach the session in time order, each once: a bar not
 /// after the last one delivered (a duplicate after a reconnection, a late one) is dropped and
-/// counted; a bar more than one period after the last is preceded by a `gap` event for the
-/// periods between. A refusal ends the feed with that error.
+/// counted. A bar more than one period after the last means bars were missed (a dropped
+/// connection, a venue that skipped them): with a `backfill` client the feed asks the venue's
+/// historical-bars endpoint for the periods between and delivers what it has first, in order;
+/// without one, or when the backfill fails, it delivers a `gap` event for those periods. A
+/// refusal ends the feed with that error.
 public struct VenueStreamFeed: MarketFeed {
     public let symbol: String
     public let timeframe: Timeframe
     let connection: Connection
 
-    init<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, logger: Logger) {
+    init<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, backfill: (any HistoricalBarsClient)?, logger: Logger) {
         symbol = dialect.symbol
         timeframe = dialect.timeframe
-        connection = Connection(url: url, dialect: dialect, reconnect: reconnect, logger: logger)
+        connection = Connection(url: url, dialect: dialect, reconnect: reconnect, backfill: backfill, logger: logger)
     }
 
     public mutating func next() async throws -> FeedEvent? {
@@ -90,8 +93,8 @@ public struct VenueStreamFeed: MarketFeed {
     }
 
     /// Connections made so far, bars dropped as duplicates or late, messages the venue's
-    /// sequence numbers say were lost: for operators and tests.
-    public var statistics: (connections: Int, dropped: Int, lost: Int) { connection.statistics }
+    /// sequence numbers say were lost, bars recovered over REST: for operators and tests.
+    public var statistics: (connections: Int, dropped: Int, lost: Int, backfilled: Int) { connection.statistics }
 
     /// The connection's task and the events it produced; the feed's one consumer reads them.
     final class Connection: @unchecked Sendable {
@@ -104,22 +107,26 @@ public struct VenueStreamFeed: MarketFeed {
             let connections = Atomic<Int>(0)
             let dropped = Atomic<Int>(0)
             let lost = Atomic<Int>(0)
+            let backfilled = Atomic<Int>(0)
         }
 
-        init<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, logger: Logger) {
+        init<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, backfill: (any HistoricalBarsClient)?, logger: Logger) {
             let (stream, continuation) = AsyncThrowingStream.makeStream(of: FeedEvent.self, bufferingPolicy: .bufferingNewest(65_536))
             iterator = stream.makeAsyncIterator()
             let counters = Counters()
             self.counters = counters
             task = Task {
-                await Self.run(url: url, dialect: dialect, reconnect: reconnect, logger: logger, counters: counters, continuation: continuation)
+                await Self.run(url: url, dialect: dialect, reconnect: reconnect, backfill: backfill, logger: logger, counters: counters,
+                               continuation: continuation)
+                try? await backfill?.shutdown()
             }
         }
 
         deinit { task.cancel() }
 
-        var statistics: (connections: Int, dropped: Int, lost: Int) {
-            (counters.connections.load(ordering: .relaxed), counters.dropped.load(ordering: .relaxed), counters.lost.load(ordering: .relaxed))
+        var statistics: (connections: Int, dropped: Int, lost: Int, backfilled: Int) {
+            (counters.connections.load(ordering: .relaxed), counters.dropped.load(ordering: .relaxed), counters.lost.load(ordering: .relaxed),
+             counters.backfilled.load(ordering: .relaxed))
         }
 
         func next() async throws -> FeedEvent? {
@@ -143,7 +150,8 @@ public struct VenueStreamFeed: MarketFeed {
         }
 
         /// The connection loop: connect, open with the dialect's frames, decode; reconnect on drops.
-        static func run<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, logger: Logger, counters: Counters,
+        static func run<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, backfill: (any HistoricalBarsClient)?,
+                                               logger: Logger, counters: Counters,
                                                continuation: AsyncThrowingStream<FeedEvent, any Error>.Continuation) async {
             let last = Atomic<Int64>(.min)
             let carry = Mutex(dialect.initialCarry())
@@ -175,7 +183,13 @@ public struct VenueStreamFeed: MarketFeed {
                                     continue
                                 }
                                 if previous != .min, t - previous > step {
-                                    continuation.yield(.gap(from: Timestamp(nanos: previous + step), to: Timestamp(nanos: t - step)))
+                                    let from = Timestamp(nanos: previous + step), to = Timestamp(nanos: t - step)
+                                    if let recovered = await recover(from: from, through: to, dialect: dialect, backfill: backfill, logger: logger) {
+                                        for b in recovered { continuation.yield(.bar(b)) }
+                                        counters.backfilled.add(recovered.count, ordering: .relaxed)
+                                    } else {
+                                        continuation.yield(.gap(from: from, to: to))
+                                    }
                                 }
                                 last.store(t, ordering: .relaxed)
                                 continuation.yield(.bar(bar))
@@ -199,6 +213,19 @@ public struct VenueStreamFeed: MarketFeed {
                 try? await Task.sleep(for: reconnect.delay(attempt: failures))
             }
             continuation.finish()
+        }
+
+        /// The bars the venue's REST endpoint has between two times, or nil when there is no
+        /// backfill client or it failed (then the gap is reported).
+        static func recover<D: VenueStreamDialect>(from: Timestamp, through: Timestamp, dialect: D, backfill: (any HistoricalBarsClient)?,
+                                                   logger: Logger) async -> [Bar]? {
+            guard let backfill else { return nil }
+            do {
+                return try await backfill.bars(symbol: dialect.symbol, timeframe: dialect.timeframe, from: from, through: through)
+            } catch {
+                logger.warning("\(dialect.venue) backfill failed; reporting a gap", metadata: ["from": "\(from)", "to": "\(through)", "reason": "\(error)"])
+                return nil
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ public import TraderCore
 /// Every order carries a client order id the runtime derived (`OrderRouter`): a submit retried
 /// after a timeout reaches the venue with the same id, which the venue refuses to take twice, so
 /// `submit` answers `.duplicate` and the router looks the order up instead of placing another.
-public protocol VenueTradingClient: Sendable {
+public protocol VenueTradingClient: VenueClient {
     /// The venue's name in messages ("alpaca", "coinbase").
     var venue: String { get }
     /// Whether the venue answers and accepts the credentials: the account's status.
@@ -22,22 +22,6 @@ public protocol VenueTradingClient: Sendable {
     func cancel(venueOrderID: String) async throws -> Bool
     /// Net signed units of `symbol` the account holds (0 when none).
     func position(symbol: String) async throws -> Double
-    /// Closes the client's connections; call once, when done with it.
-    func shutdown() async throws
-}
-
-extension VenueTradingClient {
-    /// Runs `body` with the client and shuts it down however `body` ends.
-    public func using<T>(_ body: (Self) async throws -> T) async throws -> T {
-        do {
-            let value = try await body(self)
-            try await shutdown()
-            return value
-        } catch {
-            try? await shutdown()
-            throw error
-        }
-    }
 }
 
 /// An order as the router sends it: units already sized, the runtime's client order id.
