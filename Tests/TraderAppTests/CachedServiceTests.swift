@@ -206,6 +206,7 @@ struct CachedServiceRedisTests {
         vary { $0.closeAtEnd = true }
         vary { $0.tradingStartBar = 3 }
         vary { $0.risk.drawdownHalt = DrawdownHalt(0.15) }
+        vary { $0.volumeLimit = 0.1 }
         let texts = Set(([base] + variants).map(CacheKeyMaterial.canonical))
         #expect(texts.count == CacheKeyMaterial.settingsFieldCount + 1)
         var k = SizingConfiguration(rule: .kelly)

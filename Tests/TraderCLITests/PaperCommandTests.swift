@@ -15,6 +15,8 @@ extension CLIProcessTests {
         ["--strategy", "mean-reversion", "--data", "data/sample/EURUSD.csv", "--long-short", "--stop-loss", "0.02"],
         ["--strategy", "ensemble", "--fill", "close", "--close-at-end"],
         ["--strategy", "momentum", "--synthetic", "3000", "--timeframe", "1h", "--commission", "0.002"],
+        // 0.002 % of GOOG's daily volume (at least 858,700) is 17 shares or more a day: orders fill in parts.
+        ["--strategy", "sma-crossover", "--volume-limit", "0.00002"],
     ])
     func paperReplayPrintsTheBacktestReport(options: [String]) throws {
         let backtest = try run(["backtest", "--output", "json", "--no-save", "--trades"] + options)

@@ -136,3 +136,42 @@ import TraderCore
         #expect(pythonFloorDivide(-7, 2) == -4)
     }
 }
+
+/// `ExecutionSettings.volumeLimit`: an order takes at most that share of each bar's volume; the
+/// rest stays working and fills on the next bars, at their prices.
+@Suite struct VolumeLimitTests {
+    /// Bars opening and closing at 100 with the given volumes, one a day from 2024-01-01.
+    static func bars(volumes: [Double]) throws -> BarSeries {
+        let start = Timestamp(year: 2024, month: 1, day: 1).nanos
+        let n = volumes.count
+        return try BarSeries(symbol: "THIN", timeframe: .day1, timestamps: (0..<n).map { start + Int64($0) * Timestamp.nanosPerDay },
+                             open: Array(repeating: 100, count: n), high: Array(repeating: 101, count: n), low: Array(repeating: 99, count: n),
+                             close: Array(repeating: 100, count: n), volume: volumes)
+    }
+
+    @Test func anOrderLargerThanTheBarsShareFillsOverSeveralBars() throws {
+        // 2 % of 1,000 = 20 units a bar; the entry buys what (1 − ε) × 10,000 pays at 100: 99 units.
+        // Each later part is an order of the units left, checked (affordable?) at its own bar.
+        var volumes = [Double](repeating: 1_000, count: 16)
+        volumes[4] = 0  // nothing trades on bar 4: nothing fills
+        let s = ScriptedStrategy(signals: [1: .buy, 9: .sell])
+        let r = try Backtester.run(s, name: "t", on: Self.bars(volumes: volumes), settings: settings { $0.volumeLimit = 0.02 })
+        let entries = Dictionary(grouping: r.trades, by: \.entryBar).mapValues { $0.reduce(0) { $0 + $1.size } }
+        #expect(entries == [2: 20, 3: 20, 5: 20, 6: 20, 7: 19], "20 units a bar, none on the bar without volume, the rest last")
+        let exits = Dictionary(grouping: r.trades, by: \.exitBar).mapValues { $0.reduce(0) { $0 + $1.size } }
+        #expect(exits == [10: 20, 11: 20, 12: 20, 13: 20, 14: 19], "the exit is limited too")
+        #expect(r.openTrades.isEmpty)
+
+        // Without a limit the same run fills at once.
+        let whole = try Backtester.run(s, name: "t", on: Self.bars(volumes: volumes), settings: settings())
+        #expect(whole.trades.map(\.size) == [99])
+        #expect(whole.trades.map(\.entryBar) == [2])
+    }
+
+    @Test func theLimitIsValidatedAsAFraction() {
+        for bad in [0.0, -0.1, 1.5, .nan] {
+            #expect(throws: DomainError.self) { try settings { $0.volumeLimit = bad }.validate() }
+        }
+        #expect(throws: Never.self) { try settings { $0.volumeLimit = 1 }.validate() }
+    }
+}

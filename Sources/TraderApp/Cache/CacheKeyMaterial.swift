@@ -37,10 +37,10 @@ enum CacheKeyMaterial {
         return ["cap=\(s.initialCapital)", "com=\(s.commission.rate)+\(s.commission.fixed)", "cost=\(s.costs.spread)+\(s.costs.slippage)",
                 "fill=\(s.fill.rawValue)", "dir=\(s.direction.rawValue)", "frac=\(s.positionFraction)", "whole=\(s.wholeUnits)",
                 "sl=\(o(s.stopLoss))", "tp=\(o(s.takeProfit))", "ts=\(o(s.trailingStop))", "end=\(s.endOfRunExit.rawValue)",
-                "start=\(s.tradingStartBar)", "risk=\(s.risk.summary)"].joined(separator: ",")
+                "start=\(s.tradingStartBar)", "risk=\(s.risk.summary)", "vol=\(o(s.volumeLimit))"].joined(separator: ",")
     }
 
-    static let settingsFieldCount = 13
+    static let settingsFieldCount = 14
 
     static func canonical(_ z: SizingConfiguration) -> String {
         ["rule=\(z.rule.rawValue)", "base=\(z.baseFraction)", "kf=\(z.kellyFraction)", "min=\(z.minimumTrades)", "floor=\(z.kellyFloor)",

@@ -41,7 +41,8 @@ extension CacheCodec where Value == BacktestResult {
             encode: { r in
                 var w = ByteWriter(capacity: 4_096 + r.equity.count * 16 + (r.trades.count + r.openTrades.count) * 96)
                 // 3: the end-of-run exit is a name (`EndOfRunExit`), no longer a Bool.
-                w.write(UInt8(3))
+                // 4: the settings end with the volume limit.
+                w.write(UInt8(4))
                 w.write(r.symbol)
                 w.write(r.strategy)
                 RunRecordCoding.write(r.settings, into: &w)
@@ -61,7 +62,7 @@ extension CacheCodec where Value == BacktestResult {
             decode: { bytes in
                 guard let payload = CacheFrame.unwrap(bytes) else { return nil }
                 var r = ByteReader(payload)
-                guard r.read(UInt8.self) == 3, let symbol = r.readString(), let strategy = r.readString(),
+                guard r.read(UInt8.self) == 4, let symbol = r.readString(), let strategy = r.readString(),
                       let settings = RunRecordCoding.readSettings(&r), let seconds = r.read(Int64.self),
                       let timeframe = try? Timeframe(seconds: seconds), let metrics = RunRecordCoding.readMetrics(&r),
                       let fills = r.read(Int64.self), let rejected = r.read(Int64.self), let broke = r.readBool(),

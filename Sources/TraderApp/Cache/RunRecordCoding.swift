@@ -59,6 +59,7 @@ enum RunRecordCoding {
         w.write(s.fill.rawValue); w.write(s.direction.rawValue); w.write(s.positionFraction); w.write(s.wholeUnits)
         for x in [s.stopLoss, s.takeProfit, s.trailingStop] { w.write(x != nil); w.write(x ?? 0) }
         w.write(s.endOfRunExit.rawValue); w.write(Int64(s.tradingStartBar))
+        w.write(s.volumeLimit != nil); w.write(s.volumeLimit ?? 0)
     }
 
     static func readSettings(_ r: inout ByteReader) -> ExecutionSettings? {
@@ -82,6 +83,8 @@ enum RunRecordCoding {
         guard let exit = r.readString().flatMap(EndOfRunExit.init(rawValue:)), let startBar = r.read(Int64.self) else { return nil }
         s.endOfRunExit = exit
         s.tradingStartBar = Int(startBar)
+        guard let limited = r.readBool(), let limit = r.readDouble() else { return nil }
+        s.volumeLimit = limited ? limit : nil
         return s
     }
 

@@ -40,7 +40,7 @@ public struct BotDefinition: Sendable {
 public enum BotFile {
     static let botKeys = ["name", "symbol", "data", "synthetic", "start", "end", "strategy", "parameters", "feed", "feed_url", "history_url", "speed", "broker", "broker_url",
                           "capital", "commission", "commission_fixed", "slippage_bps", "spread", "fill", "direction", "position_fraction",
-                          "fractional", "stop_loss", "take_profit", "trailing_stop", "risk", "guards"]
+                          "fractional", "stop_loss", "take_profit", "trailing_stop", "volume_limit", "risk", "guards"]
     static let guardKeys = ["rejection_burst", "stuck_order_bars", "stale_after", "write_errors", "on_breach"]
     static let riskKeys = ["daily_loss_limit", "drawdown_halt", "max_positions", "max_position_fraction", "max_exposure_fraction",
                            "cash_reserve", "max_entries_per_week"]
@@ -172,6 +172,7 @@ public enum BotFile {
         s.stopLoss = try number("stop_loss") ?? ActiveConfiguration.optionalNumber("risk.stop_loss")
         s.takeProfit = try number("take_profit") ?? ActiveConfiguration.optionalNumber("risk.take_profit")
         s.trailingStop = try number("trailing_stop")
+        s.volumeLimit = try number("volume_limit")
         s.risk = try risk(fields["risk"]?.0)
         do { try s.validate() } catch { throw fail(error.field.replacingOccurrences(of: "-", with: "_"), error.reason) }
 

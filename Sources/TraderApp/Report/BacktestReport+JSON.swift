@@ -45,6 +45,7 @@ extension BacktestReport {
             ("stop_loss", s.stopLoss.map(JSONValue.number) ?? .null),
             ("take_profit", s.takeProfit.map(JSONValue.number) ?? .null),
             ("trailing_stop", s.trailingStop.map(JSONValue.number) ?? .null),
+            ("volume_limit", s.volumeLimit.map(JSONValue.number) ?? .null),
             ("close_at_end", .bool(s.closeAtEnd)),
             ("end_of_run_exit", .string(s.endOfRunExit.rawValue)),
             ("risk", riskJSON(s.risk)),

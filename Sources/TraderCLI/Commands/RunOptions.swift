@@ -104,6 +104,10 @@ struct ExecutionOptions: ParsableArguments {
     @Option(name: .customLong("take-profit"), parsing: .unconditional, help: "Take-profit as a fraction of entry price (config risk.take_profit).", transform: NumberArgument.real)
     var takeProfit: Double?
     @Option(name: .customLong("trailing-stop"), parsing: .unconditional, help: "Trailing stop as a fraction of the best price.", transform: NumberArgument.real) var trailingStop: Double?
+    @Option(name: .customLong("volume-limit"), parsing: .unconditional,
+            help: "Fill at most this fraction of a bar's volume per order (0.1 = 10 %); the rest fills on later bars (default: orders fill whole).",
+            transform: NumberArgument.real)
+    var volumeLimit: Double?
     @Flag var endOfRunExit: EndOfRunExitFlag?
     @OptionGroup(title: "Risk rules") var risk: RiskOptions
 
@@ -127,6 +131,7 @@ struct ExecutionOptions: ParsableArguments {
         s.stopLoss = stopLoss ?? ActiveConfiguration.optionalNumber("risk.stop_loss")
         s.takeProfit = takeProfit ?? ActiveConfiguration.optionalNumber("risk.take_profit")
         s.trailingStop = trailingStop
+        s.volumeLimit = volumeLimit
         s.endOfRunExit = endOfRunExit?.exit ?? .none
         s.risk = try risk.rules()
         do { try s.validate() } catch { throw ValidationError("--\(error.field): \(error.reason)") }

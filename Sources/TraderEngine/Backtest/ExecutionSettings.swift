@@ -42,6 +42,11 @@ public struct ExecutionSettings: Hashable, Sendable {
     /// Pre-trade risk rules (none by default, as backtesting.py): the broker reviews every order
     /// that would open or add to a position with them (`RiskCheck`).
     public var risk = RiskRules()
+    /// At most this fraction of a bar's volume fills per order and bar (0.1 = 10 %); the rest
+    /// stays working for the next bars (partial fills, as a large order meets a thin market).
+    /// nil: orders fill whole, as in backtesting.py. Protective exits and the end-of-run close
+    /// are not limited.
+    public var volumeLimit: Double? = nil
 
     public init() {}
 
@@ -67,6 +72,7 @@ public struct ExecutionSettings: Hashable, Sendable {
         }
         try Bounds.integers(0, Int.max / 2).check(tradingStartBar, field: "trading-start-bar")
         try risk.validate()
+        if let volumeLimit { try Limits.volumeLimit.check(volumeLimit, field: "volume-limit") }
         if endOfRunExit == .atLastOpen && fill == .close {
             throw .invalid(field: "close-at-last-open",
                            reason: "needs fills at the next open (--fill next-open): with --fill close, orders of the last bar fill after its open")
@@ -94,5 +100,7 @@ extension ExecutionSettings {
         public static let positionFraction = Bounds(lower: 0, upper: 1, lowerOpen: true)
         /// Stop-loss, take-profit and trailing stop, as fractions of the entry (or best) price.
         public static let protectiveExit = Bounds(lower: 0, upper: 1, lowerOpen: true, upperOpen: true)
+        /// Fraction of a bar's volume an order may take.
+        public static let volumeLimit = Bounds(lower: 0, upper: 1, lowerOpen: true)
     }
 }

@@ -140,8 +140,48 @@ public struct MatchingBroker<Ledger: BrokerLedger>: Broker {
             guard let raw = working[i].matchPrice(in: window, positionSign: ledger.position.sign == .minus ? -1 : 1) else { i += 1; continue }
             // Usually the only working order: taking the last element is O(1), unlike remove(at:).
             let w = i == working.count - 1 ? working.removeLast() : working.remove(at: i)
+            if let limit = settings.volumeLimit {
+                // What the bar's volume leaves unfilled stays working, in its place, for the next bar.
+                if let rest = executeLimited(w, rawPrice: raw, cap: window.volume * limit, index: index, time: time, risk: &risk, events: &events) {
+                    working.insert(rest, at: i)
+                    i += 1
+                }
+                continue
+            }
             execute(w, rawPrice: raw, index: index, time: time, risk: &risk, events: &events)
         }
+    }
+
+    /// Executes at most `cap` units of `w` (rounded down to whole units when those are traded);
+    /// returns what is left of it as a working order of units, nil when it filled whole or was
+    /// refused. A bar without volume fills nothing.
+    @inline(never) @usableFromInline
+    mutating func executeLimited<R: RiskCheck, E: EventSink>(_ w: WorkingOrder, rawPrice: Double, cap rawCap: Double, index: Int,
+                                                            time: Timestamp, risk: inout R, events: inout E) -> WorkingOrder? {
+        let cap = settings.wholeUnits ? rawCap.rounded(.down) : rawCap
+        guard cap > 0 else { return w }
+        let wanted: Double
+        switch settings.size(w.order, position: ledger.position, rawPrice: rawPrice, available: { marginAvailable(at: rawPrice) }) {
+        case let .trade(units, _, _): wanted = units
+        case .reject: wanted = 0  // `execute` reports the rejection
+        }
+        guard wanted > cap else {
+            execute(w, rawPrice: rawPrice, index: index, time: time, risk: &risk, events: &events)
+            return nil
+        }
+        // Fill `cap` units now: the order, sized in units, with a remainder that only reduces
+        // when the order did.
+        let reduces = w.order.reduces(ledger.position) || w.order.quantity == .entirePosition
+        var part = w
+        part.order.quantity = .units(cap)
+        part.order.reduceOnly = w.order.reduceOnly || reduces
+        let fillsBefore = _fillCount
+        execute(part, rawPrice: rawPrice, index: index, time: time, risk: &risk, events: &events)
+        guard _fillCount > fillsBefore else { return nil }
+        var rest = part
+        rest.order.quantity = .units(wanted - cap)
+        rest.isSignalEntry = false  // protective exits were attached at the first part
+        return rest
     }
 
     @inlinable

@@ -24,10 +24,13 @@ public struct PriceWindow: Sendable {
     public var open: Double
     public var high: Double
     public var low: Double
-    @inlinable public init(open: Double, high: Double, low: Double) {
+    /// The bar's volume, for `ExecutionSettings.volumeLimit` (infinite: not limited).
+    public var volume: Double
+    @inlinable public init(open: Double, high: Double, low: Double, volume: Double = .infinity) {
         self.open = open
         self.high = high
         self.low = low
+        self.volume = volume
     }
 
     /// A single price (fills at a close).

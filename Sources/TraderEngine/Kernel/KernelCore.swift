@@ -56,7 +56,7 @@ struct KernelCore<B: Broker, Events: EventSink> {
     /// without their tests on every bar.
     @inlinable @inline(__always)
     mutating func onBar<S: Strategy>(_ bar: Bar, index: Int, strategy: inout S, fillAtClose: Bool, observeBars: Bool) -> Double {
-        if _broker.needsMatching { match(index: index, bar.timestamp, bar.open, bar.high, bar.low) }
+        if _broker.needsMatching { match(index: index, bar.timestamp, bar.open, bar.high, bar.low, bar.volume) }
         return decide(bar, index: index, strategy: &strategy, fillAtClose: fillAtClose, observeBars: observeBars)
     }
 
@@ -80,8 +80,8 @@ struct KernelCore<B: Broker, Events: EventSink> {
 
     /// Matches working orders and protective exits against the bar.
     @inline(never) @inlinable
-    mutating func match(index: Int, _ time: Timestamp, _ open: Double, _ high: Double, _ low: Double) {
-        process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low), phase: .all)
+    mutating func match(index: Int, _ time: Timestamp, _ open: Double, _ high: Double, _ low: Double, _ volume: Double) {
+        process(index: index, time: time, window: PriceWindow(open: open, high: high, low: low, volume: volume), phase: .all)
     }
 
     /// The broker's `process` with the kernel's rules, or — when there are none, as in most

@@ -63,7 +63,7 @@ public struct TradingKernel<S: Strategy, B: Broker, Events: EventSink> {
     @inlinable
     public mutating func match(_ bar: Bar, index: Int, phase: MatchPhase) {
         guard core._broker.needsMatching else { return }
-        core.process(index: index, time: bar.timestamp, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low), phase: phase)
+        core.process(index: index, time: bar.timestamp, window: PriceWindow(open: bar.open, high: bar.high, low: bar.low, volume: bar.volume), phase: phase)
     }
 
     /// The second half of `onBar`: equity marked at the close, the strategy's decision, its orders
