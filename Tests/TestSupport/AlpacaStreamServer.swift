@@ -36,7 +36,10 @@ public final class AlpacaStreamServer: Sendable {
 
     /// Runs the server on a free loopback port until `body` returns.
     public func serve<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
-        try await serveLocally(Router().buildResponder(), server: .http1WebSocketUpgrade { _, _, _ in
+        // A driven connection writes bars without reading, so it would not see the client's
+        // answers to the server's pings and would close it after a minute: no pings for it.
+        let configuration = WebSocketServerConfiguration(autoPing: driven == nil ? .enabled(timePeriod: .seconds(30)) : .disabled)
+        return try await serveLocally(Router().buildResponder(), server: .http1WebSocketUpgrade(configuration: configuration) { _, _, _ in
             .upgrade([:]) { inbound, outbound, _ in try await self.session(inbound, outbound) }
         }, label: "alpaca-stream-test-server", body)
     }
