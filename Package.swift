@@ -77,6 +77,7 @@ let package = Package(
                                             .product(name: "WSClient", package: "swift-websocket"),
                                             .product(name: "AsyncHTTPClient", package: "async-http-client"),
                                             .product(name: "JWTKit", package: "jwt-kit"),
+                                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                                             .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "TraderApp", dependencies: ["TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
                                            "TraderLive",

@@ -1,7 +1,7 @@
 // Market-data message to order request: how long a bot takes from a bar arriving on its venue
 // WebSocket to the order that bar decided reaching the venue's REST API, over loopback.
 //
-//   swift run -c release latency-bench [MESSAGES] [WARMUP]      (default 100,000 and 2,000)
+//   swift run -c release latency-bench [MESSAGES] [WARMUP] [--pool]      (default 100,000 and 2,000)
 //
 // Two local servers written for the tests speak Alpaca's protocols: its market-data stream
 // (`AlpacaStreamServer`, driven bar by bar) and its trading API (`AlpacaTradingServer`). A paper
@@ -22,6 +22,10 @@ import TraderLive
 import TraderStrategies
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+// `--pool`: the session on the cooperative pool and the venue connections on NIO's threads, as
+// before `BotEventLoop`; by default all of the bot on one event loop.
+let pooled = CommandLine.arguments.contains("--pool")
+let botLoop: BotEventLoop? = pooled ? nil : BotEventLoop()
 let messages = arguments.first ?? 100_000
 let warmup = arguments.dropFirst().first ?? 2_000
 
@@ -42,18 +46,29 @@ trading.onRequest { method, _, moment in
     return .proceed
 }
 
+// The bot's own part: from the frame read off its WebSocket to the order request handed to its
+// HTTP client (`LatencyProbe`), recorded for the samples after the warm-up.
+let inBot = Mutex((histogram: Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three), seen: 0))
+LatencyProbe.start { ns in
+    inBot.withLock { s in
+        s.seen += 1
+        if s.seen > warmup { _ = s.histogram.record(UInt64(max(ns, 0))) }
+    }
+}
+
 let began = ContinuousClock.now
 let histogram = try await stream.serve { streamPort in
         try await trading.serve { tradingPort in
             var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-            let client = AlpacaTradingClient(baseURL: "http://127.0.0.1:\(tradingPort)", key: trading.key, secret: trading.secret)
+            let client = AlpacaTradingClient(baseURL: "http://127.0.0.1:\(tradingPort)", key: trading.key, secret: trading.secret, eventLoop: botLoop)
             let bus = EventBus(bufferSize: 1 << 16)
             var events = bus.subscribe().makeAsyncIterator()
             let venue = VenueTrading(client: client, symbol: "SPY", identity: OrderIdentity(bot: "latency", session: 1))
             let session = PaperSession(bot: "latency", strategy: try StrategySpec(name: "sma-crossover", overrides: ["fast": 1, "slow": 2]),
                                        settings: ExecutionSettings(), bus: bus, venue: venue)
-            let feed = VenueStreamFeed.alpaca(url: "ws://127.0.0.1:\(streamPort)/v2/iex", key: stream.key, secret: stream.secret, symbol: "SPY")
-            let run = Task.detached { try await session.run(feed) }
+            let feed = VenueStreamFeed.alpaca(url: "ws://127.0.0.1:\(streamPort)/v2/iex", key: stream.key, secret: stream.secret, symbol: "SPY",
+                                              eventLoop: botLoop)
+            let run = Task(executorPreference: botLoop) { try await session.run(feed) }
             var arrivals = orders.makeAsyncIterator()
             var samples = 0
             for i in 0..<total {
@@ -93,5 +108,10 @@ let histogram = try await stream.serve { streamPort in
 let elapsed = ContinuousClock.now - began
 
 func micros(_ ns: UInt64) -> String { String(format: "%.1f µs", Double(ns) / 1000) }
+print("bot on \(pooled ? "the cooperative pool (--pool)" : "one event loop (BotEventLoop)")")
 print("messages measured \(histogram.totalCount) (after \(warmup) warm-up), orders placed \(trading.orders.count), wall \(elapsed)")
+print("end to end (bar handed to the stream server → order request at the trading server):")
 print("p50 \(micros(histogram.valueAtPercentile(50)))  p90 \(micros(histogram.valueAtPercentile(90)))  p99 \(micros(histogram.valueAtPercentile(99)))  p99.9 \(micros(histogram.valueAtPercentile(99.9)))  max \(micros(histogram.max))")
+let bot = inBot.withLock { $0.histogram }
+print("in the bot (frame read off the WebSocket → order request handed to the HTTP client), \(bot.totalCount) samples:")
+print("p50 \(micros(bot.valueAtPercentile(50)))  p90 \(micros(bot.valueAtPercentile(90)))  p99 \(micros(bot.valueAtPercentile(99)))  p99.9 \(micros(bot.valueAtPercentile(99.9)))  max \(micros(bot.max))")

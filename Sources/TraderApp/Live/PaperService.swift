@@ -93,18 +93,24 @@ public struct PaperService: Sendable {
         let sizer = try request.backtest.makeSizer()
         let session = PaperSession(bot: request.bot, strategy: request.backtest.strategy, settings: request.backtest.settings,
                                    sizer: sizer, bus: bus, guards: request.guards)
+        // A bot at a venue feed runs on one event loop with its connections (`BotEventLoop`):
+        // a bar read off the socket is decided and its order written on one thread. Replays and
+        // synthetic feeds stay on the cooperative pool (a replay at full speed would hold a loop).
+        let eventLoop: BotEventLoop? = request.feed == .alpaca || request.feed == .coinbase ? BotEventLoop() : nil
         do {
-            switch request.feed {
-            case .replay:
-                let bars = try preloaded ?? data.load(request.backtest.source, start: request.backtest.start, end: request.backtest.end)
-                try request.backtest.checkFits(barCount: bars.count)
-                return try await run(session, ReplayFeed(series: bars, speed: request.speed), request: request, tracking: tracking)
-            case .synthetic:
-                return try await run(session, try syntheticFeed(request), request: request, tracking: tracking)
-            case .alpaca:
-                return try await run(session, try alpacaFeed(request), request: request, tracking: tracking)
-            case .coinbase:
-                return try await run(session, try coinbaseFeed(request), request: request, tracking: tracking)
+            return try await withTaskExecutorPreference(eventLoop) {
+                switch request.feed {
+                case .replay:
+                    let bars = try preloaded ?? data.load(request.backtest.source, start: request.backtest.start, end: request.backtest.end)
+                    try request.backtest.checkFits(barCount: bars.count)
+                    return try await run(session, ReplayFeed(series: bars, speed: request.speed), request: request, tracking: tracking, eventLoop: nil)
+                case .synthetic:
+                    return try await run(session, try syntheticFeed(request), request: request, tracking: tracking, eventLoop: nil)
+                case .alpaca:
+                    return try await run(session, try alpacaFeed(request, eventLoop: eventLoop), request: request, tracking: tracking, eventLoop: eventLoop)
+                case .coinbase:
+                    return try await run(session, try coinbaseFeed(request, eventLoop: eventLoop), request: request, tracking: tracking, eventLoop: eventLoop)
+                }
             }
         } catch let e as AppError {
             throw e
@@ -121,16 +127,17 @@ public struct PaperService: Sendable {
         }
     }
 
-    private func run<F: MarketFeed>(_ session: PaperSession, _ feed: F, request: PaperRequest, tracking: Tracking?) async throws -> PaperSession.Outcome {
+    private func run<F: MarketFeed>(_ session: PaperSession, _ feed: F, request: PaperRequest, tracking: Tracking?,
+                                    eventLoop: BotEventLoop?) async throws -> PaperSession.Outcome {
         switch request.broker {
         case .paper:
             return try await journaled(session, feed, request: request, tracking: tracking)
         case .alpaca:
-            return try await VenueClients.alpaca(url: request.brokerURL, live: request.live).using { client in
+            return try await VenueClients.alpaca(url: request.brokerURL, live: request.live, eventLoop: eventLoop).using { client in
                 try await atVenue(client, session, feed, request: request, tracking: tracking)
             }
         case .coinbase:
-            return try await VenueClients.coinbase(url: request.brokerURL).using { client in
+            return try await VenueClients.coinbase(url: request.brokerURL, eventLoop: eventLoop).using { client in
                 try await atVenue(client, session, feed, request: request, tracking: tracking)
             }
         }
@@ -207,7 +214,7 @@ public struct PaperService: Sendable {
     }
 
     /// Alpaca's real-time minute bars of the request's symbol, with the keys of the environment.
-    func alpacaFeed(_ request: PaperRequest) throws(AppError) -> VenueStreamFeed {
+    func alpacaFeed(_ request: PaperRequest, eventLoop: BotEventLoop?) throws(AppError) -> VenueStreamFeed {
         let env = ProcessInfo.processInfo.environment
         let key = env["APCA_API_KEY_ID"] ?? "", secret = env["APCA_API_SECRET_KEY"] ?? ""
         guard !key.isEmpty, !secret.isEmpty else {
@@ -218,17 +225,17 @@ public struct PaperService: Sendable {
         }
         let url = request.feedURL ?? PaperRequest.alpacaStreamURL
         let backfill = AlpacaHistoricalBars(baseURL: try Self.historyURL(request.historyURL ?? AlpacaHistoricalBars.url), key: key, secret: secret)
-        return VenueStreamFeed.alpaca(url: try Self.streamURL(url), key: key, secret: secret, symbol: symbol, backfill: backfill)
+        return VenueStreamFeed.alpaca(url: try Self.streamURL(url), key: key, secret: secret, symbol: symbol, backfill: backfill, eventLoop: eventLoop)
     }
 
     /// Coinbase's trades of the request's product as minute bars (public channels: no keys).
-    func coinbaseFeed(_ request: PaperRequest) throws(AppError) -> VenueStreamFeed {
+    func coinbaseFeed(_ request: PaperRequest, eventLoop: BotEventLoop?) throws(AppError) -> VenueStreamFeed {
         guard case let .symbol(product) = request.backtest.source else {
             throw .usage("--feed coinbase streams a product's trades: give --symbol (BTC-USD), not --data or --synthetic")
         }
         let url = try Self.streamURL(request.feedURL ?? CoinbaseStreamDialect.url)
         let backfill = CoinbaseHistoricalBars(baseURL: try Self.historyURL(request.historyURL ?? CoinbaseHistoricalBars.url))
-        return VenueStreamFeed.coinbase(url: url, product: product, backfill: backfill)
+        return VenueStreamFeed.coinbase(url: url, product: product, backfill: backfill, eventLoop: eventLoop)
     }
 
     static func historyURL(_ url: String) throws(AppError) -> String {

@@ -16,7 +16,7 @@ public enum BrokerChoice: String, Sendable, CaseIterable {
 enum VenueClients {
     /// Alpaca's trading client for `request`: `APCA_API_KEY_ID` and `APCA_API_SECRET_KEY`, the
     /// request's `--broker-url`, else the paper or live endpoint.
-    static func alpaca(url: String?, live: Bool) throws(AppError) -> AlpacaTradingClient {
+    static func alpaca(url: String?, live: Bool, eventLoop: BotEventLoop? = nil) throws(AppError) -> AlpacaTradingClient {
         let env = ProcessInfo.processInfo.environment
         let key = env["APCA_API_KEY_ID"] ?? "", secret = env["APCA_API_SECRET_KEY"] ?? ""
         guard !key.isEmpty, !secret.isEmpty else {
@@ -26,13 +26,13 @@ enum VenueClients {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw .usage("--broker-url must be an http:// or https:// address, got '\(url)'")
         }
-        return AlpacaTradingClient(baseURL: url, key: key, secret: secret)
+        return AlpacaTradingClient(baseURL: url, key: key, secret: secret, eventLoop: eventLoop)
     }
 
     /// Coinbase's trading client for `request`: `COINBASE_API_KEY_NAME` and
     /// `COINBASE_API_PRIVATE_KEY` (its EC key in PEM), the request's `--broker-url`, else
     /// Coinbase's API (which has no separate paper endpoint: the keys decide).
-    static func coinbase(url: String?) async throws(AppError) -> CoinbaseTradingClient {
+    static func coinbase(url: String?, eventLoop: BotEventLoop? = nil) async throws(AppError) -> CoinbaseTradingClient {
         let env = ProcessInfo.processInfo.environment
         let name = env["COINBASE_API_KEY_NAME"] ?? "", pem = env["COINBASE_API_PRIVATE_KEY"] ?? ""
         guard !name.isEmpty, !pem.isEmpty else {
@@ -43,7 +43,7 @@ enum VenueClients {
             throw .usage("--broker-url must be an http:// or https:// address, got '\(url)'")
         }
         do {
-            return CoinbaseTradingClient(baseURL: url, signer: try await CoinbaseJWTSigner(keyName: name, privateKeyPEM: pem))
+            return CoinbaseTradingClient(baseURL: url, signer: try await CoinbaseJWTSigner(keyName: name, privateKeyPEM: pem), eventLoop: eventLoop)
         } catch {
             throw .usage("COINBASE_API_PRIVATE_KEY is not a P-256 private key in PEM: \(error)")
         }

@@ -9,9 +9,9 @@ extension VenueStreamFeed {
     /// authentication error ends the feed. With `backfill`, minutes the stream missed are asked
     /// of Alpaca's historical-bars API before the feed goes on.
     public static func alpaca(url: String, key: String, secret: String, symbol: String, reconnect: ReconnectPolicy = ReconnectPolicy(),
-                              backfill: AlpacaHistoricalBars? = nil,
+                              backfill: AlpacaHistoricalBars? = nil, eventLoop: BotEventLoop? = nil,
                               logger: Logger = Logger(label: "gpt-trader.alpaca")) -> VenueStreamFeed {
-        VenueStreamFeed(url: url, dialect: AlpacaStreamDialect(symbol: symbol, key: key, secret: secret), reconnect: reconnect, backfill: backfill, logger: logger)
+        VenueStreamFeed(url: url, dialect: AlpacaStreamDialect(symbol: symbol, key: key, secret: secret), reconnect: reconnect, backfill: backfill, eventLoop: eventLoop, logger: logger)
     }
 }
 

@@ -27,8 +27,9 @@ public struct AlpacaTradingClient: VenueTradingClient {
     public static let liveURL = "https://api.alpaca.markets"
 
     public init(baseURL: String = Self.paperURL, key: String, secret: String, retry: RetryPolicy = RetryPolicy(),
-                timeout: Duration = .seconds(10)) {
-        http = VenueHTTPClient(venue: "alpaca", baseURL: baseURL, signer: AlpacaKeySigner(key: key, secret: secret), retry: retry, timeout: timeout)
+                timeout: Duration = .seconds(10), eventLoop: BotEventLoop? = nil) {
+        http = VenueHTTPClient(venue: "alpaca", baseURL: baseURL, signer: AlpacaKeySigner(key: key, secret: secret), retry: retry, timeout: timeout,
+                               eventLoop: eventLoop)
     }
 
     public func health() async throws -> VenueAccount {

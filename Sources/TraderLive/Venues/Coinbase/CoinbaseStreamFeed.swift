@@ -11,9 +11,9 @@ extension VenueStreamFeed {
     /// before (the snapshot a new subscription starts with) are recognised by their ids and left
     /// out; a jump in the connection's sequence numbers counts messages lost.
     public static func coinbase(url: String = CoinbaseStreamDialect.url, product: String, timeframe: Timeframe = .minute1,
-                                reconnect: ReconnectPolicy = ReconnectPolicy(), backfill: CoinbaseHistoricalBars? = nil,
+                                reconnect: ReconnectPolicy = ReconnectPolicy(), backfill: CoinbaseHistoricalBars? = nil, eventLoop: BotEventLoop? = nil,
                                 logger: Logger = Logger(label: "gpt-trader.coinbase")) -> VenueStreamFeed {
-        VenueStreamFeed(url: url, dialect: CoinbaseStreamDialect(symbol: product, timeframe: timeframe), reconnect: reconnect, backfill: backfill, logger: logger)
+        VenueStreamFeed(url: url, dialect: CoinbaseStreamDialect(symbol: product, timeframe: timeframe), reconnect: reconnect, backfill: backfill, eventLoop: eventLoop, logger: logger)
     }
 }
 

@@ -19,8 +19,9 @@ public struct CoinbaseTradingClient: VenueTradingClient {
 
     public static let url = "https://api.coinbase.com"
 
-    public init(baseURL: String = Self.url, signer: CoinbaseJWTSigner, retry: RetryPolicy = RetryPolicy(), timeout: Duration = .seconds(10)) {
-        http = VenueHTTPClient(venue: "coinbase", baseURL: baseURL, signer: signer, retry: retry, timeout: timeout)
+    public init(baseURL: String = Self.url, signer: CoinbaseJWTSigner, retry: RetryPolicy = RetryPolicy(), timeout: Duration = .seconds(10),
+                eventLoop: BotEventLoop? = nil) {
+        http = VenueHTTPClient(venue: "coinbase", baseURL: baseURL, signer: signer, retry: retry, timeout: timeout, eventLoop: eventLoop)
     }
 
     public func health() async throws -> VenueAccount {

@@ -44,7 +44,7 @@ public final class VenueHTTPClient<Signer: RequestSigner>: Sendable {
 
     /// A client of `baseURL` with its own connection pool (at most `connections` to the host).
     public init(venue: String, baseURL: String, signer: Signer, retry: RetryPolicy = RetryPolicy(),
-                timeout: Duration = .seconds(10), connections: Int = 4, rate: RequestRateLimiter? = nil) {
+                timeout: Duration = .seconds(10), connections: Int = 4, rate: RequestRateLimiter? = nil, eventLoop: BotEventLoop? = nil) {
         self.rate = rate
         self.venue = venue
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -58,7 +58,8 @@ public final class VenueHTTPClient<Signer: RequestSigner>: Sendable {
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections))
         configuration.httpVersion = .http1Only
         configuration.decompression = .disabled
-        http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        // On the bot's event loop when it has one: the session writes its orders from that thread.
+        http = HTTPClient(eventLoopGroup: eventLoop?.loop ?? HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     /// Closes the pool's connections. Call once, when the bot stops.
@@ -126,6 +127,7 @@ public final class VenueHTTPClient<Signer: RequestSigner>: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
+        if method == "POST" { LatencyProbe.requestSent() }
         let response = try await http.execute(request, timeout: timeout)
         var buffer = try await response.body.collect(upTo: 16 << 20)
         let bytes = buffer.readData(length: buffer.readableBytes) ?? Data()

@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import NIOCore
+import NIOPosix
 import Synchronization
 public import TraderCore
 import WSClient
@@ -82,10 +83,11 @@ public struct VenueStreamFeed: MarketFeed {
     public let timeframe: Timeframe
     let connection: Connection
 
-    init<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, backfill: (any HistoricalBarsClient)?, logger: Logger) {
+    init<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, backfill: (any HistoricalBarsClient)?,
+                                eventLoop: BotEventLoop?, logger: Logger) {
         symbol = dialect.symbol
         timeframe = dialect.timeframe
-        connection = Connection(url: url, dialect: dialect, reconnect: reconnect, backfill: backfill, logger: logger)
+        connection = Connection(url: url, dialect: dialect, reconnect: reconnect, backfill: backfill, eventLoop: eventLoop, logger: logger)
     }
 
     public mutating func next() async throws -> FeedEvent? {
@@ -110,14 +112,16 @@ public struct VenueStreamFeed: MarketFeed {
             let backfilled = Atomic<Int>(0)
         }
 
-        init<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, backfill: (any HistoricalBarsClient)?, logger: Logger) {
+        init<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, backfill: (any HistoricalBarsClient)?,
+                                    eventLoop: BotEventLoop?, logger: Logger) {
             let (stream, continuation) = AsyncThrowingStream.makeStream(of: FeedEvent.self, bufferingPolicy: .bufferingNewest(65_536))
             iterator = stream.makeAsyncIterator()
             let counters = Counters()
             self.counters = counters
-            task = Task {
-                await Self.run(url: url, dialect: dialect, reconnect: reconnect, backfill: backfill, logger: logger, counters: counters,
-                               continuation: continuation)
+            // On the bot's event loop when it has one: the socket is read on the thread the session runs on.
+            task = Task(executorPreference: eventLoop) {
+                await Self.run(url: url, dialect: dialect, reconnect: reconnect, backfill: backfill, eventLoop: eventLoop, logger: logger,
+                               counters: counters, continuation: continuation)
                 try? await backfill?.shutdown()
             }
         }
@@ -151,7 +155,7 @@ public struct VenueStreamFeed: MarketFeed {
 
         /// The connection loop: connect, open with the dialect's frames, decode; reconnect on drops.
         static func run<D: VenueStreamDialect>(url: String, dialect: D, reconnect: ReconnectPolicy, backfill: (any HistoricalBarsClient)?,
-                                               logger: Logger, counters: Counters,
+                                               eventLoop: BotEventLoop?, logger: Logger, counters: Counters,
                                                continuation: AsyncThrowingStream<FeedEvent, any Error>.Continuation) async {
             let last = Atomic<Int64>(.min)
             let carry = Mutex(dialect.initialCarry())
@@ -162,10 +166,12 @@ public struct VenueStreamFeed: MarketFeed {
                 var lastError = "closed by the server"
                 do {
                     counters.connections.add(1, ordering: .relaxed)
-                    try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+                    try await WebSocketClient.connect(url: url, eventLoopGroup: eventLoop?.loop ?? MultiThreadedEventLoopGroup.singleton,
+                                                      logger: logger) { inbound, outbound, _ in
                         var session = dialect
                         for frame in session.connected() { try await outbound.write(.text(frame)) }
                         for try await message in inbound.messages(maxSize: 1 << 24) {
+                            LatencyProbe.frameRead()
                             let data: Data
                             switch message {
                             case let .text(text): data = Data(text.utf8)
