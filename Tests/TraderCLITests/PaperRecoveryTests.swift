@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TraderStore
+import TraderCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -112,5 +113,43 @@ extension CLIProcessTests {
         #expect(again.status == 2 && again.stderr.contains("bot 'stoppable' is not running (stopped)"))
         let nobody = try run(["bots", "status", "nobody"], environment: ["GPT_TRADER_HOME": home])
         #expect(nobody.status == 2 && nobody.stderr.contains("no bot 'nobody' in this database"))
+    }
+}
+
+extension CLIProcessTests {
+    /// A bot whose venue feed has gone quiet (a market closed overnight) still beats and takes
+    /// `bots stop` at once: its own heartbeat task brings the request and interrupts the feed.
+    @Test(.timeLimit(.minutes(2))) func botsStopReachesABotOnAQuietFeed() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-quiet-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        // Flat at 100, 95 on the 29th bar, 110 on the 30th and last: SMA 2/4 crosses up there
+        // (fast 102.5 over slow 101.25, from 97.5 under 98.75), and the fill at that bar's close
+        // says the bot has taken every bar; then the stream says nothing more.
+        let start = Timestamp(year: 2024, month: 3, day: 4, hour: 14, minute: 30).nanos
+        let bars = (0..<30).map { i -> Bar in
+            let c = i == 29 ? 110.0 : i == 28 ? 95 : 100
+            return Bar(timestamp: Timestamp(nanos: start + Int64(i) * 60_000_000_000), open: c, high: c + 0.5, low: min(c, 100) - 0.5, close: c, volume: 1000)
+        }
+        let server = AlpacaStreamServer(symbol: "AAPL", bars: bars) { _ in (Array(0..<30), false) }
+        let env = Self.environment(["GPT_TRADER_HOME": home, "APCA_API_KEY_ID": server.key, "APCA_API_SECRET_KEY": server.secret])
+        let (r, stop) = try await server.serve { port in
+            let running = try Subprocess.start(Self.executable.path,
+                                               ["paper", "--bot", "quiet", "--feed", "alpaca", "--feed-url", "ws://127.0.0.1:\(port)/v2/iex",
+                                                "--symbol", "AAPL", "--strategy", "sma-crossover", "--fast", "2", "--slow", "4", "--fill", "close",
+                                                "--no-color"],
+                                               environment: env, directory: Self.root.path, resetSignals: true)
+            let (took, stop) = await running.whenOutput(containing: " AAPL @ ") { took in
+                (took, took ? try? self.run(["bots", "stop", "quiet", "--timeout", "30"], environment: ["GPT_TRADER_HOME": home]) : nil)
+            }
+            // A bot that did not stop (or never took the bars) is ended here, so the test fails instead of waiting.
+            if !took || stop?.status != 0 { running.signal(SIGKILL) }
+            return (await running.output(), stop)
+        }
+        let stopped = try #require(stop, "the bot did not take the bars, or bots stop did not run: \(r.stdout.suffix(400)) \(r.stderr)")
+        #expect(stopped.status == 0, "\(stopped.stdout) \(stopped.stderr)")
+        #expect(stopped.stdout.contains("quiet stopped after"), "\(stopped.stdout)")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("stop-requested: session ended after 30 bars"), "\(r.stdout.suffix(600))")
     }
 }

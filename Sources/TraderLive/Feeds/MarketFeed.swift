@@ -24,6 +24,14 @@ public protocol MarketFeed: Sendable {
     /// The next event, nil when the feed has ended. Throws when the feed fails for good (after
     /// its own reconnection attempts) or the task is cancelled.
     mutating func next() async throws -> FeedEvent?
+    /// Ends the feed from another task: a `next()` waiting returns nil soon (a stop request
+    /// brought while the feed is quiet). Venue streams end at once; by default a feed ends at
+    /// its next bar, which for replays and synthetic feeds is never far.
+    func interrupt()
+}
+
+extension MarketFeed {
+    public func interrupt() {}
 }
 
 /// How fast a replay feed delivers its bars.

@@ -100,6 +100,11 @@ public struct PaperSession: Sendable {
             ? SystemEvent(.info, "resumed", "paper session on \(feed.symbol) \(feed.timeframe) resumed after \(caughtUp) bars")
             : SystemEvent(.info, "started", "paper session on \(feed.symbol) \(feed.timeframe)")))
         var ending = Ending.feedEnded
+        // While the feed is quiet, a heartbeat of its own keeps the bot alive in the store and
+        // brings stop requests at once (the loop itself waits on the feed).
+        let quiet = journal.map { j in
+            QuietHeartbeat(store: j.store, bot: bot, interval: max(j.heartbeatInterval, .seconds(1))) { [feed] in feed.interrupt() }
+        }
         var heartbeats = 0
         var gaps: [ClosedRange<Timestamp>] = []
         loop: while true {
@@ -133,6 +138,7 @@ public struct PaperSession: Sendable {
                         if Task.isCancelled { ending = .stopped; break loop }
                         do {
                             if journal!.isDue { try await journal!.flush(checkpoint: checkpoint(run, books)) }
+                            quiet?.beat(bars: run.barCount, equity: equity, halted: breach != nil)
                             if journal!.heartbeatIsDue {
                                 let status: BotStatus = breach == nil ? .running : .halted
                                 switch try await journal!.heartbeat(status: status, bars: run.barCount, equity: equity,
@@ -177,6 +183,14 @@ public struct PaperSession: Sendable {
             case let .gap(from, to)?:
                 gaps.append(from...to)
                 publish(.system(bot: bot, SystemEvent(.warning, "gap", "no bars from \(from) to \(to)")))
+            }
+        }
+        if let quiet {
+            await quiet.finish()
+            switch quiet.request {
+            case .stop?: ending = .stopRequested
+            case .flatten?: ending = .flattened
+            case nil: break
             }
         }
         if ending == .flattened, let bar = run.lastBar {

@@ -94,6 +94,9 @@ public struct VenueStreamFeed: MarketFeed {
         try await connection.next()
     }
 
+    /// Ends the feed: the waiting `next()` returns nil; the connection's task stops.
+    public func interrupt() { connection.interrupt() }
+
     /// Connections made so far, bars dropped as duplicates or late, messages the venue's
     /// sequence numbers say were lost, bars recovered over REST: for operators and tests.
     public var statistics: (connections: Int, dropped: Int, lost: Int, backfilled: Int) { connection.statistics }
@@ -104,6 +107,7 @@ public struct VenueStreamFeed: MarketFeed {
         private var iterator: AsyncThrowingStream<FeedEvent, any Error>.Iterator
         private let task: Task<Void, Never>
         private let counters: Counters
+        private let continuation: AsyncThrowingStream<FeedEvent, any Error>.Continuation
 
         final class Counters: Sendable {
             let connections = Atomic<Int>(0)
@@ -116,6 +120,7 @@ public struct VenueStreamFeed: MarketFeed {
                                     eventLoop: BotEventLoop?, logger: Logger) {
             let (stream, continuation) = AsyncThrowingStream.makeStream(of: FeedEvent.self, bufferingPolicy: .bufferingNewest(65_536))
             iterator = stream.makeAsyncIterator()
+            self.continuation = continuation
             let counters = Counters()
             self.counters = counters
             // On the bot's event loop when it has one: the socket is read on the thread the session runs on.
@@ -127,6 +132,11 @@ public struct VenueStreamFeed: MarketFeed {
         }
 
         deinit { task.cancel() }
+
+        func interrupt() {
+            continuation.finish()
+            task.cancel()
+        }
 
         var statistics: (connections: Int, dropped: Int, lost: Int, backfilled: Int) {
             (counters.connections.load(ordering: .relaxed), counters.dropped.load(ordering: .relaxed), counters.lost.load(ordering: .relaxed),
