@@ -149,4 +149,17 @@ import TraderLive
                                               client: Self.coinbase(1)) }
             throws: { ($0 as? AppError)?.message.contains("--timeframe: coinbase has candles of") == true }
     }
+
+    /// Daily stock bars are stamped at New York's midnight: 04:00 or 05:00 UTC. A 25-hour step
+    /// across a change of daylight saving time is no gap; a missing day is one.
+    @Test func barsAnHourOffTheirGridAreNoGap() {
+        let day = Timestamp.nanosPerDay, hour = 3_600 * Timestamp.nanosPerSecond
+        let t = [4 * hour, day + 4 * hour, 2 * day + 5 * hour, 3 * day + 5 * hour, 5 * day + 5 * hour]
+        var report = SymbolFetchReport(symbol: "SPY", stored: "SPY")
+        BarFetchService(store: BarStore(directory: "/nonexistent")).countGaps(
+            t, BarFetchRequest(symbols: ["SPY"], source: .alpaca, timeframe: .day1, start: Timestamp(nanos: 0), end: Timestamp(nanos: 6 * day)), into: &report)
+        #expect(report.gaps == 1)
+        #expect(report.longestGaps.first?.from == Timestamp(nanos: 4 * day + 5 * hour))
+        #expect(report.longestGaps.first?.to == Timestamp(nanos: 4 * day + 5 * hour))
+    }
 }

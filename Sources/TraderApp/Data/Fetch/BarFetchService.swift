@@ -188,11 +188,13 @@ public struct BarFetchService: Sendable {
         plan.staging.remove()
     }
 
-    /// Spans longer than one period without a bar, within the range asked for.
+    /// Spans of at least one whole period without a bar, within the range asked for. Bars
+    /// an hour off their grid (daily stock bars stamped at local midnight across a change of
+    /// daylight saving time) are no gap.
     func countGaps(_ t: [Int64], _ request: BarFetchRequest, into report: inout SymbolFetchReport) {
         let step = request.timeframe.seconds * Timestamp.nanosPerSecond
         var gaps: [(from: Timestamp, to: Timestamp, length: Int64)] = []
-        for k in t.indices.dropFirst() where t[k] - t[k - 1] > step && t[k - 1] >= request.start.nanos && t[k] <= request.end.nanos {
+        for k in t.indices.dropFirst() where t[k] - t[k - 1] >= 2 * step && t[k - 1] >= request.start.nanos && t[k] <= request.end.nanos {
             gaps.append((Timestamp(nanos: t[k - 1] + step), Timestamp(nanos: t[k] - step), t[k] - t[k - 1]))
         }
         report.gaps = gaps.count
