@@ -187,10 +187,10 @@ public struct PaperSession: Sendable {
         }
         if let quiet {
             await quiet.finish()
-            switch quiet.request {
-            case .stop?: ending = .stopRequested
-            case .flatten?: ending = .flattened
-            case nil: break
+            // A request the quiet heartbeat brought ended the feed; one the loop's own heartbeat
+            // saw (it stays in the store until the bot stops) has already set the ending.
+            if ending == .feedEnded || ending == .stopped, let request = quiet.request {
+                ending = request == .flatten ? .flattened : .stopRequested
             }
         }
         if ending == .flattened, let bar = run.lastBar {
