@@ -16,13 +16,6 @@ import TraderLive
         return (0..<series.count).map { series[$0] }
     }
 
-    /// Where two bar lists first differ (nil when equal), short enough to read in a failure.
-    static func difference(_ got: [Bar], _ want: [Bar]) -> String? {
-        guard got.count == want.count else { return "\(got.count) bars, want \(want.count)" }
-        guard let i = got.indices.first(where: { got[$0] != want[$0] }) else { return nil }
-        return "bar \(i): \(got[i]), want \(want[i])"
-    }
-
     static func storeDirectory() throws -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-fetch-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -60,8 +53,8 @@ import TraderLive
         }
         #expect(first.symbols.map(\.added) == [1_000, 1_000])
         #expect(first.failed.isEmpty)
-        #expect(Self.difference(try Self.stored(service.store, "BTC-USD"), btc) == nil)
-        #expect(Self.difference(try Self.stored(service.store, "ETH-USD"), eth) == nil)
+        #expect(barDifference(try Self.stored(service.store, "BTC-USD"), btc) == nil)
+        #expect(barDifference(try Self.stored(service.store, "ETH-USD"), eth) == nil)
         #expect(first.symbols[1].gaps == 0)
         #expect(second.requests == 0, "everything asked for is stored")
         #expect(second.symbols.allSatisfy { $0.upToDate && $0.added == 0 })
@@ -83,7 +76,7 @@ import TraderLive
             return report
         }
         #expect(later.symbols[0].added == 500)
-        #expect(Self.difference(try Self.stored(service.store, "AAPL"), source) == nil)
+        #expect(barDifference(try Self.stored(service.store, "AAPL"), source) == nil)
     }
 
     @Test func duplicatesAndGapsTheVenueSendsAreReported() async throws {
@@ -106,7 +99,7 @@ import TraderLive
         let minute = 60 * Timestamp.nanosPerSecond
         #expect(msft.longestGaps.first?.from == Timestamp(nanos: Self.origin.nanos + 500 * minute))
         #expect(msft.longestGaps.first?.to == Timestamp(nanos: Self.origin.nanos + 559 * minute))
-        #expect(Self.difference(try Self.stored(service.store, "MSFT"), source) == nil)
+        #expect(barDifference(try Self.stored(service.store, "MSFT"), source) == nil)
     }
 
     @Test(.timeLimit(.minutes(2))) func anInterruptedDownloadResumesAfterTheLastPageReceived() async throws {
@@ -130,7 +123,7 @@ import TraderLive
         }
         #expect(report.symbols[0].resumed == 3 * 350)
         #expect(report.symbols[0].added == 2_000)
-        #expect(Self.difference(try Self.stored(service.store, "BTC-USD"), source) == nil)
+        #expect(barDifference(try Self.stored(service.store, "BTC-USD"), source) == nil)
     }
 
     @Test func aSymbolThatFailsDoesNotStopTheOthers() async throws {

@@ -14,13 +14,6 @@ import TraderData
         return (0..<series.count).map { series[$0] }
     }
 
-    /// Where two bar lists first differ (nil when equal), short enough to read in a failure.
-    static func difference(_ got: [Bar], _ want: [Bar]) -> String? {
-        guard got.count == want.count else { return "\(got.count) bars, want \(want.count)" }
-        guard let i = got.indices.first(where: { got[$0] != want[$0] }) else { return nil }
-        return "bar \(i): \(got[i]), want \(want[i])"
-    }
-
     static let fast = RetryPolicy(attempts: 4, initial: .milliseconds(10))
 
     @Test func theTokenBucketLetsABurstThroughThenSpacesRequestsAtItsRate() {
@@ -42,7 +35,7 @@ import TraderData
             try await AlpacaHistoricalBars(baseURL: "http://127.0.0.1:\(port)", key: server.key, secret: server.secret, rate: nil, retry: Self.fast)
                 .using { try await $0.bars(symbol: "AAPL", timeframe: .minute1, from: source[0].timestamp, through: source.last!.timestamp) }
         }
-        #expect(Self.difference(got, source) == nil)
+        #expect(barDifference(got, source) == nil)
         let log = server.log
         #expect(log.count == 3, "2,500 bars in pages of 1,000")
         #expect(log.allSatisfy { $0.path == "/v2/stocks/AAPL/bars" && $0.query["timeframe"] == "1Min" && $0.query["feed"] == "iex"
@@ -57,7 +50,7 @@ import TraderData
             try await AlpacaHistoricalBars(baseURL: "http://127.0.0.1:\(port)", key: server.key, secret: server.secret, rate: nil, retry: Self.fast)
                 .using { try await $0.bars(symbol: "BTC/USD", timeframe: .hour1, from: source[0].timestamp, through: source.last!.timestamp) }
         }
-        #expect(Self.difference(got, source) == nil)
+        #expect(barDifference(got, source) == nil)
         #expect(server.log.allSatisfy { $0.path == "/v1beta3/crypto/us/bars" && $0.query["symbols"] == "BTC/USD" && $0.query["timeframe"] == "1Hour" })
     }
 
@@ -75,7 +68,7 @@ import TraderData
         #expect(pages.count == 3)
         #expect(pages.map(\.bars.count) == [350, 350, 300])
         #expect(pages[0].bars.first!.timestamp > pages[0].bars.last!.timestamp, "Coinbase answers newest first")
-        #expect(Self.difference(pages.flatMap(\.bars).sorted { $0.timestamp < $1.timestamp }, source) == nil)
+        #expect(barDifference(pages.flatMap(\.bars).sorted { $0.timestamp < $1.timestamp }, source) == nil)
         #expect(pages.last!.through == source.last!.timestamp)
         #expect(server.log.allSatisfy { $0.query["granularity"] == "ONE_MINUTE" })
     }
@@ -91,7 +84,7 @@ import TraderData
                  client.statistics.retries)
             }
         }
-        #expect(Self.difference(got, source) == nil)
+        #expect(barDifference(got, source) == nil)
         #expect(retries == 2)
         #expect(server.log.count == 4, "two windows, two of the requests tried twice")
     }

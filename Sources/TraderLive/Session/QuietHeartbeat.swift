@@ -1,10 +1,5 @@
 import Synchronization
 import TraderStore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The bot's heartbeat while its feed is quiet. The session beats from its loop as bars come;
 /// when none comes for longer than `interval` (a market closed overnight, a venue that stopped
@@ -21,14 +16,14 @@ final class QuietHeartbeat: Sendable {
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     init(store: any TradingStateStore & BotRegistry, bot: String, interval: Duration, interrupt: @escaping @Sendable () -> Void) {
-        lastBeat = Atomic(Self.now())
+        lastBeat = Atomic(monotonicNanos())
         let limit = interval.components.seconds * 1_000_000_000 + interval.components.attoseconds / 1_000_000_000
         let watch = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval / 2)
                 guard let self, !Task.isCancelled else { return }
-                guard Self.now() - self.lastBeat.load(ordering: .relaxed) >= limit else { continue }
-                self.lastBeat.store(Self.now(), ordering: .relaxed)
+                guard monotonicNanos() - self.lastBeat.load(ordering: .relaxed) >= limit else { continue }
+                self.lastBeat.store(monotonicNanos(), ordering: .relaxed)
                 let equity = Double(bitPattern: self.equityBits.load(ordering: .relaxed))
                 // A store error is left to the session's next write (its write-error guard).
                 guard let request = try? await store.heartbeat(botID: bot, status: self.halted.load(ordering: .relaxed) ? .halted : .running,
@@ -47,7 +42,7 @@ final class QuietHeartbeat: Sendable {
         self.bars.store(bars, ordering: .relaxed)
         equityBits.store(equity.bitPattern, ordering: .relaxed)
         self.halted.store(halted, ordering: .relaxed)
-        lastBeat.store(Self.now(), ordering: .relaxed)
+        lastBeat.store(monotonicNanos(), ordering: .relaxed)
     }
 
     /// The stop request a quiet heartbeat brought, if one did.
@@ -60,9 +55,4 @@ final class QuietHeartbeat: Sendable {
         await running?.value
     }
 
-    private static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
 }

@@ -1,9 +1,4 @@
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Watches the time since a session's last bar: a task of its own wakes four times per limit,
 /// and once no bar came for longer than the limit it publishes a warning and holds a breach,
@@ -16,12 +11,12 @@ final class StaleWatchdog: Sendable {
 
     init(after limit: Duration, bot: String, bus: EventBus?) {
         self.limit = limit
-        lastBar = Atomic(Self.now())
+        lastBar = Atomic(monotonicNanos())
         let watch = Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: limit / 4)
                 guard let self else { return }
-                let quiet = Duration.nanoseconds(Self.now() - self.lastBar.load(ordering: .relaxed))
+                let quiet = Duration.nanoseconds(monotonicNanos() - self.lastBar.load(ordering: .relaxed))
                 guard quiet > limit else { continue }
                 let breach = GuardBreach(guardName: "stale-data", reason: "no bar for \(quiet.components.seconds) s (limit \(limit.components.seconds) s)")
                 let first = self.tripped.withLock { t in
@@ -34,17 +29,11 @@ final class StaleWatchdog: Sendable {
         task.withLock { $0 = watch }
     }
 
-    func sawBar() { lastBar.store(Self.now(), ordering: .relaxed) }
+    func sawBar() { lastBar.store(monotonicNanos(), ordering: .relaxed) }
 
     /// The breach, once the data went stale (taken once).
     func breach() -> GuardBreach? { tripped.withLock { t in defer { t = nil }; return t } }
 
     func cancel() { task.withLock { $0?.cancel() } }
 
-    /// Monotonic nanoseconds.
-    private static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
 }

@@ -1,9 +1,4 @@
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Measures a bot's own part of the socket-to-order latency, for `latency-bench`: the time from
 /// a market-data frame read off the venue's WebSocket (`VenueStreamFeed`) to the order request
@@ -31,18 +26,13 @@ public enum LatencyProbe {
 
     @inline(__always) static func frameRead() {
         guard on.load(ordering: .relaxed) else { return }
-        lastFrame.store(now(), ordering: .relaxed)
+        lastFrame.store(monotonicNanos(), ordering: .relaxed)
     }
 
     @inline(__always) static func requestSent() {
         guard on.load(ordering: .relaxed) else { return }
-        let elapsed = now() - lastFrame.load(ordering: .relaxed)
+        let elapsed = monotonicNanos() - lastFrame.load(ordering: .relaxed)
         report.withLock { $0 }?.body(elapsed)
     }
 
-    private static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
 }

@@ -27,16 +27,19 @@ public struct BarFetchService: Sendable {
             guard !key.isEmpty, !secret.isEmpty else {
                 throw AppError.usage("--source alpaca needs Alpaca's API keys in the environment, and APCA_API_KEY_ID or APCA_API_SECRET_KEY is not set")
             }
-            let rate = request.rate.map { RequestRateLimiter(perSecond: $0, burst: max(1, Int($0))) }
-                ?? RequestRateLimiter(perSecond: AlpacaHistoricalBars.rate.perSecond, burst: AlpacaHistoricalBars.rate.burst)
+            let rate = limiter(request, default: AlpacaHistoricalBars.rate)
             return try await run(request, client: AlpacaHistoricalBars(baseURL: request.url ?? AlpacaHistoricalBars.url, key: key, secret: secret, rate: rate),
                                  progress: progress)
         case .coinbase:
-            let rate = request.rate.map { RequestRateLimiter(perSecond: $0, burst: max(1, Int($0))) }
-                ?? RequestRateLimiter(perSecond: CoinbaseHistoricalBars.rate.perSecond, burst: CoinbaseHistoricalBars.rate.burst)
+            let rate = limiter(request, default: CoinbaseHistoricalBars.rate)
             return try await run(request, client: CoinbaseHistoricalBars(baseURL: request.url ?? CoinbaseHistoricalBars.url, rate: rate),
                                  progress: progress)
         }
+    }
+
+    /// `--rate` when given (a second's worth of burst), else the venue's documented limit.
+    func limiter(_ request: BarFetchRequest, default venue: (perSecond: Double, burst: Int)) -> RequestRateLimiter {
+        request.rate.map { RequestRateLimiter(perSecond: $0, burst: max(1, Int($0))) } ?? RequestRateLimiter(perSecond: venue.perSecond, burst: venue.burst)
     }
 
     /// Runs `request` against `client` (shut down before returning).
