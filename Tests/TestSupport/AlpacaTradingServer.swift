@@ -11,7 +11,11 @@ import Synchronization
 ///
 /// Market orders fill at `price` over `fillSteps` looks at the order (0: in the answer to the
 /// submit; 2: half at the first look, the rest at the second); limit and stop orders stay
-/// working until cancelled.
+/// working until cancelled, or with `limitFills` a limit order fills whole at a look where
+/// `price` reaches it. An order is `accepted` until its first look, then `new` (routed), as at
+/// Alpaca. `PATCH /v2/orders/{id}` replaces a `new` or `partially_filled` order by a new one
+/// (the old one `replaced`); `raceNextReplace()` makes the next replace lose the race Alpaca
+/// documents: the old order fills first and the new one is rejected.
 public final class AlpacaTradingServer: Sendable {
     public let key = "trade-key", secret = "trade-secret"
 
@@ -41,6 +45,12 @@ public final class AlpacaTradingServer: Sendable {
         public var filledAvg: Double?
         public var status = "accepted"
         public var looks = 0
+        public var limitPrice: Double?
+        public var timeInForce = "day"
+        public var replaces: String?
+        public var replacedBy: String?
+        /// Rejected at its first look (a replacement that lost the race).
+        var rejectOnLook = false
     }
 
     struct State {
@@ -62,11 +72,17 @@ public final class AlpacaTradingServer: Sendable {
     private let state: Mutex<State>
     private let faults = FaultInjector()
     public let fillSteps: Int
+    public let limitFills: Bool
+    private let race = Atomic<Bool>(false)
 
-    public init(price: Double = 100, cash: Double = 100_000, fillSteps: Int = 1) {
+    public init(price: Double = 100, cash: Double = 100_000, fillSteps: Int = 1, limitFills: Bool = false) {
         state = Mutex(State(price: price, cash: cash))
         self.fillSteps = fillSteps
+        self.limitFills = limitFills
     }
+
+    /// The next replace finds the old order filled first: Alpaca then rejects the new one.
+    public func raceNextReplace() { race.store(true, ordering: .relaxed) }
 
     /// Injects `fault` into the next request whose method is `method` and whose path starts with `path`.
     public func inject(_ fault: Fault, method: String, path: String) { faults.inject(fault, method: method, path: path) }
@@ -123,6 +139,9 @@ public final class AlpacaTradingServer: Sendable {
                 if side == "buy" && qty * s.price > s.cash { return json(403, #"{"code":40310000,"message":"insufficient buying power"}"#) }
                 let id = String(format: "%08d-0000-4000-8000-000000000000", s.orders.count + 1)
                 var order = Order(id: id, clientOrderID: client, symbol: symbol, side: side, type: type, qty: qty)
+                order.limitPrice = (o["limit_price"] as? String).flatMap(Double.init)
+                order.timeInForce = o["time_in_force"] as? String ?? "day"
+
                 if type == "market" && fillSteps == 0 { Self.fill(&order, all: true, state: &s) }
                 s.put(order)
                 s.byClient[client] = id
@@ -132,8 +151,17 @@ public final class AlpacaTradingServer: Sendable {
                     return json(404, #"{"code":40410000,"message":"order not found"}"#)
                 }
                 order.looks += 1
-                if order.type == "market", order.status == "accepted" || order.status == "partially_filled" {
+                if order.rejectOnLook {
+                    order.status = "rejected"
+                    order.rejectOnLook = false
+                } else if order.type == "market", order.status == "accepted" || order.status == "partially_filled" {
                     Self.fill(&order, all: order.looks >= fillSteps, state: &s)
+                } else if order.status == "accepted" || order.status == "new" || order.status == "partially_filled" {
+                    if order.status == "accepted" { order.status = "new" }
+                    if limitFills, order.type == "limit", let limit = order.limitPrice,
+                       order.side == "buy" ? s.price <= limit : s.price >= limit {
+                        Self.fill(&order, all: true, state: &s)
+                    }
                 }
                 s.put(order)
                 return json(200, Self.json(order))
@@ -150,6 +178,8 @@ public final class AlpacaTradingServer: Sendable {
                 order.status = "canceled"
                 s.put(order)
                 return Response(status: .noContent)
+            case let ("PATCH", p) where p.hasPrefix("/v2/orders/"):
+                return replace(String(p.dropFirst("/v2/orders/".count)), body: body, state: &s)
             case let ("GET", p) where p.hasPrefix("/v2/positions/"):
                 let symbol = String(p.dropFirst("/v2/positions/".count))
                 guard let qty = s.positions[symbol], qty != 0 else { return json(404, #"{"code":40410000,"message":"position does not exist"}"#) }
@@ -158,6 +188,36 @@ public final class AlpacaTradingServer: Sendable {
                 return json(404, #"{"message":"not found"}"#)
             }
         }
+    }
+
+    /// `PATCH /v2/orders/{id}`, as Alpaca answers it.
+    func replace(_ id: String, body: Data, state s: inout State) -> Response {
+        guard var old = s.orders[id] else { return json(404, #"{"code":40410000,"message":"order not found"}"#) }
+        guard old.status == "new" || old.status == "partially_filled" else {
+            return json(422, #"{"code":42210000,"message":"order is not replaceable (status \#(old.status))"}"#)
+        }
+        guard let o = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return json(422, #"{"code":40010001,"message":"invalid body"}"#) }
+        let client = o["client_order_id"] as? String ?? "generated-\(s.orders.count + 1)"
+        if s.byClient[client] != nil { return json(422, #"{"code":40010001,"message":"client_order_id must be unique"}"#) }
+        let qty = (o["qty"] as? String).flatMap(Double.init) ?? old.qty - old.filledQty
+        guard qty > 0 else { return json(422, #"{"code":40010001,"message":"qty must be > 0"}"#) }
+        let newID = String(format: "%08d-0000-4000-8000-000000000000", s.orders.count + 1)
+        var new = Order(id: newID, clientOrderID: client, symbol: old.symbol, side: old.side, type: old.type, qty: qty)
+        new.limitPrice = (o["limit_price"] as? String).flatMap(Double.init) ?? old.limitPrice
+        new.timeInForce = o["time_in_force"] as? String ?? old.timeInForce
+        new.replaces = old.id
+        if race.exchange(false, ordering: .relaxed) {
+            // The old order filled before the new one reached the market.
+            Self.fill(&old, all: true, state: &s)
+            new.rejectOnLook = true
+        } else {
+            old.status = "replaced"
+            old.replacedBy = newID
+        }
+        s.put(old)
+        s.put(new)
+        s.byClient[client] = newID
+        return json(200, Self.json(new))
     }
 
     /// Fills half of what is left (or all of it) at the current price.
@@ -175,7 +235,8 @@ public final class AlpacaTradingServer: Sendable {
 
     static func json(_ o: Order) -> String {
         let avg = o.filledAvg.map { #""\#($0)""# } ?? "null"
-        return #"{"id":"\#(o.id)","client_order_id":"\#(o.clientOrderID)","symbol":"\#(o.symbol)","asset_class":"us_equity","qty":"\#(o.qty)","filled_qty":"\#(o.filledQty)","filled_avg_price":\#(avg),"order_type":"\#(o.type)","type":"\#(o.type)","side":"\#(o.side)","time_in_force":"day","status":"\#(o.status)"}"#
+        func text(_ v: String?) -> String { v.map { #""\#($0)""# } ?? "null" }
+        return #"{"id":"\#(o.id)","client_order_id":"\#(o.clientOrderID)","symbol":"\#(o.symbol)","asset_class":"us_equity","qty":"\#(o.qty)","filled_qty":"\#(o.filledQty)","filled_avg_price":\#(avg),"order_type":"\#(o.type)","type":"\#(o.type)","side":"\#(o.side)","time_in_force":"\#(o.timeInForce)","limit_price":\#(text(o.limitPrice.map { "\($0)" })),"status":"\#(o.status)","replaces":\#(text(o.replaces)),"replaced_by":\#(text(o.replacedBy))}"#
     }
 
     func json(_ status: Int, _ text: String) -> Response { jsonResponse(status, text) }

@@ -6,7 +6,7 @@ import Synchronization
 
 /// A local server speaking the subset of Coinbase Advanced Trade's REST API the adapter uses
 /// (`/api/v3/brokerage/accounts`, `/orders`, `/orders/historical/{id}`,
-/// `/orders/historical/batch`, `/orders/batch_cancel`), with Coinbase's JSON shapes and its
+/// `/orders/historical/batch`, `/orders/batch_cancel`, `/orders/edit`), with Coinbase's JSON shapes and its
 /// request signing checked on every request: an ES256 JWT whose signature verifies with the key's
 /// public half, whose `kid` and `sub` are the key's name, `iss` is `cdp`, `uri` is this very
 /// request, within its validity, and whose `nonce` was never seen before (a replayed token is
@@ -14,6 +14,8 @@ import Synchronization
 ///
 /// Market orders fill at `price` over `fillSteps` looks (0: when placed), paying `feeRate` of
 /// the notional; a second order under one client order id is not placed, the first is returned.
+/// With `limitFills`, a limit order fills whole at a look where the price reaches it. An edit
+/// changes an open limit order's size and price in place, as Coinbase's does.
 public final class CoinbaseTradingServer: Sendable {
     public let keyName = "organizations/test-org/apiKeys/test-key"
     /// The key's private half, in PEM as Coinbase issues it: what the client signs with.
@@ -34,6 +36,7 @@ public final class CoinbaseTradingServer: Sendable {
         public var fees = 0.0
         public var status = "OPEN"
         public var market: Bool
+        public var limitPrice: Double?
         var looks = 0
     }
 
@@ -49,7 +52,11 @@ public final class CoinbaseTradingServer: Sendable {
 
     private let state: Mutex<State>
 
-    public init(price: Double = 30_000, usd: Double = 1_000_000, fillSteps: Int = 1) async throws {
+    /// Whether a limit order fills whole at a look where the price reaches it.
+    public let limitFills: Bool
+
+    public init(price: Double = 30_000, usd: Double = 1_000_000, fillSteps: Int = 1, limitFills: Bool = false) async throws {
+        self.limitFills = limitFills
         let key = ES256PrivateKey()
         privateKeyPEM = key.pemRepresentation
         keys = JWTKeyCollection()
@@ -143,6 +150,7 @@ public final class CoinbaseTradingServer: Sendable {
                 }
                 let id = String(format: "cb-%06d", s.orders.count + 1)
                 var order = Order(id: id, clientOrderID: client, product: product, side: side, size: size, market: kind == "market_market_ioc")
+                order.limitPrice = (terms["limit_price"] as? String).flatMap(Double.init)
                 if order.market && fillSteps == 0 { fill(&order, all: true, state: &s) }
                 s.orders[id] = order
                 s.byClient[client] = id
@@ -156,8 +164,27 @@ public final class CoinbaseTradingServer: Sendable {
                 guard var order = s.orders[id] else { return jsonResponse(404, #"{"error":"NOT_FOUND","message":"order not found"}"#) }
                 order.looks += 1
                 if order.market && order.status == "OPEN" { fill(&order, all: order.looks >= fillSteps, state: &s) }
+                if limitFills, !order.market, order.status == "OPEN", let limit = order.limitPrice, order.side == "BUY" ? s.price <= limit : s.price >= limit {
+                    fill(&order, all: true, state: &s)
+                }
                 s.orders[id] = order
                 return jsonResponse(200, #"{"order":\#(Self.json(order))}"#)
+            case ("POST", base + "/orders/edit"):
+                // Coinbase edits open good-till-cancelled limit orders: a new total size (above
+                // what filled) and price.
+                guard let o = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let id = o["order_id"] as? String else {
+                    return jsonResponse(400, #"{"error":"INVALID_ARGUMENT","message":"order_id"}"#)
+                }
+                func refused(_ why: String) -> Response { jsonResponse(200, #"{"success":false,"errors":[{"edit_failure_reason":"\#(why)","preview_failure_reason":"UNKNOWN_PREVIEW_FAILURE_REASON"}]}"#) }
+                guard var order = s.orders[id] else { return refused("EDIT_FAILURE_REASON_ORDER_NOT_FOUND") }
+                guard order.status == "OPEN", !order.market else { return refused("EDIT_FAILURE_REASON_ORDER_NOT_OPEN") }
+                if let size = (o["size"] as? String).flatMap(Double.init) {
+                    guard size > order.filled else { return refused("EDIT_FAILURE_REASON_SIZE_BELOW_FILLED_SIZE") }
+                    order.size = size
+                }
+                if let price = (o["price"] as? String).flatMap(Double.init) { order.limitPrice = price }
+                s.orders[id] = order
+                return jsonResponse(200, #"{"success":true,"errors":[]}"#)
             case ("POST", base + "/orders/batch_cancel"):
                 guard let o = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let ids = o["order_ids"] as? [String] else {
                     return jsonResponse(400, #"{"error":"INVALID_ARGUMENT","message":"order_ids"}"#)
@@ -198,7 +225,7 @@ public final class CoinbaseTradingServer: Sendable {
 
     static func json(_ o: Order) -> String {
         let average = o.average.map { #""\#($0)""# } ?? #""0""#
-        let configuration = o.market ? #"{"market_market_ioc":{"base_size":"\#(o.size)"}}"# : #"{"limit_limit_gtc":{"base_size":"\#(o.size)","limit_price":"1","post_only":false}}"#
+        let configuration = o.market ? #"{"market_market_ioc":{"base_size":"\#(o.size)"}}"# : #"{"limit_limit_gtc":{"base_size":"\#(o.size)","limit_price":"\#(o.limitPrice ?? 1)","post_only":false}}"#
         return #"{"order_id":"\#(o.id)","product_id":"\#(o.product)","user_id":"u","order_configuration":\#(configuration),"side":"\#(o.side)","client_order_id":"\#(o.clientOrderID)","status":"\#(o.status)","time_in_force":"IMMEDIATE_OR_CANCEL","created_time":"2024-01-01T00:00:00Z","completion_percentage":"0","filled_size":"\#(o.filled)","average_filled_price":\#(average),"fee":"","number_of_fills":"0","filled_value":"0","pending_cancel":false,"size_in_quote":false,"total_fees":"\#(o.fees)","size_inclusive_of_fees":false,"total_value_after_fees":"0","trigger_status":"INVALID_ORDER_TYPE","order_type":"\#(o.market ? "MARKET" : "LIMIT")","reject_reason":"","settled":false,"product_type":"SPOT","reject_message":"","cancel_message":""}"#
     }
 }

@@ -40,7 +40,7 @@ public enum OrderTransitionError: Error, Hashable, Sendable, CustomStringConvert
 /// - ignores a report that arrives after one that implies it (`accepted` after a fill);
 /// - refuses what no order can do (`OrderStatus.canMove(to:)`, fills beyond the quantity).
 public struct OrderLifecycle: Hashable, Sendable {
-    public let quantity: Double
+    public private(set) var quantity: Double
     public private(set) var status: OrderStatus = .new
     public private(set) var filledQuantity = 0.0
     /// Average price of the fills, by quantity (nil before the first fill).
@@ -60,6 +60,16 @@ public struct OrderLifecycle: Hashable, Sendable {
 
     /// Quantity not filled yet.
     public var remaining: Double { max(0, quantity - filledQuantity) }
+
+    /// Changes the quantity of a working order (a replace at the venue): at least what has
+    /// filled, and only while the order can still fill.
+    public mutating func resize(to quantity: Double) throws(OrderTransitionError) {
+        guard quantity > 0 && quantity.isFinite else { throw .invalidFill("quantity \(quantity)") }
+        guard !status.isTerminal else { throw .illegal(from: status, to: status) }
+        guard quantity >= filledQuantity * (1 - 1e-9) else { throw .overfill(ordered: quantity, filled: filledQuantity) }
+        self.quantity = quantity
+        if filledQuantity > 0 && filledQuantity >= quantity * (1 - 1e-9) { status = .filled }
+    }
 
     /// Applies `report`. Returns whether anything changed (false for duplicates and for reports
     /// that an earlier one already implied); throws for reports no order may receive.

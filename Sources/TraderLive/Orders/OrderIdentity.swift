@@ -26,10 +26,20 @@ public struct OrderIdentity: Sendable, Hashable {
 
     /// The client order id of the kernel's order `kernelID` (lower-case UUID text, as venues take).
     public func clientOrderID(_ kernelID: Int) -> String { order(kernelID).uuidString.lowercased() }
+    /// The client order id of the `revision`th replacement (1, 2, ...) of the kernel's order
+    /// `kernelID` at a venue that replaces an order by a new one (Alpaca): derived like the
+    /// first, so a replace retried after a crash or a lost answer is looked up, never sent twice.
+    /// The revision takes the number's top 8 bits (kernel numbers stay within 48).
+    public func replacementClientOrderID(_ kernelID: Int, revision: Int) -> String {
+        let low = 4 << 56 | (UInt64(truncatingIfNeeded: revision) & 0xff) << 48 | UInt64(truncatingIfNeeded: kernelID) & Self.low48
+        return Self.uuid(key, low).uuidString.lowercased()
+    }
+
     /// The start every client order id of this session shares (the bot and session half).
     public var clientOrderPrefix: String { String(clientOrderID(0).prefix(18)) }
 
     static let low56: UInt64 = (1 << 56) - 1
+    static let low48: UInt64 = (1 << 48) - 1
 
     static func uuid(_ high: UInt64, _ low: UInt64) -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)

@@ -16,7 +16,14 @@ public import TraderStore
 ///   comes out as the venue's, under an execution id of the venue's order id and the filled
 ///   quantity, so the same fill seen twice counts once;
 /// - reports no order may receive (a fill beyond the quantity, a filled order cancelled) are
-///   refused by the lifecycle and logged, never booked.
+///   refused by the lifecycle and logged, never booked;
+/// - a replace goes out between bars like a submit. Where the venue replaces by a new order
+///   (Alpaca), the new one carries a derived client order id (`OrderIdentity`), so a replace
+///   whose answer was lost is found by looking that id up, never sent twice; the order it
+///   replaced is watched until it ends, since it may fill before the replacement reaches the
+///   market, and its fills count toward the kernel's order. A replace the venue refuses (the
+///   order filled meanwhile, a state it cannot replace in yet) is tried at the next syncs, then
+///   dropped with a warning: the order stands as placed.
 public actor OrderRouter<Client: VenueTradingClient> {
     public let client: Client
     public let link: VenueLink
@@ -28,7 +35,43 @@ public actor OrderRouter<Client: VenueTradingClient> {
         var lifecycle: OrderLifecycle
         var venueOrderID: String?
         var cancelAsked = false
+        /// What the venue reported of the order working under `request.clientOrderID`.
+        var current = Leg()
+        /// Venue orders this one replaced (a venue that replaces by a new order): watched until
+        /// each ends, their fills counted with the current one's.
+        var earlier: [Leg] = []
+        /// A replacement asked for and not yet confirmed, and the syncs that tried it.
+        var replacement: VenueOrderRequest?
+        var replaceTries = 0
+
+        /// Units filled over every venue order, their average price (the venue's own when one
+        /// order filled), and the fees.
+        var totals: (filled: Double, average: Double?, fees: Double) {
+            guard !earlier.isEmpty else { return (current.filled, current.average, current.fees) }
+            let legs = earlier + [current]
+            let filled = legs.reduce(0) { $0 + $1.filled }
+            let value = legs.reduce(0) { $0 + ($1.average ?? 0) * $1.filled }
+            return (filled, filled > 0 ? value / filled : nil, legs.reduce(0) { $0 + $1.fees })
+        }
     }
+
+    /// One venue order of a kernel order, as the venue last reported it.
+    struct Leg {
+        var clientOrderID = ""
+        var filled = 0.0, fees = 0.0
+        var average: Double?
+        var done = false
+
+        mutating func update(_ venue: VenueOrder) {
+            filled = venue.filledQuantity
+            average = venue.averageFillPrice
+            fees = venue.commission
+            done = venue.status.isTerminal
+        }
+    }
+
+    /// How many syncs try a replacement the venue refuses or does not answer before it is dropped.
+    static var replaceAttempts: Int { 3 }
 
     private var tracked: [Int: Tracked] = [:]
     private var notes: [SystemEvent] = []
@@ -64,10 +107,23 @@ public actor OrderRouter<Client: VenueTradingClient> {
                 order.cancelAsked = true
                 tracked[kernelID] = order
                 if let venueID = order.venueOrderID { try await attempt("cancel \(order.request.clientOrderID)") { _ = try await client.cancel(venueOrderID: venueID) } }
+            case let .replace(kernelID, request):
+                guard var order = tracked[kernelID], !order.lifecycle.status.isTerminal else { continue }
+                order.replacement = request
+                order.replaceTries = 0
+                tracked[kernelID] = order
             }
+        }
+        // A replacement an earlier try may have placed is looked for before its old order's end
+        // (`replaced`) is read, so that end is not taken for the kernel order's.
+        for id in tracked.keys.sorted() where tracked[id]!.replacement != nil && tracked[id]!.replaceTries > 0 {
+            try await findReplacement(id, into: &reports)
         }
         for id in tracked.keys.sorted() where !tracked[id]!.lifecycle.status.isTerminal {
             try await refresh(id, into: &reports)
+        }
+        for id in tracked.keys.sorted() where tracked[id]!.replacement != nil {
+            try await sendReplacement(id, into: &reports)
         }
         deliver(reports)
         defer { notes.removeAll() }
@@ -87,6 +143,10 @@ public actor OrderRouter<Client: VenueTradingClient> {
                 tracked[kernelID] = Tracked(request: request, lifecycle: lifecycle)
             case let .cancel(kernelID):
                 tracked[kernelID]?.cancelAsked = true
+            case let .replace(kernelID, request):
+                // Sent long ago or not: the next sync looks for it before sending it.
+                tracked[kernelID]?.replacement = request
+                tracked[kernelID]?.replaceTries = 1
             }
         }
     }
@@ -136,7 +196,7 @@ public actor OrderRouter<Client: VenueTradingClient> {
     /// previous comparison.
     public func reconcile(bookedPosition: Double) async throws -> [SystemEvent] {
         var found: [SystemEvent] = []
-        let known = Set(tracked.values.map(\.request.clientOrderID))
+        let known = Set(tracked.values.flatMap { t in [t.request.clientOrderID] + t.earlier.map(\.clientOrderID) + (t.replacement.map { [$0.clientOrderID] } ?? []) })
         for order in try await client.openOrders(symbol: symbol) where !known.contains(order.clientOrderID) {
             if order.clientOrderID.hasPrefix(identity.clientOrderPrefix) {
                 _ = try await client.cancel(venueOrderID: order.venueOrderID)
@@ -182,7 +242,10 @@ public actor OrderRouter<Client: VenueTradingClient> {
 
     /// Asks the venue about order `id`; sends it again when the venue never got it.
     private func refresh(_ id: Int, into reports: inout [VenueLink.Report]) async throws {
-        guard let order = tracked[id] else { return }
+        for leg in tracked[id]?.earlier ?? [] where !leg.done {
+            if let seen = try await lookUp(leg.clientOrderID) { absorb(id, seen, into: &reports) }
+        }
+        guard let order = tracked[id], !order.lifecycle.status.isTerminal else { return }
         let seen: VenueOrder?
         do {
             seen = try await client.order(clientOrderID: order.request.clientOrderID)
@@ -209,26 +272,114 @@ public actor OrderRouter<Client: VenueTradingClient> {
         }
     }
 
-    /// Turns the venue's view of order `id` into the reports that changed it.
+    /// Turns the venue's view of one of order `id`'s venue orders into the reports that changed it.
     private func absorb(_ id: Int, _ venue: VenueOrder, into reports: inout [VenueLink.Report]) {
         guard var order = tracked[id] else { return }
-        order.venueOrderID = venue.venueOrderID
-        tracked[id] = order
-        if venue.status != .new && venue.status != .submitted { report(id, .accepted(brokerOrderID: venue.venueOrderID), into: &reports) }
-        let before = order.lifecycle.filledQuantity
-        if venue.filledQuantity > before + 1e-12 * max(1, venue.quantity), let average = venue.averageFillPrice {
-            let units = venue.filledQuantity - before
-            // The part of the venue's average the new units account for.
-            let price = before == 0 ? average : (average * venue.filledQuantity - (order.lifecycle.averageFillPrice ?? 0) * before) / units
-            let fee = max(0, venue.commission - order.lifecycle.commission)
-            report(id, .fill(executionID: "\(venue.venueOrderID)/\(DecimalText.format(venue.filledQuantity))", quantity: units,
-                             price: price, commission: fee), into: &reports)
+        let isCurrent = venue.clientOrderID == order.request.clientOrderID
+        if isCurrent {
+            order.venueOrderID = venue.venueOrderID
+            order.current.update(venue)
+        } else if let i = order.earlier.firstIndex(where: { $0.clientOrderID == venue.clientOrderID }) {
+            order.earlier[i].update(venue)
+        } else {
+            return
         }
+        let (filled, average, fees) = order.totals
+        // The venue's fills are the truth: a replacement that left more to fill than the books
+        // thought (a fill in between) is taken as it is.
+        if filled > order.lifecycle.quantity { try? order.lifecycle.resize(to: filled) }
+        tracked[id] = order
+        if isCurrent, order.earlier.isEmpty, venue.status != .new && venue.status != .submitted {
+            report(id, .accepted(brokerOrderID: venue.venueOrderID), into: &reports)
+        }
+        let before = order.lifecycle.filledQuantity
+        if filled > before + 1e-12 * max(1, order.lifecycle.quantity), let average {
+            let units = filled - before
+            // The part of the venue's average the new units account for.
+            let price = before == 0 ? average : (average * filled - (order.lifecycle.averageFillPrice ?? 0) * before) / units
+            let fee = max(0, fees - order.lifecycle.commission)
+            report(id, .fill(executionID: "\(venue.venueOrderID)/\(DecimalText.format(filled))", quantity: units, price: price, commission: fee),
+                   into: &reports)
+        }
+        // Only the current venue order's end is the kernel order's, and not while a replacement
+        // is being confirmed (the old order ends `replaced`) or an earlier one may still fill.
+        guard isCurrent, venue.status.isTerminal, order.replacement == nil, !order.earlier.contains(where: { !$0.done }) else { return }
+        if !order.earlier.isEmpty && tracked[id]?.lifecycle.status.isTerminal == true { return }
         switch venue.status {
         case .cancelled: report(id, .cancelled(reason: venue.reason ?? "cancelled by \(client.venue)"), into: &reports)
         case .rejected: report(id, .rejected(reason: venue.reason ?? "rejected by \(client.venue)"), into: &reports)
         case .expired: report(id, .expired, into: &reports)
         default: break
+        }
+    }
+
+    // MARK: - Replacing
+
+    /// Looks for the replacement of order `id` under its client order id (placed by a try
+    /// whose answer was lost, or before a crash) and takes it when the venue has it.
+    private func findReplacement(_ id: Int, into reports: inout [VenueLink.Report]) async throws {
+        guard let order = tracked[id], let request = order.replacement, request.clientOrderID != order.request.clientOrderID,
+              let placed = try await lookUp(request.clientOrderID) else { return }
+        adopt(id, request, placed, into: &reports)
+    }
+
+    /// Sends the replacement of order `id`, once the venue has the order.
+    private func sendReplacement(_ id: Int, into reports: inout [VenueLink.Report]) async throws {
+        guard var order = tracked[id], let request = order.replacement else { return }
+        guard !order.lifecycle.status.isTerminal else {
+            tracked[id]?.replacement = nil
+            notes.append(SystemEvent(.warning, "venue", "replace of \(order.request.clientOrderID) dropped: the order is \(order.lifecycle.status.rawValue)"))
+            return
+        }
+        guard let venueID = order.venueOrderID else { return }
+        let why: String
+        do {
+            let placed = try await client.replace(venueOrderID: venueID, with: request, filled: order.lifecycle.filledQuantity)
+            adopt(id, request, placed, into: &reports)
+            return
+        } catch let refusal as VenueOrderRefusal {
+            // A lost answer to a replace that went through is refused when sent again: look.
+            if let placed = try await lookUp(request.clientOrderID), request.clientOrderID != order.request.clientOrderID {
+                adopt(id, request, placed, into: &reports)
+                return
+            }
+            why = "\(refusal)"
+        } catch let error as VenueHTTPError {
+            if case .unauthorized = error { throw error }
+            why = "\(error)"
+        }
+        order.replaceTries += 1
+        if order.replaceTries >= Self.replaceAttempts {
+            order.replacement = nil
+            notes.append(SystemEvent(.warning, "venue", "replace of \(order.request.clientOrderID) not done after \(order.replaceTries) tries (\(why)): the order stands as placed"))
+        }
+        tracked[id] = order
+    }
+
+    /// Makes `placed`, the venue's answer to a replace, the order's current venue order.
+    private func adopt(_ id: Int, _ request: VenueOrderRequest, _ placed: VenueOrder, into reports: inout [VenueLink.Report]) {
+        guard var order = tracked[id] else { return }
+        if placed.clientOrderID != order.request.clientOrderID {
+            var old = order.current
+            old.clientOrderID = order.request.clientOrderID
+            order.earlier.append(old)
+            order.current = Leg(clientOrderID: placed.clientOrderID)
+        }
+        order.request = request
+        order.request.clientOrderID = placed.clientOrderID
+        try? order.lifecycle.resize(to: max(request.quantity, order.lifecycle.filledQuantity))
+        order.replacement = nil
+        order.replaceTries = 0
+        tracked[id] = order
+        absorb(id, placed, into: &reports)
+    }
+
+    /// The venue's order under `clientOrderID`; nil when it has none or did not answer (noted).
+    private func lookUp(_ clientOrderID: String) async throws -> VenueOrder? {
+        do { return try await client.order(clientOrderID: clientOrderID) } catch let error as VenueHTTPError {
+            if case .unauthorized = error { throw error }
+            notes.append(SystemEvent(.warning, "venue", "could not look up \(clientOrderID): \(error)"))
+            return nil
         }
     }
 

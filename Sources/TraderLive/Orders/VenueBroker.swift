@@ -37,6 +37,8 @@ public struct VenueBroker: PortfolioBroker {
     struct Routed {
         var order: WorkingOrder
         var lifecycle: OrderLifecycle
+        /// Replacements sent so far (each one's client order id is derived from its number).
+        var revisions = 0
     }
 
     public init(symbol: String, settings: ExecutionSettings, link: VenueLink, identity: OrderIdentity) throws(DomainError) {
@@ -79,13 +81,31 @@ public struct VenueBroker: PortfolioBroker {
         return true
     }
 
-    /// Only orders not yet sent can be replaced; a sent one is cancelled and submitted anew by
-    /// the strategy (venues replace under a new id, which this broker does not track).
+    /// Replaces an order's terms. One not yet sent changes in place. One at the venue is
+    /// replaced there (`VenueLink.Command.replace`, sent between bars): its price, its time in
+    /// force and, for an order given in units, its units. The venue keeps an order's type, so a
+    /// replacement of another type is refused, and so is one asking for more units than were
+    /// routed (those units never passed the risk rules: cancel and submit instead), or fewer
+    /// than have filled. The broker's own closing orders are not replaced.
     public mutating func replace(orderId: Int, with order: Order) -> Bool {
-        guard let i = waiting.firstIndex(where: { $0.order.id == orderId }) else { return false }
         var replacement = order
         replacement.id = orderId
-        waiting[i].order = replacement
+        if let i = waiting.firstIndex(where: { $0.order.id == orderId }) {
+            waiting[i].order = replacement
+            return true
+        }
+        guard orderId != closing, var entry = routed[orderId], !entry.lifecycle.status.isTerminal else { return false }
+        let kind = VenueOrderRequest.kind(of: order.type)
+        guard kind.isSameType(as: VenueOrderRequest.kind(of: entry.order.order.type)) else { return false }
+        var units = entry.lifecycle.quantity
+        if case let .units(u) = order.quantity { units = u }
+        guard units <= entry.lifecycle.quantity * (1 + 1e-12), (try? entry.lifecycle.resize(to: units)) != nil else { return false }
+        entry.revisions += 1
+        entry.order.order = replacement
+        routed[orderId] = entry
+        let request = VenueOrderRequest(clientOrderID: identity.replacementClientOrderID(orderId, revision: entry.revisions), symbol: symbol,
+                                        side: entry.order.order.side, quantity: units, kind: kind, timeInForce: order.timeInForce)
+        link.send(.replace(kernelID: orderId, request))
         return true
     }
 
@@ -181,6 +201,11 @@ public struct VenueBroker: PortfolioBroker {
         for report in link.takeReports() {
             guard var entry = routed[report.kernelID] else { continue }
             let id = report.kernelID
+            // The venue's fills are the truth: a replacement it did not make (the order filled
+            // first) leaves the order at its old size.
+            if case let .fill(_, units, _, _) = report.report, entry.lifecycle.filledQuantity + units > entry.lifecycle.quantity {
+                try? entry.lifecycle.resize(to: entry.lifecycle.filledQuantity + units)
+            }
             // The router hands over each change once; the lifecycle refuses what cannot happen.
             guard (try? entry.lifecycle.apply(report.report)) == true else { continue }
             switch report.report {

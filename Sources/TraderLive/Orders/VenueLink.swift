@@ -12,6 +12,9 @@ public final class VenueLink: Sendable {
         case submit(kernelID: Int, VenueOrderRequest)
         /// Cancel the kernel's order `kernelID`.
         case cancel(kernelID: Int)
+        /// Replace the terms of the kernel's order `kernelID` at the venue by `request` (its
+        /// total units, kind and time in force; the client order id a replacing order gets).
+        case replace(kernelID: Int, VenueOrderRequest)
     }
 
     /// What the venue reported of one of the kernel's orders.

@@ -68,6 +68,7 @@ public struct SessionJournal: Sendable {
                 stored.type = order.type.name
                 stored.limitPrice = order.type.limitPrice
                 stored.stopPrice = order.type.stopPrice
+                if case let .units(u) = order.quantity { stored.quantity = u }
                 stored.updatedAt = max(stored.updatedAt, at)
                 open[id] = stored
                 orders.append((stored, "replaced"))

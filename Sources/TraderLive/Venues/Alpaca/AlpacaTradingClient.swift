@@ -65,6 +65,19 @@ public struct AlpacaTradingClient: VenueTradingClient {
         return (200..<300).contains(response.status)
     }
 
+    /// `PATCH /v2/orders/{id}`: Alpaca places a new order for the units left, under the
+    /// request's client order id, and marks the old one `replaced`. It refuses (422) while the
+    /// old order is `accepted` or `pending_*`, and when it has filled or ended.
+    public func replace(venueOrderID: String, with request: VenueOrderRequest, filled: Double) async throws -> VenueOrder {
+        do {
+            let response = try await http.send("PATCH", "/v2/orders/\(venueOrderID)", body: AlpacaTradingMessage.replaceBody(request, filled: filled))
+            return try AlpacaTradingMessage.order(response.body)
+        } catch let error as VenueHTTPError {
+            guard let code = error.statusCode, [403, 404, 422].contains(code), case let .status(_, _, _, _, message) = error else { throw error }
+            throw VenueOrderRefusal.rejected(reason: "alpaca: \(message)")
+        }
+    }
+
     public func shutdown() async throws { try await http.shutdown() }
 
     public func position(symbol: String) async throws -> Double {

@@ -29,6 +29,24 @@ public enum AlpacaTradingMessage {
         return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
     }
 
+    /// The body of `PATCH /v2/orders/{id}`: the new order's units (what is left to fill), its
+    /// prices, time in force and client order id. The type is the old order's.
+    public static func replaceBody(_ request: VenueOrderRequest, filled: Double) -> Data {
+        var body: [String: Any] = [
+            "qty": DecimalText.format(max(0, request.quantity - filled)), "time_in_force": request.timeInForce.rawValue,
+            "client_order_id": request.clientOrderID,
+        ]
+        switch request.kind {
+        case .market: break
+        case let .limit(p): body["limit_price"] = DecimalText.format(p)
+        case let .stop(p): body["stop_price"] = DecimalText.format(p)
+        case let .stopLimit(stop, limit): body["stop_price"] = DecimalText.format(stop); body["limit_price"] = DecimalText.format(limit)
+        case let .trailingStop(percent, price):
+            if let percent { body["trail"] = DecimalText.format(percent * 100) } else if let price { body["trail"] = DecimalText.format(price) }
+        }
+        return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+    }
+
     /// An order object.
     public static func order(_ data: Data) throws(VenueMessageError) -> VenueOrder {
         try order(Fields(object: object(data), venue: "alpaca", path: "order"))

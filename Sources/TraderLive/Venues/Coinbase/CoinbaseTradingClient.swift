@@ -53,9 +53,20 @@ public struct CoinbaseTradingClient: VenueTradingClient {
         return results.first?["success"] as? Bool ?? false
     }
 
-    /// The base currency's balance (available plus on hold) of `symbol` (`BTC` of `BTC-USD`).
+    /// `POST /orders/edit`: Coinbase edits a good-till-cancelled limit or stop-limit order in
+    /// place (same order id, same client order id) to a new total size and prices; the order is
+    /// then read back. The request's client order id is not used: the order keeps its own.
+    public func replace(venueOrderID: String, with request: VenueOrderRequest, filled: Double) async throws -> VenueOrder {
+        let body = try CoinbaseTradingMessage.editBody(venueOrderID: venueOrderID, request)
+        let response = try await http.send("POST", "/api/v3/brokerage/orders/edit", body: body, accept: [400])
+        try CoinbaseTradingMessage.edited(response.body)
+        guard let order = try await read(venueOrderID) else { throw VenueOrderRefusal.rejected(reason: "coinbase: order \(venueOrderID) not found") }
+        return order
+    }
+
     public func shutdown() async throws { try await http.shutdown() }
 
+    /// The base currency's balance (available plus on hold) of `symbol` (`BTC` of `BTC-USD`).
     public func position(symbol: String) async throws -> Double {
         let base = String(symbol.split(separator: "-").first ?? Substring(symbol))
         return try await balances()[base] ?? 0

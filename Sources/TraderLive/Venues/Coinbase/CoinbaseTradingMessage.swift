@@ -33,6 +33,32 @@ public enum CoinbaseTradingMessage {
         return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
     }
 
+    /// The body of `POST /orders/edit`: the order's new total size and prices. Coinbase edits
+    /// only good-till-cancelled limit and stop-limit orders.
+    public static func editBody(venueOrderID: String, _ request: VenueOrderRequest) throws(VenueOrderRefusal) -> Data {
+        var body: [String: Any] = ["order_id": venueOrderID, "size": DecimalText.format(request.quantity)]
+        switch request.kind {
+        case let .limit(p) where request.timeInForce == .gtc:
+            body["price"] = DecimalText.format(p)
+        case let .stopLimit(stop, limit):
+            body["price"] = DecimalText.format(limit)
+            body["stop_price"] = DecimalText.format(stop)
+        default:
+            throw .rejected(reason: "coinbase: only good-till-cancelled limit and stop-limit orders can be edited")
+        }
+        return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+    }
+
+    /// The answer to an edit: nothing when it succeeded, the venue's refusal otherwise.
+    public static func edited(_ data: Data) throws {
+        let root = try object(data)
+        if root["success"] as? Bool == true { return }
+        let errors = root["errors"] as? [[String: Any]] ?? []
+        let why = errors.flatMap { [$0["edit_failure_reason"], $0["preview_failure_reason"]] }.compactMap { $0 as? String }.filter { !$0.isEmpty }
+        let message = (root["message"] as? String).map { [$0] } ?? []
+        throw VenueOrderRefusal.rejected(reason: "coinbase: edit refused: " + ((why + message).isEmpty ? "no reason given" : (why + message).joined(separator: ", ")))
+    }
+
     /// The answer to a create: the order's id, or the venue's refusal.
     public static func created(_ data: Data) throws -> String {
         let f = Fields(object: try object(data), venue: "coinbase", path: "create")

@@ -22,6 +22,13 @@ public protocol VenueTradingClient: VenueClient {
     func cancel(venueOrderID: String) async throws -> Bool
     /// Net signed units of `symbol` the account holds (0 when none).
     func position(symbol: String) async throws -> Double
+    /// Replaces the terms of the working order the venue knows as `venueOrderID` by `request`
+    /// (its total units, of which `filled` have filled; its price and time in force) and returns
+    /// the order now working: a new one under `request.clientOrderID` where the venue replaces
+    /// by a new order (Alpaca), the same one edited where it edits in place (Coinbase). Throws
+    /// `VenueOrderRefusal.rejected` when the venue will not replace it (filled meanwhile, a type
+    /// it cannot edit, a state it cannot edit in yet).
+    func replace(venueOrderID: String, with request: VenueOrderRequest, filled: Double) async throws -> VenueOrder
 }
 
 /// An order as the router sends it: units already sized, the runtime's client order id.
@@ -33,6 +40,14 @@ public struct VenueOrderRequest: Sendable, Equatable {
         case stopLimit(stop: Double, limit: Double)
         /// A trailing stop `percent` (0.05 for 5 %) or `price` (absolute) from the best price.
         case trailingStop(percent: Double?, price: Double?)
+
+        /// Whether both are the same type of order (a venue replaces terms, never the type).
+        public func isSameType(as other: Kind) -> Bool {
+            switch (self, other) {
+            case (.market, .market), (.limit, .limit), (.stop, .stop), (.stopLimit, .stopLimit), (.trailingStop, .trailingStop): true
+            default: false
+            }
+        }
     }
 
     public var clientOrderID: String
