@@ -128,9 +128,23 @@ public struct PaperSession: Sendable {
                     if guards.onBreach == .stop { ending = .halted }
                     events += apply(tripped, to: &run, books: &books)
                 }
+                if journal != nil, !events.isEmpty { journal!.note(events, bar: bar, account: run.account) }
+                var notes: [SystemEvent] = []
+                if let venue {
+                    // The store knows an order before the venue does: a crash after the send
+                    // resumes from a checkpoint that re-derives it (same client order id).
+                    if venue.link.hasCommands, journal != nil {
+                        try await journal!.flush(checkpoint: checkpoint(run, books))
+                        try await journal!.drain()
+                    }
+                    // The bar's orders go out before anyone is told of the bar: publishing wakes
+                    // the readers' threads, which would otherwise run while the order waits.
+                    notes = try await venue.router.sync()
+                }
                 if let bus, bus.hasSubscribers { publishStep(bar: bar, equity: equity, events: events, account: run.account, symbol: feed.symbol, bus: bus) }
+                for note in notes { publish(.system(bot: bot, note)) }
+                if let venue, run.barCount % venue.reconcileEvery == 0 { try await reconcile(venue, &run, books: &books) }
                 if journal != nil {
-                    if !events.isEmpty { journal!.note(events, bar: bar, account: run.account) }
                     // The async calls only when due: each copies the journal into the task's frame.
                     if journal!.tick() || ending == .halted {
                         // A stopped session (its task cancelled) writes its books at the end,
@@ -166,16 +180,6 @@ public struct PaperSession: Sendable {
                             }
                         }
                     }
-                }
-                if let venue {
-                    // The store knows an order before the venue does: a crash after the send
-                    // resumes from a checkpoint that re-derives it (same client order id).
-                    if venue.link.hasCommands, journal != nil {
-                        try await journal!.flush(checkpoint: checkpoint(run, books))
-                        try await journal!.drain()
-                    }
-                    for note in try await venue.router.sync() { publish(.system(bot: bot, note)) }
-                    if run.barCount % venue.reconcileEvery == 0 { try await reconcile(venue, &run, books: &books) }
                 }
                 if ending == .halted { break loop }
             case .heartbeat?:

@@ -19,35 +19,43 @@ public enum VenueMessageError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Typed reads of a decoded JSON object, each error naming the venue and the field's path.
-struct Fields {
-    let object: [String: Any]
+struct Fields<Object: FieldObject> {
+    let object: Object
     let venue: String
     let path: String
 
     func fail(_ key: String, _ why: String) -> VenueMessageError { .malformed(venue: venue, reason: "\(path).\(key) \(why)") }
 
     func string(_ key: String) throws(VenueMessageError) -> String {
-        guard let s = object[key] as? String else { throw fail(key, object[key] == nil ? "is missing" : "is not text") }
-        return s
+        switch object.field(key) {
+        case let .text(s)?: return s
+        case nil: throw fail(key, "is missing")
+        default: throw fail(key, "is not text")
+        }
     }
 
-    func strings(_ key: String) -> [String] { object[key] as? [String] ?? [] }
+    func strings(_ key: String) -> [String] { object.texts(key) }
 
     /// A number sent as a JSON number or, as Coinbase sends them, as decimal text.
     func number(_ key: String) throws(VenueMessageError) -> Double {
         let value: Double?
-        switch object[key] {
-        case let n as NSNumber: value = n.doubleValue
-        case let s as String: value = DecimalText.parse(s)
+        switch object.field(key) {
+        case let .number(n)?: value = n
+        case let .integer(i)?: value = Double(i)
+        case let .text(s)?: value = DecimalText.parse(s)
         case nil: throw fail(key, "is missing")
-        default: value = nil
+        case .other?: value = nil
         }
         guard let value, value.isFinite else { throw fail(key, "is not a finite number") }
         return value
     }
 
     func int(_ key: String) throws(VenueMessageError) -> Int {
-        if let s = object[key] as? String, let i = Int(s) { return i }
+        switch object.field(key) {
+        case let .text(s)?: if let i = Int(s) { return i }
+        case let .integer(i)?: return i
+        default: break
+        }
         let x = try number(key)
         guard x == x.rounded(), abs(x) < 9e15 else { throw fail(key, "is not a whole number") }
         return Int(x)
@@ -157,6 +165,12 @@ extension DecimalText {
 /// `JSONSerialization` on Linux can be one unit in the last place off for numbers of 17
 /// significant digits, and a price must arrive as the venue wrote it.
 enum VenueJSON {
+    /// A request body: the object's members in key order, compact. Written by our serializer,
+    /// not `JSONSerialization`, whose dynamic casts of `[String: Any]` cost an order's send.
+    static func body(_ members: [(String, JSONValue)]) -> Data {
+        Data(JSONValue.object(members.sorted { $0.0 < $1.0 }).serialized(indent: nil).utf8)
+    }
+
     /// The value in `data`, nil when it is not JSON.
     static func parse(_ data: Data) -> Any? {
         guard let value = try? JSONValue(parsing: String(decoding: data, as: UTF8.self)) else { return nil }

@@ -21,12 +21,15 @@ public enum AlpacaStreamMessage: Sendable, Equatable {
     /// Decodes one frame of the stream (a JSON array). Throws `VenueMessageError` naming what
     /// was wrong; a frame is all or nothing.
     public static func decode(_ frame: Data) throws(VenueMessageError) -> [AlpacaStreamMessage] {
-        guard let array = VenueJSON.parse(frame) as? [[String: Any]] else {
+        // Read from our parser's values, not Foundation's: this is the path from the socket to
+        // the order (`latency-bench`).
+        guard case let .array(items)? = VenueJSON.value(frame), case let objects = items.compactMap(JSONMembers.init),
+              objects.count == items.count else {
             throw .malformed(venue: "alpaca", reason: "a frame must be a JSON array of objects: \(VenueMessageError.excerpt(frame))")
         }
         var out: [AlpacaStreamMessage] = []
-        out.reserveCapacity(array.count)
-        for (i, object) in array.enumerated() {
+        out.reserveCapacity(objects.count)
+        for (i, object) in objects.enumerated() {
             let f = Fields(object: object, venue: "alpaca", path: "[\(i)]")
             let tag = try f.string("T")
             switch tag {

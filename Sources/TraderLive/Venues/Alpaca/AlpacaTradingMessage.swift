@@ -11,40 +11,41 @@ public import TraderCore
 public enum AlpacaTradingMessage {
     /// The body of `POST /v2/orders`.
     public static func orderBody(_ request: VenueOrderRequest) -> Data {
-        var body: [String: Any] = [
-            "symbol": request.symbol, "qty": DecimalText.format(request.quantity), "side": request.side.description,
-            "time_in_force": request.timeInForce.rawValue, "client_order_id": request.clientOrderID,
+        var body: [(String, JSONValue)] = [
+            ("symbol", .string(request.symbol)), ("qty", .string(DecimalText.format(request.quantity))), ("side", .string(request.side.description)),
+            ("time_in_force", .string(request.timeInForce.rawValue)), ("client_order_id", .string(request.clientOrderID)),
         ]
+        func price(_ key: String, _ p: Double) { body.append((key, .string(DecimalText.format(p)))) }
         switch request.kind {
-        case .market: body["type"] = "market"
-        case let .limit(p): body["type"] = "limit"; body["limit_price"] = DecimalText.format(p)
-        case let .stop(p): body["type"] = "stop"; body["stop_price"] = DecimalText.format(p)
-        case let .stopLimit(stop, limit):
-            body["type"] = "stop_limit"; body["stop_price"] = DecimalText.format(stop); body["limit_price"] = DecimalText.format(limit)
-        case let .trailingStop(percent, price):
-            body["type"] = "trailing_stop"
-            if let percent { body["trail_percent"] = DecimalText.format(percent * 100) }
-            if let price { body["trail_price"] = DecimalText.format(price) }
+        case .market: body.append(("type", .string("market")))
+        case let .limit(p): body.append(("type", .string("limit"))); price("limit_price", p)
+        case let .stop(p): body.append(("type", .string("stop"))); price("stop_price", p)
+        case let .stopLimit(stop, limit): body.append(("type", .string("stop_limit"))); price("stop_price", stop); price("limit_price", limit)
+        case let .trailingStop(percent, amount):
+            body.append(("type", .string("trailing_stop")))
+            if let percent { price("trail_percent", percent * 100) }
+            if let amount { price("trail_price", amount) }
         }
-        return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return VenueJSON.body(body)
     }
 
     /// The body of `PATCH /v2/orders/{id}`: the new order's units (what is left to fill), its
     /// prices, time in force and client order id. The type is the old order's.
     public static func replaceBody(_ request: VenueOrderRequest, filled: Double) -> Data {
-        var body: [String: Any] = [
-            "qty": DecimalText.format(max(0, request.quantity - filled)), "time_in_force": request.timeInForce.rawValue,
-            "client_order_id": request.clientOrderID,
+        var body: [(String, JSONValue)] = [
+            ("qty", .string(DecimalText.format(max(0, request.quantity - filled)))), ("time_in_force", .string(request.timeInForce.rawValue)),
+            ("client_order_id", .string(request.clientOrderID)),
         ]
+        func price(_ key: String, _ p: Double) { body.append((key, .string(DecimalText.format(p)))) }
         switch request.kind {
         case .market: break
-        case let .limit(p): body["limit_price"] = DecimalText.format(p)
-        case let .stop(p): body["stop_price"] = DecimalText.format(p)
-        case let .stopLimit(stop, limit): body["stop_price"] = DecimalText.format(stop); body["limit_price"] = DecimalText.format(limit)
-        case let .trailingStop(percent, price):
-            if let percent { body["trail"] = DecimalText.format(percent * 100) } else if let price { body["trail"] = DecimalText.format(price) }
+        case let .limit(p): price("limit_price", p)
+        case let .stop(p): price("stop_price", p)
+        case let .stopLimit(stop, limit): price("stop_price", stop); price("limit_price", limit)
+        case let .trailingStop(percent, amount):
+            if let percent { price("trail", percent * 100) } else if let amount { price("trail", amount) }
         }
-        return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return VenueJSON.body(body)
     }
 
     /// An order object.
@@ -84,7 +85,7 @@ public enum AlpacaTradingMessage {
         }
     }
 
-    static func order(_ f: Fields) throws(VenueMessageError) -> VenueOrder {
+    static func order(_ f: Fields<[String: Any]>) throws(VenueMessageError) -> VenueOrder {
         let word = try f.string("status")
         guard let status = status(word) else { throw f.fail("status", "is not an order status Alpaca documents: '\(DisplayText.quote(word))'") }
         let sideWord = try f.string("side")

@@ -27,21 +27,28 @@ public struct CoinbaseStreamMessage: Sendable, Equatable {
 
     /// Decodes one message. An `error` message becomes `VenueMessageError` with its text.
     public static func decode(_ data: Data) throws(VenueMessageError) -> CoinbaseStreamMessage {
-        guard let object = VenueJSON.parse(data) as? [String: Any] else {
+        // Read from our parser's values, not Foundation's: this is the path from the socket to
+        // the order.
+        guard let root = VenueJSON.value(data), let object = JSONMembers(root) else {
             throw .malformed(venue: "coinbase", reason: "a message must be a JSON object: \(VenueMessageError.excerpt(data))")
         }
-        if object["type"] as? String == "error" {
-            throw .malformed(venue: "coinbase", reason: "the server refused: \(object["message"] as? String ?? "(no message)")")
-        }
         let top = Fields(object: object, venue: "coinbase", path: "message")
+        if case .text("error")? = object.field("type") {
+            throw .malformed(venue: "coinbase", reason: "the server refused: \((try? top.string("message")) ?? "(no message)")")
+        }
         let channel = try top.string("channel")
         let sequence = Int64(try top.int("sequence_num"))
+        /// The objects of the list under `key` (none when it is missing or not a list).
+        func objects(_ key: String, of members: JSONMembers) -> [JSONMembers] {
+            guard case let .array(items)? = members.value(key) else { return [] }
+            return items.compactMap(JSONMembers.init)
+        }
         var events: [Event] = []
-        for (i, raw) in (object["events"] as? [[String: Any]] ?? []).enumerated() {
+        for (i, raw) in objects("events", of: object).enumerated() {
             let e = Fields(object: raw, venue: "coinbase", path: "events[\(i)]")
             switch channel {
             case "market_trades":
-                for (j, t) in (raw["trades"] as? [[String: Any]] ?? []).enumerated() {
+                for (j, t) in objects("trades", of: raw).enumerated() {
                     let f = Fields(object: t, venue: "coinbase", path: "events[\(i)].trades[\(j)]")
                     let side = try f.string("side")
                     guard side == "BUY" || side == "SELL" else { throw f.fail("side", "must be BUY or SELL, got '\(DisplayText.quote(side))'") }
@@ -49,7 +56,7 @@ public struct CoinbaseStreamMessage: Sendable, Equatable {
                                          size: try f.nonNegative("size"), buy: side == "BUY", time: try f.time("time")))
                 }
             case "candles":
-                for (j, c) in (raw["candles"] as? [[String: Any]] ?? []).enumerated() {
+                for (j, c) in objects("candles", of: raw).enumerated() {
                     let f = Fields(object: c, venue: "coinbase", path: "events[\(i)].candles[\(j)]")
                     events.append(.candle(product: try f.string("product_id"),
                                           try f.bar(time: "start", open: "open", high: "high", low: "low", close: "close", volume: "volume")))
@@ -57,12 +64,16 @@ public struct CoinbaseStreamMessage: Sendable, Equatable {
             case "heartbeats":
                 events.append(.heartbeat(counter: Int64(try e.int("heartbeat_counter"))))
             case "subscriptions":
-                events.append(.subscriptions(raw["subscriptions"] as? [String: [String]] ?? [:]))
+                var subscriptions: [String: [String]] = [:]
+                if case let .object(members)? = raw.value("subscriptions") {
+                    for (name, _) in members { subscriptions[name] = JSONMembers(.object(members))?.texts(name) ?? [] }
+                }
+                events.append(.subscriptions(subscriptions))
             default:
                 break
             }
         }
-        let time = object["timestamp"] == nil ? nil : try top.time("timestamp")
+        let time = object.field("timestamp") == nil ? nil : try top.time("timestamp")
         return CoinbaseStreamMessage(channel: channel, sequence: sequence, time: time, events: events)
     }
 

@@ -13,40 +13,41 @@ public import TraderCore
 /// A second order under one client order id is not placed: the venue answers with the first.
 public enum CoinbaseTradingMessage {
     public static func orderBody(_ request: VenueOrderRequest) throws(VenueOrderRefusal) -> Data {
-        let size = DecimalText.format(request.quantity)
-        let configuration: [String: Any]
+        let size = JSONValue.string(DecimalText.format(request.quantity))
+        func price(_ p: Double) -> JSONValue { .string(DecimalText.format(p)) }
+        let configuration: (String, [(String, JSONValue)])
         switch request.kind {
         case .market:
-            configuration = ["market_market_ioc": ["base_size": size]]
+            configuration = ("market_market_ioc", [("base_size", size)])
         case let .limit(p):
-            configuration = [request.timeInForce == .gtc ? "limit_limit_gtc" : "limit_limit_gtd":
-                                ["base_size": size, "limit_price": DecimalText.format(p), "post_only": false]]
+            configuration = (request.timeInForce == .gtc ? "limit_limit_gtc" : "limit_limit_gtd",
+                             [("base_size", size), ("limit_price", price(p)), ("post_only", .bool(false))])
         case let .stopLimit(stop, limit):
-            configuration = ["stop_limit_stop_limit_gtc": [
-                "base_size": size, "limit_price": DecimalText.format(limit), "stop_price": DecimalText.format(stop),
-                "stop_direction": request.side == .buy ? "STOP_DIRECTION_STOP_UP" : "STOP_DIRECTION_STOP_DOWN"]]
+            configuration = ("stop_limit_stop_limit_gtc", [
+                ("base_size", size), ("limit_price", price(limit)), ("stop_price", price(stop)),
+                ("stop_direction", .string(request.side == .buy ? "STOP_DIRECTION_STOP_UP" : "STOP_DIRECTION_STOP_DOWN"))])
         case .stop, .trailingStop:
             throw .rejected(reason: "coinbase: \(request.kind) orders are not offered by Advanced Trade; use a stop-limit")
         }
-        let body: [String: Any] = ["client_order_id": request.clientOrderID, "product_id": request.symbol,
-                                   "side": request.side == .buy ? "BUY" : "SELL", "order_configuration": configuration]
-        return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return VenueJSON.body([("client_order_id", .string(request.clientOrderID)), ("product_id", .string(request.symbol)),
+                               ("side", .string(request.side == .buy ? "BUY" : "SELL")),
+                               ("order_configuration", .object([(configuration.0, .object(configuration.1.sorted { $0.0 < $1.0 }))]))])
     }
 
     /// The body of `POST /orders/edit`: the order's new total size and prices. Coinbase edits
     /// only good-till-cancelled limit and stop-limit orders.
     public static func editBody(venueOrderID: String, _ request: VenueOrderRequest) throws(VenueOrderRefusal) -> Data {
-        var body: [String: Any] = ["order_id": venueOrderID, "size": DecimalText.format(request.quantity)]
+        var body: [(String, JSONValue)] = [("order_id", .string(venueOrderID)), ("size", .string(DecimalText.format(request.quantity)))]
         switch request.kind {
         case let .limit(p) where request.timeInForce == .gtc:
-            body["price"] = DecimalText.format(p)
+            body.append(("price", .string(DecimalText.format(p))))
         case let .stopLimit(stop, limit):
-            body["price"] = DecimalText.format(limit)
-            body["stop_price"] = DecimalText.format(stop)
+            body.append(("price", .string(DecimalText.format(limit))))
+            body.append(("stop_price", .string(DecimalText.format(stop))))
         default:
             throw .rejected(reason: "coinbase: only good-till-cancelled limit and stop-limit orders can be edited")
         }
-        return try! JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return VenueJSON.body(body)
     }
 
     /// The answer to an edit: nothing when it succeeded, the venue's refusal otherwise.
@@ -98,7 +99,7 @@ public enum CoinbaseTradingMessage {
         }
     }
 
-    static func order(_ f: Fields) throws(VenueMessageError) -> VenueOrder {
+    static func order(_ f: Fields<[String: Any]>) throws(VenueMessageError) -> VenueOrder {
         let word = try f.string("status")
         guard var status = status(word) else { throw f.fail("status", "is not an order status Coinbase documents: '\(DisplayText.quote(word))'") }
         let sideWord = try f.string("side")
