@@ -69,17 +69,28 @@ public enum Subprocess {
 
         /// What the program has written to standard output so far (it may be mid-line).
         public func stdoutSoFar() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+        /// What the program has written to standard error so far.
+        public func stderrSoFar() -> String { (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "" }
 
         /// Waits (up to `limit`) until standard output contains `text` (`occurrences` times);
         /// false when the program ended or the time ran out first. Event-driven: the thread
         /// sleeps in `poll` on an inotify watch of the output file and wakes when the program
         /// writes to it or closes it (it ends), rereading the file only then.
         public func waitForOutput(containing text: String, occurrences: Int = 1, limit: Duration = .seconds(60)) -> Bool {
+            wait(for: text, in: outPath, occurrences: occurrences, limit: limit)
+        }
+
+        /// `waitForOutput` for standard error (log lines).
+        public func waitForError(containing text: String, occurrences: Int = 1, limit: Duration = .seconds(60)) -> Bool {
+            wait(for: text, in: errPath, occurrences: occurrences, limit: limit)
+        }
+
+        private func wait(for text: String, in path: String, occurrences: Int, limit: Duration) -> Bool {
             let deadline = ContinuousClock.now + limit
-            let seen = { self.stdoutSoFar().components(separatedBy: text).count - 1 >= occurrences }
+            let seen = { ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").components(separatedBy: text).count - 1 >= occurrences }
             let watch = inotify_init1(Int32(IN_CLOEXEC))
             defer { if watch >= 0 { close(watch) } }
-            if watch >= 0 { _ = inotify_add_watch(watch, outPath, UInt32(IN_MODIFY | IN_CLOSE_WRITE)) }
+            if watch >= 0 { _ = inotify_add_watch(watch, path, UInt32(IN_MODIFY | IN_CLOSE_WRITE)) }
             var events = [UInt8](repeating: 0, count: 4096)
             while true {
                 if seen() { return true }

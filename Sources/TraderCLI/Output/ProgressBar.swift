@@ -1,3 +1,4 @@
+import Logging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,6 +14,7 @@ final class ProgressBar: Sendable {
     private let enabled: Bool
     private let start = ContinuousClock.now
     private let state = Mutex<(lastDraw: ContinuousClock.Instant?, drawn: Bool)>((nil, false))
+    private static let logger = Logger(label: "gpt-trader.progress")
 
     /// `unit` names what is counted, for the rate ("bars", "sets", "folds").
     init(label: String, unit: String = "bars", enabled: Bool) {
@@ -22,9 +24,20 @@ final class ProgressBar: Sendable {
     }
 
     func update(_ done: Int, _ total: Int) {
-        guard enabled, total > 0 else { return }
+        guard total > 0 else { return }
         let now = ContinuousClock.now
         let elapsed = now - start
+        guard enabled else {
+            // No bar to draw (not a terminal, or JSON on standard output): the progress goes to
+            // the log at debug level, at most once a second (`--log-level debug`).
+            let due = state.withLock { s -> Bool in
+                if let last = s.lastDraw, now - last < .seconds(1) { return false }
+                s.lastDraw = now
+                return true
+            }
+            if due { Self.logger.debug("\(label): \(done)/\(total) \(unit)") }
+            return
+        }
         guard elapsed > .milliseconds(500) else { return }
         let draw = state.withLock { s -> Bool in
             if let last = s.lastDraw, now - last < .milliseconds(100) { return false }
