@@ -152,4 +152,26 @@ extension CLIProcessTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("stop-requested: session ended after 30 bars"), "\(r.stdout.suffix(600))")
     }
+
+    /// A replay of daily bars at real speed waits a day between bars: `bots stop` still ends it
+    /// at once (the quiet heartbeat brings the request and interrupts the replay's wait).
+    @Test(.timeLimit(.minutes(2))) func botsStopEndsAPacedReplayBetweenBars() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-paced-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let running = try Subprocess.start(Self.executable.path,
+                                           ["paper", "--bot", "paced", "--data", "data/sample/GOOG.csv", "--speed", "1", "--strategy", "sma-crossover",
+                                            "--no-color"],
+                                           environment: Self.environment(["GPT_TRADER_HOME": home]), directory: Self.root.path, resetSignals: true)
+        let (started, stop) = await running.whenOutput(containing: "[paced] started") { started in
+            (started, started ? try? self.run(["bots", "stop", "paced", "--timeout", "30"], environment: ["GPT_TRADER_HOME": home]) : nil)
+        }
+        if !started || stop?.status != 0 { running.signal(SIGKILL) }
+        let r = await running.output()
+        let stopped = try #require(stop, "the bot did not start, or bots stop did not run: \(r.stdout.suffix(400)) \(r.stderr)")
+        #expect(stopped.status == 0, "\(stopped.stdout) \(stopped.stderr)")
+        #expect(stopped.stdout.contains("paced stopped after"), "\(stopped.stdout)")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("stop-requested: session ended after 1 bars"), "\(r.stdout.suffix(600))")
+    }
 }

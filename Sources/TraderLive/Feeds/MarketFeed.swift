@@ -25,8 +25,8 @@ public protocol MarketFeed: Sendable {
     /// its own reconnection attempts) or the task is cancelled.
     mutating func next() async throws -> FeedEvent?
     /// Ends the feed from another task: a `next()` waiting returns nil soon (a stop request
-    /// brought while the feed is quiet). Venue streams end at once; by default a feed ends at
-    /// its next bar, which for replays and synthetic feeds is never far.
+    /// brought while the feed is quiet). Venue streams, paced replays and synthetic feeds end at
+    /// once; by default a feed ends at its next bar.
     func interrupt()
 }
 

@@ -4,7 +4,8 @@ public import TraderCore
 /// a multiple of real time (the gap between two bars' timestamps divided by the factor).
 ///
 /// At `.max` no call suspends, so a session over a replay runs as a tight loop; it still checks
-/// for cancellation every 4,096 bars, so SIGINT stops a long replay promptly.
+/// for cancellation every 4,096 bars, so SIGINT stops a long replay promptly. A paced replay's
+/// wait between bars ends at once on `interrupt()` (a stop request), and the feed with it.
 public struct ReplayFeed: MarketFeed {
     public let series: BarSeries
     public let speed: ReplaySpeed
@@ -12,6 +13,7 @@ public struct ReplayFeed: MarketFeed {
     public var timeframe: Timeframe { series.timeframe }
     /// Bars delivered so far.
     public private(set) var position = 0
+    private let pause = FeedPause()
 
     /// A replay of `series` from its first bar.
     public init(series: BarSeries, speed: ReplaySpeed = .max) {
@@ -26,12 +28,15 @@ public struct ReplayFeed: MarketFeed {
         case .max:
             if i & 4095 == 0 { try Task.checkCancellation() }
         case let .times(factor):
+            if pause.isInterrupted { return nil }
             if i > 0 {
                 let gap = Double(series.timestamps[i] - series.timestamps[i - 1]) / factor
-                try await Task.sleep(for: .nanoseconds(Int64(gap.rounded())))
+                if try await pause.wait(.nanoseconds(Int64(gap.rounded()))) { return nil }
             }
         }
         position = i + 1
         return .bar(series[i])
     }
+
+    public func interrupt() { pause.interrupt() }
 }

@@ -17,6 +17,7 @@ public struct SyntheticFeed: MarketFeed {
     private var buffer: BarSeries?
     private var bufferPosition = 0
     private var delivered = 0
+    private let pause = FeedPause()
 
     /// Bars generated per call to the model (it is cheaper in chunks; pacing is per bar).
     static let chunk = 1024
@@ -33,7 +34,9 @@ public struct SyntheticFeed: MarketFeed {
     public mutating func next() async throws -> FeedEvent? {
         if let limit, delivered >= limit { return nil }
         if interval > .zero {
-            if delivered > 0 { try await Task.sleep(for: interval) }
+            if pause.isInterrupted { return nil }
+            // A stop request while the feed waits ends it (`interrupt`).
+            if delivered > 0, try await pause.wait(interval) { return nil }
         } else if delivered & 4095 == 0 {
             try Task.checkCancellation()
         }
@@ -47,4 +50,6 @@ public struct SyntheticFeed: MarketFeed {
         delivered += 1
         return .bar(bar)
     }
+
+    public func interrupt() { pause.interrupt() }
 }
