@@ -174,4 +174,33 @@ extension CLIProcessTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("stop-requested: session ended after 1 bars"), "\(r.stdout.suffix(600))")
     }
+
+    /// A bot's order filled in parts (`--volume-limit`) is journaled `partially_filled` at each
+    /// part but the last, with the units it has left, and `filled` at the last.
+    @Test func anOrderFilledInPartsIsJournaledPartiallyFilledUntilItsLastPart() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("gpt-trader-parts-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        // 0.002 % of GOOG's daily volume is 17 shares or more a day: entries of ~50 shares fill in parts.
+        let r = try run(["paper", "--bot", "parts", "--feed", "replay", "--speed", "max", "--strategy", "sma-crossover",
+                         "--volume-limit", "0.00002", "--no-color"], environment: ["GPT_TRADER_HOME": home])
+        #expect(r.status == 0, "\(r.stderr)")
+        let store = try await SQLiteRunStore.open(path: home + "/runs.sqlite")
+        let orders = try await store.orders(botID: "parts", openOnly: false, limit: 1_000_000)
+        var inParts = 0
+        for order in orders where order.status == .filled {
+            let history = try await store.orderHistory(id: order.id)
+            let fills = try await store.fills(orderID: order.id)
+            #expect(history.last?.status == .filled, "\(history)")
+            #expect(abs(fills.reduce(0) { $0 + abs($1.quantity) } - order.filledQuantity) < 1e-9)
+            guard fills.count > 1 else { continue }
+            inParts += 1
+            // Every part but the last leaves the order partially filled, with more filled each time.
+            let parts = history.filter { $0.status == .partiallyFilled }
+            #expect(parts.count == fills.count - 1, "\(history)")
+            #expect(parts.map(\.filledQuantity) == parts.map(\.filledQuantity).sorted() && parts.allSatisfy { $0.filledQuantity < order.filledQuantity })
+        }
+        #expect(inParts > 0, "no order filled in parts: \(orders.count) orders")
+        try await store.close()
+    }
 }

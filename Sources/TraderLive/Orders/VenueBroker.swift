@@ -53,7 +53,14 @@ public struct VenueBroker: PortfolioBroker {
     public var portfolio: Portfolio { ledger.book }
     public var position: Double { ledger.position }
     public var needsMatching: Bool { !waiting.isEmpty || link.hasReports || protection.isActive }
-    public var workingOrders: [WorkingOrder] { waiting + routed.values.map(\.order).sorted { $0.order.id < $1.order.id } }
+    /// The orders not yet sent, then those at the venue (each as the units it has left to fill).
+    public var workingOrders: [WorkingOrder] {
+        waiting + routed.values.sorted { $0.order.order.id < $1.order.order.id }.map { r in
+            var w = r.order
+            w.order.quantity = .units(max(r.lifecycle.remaining, 1e-12))
+            return w
+        }
+    }
     public var fillCount: Int { _fillCount }
     public var rejectedOrders: Int { _rejectedOrders }
     public var closedTrades: [Trade] { ledger.book.closedTrades }

@@ -128,7 +128,7 @@ public struct PaperSession: Sendable {
                     if guards.onBreach == .stop { ending = .halted }
                     events += apply(tripped, to: &run, books: &books)
                 }
-                if journal != nil, !events.isEmpty { journal!.note(events, bar: bar, account: run.account) }
+                if journal != nil, !events.isEmpty { journal!.note(events, bar: bar, account: run.account, unitsLeft: run.unitsLeft) }
                 var notes: [SystemEvent] = []
                 if let venue {
                     // The store knows an order before the venue does: a crash after the send
@@ -207,7 +207,7 @@ public struct PaperSession: Sendable {
             books.flattenedAfter.append(run.barCount)
             let events = run.takeEvents()
             for event in events { bus?.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
-            journal?.note(events, bar: bar, account: run.account)
+            journal?.note(events, bar: bar, account: run.account, unitsLeft: run.unitsLeft)
             journal?.cancelOpenOrders(reason: "cancelled: the bot was flattened", at: bar.timestamp)
         }
         if let venue, ending != .flattened, run.lastBar != nil {
@@ -222,7 +222,7 @@ public struct PaperSession: Sendable {
         for event in closing { bus?.publish(.trading(bot: bot, symbol: feed.symbol, event)) }
         let summary = "session ended after \(result.timestamps.count) bars, equity \(result.metrics.equityFinal)"
         if var journal, let bar = run.lastBar {
-            journal.note(closing, bar: bar, account: run.account)
+            journal.note(closing, bar: bar, account: run.account, unitsLeft: run.unitsLeft)
             let state = checkpoint(run, books), bars = run.barCount, equity = result.metrics.equityFinal, halted = ending == .halted
             let detail = "\(ending.rawValue): \(summary)"
             // Written from a task of its own: a session stopped by cancellation (a signal, a
@@ -259,11 +259,11 @@ public struct PaperSession: Sendable {
             if guards.isActive, run.entriesHalted == nil, let tripped = watch.observe(events, bar: run.barCount), guards.onBreach != .stop {
                 events += apply(tripped, to: &run, books: &books)
             }
-            if !events.isEmpty { journal?.note(events, bar: bar, account: run.account) }
+            if !events.isEmpty { journal?.note(events, bar: bar, account: run.account, unitsLeft: run.unitsLeft) }
             if checkpoint.haltedAfter == run.barCount { run.haltEntries(checkpoint.haltReason ?? "halted") }
             if checkpoint.flattenedAfter.contains(run.barCount) {
                 run.closeAll()
-                journal?.note(run.takeEvents(), bar: bar, account: run.account)
+                journal?.note(run.takeEvents(), bar: bar, account: run.account, unitsLeft: run.unitsLeft)
                 journal?.cancelOpenOrders(reason: "cancelled: the bot was flattened", at: bar.timestamp)
             }
         }
@@ -357,6 +357,9 @@ protocol SessionRun {
     var lastEquity: Double { get }
     /// Fills so far.
     var fillCount: Int { get }
+    /// The units still to fill of the working orders given in units, by order number: an order
+    /// filled in part (`--volume-limit`, a venue's partial fill) is among them.
+    var unitsLeft: [Int: Double] { get }
     @discardableResult mutating func closeAll() -> Double?
     mutating func haltEntries(_ reason: String?)
     var entriesHalted: String? { get }
@@ -366,6 +369,11 @@ protocol SessionRun {
 
 extension SteppedRun: SessionRun where E == SessionEventBuffer {
     mutating func takeEvents() -> [TradingEvent] { events.take() }
+    var unitsLeft: [Int: Double] {
+        var left: [Int: Double] = [:]
+        for w in kernel.broker.workingOrders { if case let .units(u) = w.order.quantity { left[w.order.id] = u } }
+        return left
+    }
     var fillCount: Int { kernel.broker.fillCount }
     var entriesHalted: String? { kernel.entriesHalted }
 }

@@ -51,8 +51,9 @@ public struct SessionJournal: Sendable {
         identity = OrderIdentity(bot: bot, session: session)
     }
 
-    /// Takes the kernel's events of `bar`; `account` is the account after it.
-    public mutating func note(_ events: [TradingEvent], bar: Bar, account: AccountSnapshot) {
+    /// Takes the kernel's events of `bar`; `account` is the account after it, `unitsLeft` the
+    /// units the broker's working orders have left (an order filled in part is among them).
+    public mutating func note(_ events: [TradingEvent], bar: Bar, account: AccountSnapshot, unitsLeft: [Int: Double] = [:]) {
         let at = bar.timestamp.nanos
         for event in events {
             switch event {
@@ -82,14 +83,15 @@ public struct SessionJournal: Sendable {
                 let total = stored.filledQuantity + fill.quantity
                 stored.averageFillPrice = ((stored.averageFillPrice ?? 0) * stored.filledQuantity + fill.price * fill.quantity) / total
                 stored.filledQuantity = total
-                // The paper broker fills an order whole, and sizes fraction orders at the fill:
-                // the order is what filled.
-                stored.quantity = total
-                stored.status = .filled
+                // The broker sizes fraction orders at the fill: the order is what filled, and
+                // what it has left when it filled in part.
+                let left = unitsLeft[fill.orderId] ?? 0
+                stored.quantity = total + left
+                stored.status = left > 0 ? .partiallyFilled : .filled
                 stored.updatedAt = max(stored.updatedAt + 1, at)
-                open[fill.orderId] = nil
+                open[fill.orderId] = left > 0 ? stored : nil
                 filledInPart[fill.orderId] = stored
-                orders.append((stored, "filled (\(fill.reason.rawValue))"))
+                orders.append((stored, "\(left > 0 ? "partially filled" : "filled") (\(fill.reason.rawValue))"))
                 fills.append(StoredFill(id: fillID(fillCount), orderID: stored.id, botID: bot, symbol: symbol, at: fill.timestamp.nanos,
                                         quantity: fill.signedQuantity, price: fill.price, commission: fill.commission))
                 fillCount += 1
