@@ -116,13 +116,15 @@ public actor OrderRouter<Client: VenueTradingClient> {
         }
         // A replacement an earlier try may have placed is looked for before its old order's end
         // (`replaced`) is read, so that end is not taken for the kernel order's.
-        for id in tracked.keys.sorted() where tracked[id]!.replacement != nil && tracked[id]!.replaceTries > 0 {
+        // Sorted once: the passes below add no order (a finished one stays until `deliver`).
+        let ids = tracked.keys.sorted()
+        for id in ids where tracked[id]!.replacement != nil && tracked[id]!.replaceTries > 0 {
             try await findReplacement(id, into: &reports)
         }
-        for id in tracked.keys.sorted() where !tracked[id]!.lifecycle.status.isTerminal {
+        for id in ids where !tracked[id]!.lifecycle.status.isTerminal {
             try await refresh(id, into: &reports)
         }
-        for id in tracked.keys.sorted() where tracked[id]!.replacement != nil {
+        for id in ids where tracked[id]!.replacement != nil {
             try await sendReplacement(id, into: &reports)
         }
         deliver(reports)
