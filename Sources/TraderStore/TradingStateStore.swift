@@ -4,6 +4,10 @@ public import TraderCore
 /// What the paper and live runtimes keep to survive a restart: orders with every state they
 /// passed through, fills, positions and checkpoints of the bot's own state. Implemented by both
 /// backends; writes are transactions and idempotent like those of `RunStore`.
+///
+/// Orders, states and fills are kept two ways, read alike: as rows (`recordOrder`, `recordFill`,
+/// a venue session's journal), and packed (`JournalEntry.packed`, a paper session's journal,
+/// whose open orders are rows too).
 public protocol TradingStateStore: Sendable {
     /// Inserts the order or updates it to this state, and records the state change once per
     /// `(order, updatedAt, status)`: a retried write changes nothing.
@@ -14,6 +18,12 @@ public protocol TradingStateStore: Sendable {
     func orders(botID: String, openOnly: Bool, limit: Int) async throws -> [StoredOrder]
     /// Every state the order passed through, oldest first.
     func orderHistory(id: UUID) async throws -> [OrderStateChange]
+
+    /// Every order (in its newest state) and fill of one session of the bot (its orders' broker
+    /// ids start with `OrderIdentity.paperOrderPrefix(session:)`), row-form and packed.
+    func sessionRecords(botID: String, session: Int64) async throws -> SessionRecords
+    /// Where the session's packed journal stands: what a resumed session skips.
+    func journalPosition(botID: String, session: Int64) async throws -> JournalPosition
 
     /// Stores a fill once (by its id); false when it was stored before. The order must exist.
     @discardableResult

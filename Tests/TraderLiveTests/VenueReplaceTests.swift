@@ -4,6 +4,7 @@ import TestSupport
 import TraderCore
 import TraderEngine
 @testable import TraderLive
+import TraderStore
 
 /// Replacing an order already at the venue: Alpaca's replace by a new order (`PATCH
 /// /v2/orders/{id}`) and Coinbase's edit in place (`POST /orders/edit`), against local servers

@@ -5,6 +5,7 @@ import TestSupport
 import TraderCore
 import TraderData
 import TraderEngine
+import TraderStore
 import TraderStrategies
 @testable import TraderLive
 

@@ -10,9 +10,9 @@ import TraderEngine
     func migrationsAreAppliedAtOpenAndOnlyOnce(_ backend: Backend) async throws {
         try await backend.withStore { (store: any RunStore) async throws -> Void in
             let status = try await store.status()
-            #expect(status.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+            #expect(status.applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
             #expect(status.pending.isEmpty)
-            #expect(status.currentVersion == 9 && MigrationStatus.latestVersion == 9)
+            #expect(status.currentVersion == 10 && MigrationStatus.latestVersion == 10)
             #expect(try await store.migrate().isEmpty)
         }
     }

@@ -110,7 +110,7 @@ import Testing
         }
         #expect(stores.count == 4)
         for store in stores {
-            #expect(try await store.status().applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+            #expect(try await store.status().applied.map(\.version) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
             try await store.close()
         }
     }

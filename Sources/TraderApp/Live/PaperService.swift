@@ -171,7 +171,10 @@ public struct PaperService: Sendable {
         let store = tracking.store
         let (sessionStart, checkpoint) = try await register(request, feed: feed, tracking: tracking)
         let session = atVenue?(OrderIdentity(bot: request.bot, session: sessionStart)) ?? session
-        var journal = SessionJournal(store: store, bot: request.bot, symbol: feed.symbol, session: sessionStart)
+        // A venue session's orders are rows (each is written before it is sent); a paper
+        // session's are packed.
+        var journal = SessionJournal(store: store, bot: request.bot, symbol: feed.symbol, session: sessionStart, packed: atVenue == nil)
+        if checkpoint != nil { try await journal.resume() }
         if checkpoint == nil {
             try await journal.flush(checkpoint: SessionCheckpoint(bars: 0, lastTime: 0, equity: request.backtest.settings.initialCapital,
                                                                   fills: 0, initialCapital: request.backtest.settings.initialCapital))

@@ -76,11 +76,9 @@ enum LiveActions {
             let store = history.store
             guard let record = try await store.bot(id: bot) else { throw context.error("bot", "no bot '\(bot)' in the run history") }
             var differences: [String] = []
-            // This session's orders: the paper broker's ids carry the session.
-            let prefix = SessionJournal.paperOrderPrefix(session: record.startedAt)
-            let orders = try await store.orders(botID: bot, openOnly: false, limit: 1_000_000).filter { $0.brokerOrderID?.hasPrefix(prefix) == true }
-            var fills = 0
-            for o in orders { fills += try await store.fills(orderID: o.id).count }
+            // This session's orders and fills: the paper broker's ids carry the session.
+            let records = try await store.sessionRecords(botID: bot, session: record.startedAt)
+            let orders = records.orders, fills = records.fills.count
             if let expected = try context.integer("fills"), expected != fills { differences.append("fills: the session made \(expected), the store has \(fills)") }
             let held = try await store.positions(botID: bot).reduce(0) { $0 + $1.quantity }
             if let expected = try context.number("open_position"), abs(expected - held) > 1e-9 {

@@ -68,8 +68,11 @@ final class WorkflowProgressView: Sendable {
         if mode == .live { redraw() }
     }
 
+    /// Builds and writes the lines under the lock: the ticker and step updates redraw from
+    /// different threads, and a first draw written after a second one (which moves the cursor up
+    /// by the first's lines) left two copies of the view on a loaded machine.
     private func redraw() {
-        let text = state.withLock { s -> String in
+        state.withLock { s in
             var out = s.drawnLines > 0 ? "\u{1B}[\(s.drawnLines)A" : ""
             let columns = Terminal.stderrColumns - 1
             let width = order.map(\.count).max() ?? 4
@@ -96,9 +99,8 @@ final class WorkflowProgressView: Sendable {
                 out += "\u{1B}[2K  \(symbol(status)) " + String(line.prefix(max(0, columns - 4))) + "\n"
             }
             s.drawnLines = order.count
-            return out
+            writeStandardError(out)
         }
-        writeStandardError(text)
     }
 
     private func symbol(_ status: WorkflowRun.Status) -> String {

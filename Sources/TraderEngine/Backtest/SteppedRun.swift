@@ -130,6 +130,16 @@ public struct SteppedRun<S: Strategy, B: PortfolioBroker, E: EventSink> {
         _outOfMoneyAt = index
     }
 
+    /// Makes room for `bars` more bars (a replay knows how many come): the columns and the curve
+    /// then never move while they grow.
+    public mutating func reserveCapacity(_ bars: Int) {
+        let n = timestamps.count + max(0, bars)
+        timestamps.reserveCapacity(n)
+        for column in [\Self.open, \.high, \.low, \.close, \.volume, \.equity] as [WritableKeyPath<Self, [Double]>] {
+            self[keyPath: column].reserveCapacity(n)
+        }
+    }
+
     @inlinable mutating func append(_ bar: Bar) {
         timestamps.append(bar.timestamp.nanos)
         open.append(bar.open)

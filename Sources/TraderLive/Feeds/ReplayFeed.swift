@@ -38,5 +38,21 @@ public struct ReplayFeed: MarketFeed {
         return .bar(series[i])
     }
 
+    public mutating func next(into events: inout [FeedEvent], limit: Int) async throws -> Bool {
+        guard case .max = speed else {
+            guard let event = try await next() else { return false }
+            events.append(event)
+            return true
+        }
+        let start = position, end = min(series.count, start + max(1, limit))
+        guard start < end else { return false }
+        try Task.checkCancellation()
+        for i in start..<end { events.append(.bar(series[i])) }
+        position = end
+        return true
+    }
+
     public func interrupt() { pause.interrupt() }
+
+    public var barsLeft: Int? { series.count - position }
 }

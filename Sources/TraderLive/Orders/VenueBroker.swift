@@ -1,5 +1,6 @@
 public import TraderCore
 public import TraderEngine
+public import TraderStore
 
 /// The kernel's broker for a bot trading at a venue (Alpaca, Coinbase): the kernel decides
 /// exactly as in a backtest, and this broker sends its orders to the venue and books the fills

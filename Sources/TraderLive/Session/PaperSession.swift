@@ -89,6 +89,8 @@ public struct PaperSession: Sendable {
         var journal = journal
         var books = Books(flattenedAfter: resume?.flattenedAfter ?? [], haltedAfter: resume?.haltedAfter, haltReason: resume?.haltReason)
         var watch = GuardWatch(settings: guards)
+        // A replay's columns and curve are allocated once, not regrown (and copied) as they fill.
+        if let left = feed.barsLeft { run.reserveCapacity(left) }
         if let resume { try await catchUp(&run, feed: &feed, journal: &journal, watch: &watch, books: &books, to: resume) }
         if let venue { try await reconcile(venue, &run, books: &books) }
         let stale = guards.staleAfter.map { StaleWatchdog(after: $0, bot: bot, bus: bus) }
@@ -107,18 +109,28 @@ public struct PaperSession: Sendable {
         }
         var heartbeats = 0
         var gaps: [ClosedRange<Timestamp>] = []
+        // Asked once: testing or binding an optional journal or venue (a large struct) on every
+        // bar copied it through its value witness, which cost more than the bar.
+        let journaled = journal != nil, atVenue = venue != nil
+        // Events the feed handed over and the next one to take (a replay hands over many).
+        var received: [FeedEvent] = []
+        received.reserveCapacity(Self.feedBatch)
+        var taken = 0
         loop: while true {
-            let event: FeedEvent?
-            do {
-                event = try await feed.next()
-            } catch is CancellationError {
-                ending = .stopped
-                break loop
+            if taken == received.count {
+                received.removeAll(keepingCapacity: true)
+                taken = 0
+                do {
+                    guard try await feed.next(into: &received, limit: Self.feedBatch) else { break loop }
+                } catch is CancellationError {
+                    ending = .stopped
+                    break loop
+                }
             }
+            let event = received[taken]
+            taken += 1
             switch event {
-            case nil:
-                break loop
-            case let .bar(bar)?:
+            case let .bar(bar):
                 stale?.sawBar()
                 let equity = try run.step(bar)
                 var events = run.takeEvents()
@@ -128,12 +140,12 @@ public struct PaperSession: Sendable {
                     if guards.onBreach == .stop { ending = .halted }
                     events += apply(tripped, to: &run, books: &books)
                 }
-                if journal != nil, !events.isEmpty { journal!.note(events, bar: bar, account: run.account, unitsLeft: run.unitsLeft) }
+                if journaled, !events.isEmpty { journal!.note(events, bar: bar, account: run.account, unitsLeft: run.unitsLeft) }
                 var notes: [SystemEvent] = []
-                if let venue {
+                if atVenue, let venue {
                     // The store knows an order before the venue does: a crash after the send
                     // resumes from a checkpoint that re-derives it (same client order id).
-                    if venue.link.hasCommands, journal != nil {
+                    if venue.link.hasCommands, journaled {
                         try await journal!.flush(checkpoint: checkpoint(run, books))
                         try await journal!.drain()
                     }
@@ -143,8 +155,8 @@ public struct PaperSession: Sendable {
                 }
                 if let bus, bus.hasSubscribers { publishStep(bar: bar, equity: equity, events: events, account: run.account, symbol: feed.symbol, bus: bus) }
                 for note in notes { publish(.system(bot: bot, note)) }
-                if let venue, run.barCount % venue.reconcileEvery == 0 { try await reconcile(venue, &run, books: &books) }
-                if journal != nil {
+                if atVenue, let venue, run.barCount % venue.reconcileEvery == 0 { try await reconcile(venue, &run, books: &books) }
+                if journaled {
                     // The async calls only when due: each copies the journal into the task's frame.
                     if journal!.tick() || ending == .halted {
                         // A stopped session (its task cancelled) writes its books at the end,
@@ -182,9 +194,9 @@ public struct PaperSession: Sendable {
                     }
                 }
                 if ending == .halted { break loop }
-            case .heartbeat?:
+            case .heartbeat:
                 heartbeats += 1
-            case let .gap(from, to)?:
+            case let .gap(from, to):
                 gaps.append(from...to)
                 publish(.system(bot: bot, SystemEvent(.warning, "gap", "no bars from \(from) to \(to)")))
             }
@@ -237,6 +249,9 @@ public struct PaperSession: Sendable {
         publish(.system(bot: bot, SystemEvent(.info, ending.rawValue, summary)))
         return Outcome(result: result, ending: ending, heartbeats: heartbeats, gaps: gaps, caughtUp: caughtUp, breach: breach)
     }
+
+    /// Events asked of the feed at once (a replay at full speed hands over that many bars).
+    static let feedBatch = 256
 
     /// Replays the first `checkpoint.bars` bars of `feed` through `run` (nothing published) and
     /// writes their records again.
@@ -360,6 +375,7 @@ protocol SessionRun {
     /// The units still to fill of the working orders given in units, by order number: an order
     /// filled in part (`--volume-limit`, a venue's partial fill) is among them.
     var unitsLeft: [Int: Double] { get }
+    mutating func reserveCapacity(_ bars: Int)
     @discardableResult mutating func closeAll() -> Double?
     mutating func haltEntries(_ reason: String?)
     var entriesHalted: String? { get }

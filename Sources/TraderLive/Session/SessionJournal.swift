@@ -6,11 +6,17 @@ public import TraderStore
 /// Writes a session's orders, fills, positions and checkpoints to the store, and carries the
 /// bot's heartbeat (which brings back stop requests from `gpt-trader bots stop`).
 ///
-/// Records are derived from the kernel's events with ids that depend only on the bot and the
-/// session's history (an order's UUID from the bot and the kernel's order number, a fill's from
-/// the bot and its place among the session's fills). A session resumed after a crash re-derives
-/// the same records while it catches up, and writes them again: the store keeps each once, so
-/// whatever the crash interrupted is completed and nothing is doubled.
+/// The kernel's events become `OrderEvent`s, numbered in the session's order, whose records'
+/// ids depend only on the bot and the session's history (an order's UUID from the bot and the
+/// kernel's order number, a fill's from its place among the session's fills). A session resumed
+/// after a crash re-derives the same events while it catches up.
+///
+/// A paper session's journal is `packed`: each write packs its events into one chunk (a replay
+/// makes a hundred thousand order states a second, which as rows cost SQLite more than the whole
+/// session), with the orders still open kept as rows too. A resumed one skips the events already
+/// stored (`JournalPosition`). A venue session's journal writes rows (`StoredOrder` with its
+/// state, `StoredFill`): the store keeps each once, so what a crash interrupted is completed and
+/// nothing is doubled.
 ///
 /// Writes are grouped: pending records go to the store in one transaction (`JournalEntry`) at
 /// most every `flushInterval` or every `flushRecords` records, and when the session ends. With
@@ -20,20 +26,32 @@ public struct SessionJournal: Sendable {
     public let store: any TradingStateStore & BotRegistry
     public let bot: String
     public let symbol: String
+    /// Whether events are packed (a paper session) or written as rows (a venue session).
+    public let packed: Bool
     public var flushInterval: Duration = .milliseconds(50)
     public var flushRecords = 2_048
     public var heartbeatInterval: Duration = .milliseconds(200)
 
-    private var orders: [(order: StoredOrder, detail: String)] = []
-    private var fills: [StoredFill] = []
-    private var positionsChanged = false
-    /// Orders not yet terminal, by the kernel's order number.
-    private var open: [Int: StoredOrder] = [:]
-    /// Orders filled so far, by the kernel's order number: a venue's next part of a fill adds to
-    /// its order's record instead of replacing it.
-    private var filledInPart: [Int: StoredOrder] = [:]
+    /// Events not written yet; the session's number of the first, and the fill number of its
+    /// first execution.
+    private var events: [OrderEvent] = []
+    private var pendingFirst = 0
+    private var pendingFirstFill = 0
+    /// Events derived in this session so far, those a resume found stored included.
+    public private(set) var eventCount = 0
     /// Fills of the session so far (their ids follow it).
     public private(set) var fillCount = 0
+    /// Events already stored when the session resumed: re-derived, not written again.
+    private var storedEvents = 0
+    private var positionsChanged = false
+    /// Orders not yet terminal, in their newest state, by the kernel's order number.
+    private var open: [Int: OrderEvent] = [:]
+    /// Venue sessions: orders filled so far, by the kernel's order number: a venue's next part
+    /// of a fill adds to its order's record instead of replacing it.
+    private var filledInPart: [Int: OrderEvent] = [:]
+    /// Packed: open orders changed since the last write, and those the store has rows of.
+    private var touched: Set<Int> = []
+    private var rowed: Set<Int> = []
     private var lastFlush = ContinuousClock.now
     private var lastHeartbeat = ContinuousClock.now
     /// The ids of the session's records (and client order ids at a venue).
@@ -43,12 +61,22 @@ public struct SessionJournal: Sendable {
     /// id, so a bot started afresh never collides with the records of its earlier sessions.
     public let session: Int64
 
-    public init(store: any TradingStateStore & BotRegistry, bot: String, symbol: String, session: Int64) {
+    public init(store: any TradingStateStore & BotRegistry, bot: String, symbol: String, session: Int64, packed: Bool = true) {
         self.store = store
         self.bot = bot
         self.symbol = symbol
         self.session = session
+        self.packed = packed
         identity = OrderIdentity(bot: bot, session: session)
+    }
+
+    /// Reads where the session's packed journal stands, before a resumed session catches up:
+    /// the events it re-derives that are stored are not written again.
+    public mutating func resume() async throws {
+        guard packed else { return }
+        let position = try await store.journalPosition(botID: bot, session: session)
+        storedEvents = position.events
+        rowed = Set(position.openOrders)
     }
 
     /// Takes the kernel's events of `bar`; `account` is the account after it, `unitsLeft` the
@@ -58,43 +86,44 @@ public struct SessionJournal: Sendable {
         for event in events {
             switch event {
             case let .orderSubmitted(order):
-                let units = Self.units(of: order, account: account, price: bar.close)
-                let stored = StoredOrder(id: orderID(order.id), botID: bot, symbol: symbol, side: order.side, type: order.type.name,
-                                         quantity: units, limitPrice: order.type.limitPrice, stopPrice: order.type.stopPrice,
-                                         status: .accepted, brokerOrderID: brokerID(order.id), createdAt: at, updatedAt: at)
-                open[order.id] = stored
-                orders.append((stored, "accepted by the paper broker"))
+                let e = OrderEvent(kind: .accepted, number: order.id, side: order.side, type: order.type.name,
+                                   quantity: Self.units(of: order, account: account, price: bar.close), limitPrice: order.type.limitPrice,
+                                   stopPrice: order.type.stopPrice, createdAt: at, at: at)
+                open[order.id] = e
+                record(e)
             case let .orderReplaced(id, order):
-                guard var stored = open[id] else { break }
-                stored.type = order.type.name
-                stored.limitPrice = order.type.limitPrice
-                stored.stopPrice = order.type.stopPrice
-                if case let .units(u) = order.quantity { stored.quantity = u }
-                stored.updatedAt = max(stored.updatedAt, at)
-                open[id] = stored
-                orders.append((stored, "replaced"))
+                guard var e = open[id] else { break }
+                e.kind = .replaced
+                e.type = order.type.name
+                e.limitPrice = order.type.limitPrice
+                e.stopPrice = order.type.stopPrice
+                if case let .units(u) = order.quantity { e.quantity = u }
+                e.at = max(e.at, at)
+                e.reason = ""
+                e.execution = nil
+                open[id] = e
+                record(e)
             case let .filled(fill):
                 // Fills without a submitted order (closing everything at the end or on a stop)
                 // get an order of their own, so every fill in the store has one.
                 // A later part of an order already filled in part (venues fill in parts) adds to it.
-                var stored = open[fill.orderId] ?? filledInPart[fill.orderId] ?? StoredOrder(
-                    id: orderID(fill.orderId), botID: bot, symbol: symbol, side: fill.side, type: "market", quantity: fill.quantity,
-                    status: .accepted, brokerOrderID: brokerID(fill.orderId), createdAt: at, updatedAt: at)
-                let total = stored.filledQuantity + fill.quantity
-                stored.averageFillPrice = ((stored.averageFillPrice ?? 0) * stored.filledQuantity + fill.price * fill.quantity) / total
-                stored.filledQuantity = total
+                var e = open[fill.orderId] ?? filledInPart[fill.orderId] ?? OrderEvent(
+                    kind: .accepted, number: fill.orderId, side: fill.side, type: "market", quantity: fill.quantity, createdAt: at, at: at)
+                let total = e.filledQuantity + fill.quantity
+                e.averageFillPrice = ((e.averageFillPrice ?? 0) * e.filledQuantity + fill.price * fill.quantity) / total
+                e.filledQuantity = total
                 // The broker sizes fraction orders at the fill: the order is what filled, and
                 // what it has left when it filled in part.
                 let left = unitsLeft[fill.orderId] ?? 0
-                stored.quantity = total + left
-                stored.status = left > 0 ? .partiallyFilled : .filled
-                stored.updatedAt = max(stored.updatedAt + 1, at)
-                open[fill.orderId] = left > 0 ? stored : nil
-                filledInPart[fill.orderId] = stored
-                orders.append((stored, "\(left > 0 ? "partially filled" : "filled") (\(fill.reason.rawValue))"))
-                fills.append(StoredFill(id: fillID(fillCount), orderID: stored.id, botID: bot, symbol: symbol, at: fill.timestamp.nanos,
-                                        quantity: fill.signedQuantity, price: fill.price, commission: fill.commission))
-                fillCount += 1
+                e.quantity = total + left
+                e.kind = left > 0 ? .partiallyFilled : .filled
+                e.reason = fill.reason.rawValue
+                e.at = max(e.at + 1, at)
+                e.execution = OrderEvent.Execution(at: fill.timestamp.nanos, quantity: fill.signedQuantity, price: fill.price,
+                                                   commission: fill.commission)
+                open[fill.orderId] = left > 0 ? e : nil
+                if !packed { filledInPart[fill.orderId] = e }
+                record(e)
                 positionsChanged = true
             case let .orderCancelled(id, reason):
                 close(id, .cancelled, reason, at: at)
@@ -113,23 +142,39 @@ public struct SessionJournal: Sendable {
     private var lastAccount: AccountSnapshot?
     private var lastTime: Int64 = 0
 
+    /// Numbers `e` in the session and keeps it to write, unless a resume found it stored.
+    private mutating func record(_ e: OrderEvent) {
+        if eventCount >= storedEvents {
+            if events.isEmpty {
+                pendingFirst = eventCount
+                pendingFirstFill = fillCount
+            }
+            events.append(e)
+        }
+        eventCount += 1
+        if e.execution != nil { fillCount += 1 }
+        if packed { touched.insert(e.number) }
+    }
+
     /// Marks every order still open as cancelled (the broker dropped them: closing everything
     /// cancels what was working).
     public mutating func cancelOpenOrders(reason: String, at time: Timestamp) {
         for id in open.keys.sorted() { close(id, .cancelled, reason, at: time.nanos) }
     }
 
-    private mutating func close(_ id: Int, _ status: OrderStatus, _ reason: String, at: Int64) {
-        guard var stored = open.removeValue(forKey: id) else { return }
-        stored.status = status
-        stored.updatedAt = max(stored.updatedAt + 1, at)
-        orders.append((stored, reason))
+    private mutating func close(_ id: Int, _ kind: OrderEvent.Kind, _ reason: String, at: Int64) {
+        guard var e = open.removeValue(forKey: id) else { return }
+        e.kind = kind
+        e.reason = reason
+        e.execution = nil
+        e.at = max(e.at + 1, at)
+        record(e)
     }
 
     /// Whether records wait and the interval (or their number) says to write them.
     public var isDue: Bool {
-        let pending = orders.count + fills.count
-        return pending >= flushRecords || (pending > 0 && ContinuousClock.now - lastFlush >= flushInterval)
+        let pending = events.count
+        return pending >= flushRecords || ((pending > 0 || !touched.isEmpty) && ContinuousClock.now - lastFlush >= flushInterval)
     }
 
     /// Whether the heartbeat interval has passed.
@@ -146,7 +191,7 @@ public struct SessionJournal: Sendable {
     /// many records wait).
     public mutating func tick() -> Bool {
         ticks &+= 1
-        guard ticks >= stride || orders.count + fills.count >= flushRecords else { return false }
+        guard ticks >= stride || events.count >= flushRecords else { return false }
         let now = ContinuousClock.now
         // Bars faster than 100 µs apart since the last look: look every 64 bars; else every bar.
         stride = (now - lastLook) / max(ticks, 1) < .microseconds(100) ? 64 : 1
@@ -158,21 +203,60 @@ public struct SessionJournal: Sendable {
     /// The entry being written, if any: writes overlap the session's next bars (one at a time,
     /// in order). A crash loses at most what it carries, which a resume re-derives.
     private var inFlight: Task<Void, any Error>?
+    /// What `inFlight` writes (events, open and closed orders, whether positions): taken back
+    /// when the write fails, so the next one carries it (a packed journal must not skip events:
+    /// a resume goes on after the last stored one).
+    private var inFlightBatch: (batch: PackedOrderEvents, positions: Bool)?
     private var flushes = 0
 
-    /// Waits until everything handed over is written; throws the first write's error.
+    /// Waits until everything handed over is written; throws the first write's error, and then
+    /// keeps what that write carried for the next.
     public mutating func drain() async throws {
-        if let task = inFlight {
-            inFlight = nil
+        guard let task = inFlight else { return }
+        let carried = inFlightBatch
+        inFlight = nil
+        inFlightBatch = nil
+        do {
             try await task.value
+        } catch {
+            if let carried { takeBack(carried.batch, positions: carried.positions) }
+            throw error
         }
+    }
+
+    /// Puts what a failed write carried back in front of what was noted since.
+    private mutating func takeBack(_ back: PackedOrderEvents, positions: Bool) {
+        if positions { positionsChanged = true }
+        if !back.events.isEmpty {
+            events = back.events + events
+            pendingFirst = back.first
+            pendingFirstFill = back.firstFill
+        }
+        touched.formUnion(back.open.map(\.number))
+        rowed.formUnion(back.closed)
     }
 
     /// Hands what is pending, with a checkpoint of `state` (what a resume needs), to the store,
     /// after the previous entry is written; returns without waiting for this one (`drain`).
     public mutating func flush(checkpoint state: SessionCheckpoint) async throws {
         try await drain()
-        var entry = JournalEntry(botID: bot, orders: orders, fills: fills)
+        var entry = JournalEntry(botID: bot)
+        var batch = PackedOrderEvents(session: session, symbol: symbol, first: pendingFirst, firstFill: pendingFirstFill, events: events)
+        if packed {
+            batch.open = touched.compactMap { open[$0] }.sorted { $0.number < $1.number }
+            batch.closed = rowed.filter { open[$0] == nil }.sorted()
+            if !events.isEmpty || !batch.open.isEmpty || !batch.closed.isEmpty { entry.packed = batch }
+            rowed = Set(open.keys)
+            touched.removeAll(keepingCapacity: true)
+        } else {
+            entry.orders = events.map { ($0.order(identity, symbol: symbol), $0.detail) }
+            var sequence = pendingFirstFill
+            for e in events {
+                guard let fill = e.fill(identity, symbol: symbol, sequence: sequence) else { continue }
+                entry.fills.append(fill)
+                sequence += 1
+            }
+        }
         if positionsChanged, let account = lastAccount {
             entry.positions = account.positions.filter { $0.units != 0 }.map {
                 StoredPosition(symbol: symbol, quantity: $0.units, averagePrice: $0.averagePrice,
@@ -185,13 +269,13 @@ public struct SessionJournal: Sendable {
         let store = self.store, bot = self.bot
         flushes += 1
         let prune = flushes % 256 == 0
+        inFlightBatch = (batch, entry.positions != nil)
         inFlight = Task {
             try await store.recordJournal(entry)
             // Only the newest checkpoints matter to a resume.
             if prune { _ = try await store.pruneCheckpoints(botID: bot, keeping: 16) }
         }
-        orders.removeAll(keepingCapacity: true)
-        fills.removeAll(keepingCapacity: true)
+        events.removeAll(keepingCapacity: true)
         positionsChanged = false
         lastFlush = .now
     }
@@ -207,23 +291,11 @@ public struct SessionJournal: Sendable {
     /// The fills this session stored, by order: what a resumed venue session books again while
     /// it catches up, as they were booked.
     public func storedFills() async throws -> [UUID: [StoredFill]] {
-        let prefix = Self.paperOrderPrefix(session: session)
         var out: [UUID: [StoredFill]] = [:]
-        for order in try await store.orders(botID: bot, openOnly: false, limit: 1_000_000) where order.brokerOrderID?.hasPrefix(prefix) == true {
-            out[order.id] = try await store.fills(orderID: order.id)
-        }
+        for fill in try await store.sessionRecords(botID: bot, session: session).fills { out[fill.orderID, default: []].append(fill) }
         return out
     }
 
-    // MARK: - Ids
-
-    /// The paper broker's id of an order: `paper-SESSION-NUMBER`, so a session's orders can be
-    /// told from the bot's earlier sessions' (`paperOrderPrefix`).
-    func brokerID(_ kernelID: Int) -> String { Self.paperOrderPrefix(session: session) + String(kernelID) }
-    public static func paperOrderPrefix(session: Int64) -> String { "paper-\(session)-" }
-
-    func orderID(_ kernelID: Int) -> UUID { identity.order(kernelID) }
-    func fillID(_ sequence: Int) -> UUID { identity.fill(sequence) }
     func checkpointID(_ bars: Int) -> UUID { identity.checkpoint(bars) }
 
     /// The units an order asks for at submission: its units, the position it closes, or its
@@ -313,3 +385,4 @@ extension OrderType {
         }
     }
 }
+

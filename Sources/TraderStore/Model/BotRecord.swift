@@ -74,17 +74,20 @@ public struct JournalEntry: Sendable {
     /// The bot's whole book after the bar, when it changed (nil: leave the stored one).
     public var positions: [StoredPosition]?
     public var checkpoint: (id: UUID, state: String)?
+    /// A paper session's order events, packed into one chunk, and its open orders as rows.
+    public var packed: PackedOrderEvents?
 
     public init(botID: String, orders: [(order: StoredOrder, detail: String)] = [], fills: [StoredFill] = [],
-                positions: [StoredPosition]? = nil, checkpoint: (id: UUID, state: String)? = nil) {
+                positions: [StoredPosition]? = nil, checkpoint: (id: UUID, state: String)? = nil, packed: PackedOrderEvents? = nil) {
         self.botID = botID
         self.orders = orders
         self.fills = fills
         self.positions = positions
         self.checkpoint = checkpoint
+        self.packed = packed
     }
 
-    public var isEmpty: Bool { orders.isEmpty && fills.isEmpty && positions == nil && checkpoint == nil }
+    public var isEmpty: Bool { orders.isEmpty && fills.isEmpty && positions == nil && checkpoint == nil && packed == nil }
 
     /// The newest state of each order in `orders` (in the order of first appearance): what the
     /// orders table gets in one multi-row upsert, which may touch a row only once. Every state

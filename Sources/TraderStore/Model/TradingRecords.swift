@@ -171,6 +171,25 @@ enum TradingValidation {
             if fill.botID != entry.botID { throw StoreError.invalid(field: "journal.fills", reason: "fill \(fill.id) is of bot '\(fill.botID)'") }
         }
         for p in entry.positions ?? [] { try check(p) }
+        if let packed = entry.packed {
+            guard packed.first >= 0, packed.firstFill >= 0 else { throw StoreError.invalid(field: "journal.packed.first", reason: "must not be negative") }
+            if packed.symbol.isEmpty { throw StoreError.invalid(field: "journal.packed.symbol", reason: "is empty") }
+            for (i, e) in packed.events.enumerated() { try check(e, field: "journal.packed.events[\(i)]") }
+            for (i, e) in packed.open.enumerated() { try check(e, field: "journal.packed.open[\(i)]") }
+        }
+    }
+
+    static func check(_ e: OrderEvent, field: String) throws {
+        guard e.quantity.isFinite, e.quantity > 0 else { throw StoreError.invalid(field: field + ".quantity", reason: "must be a positive number") }
+        guard e.filledQuantity.isFinite, e.filledQuantity >= 0, e.filledQuantity <= e.quantity * (1 + 1e-9) else {
+            throw StoreError.invalid(field: field + ".filledQuantity", reason: "must be between 0 and the order's quantity")
+        }
+        if e.type.isEmpty { throw StoreError.invalid(field: field + ".type", reason: "is empty") }
+        if let x = e.execution {
+            guard x.quantity.isFinite, x.quantity != 0 else { throw StoreError.invalid(field: field + ".execution.quantity", reason: "must be a non-zero number") }
+            guard x.price.isFinite, x.price > 0 else { throw StoreError.invalid(field: field + ".execution.price", reason: "must be a positive number") }
+            guard x.commission.isFinite else { throw StoreError.invalid(field: field + ".execution.commission", reason: "must be a number") }
+        }
     }
 
     static func check(_ position: StoredPosition) throws {

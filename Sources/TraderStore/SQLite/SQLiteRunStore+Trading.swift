@@ -1,8 +1,9 @@
 public import Foundation
+import NIOCore
 import SQLiteNIO
 public import TraderCore
 
-extension SQLiteRunStore: TradingStateStore {
+extension SQLiteRunStore: TradingStateStore, PackedJournalSource {
     public func recordOrder(_ order: StoredOrder, detail: String) async throws {
         try TradingValidation.check(order)
         let operation = "record order \(order.id.uuidString)"
@@ -13,10 +14,7 @@ extension SQLiteRunStore: TradingStateStore {
     private func writeOrder(_ order: StoredOrder, detail: String, _ operation: String) async throws {
         let id = order.id.uuidString
         try await run(TradingSQL.upsertOrder(placeholders: Array(repeating: "?", count: TradingSQL.orderColumns.count)),
-                      [.text(id), .text(order.botID), .text(order.symbol), .text(order.side.description), .text(order.type),
-                       .float(order.quantity), Self.real(order.limitPrice), Self.real(order.stopPrice), .text(order.status.rawValue),
-                       .float(order.filledQuantity), Self.real(order.averageFillPrice), order.brokerOrderID.map(SQLiteData.text) ?? .null,
-                       .integer(Int(order.createdAt)), .integer(Int(order.updatedAt))], operation)
+                      Self.orderValues(order), operation)
         try await run("INSERT INTO order_states (order_id, at, status, filled_quantity, detail) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                       [.text(id), .integer(Int(order.updatedAt)), .text(order.status.rawValue), .float(order.filledQuantity), .text(detail)],
                       operation)
@@ -31,11 +29,7 @@ extension SQLiteRunStore: TradingStateStore {
             // Multi-row statements: a journal entry of thousands of records is a few statements.
             try await self.insertRows(table: "orders", columns: TradingSQL.orderColumns, rowCount: latest.count, operation: operation,
                                       suffix: TradingSQL.orderConflict) { i, b in
-                let o = latest[i]
-                b.append(contentsOf: [.text(o.id.uuidString), .text(o.botID), .text(o.symbol), .text(o.side.description), .text(o.type),
-                                      .float(o.quantity), Self.real(o.limitPrice), Self.real(o.stopPrice), .text(o.status.rawValue),
-                                      .float(o.filledQuantity), Self.real(o.averageFillPrice), o.brokerOrderID.map(SQLiteData.text) ?? .null,
-                                      .integer(Int(o.createdAt)), .integer(Int(o.updatedAt))])
+                b.append(contentsOf: Self.orderValues(latest[i]))
             }
             try await self.insertRows(table: "order_states", columns: TradingSQL.orderStateColumns, rowCount: entry.orders.count,
                                       operation: operation, suffix: " ON CONFLICT DO NOTHING") { i, b in
@@ -48,31 +42,91 @@ extension SQLiteRunStore: TradingStateStore {
                 b.append(contentsOf: [.text(f.id.uuidString), .text(f.orderID.uuidString), .text(f.botID), .text(f.symbol), .integer(Int(f.at)),
                                       .float(f.quantity), .float(f.price), .float(f.commission)])
             }
+            if let packed = entry.packed { try await self.writePacked(packed, botID: entry.botID, operation) }
             if let positions = entry.positions { try await self.writePositions(botID: entry.botID, positions, operation) }
             if let (id, state) = entry.checkpoint { _ = try await self.writeCheckpoint(id: id, botID: entry.botID, state: state, operation) }
         }
     }
 
+    /// The chunk of `packed`'s events (once: a retried write is the same key), its open orders'
+    /// rows and the removal of the rows of orders that closed. Inside a transaction.
+    private func writePacked(_ packed: PackedOrderEvents, botID: String, _ operation: String) async throws {
+        let identity = OrderIdentity(bot: botID, session: packed.session)
+        if !packed.events.isEmpty {
+            let summary = JournalChunks.Summary(packed.events)
+            let values: [SQLiteData] = [
+                .text(botID), .integer(Int(packed.session)), .integer(packed.first), .integer(packed.events.count), .integer(packed.firstFill),
+                .integer(summary.fills), .integer(Int(identity.recordKey)), .integer(summary.lowOrder), .integer(summary.highOrder),
+                .integer(Int(summary.firstAt)), .integer(Int(summary.lastAt)), .text(packed.symbol),
+                .blob(ByteBuffer(bytes: JournalChunks.pack(packed.events))),
+            ]
+            try await run("INSERT INTO journal_chunks (\(JournalChunks.columns.joined(separator: ", "))) VALUES ("
+                          + Array(repeating: "?", count: values.count).joined(separator: ", ") + ") ON CONFLICT DO NOTHING", values, operation)
+        }
+        let open = packed.open.map { $0.order(identity, symbol: packed.symbol) }
+        try await insertRows(table: "orders", columns: TradingSQL.orderColumns, rowCount: open.count, operation: operation,
+                             suffix: TradingSQL.orderConflict) { i, b in b.append(contentsOf: Self.orderValues(open[i])) }
+        for number in packed.closed {
+            try await run("DELETE FROM orders WHERE id = ?", [.text(identity.order(number).uuidString)], operation)
+        }
+    }
+
+    static func orderValues(_ o: StoredOrder) -> [SQLiteData] {
+        [.text(o.id.uuidString), .text(o.botID), .text(o.symbol), .text(o.side.description), .text(o.type), .float(o.quantity),
+         real(o.limitPrice), real(o.stopPrice), .text(o.status.rawValue), .float(o.filledQuantity), real(o.averageFillPrice),
+         o.brokerOrderID.map(SQLiteData.text) ?? .null, .integer(Int(o.createdAt)), .integer(Int(o.updatedAt))]
+    }
+
     public func order(id: UUID) async throws -> StoredOrder? {
         let rows = try await lock.withLock { try await self.run("SELECT * FROM orders WHERE id = ?", [.text(id.uuidString)], "load order \(id)") }
-        return try rows.first.map(Self.order)
+        if let row = rows.first { return try Self.order(row) }
+        return try await packedOrder(id: id)
     }
 
     public func orders(botID: String, openOnly: Bool, limit: Int) async throws -> [StoredOrder] {
         let sql = "SELECT * FROM orders WHERE bot_id = ?" + (openOnly ? " AND status NOT IN \(TradingSQL.terminalStatuses)" : "")
             + " ORDER BY created_at DESC, id DESC LIMIT ?"
         let rows = try await lock.withLock { try await self.run(sql, [.text(botID), .integer(max(0, limit))], "list orders of \(botID)") }
-        return try rows.map(Self.order)
+        let orders = try rows.map(Self.order)
+        // A packed session's open orders are rows too.
+        if openOnly { return orders }
+        return Self.merge(rows: orders, packed: try await packedOrders(botID: botID, limit: limit), limit: limit)
     }
 
     public func orderHistory(id: UUID) async throws -> [OrderStateChange] {
         let rows = try await lock.withLock {
             try await self.run("SELECT * FROM order_states WHERE order_id = ? ORDER BY at, rowid", [.text(id.uuidString)], "order history \(id)")
         }
+        if rows.isEmpty { return try await packedHistory(id: id) }
         return try rows.map { r in
             OrderStateChange(at: Int64(try Self.int(r, "at")), status: try TradingSQL.status(try Self.text(r, "status"), field: "order_states.status"),
                              filledQuantity: try Self.double(r, "filled_quantity"), detail: try Self.text(r, "detail"))
         }
+    }
+
+    public func sessionRecords(botID: String, session: Int64) async throws -> SessionRecords {
+        let prefix = [SQLiteData.text(botID), .text(OrderIdentity.paperOrderPrefix(session: session) + "%")]
+        let (orderRows, fillRows) = try await lock.withLock {
+            (try await self.run("SELECT * FROM orders WHERE bot_id = ? AND broker_order_id LIKE ?", prefix, "orders of a session of \(botID)"),
+             try await self.run("SELECT * FROM fills WHERE order_id IN (SELECT id FROM orders WHERE bot_id = ? AND broker_order_id LIKE ?)",
+                                prefix, "fills of a session of \(botID)"))
+        }
+        let rows = SessionRecords(orders: try orderRows.map(Self.order), fills: try fillRows.map(Self.fill))
+        return Self.merge(rows: rows, packed: try await packedSession(botID: botID, session: session))
+    }
+
+    public func journalPosition(botID: String, session: Int64) async throws -> JournalPosition {
+        let operation = "journal position of \(botID)"
+        let prefix = OrderIdentity.paperOrderPrefix(session: session)
+        let (ends, open) = try await lock.withLock {
+            (try await self.run("SELECT COALESCE(MAX(first + count), 0) AS events, COALESCE(MAX(first_fill + fills), 0) AS fills "
+                                + "FROM journal_chunks WHERE bot_id = ? AND session = ?", [.text(botID), .integer(Int(session))], operation),
+             try await self.run("SELECT broker_order_id FROM orders WHERE bot_id = ? AND broker_order_id LIKE ? AND status NOT IN "
+                                + TradingSQL.terminalStatuses, [.text(botID), .text(prefix + "%")], operation))
+        }
+        let numbers = open.compactMap { $0.column("broker_order_id")?.string.flatMap { Int($0.dropFirst(prefix.count)) } }
+        return JournalPosition(events: try ends.first.map { try Self.int($0, "events") } ?? 0,
+                               fills: try ends.first.map { try Self.int($0, "fills") } ?? 0, openOrders: numbers.sorted())
     }
 
     @discardableResult
@@ -94,11 +148,14 @@ extension SQLiteRunStore: TradingStateStore {
         let rows = try await lock.withLock {
             try await self.run("SELECT * FROM fills WHERE order_id = ? ORDER BY at, id", [.text(orderID.uuidString)], "fills of order \(orderID)")
         }
-        return try rows.map { r in
-            StoredFill(id: try Self.uuid(r, "id", table: "fills"), orderID: try Self.uuid(r, "order_id", table: "fills"), botID: try Self.text(r, "bot_id"),
-                       symbol: try Self.text(r, "symbol"), at: Int64(try Self.int(r, "at")), quantity: try Self.double(r, "quantity"),
-                       price: try Self.double(r, "price"), commission: try Self.double(r, "commission"))
-        }
+        if rows.isEmpty { return try await packedFills(orderID: orderID) }
+        return try rows.map(Self.fill)
+    }
+
+    static func fill(_ r: SQLiteRow) throws -> StoredFill {
+        StoredFill(id: try uuid(r, "id", table: "fills"), orderID: try uuid(r, "order_id", table: "fills"), botID: try text(r, "bot_id"),
+                   symbol: try text(r, "symbol"), at: Int64(try int(r, "at")), quantity: try double(r, "quantity"),
+                   price: try double(r, "price"), commission: try double(r, "commission"))
     }
 
     public func replacePositions(botID: String, with positions: [StoredPosition]) async throws {
@@ -177,5 +234,34 @@ extension SQLiteRunStore: TradingStateStore {
     static func uuid(_ r: SQLiteRow, _ column: String, table: String) throws -> UUID {
         guard let id = UUID(uuidString: try text(r, column)) else { throw StoreError.corrupt(field: "\(table).\(column)", reason: "not a UUID") }
         return id
+    }
+
+    // MARK: - Packed journal chunks
+
+    func journalChunks(recordKey: Int64, number: Int) async throws -> [JournalChunks.Row] {
+        try await chunkRows("WHERE record_key = ? AND low_order <= ? AND high_order >= ? ORDER BY session, first",
+                            [.integer(Int(recordKey)), .integer(number), .integer(number)])
+    }
+
+    func journalChunks(botID: String, session: Int64) async throws -> [JournalChunks.Row] {
+        try await chunkRows("WHERE bot_id = ? AND session = ? ORDER BY first", [.text(botID), .integer(Int(session))])
+    }
+
+    func journalChunks(botID: String, newestFirst offset: Int, limit: Int) async throws -> [JournalChunks.Row] {
+        try await chunkRows("WHERE bot_id = ? ORDER BY session DESC, first DESC LIMIT ? OFFSET ?",
+                            [.text(botID), .integer(max(0, limit)), .integer(max(0, offset))])
+    }
+
+    private func chunkRows(_ clause: String, _ binds: [SQLiteData]) async throws -> [JournalChunks.Row] {
+        let rows = try await lock.withLock {
+            try await self.run("SELECT bot_id, symbol, session, first, count, first_fill, last_at, data FROM journal_chunks " + clause,
+                               binds, "read the packed journal")
+        }
+        return try rows.map { r in
+            guard let data = r.column("data")?.blob else { throw StoreError.corrupt(field: "journal_chunks.data", reason: "not a blob") }
+            return JournalChunks.Row(botID: try Self.text(r, "bot_id"), symbol: try Self.text(r, "symbol"), session: Int64(try Self.int(r, "session")),
+                                     first: try Self.int(r, "first"), count: try Self.int(r, "count"), firstFill: try Self.int(r, "first_fill"),
+                                     lastAt: Int64(try Self.int(r, "last_at")), data: Array(data.readableBytesView))
+        }
     }
 }

@@ -41,7 +41,7 @@ public struct MigrationStatus: Sendable, Equatable {
 
 /// The migrations of both backends, the same logical schema written in each dialect.
 ///
-/// Logical schema (v8):
+/// Logical schema (v10):
 /// - `runs(id, created_at, strategy, symbol, timeframe, configuration, metrics, bar_count,
 ///   trade_count, return_pct, sharpe_ratio, max_drawdown_pct)`, indexed by `created_at`,
 ///   `(strategy, created_at)` and `(symbol, created_at)` for `runs list`;
@@ -58,7 +58,10 @@ public struct MigrationStatus: Sendable, Equatable {
 /// - v7: `workflow_runs`;
 /// - v8: `trade_chunks(run_id, chunk, count, data)`: trades saved from v8 on, packed
 ///   (`TradeChunks`), and equity chunks packed too (their format byte 2); runs saved before keep
-///   their `trades` rows and format-1 chunks, read as they were.
+///   their `trades` rows and format-1 chunks, read as they were;
+/// - v9: `bots`;
+/// - v10: `journal_chunks(bot_id, session, first, ...)`: paper sessions' order events, packed
+///   (`JournalChunks`); their open orders keep rows in `orders`.
 enum Migrations {
     /// Column types that differ: SQLite's `INTEGER`/`REAL` against PostgreSQL's `BIGINT`/
     /// `DOUBLE PRECISION`, and the auto-assigned sequence of the event log.
@@ -198,6 +201,16 @@ enum Migrations {
                     arguments TEXT NOT NULL, started_at \(d.integer) NOT NULL, updated_at \(d.integer) NOT NULL,
                     stop_request TEXT, bars \(d.integer) NOT NULL, equity \(d.real), detail TEXT NOT NULL)
                 """,
+            ]),
+            Migration(version: 10, name: "packed order journals of paper sessions", statements: [
+                """
+                CREATE TABLE journal_chunks (
+                    bot_id TEXT NOT NULL, session \(d.integer) NOT NULL, first \(d.integer) NOT NULL, count \(d.integer) NOT NULL,
+                    first_fill \(d.integer) NOT NULL, fills \(d.integer) NOT NULL, record_key \(d.integer) NOT NULL,
+                    low_order \(d.integer) NOT NULL, high_order \(d.integer) NOT NULL, first_at \(d.integer) NOT NULL,
+                    last_at \(d.integer) NOT NULL, symbol TEXT NOT NULL, data \(d.blob) NOT NULL, PRIMARY KEY (bot_id, session, first))
+                """,
+                "CREATE INDEX journal_chunks_record_key ON journal_chunks (record_key, low_order)",
             ]),
         ]
     }

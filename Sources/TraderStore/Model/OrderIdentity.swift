@@ -38,6 +38,35 @@ public struct OrderIdentity: Sendable, Hashable {
     /// The start every client order id of this session shares (the bot and session half).
     public var clientOrderPrefix: String { String(clientOrderID(0).prefix(18)) }
 
+    /// The paper broker's id of the kernel's order `kernelID`: `paper-SESSION-NUMBER`, so a
+    /// session's orders can be told from the bot's earlier sessions' (`paperOrderPrefix`).
+    public func paperBrokerID(_ kernelID: Int) -> String { Self.paperOrderPrefix(session: session) + String(kernelID) }
+    public static func paperOrderPrefix(session: Int64) -> String { "paper-\(session)-" }
+
+    /// The upper half of every record id of this session (the bot and session half, as stored
+    /// in a UUID): what a packed journal chunk is found by when one of its records is asked for.
+    public var recordKey: Int64 { Self.halves(order(0)).high }
+
+    /// What a record id derived here holds: its session's `recordKey`, its kind (1 an order,
+    /// 2 a fill, 3 a checkpoint) and its number; nil for ids derived otherwise.
+    public static func parse(_ id: UUID) -> (recordKey: Int64, kind: Int, number: Int)? {
+        let (high, low) = halves(id)
+        // Version 8 and the RFC 4122 variant, as `uuid` writes them.
+        guard UInt64(bitPattern: high) >> 12 & 0xf == 8, low >> 62 == 2 else { return nil }
+        let kind = Int(low >> 56 & 0x3f)
+        guard (1...3).contains(kind) else { return nil }
+        // Kernel numbers below zero keep their sign through the 56 bits.
+        let number = Int(Int64(bitPattern: low << 8) >> 8)
+        return (high, kind, number)
+    }
+
+    static func halves(_ id: UUID) -> (high: Int64, low: UInt64) {
+        let u = id.uuid
+        let high = [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let low = [u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return (Int64(bitPattern: high), low)
+    }
+
     static let low56: UInt64 = (1 << 56) - 1
     static let low48: UInt64 = (1 << 48) - 1
 
