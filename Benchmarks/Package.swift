@@ -93,6 +93,7 @@ let package = Package(
                 .product(name: "TraderEngine", package: "GPTTrader"),
                 .product(name: "TraderStrategies", package: "GPTTrader"),
                 .product(name: "TraderCore", package: "GPTTrader"),
+                .product(name: "TraderStore", package: "GPTTrader"),
                 .product(name: "TestSupport", package: "GPTTrader"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],

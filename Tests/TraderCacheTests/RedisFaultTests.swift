@@ -74,7 +74,17 @@ struct RedisFaultTests {
         #expect(try await cache.value(for: k, codec: .json(Int.self)) { 1 } == 1)
         let admin = try await RedisConnection.connect(to: server.url, timeout: .seconds(10))
         let sleeping = Task { try await admin.send(["DEBUG", "SLEEP", "3"]) }
-        try await Task.sleep(for: .milliseconds(300))
+        // Wait until the server is asleep: a PING on a connection of its own goes unanswered
+        // (100 ms), which is the event, not a guess at how long the command takes to arrive.
+        let probe = try await RedisConnection.connect(to: server.url, timeout: .milliseconds(100))
+        var asleep = false
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !asleep, ContinuousClock.now < deadline {
+            do { _ = try await probe.send(["PING"]) } catch { asleep = true }
+            await Task.yield()
+        }
+        try? await probe.close()
+        try #require(asleep, "the server never went to sleep")
         let other = try CacheKey(namespace: "bars", version: 1, parts: ["other"])
         #expect(try await cache.value(for: other, codec: .json(Int.self)) { 2 } == 2)
         #expect(try await cache.value(for: k, codec: .json(Int.self)) { 3 } == 1)  // L1 still has it

@@ -105,6 +105,8 @@ struct PostgresPoolTests {
         configuration.retryWindow = .seconds(60)
         configuration.operationTimeout = .seconds(5)   // a write lost in the restart is retried after 5 s
         let store = try await PostgresRunStore.open(configuration)
+        // Each acknowledged write is announced; the restart waits for the first ones.
+        let (acks, announce) = AsyncStream.makeStream(of: Void.self)
         let acknowledged = try await withThrowingTaskGroup(of: [NewRun].self) { group in
             for writer in 0..<Self.writers {
                 group.addTask {
@@ -113,12 +115,13 @@ struct PostgresPoolTests {
                         let run = Samples.run(createdAt: Int64(writer * 1_000 + i), bars: 400 + i, trades: 3)
                         try await store.saveRun(run)   // returned: acknowledged
                         done.append(run)
+                        announce.yield()
                     }
                     return done
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .milliseconds(400))   // writes are flowing
+                for await _ in acks.prefix(Self.writers * 5) {}   // writes are flowing
                 try await Self.run(cluster, ["restart", directory])
                 return []
             }

@@ -19,6 +19,7 @@ import TestSupport
 import TraderCore
 import TraderEngine
 import TraderLive
+import TraderStore
 import TraderStrategies
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }

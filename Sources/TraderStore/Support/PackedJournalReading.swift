@@ -53,7 +53,8 @@ extension PackedJournalSource {
     func packedOrders(botID: String, limit: Int) async throws -> [StoredOrder] {
         var newest: [SessionOrder: StoredOrder] = [:]
         var offset = 0
-        let page = 32
+        // Pages grow from 2 chunks: the newest few usually hold a status page's orders.
+        var page = 2
         reading: while limit > 0 {
             let rows = try await journalChunks(botID: botID, newestFirst: offset, limit: page)
             for row in rows {
@@ -68,6 +69,7 @@ extension PackedJournalSource {
             }
             if rows.count < page { break }
             offset += rows.count
+            page = min(page * 2, 64)
         }
         return Array(Self.newestFirst(Array(newest.values)).prefix(max(0, limit)))
     }
