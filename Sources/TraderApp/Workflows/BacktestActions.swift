@@ -57,22 +57,19 @@ enum BacktestActions {
             guard fraction > 0, fraction <= 1 else { throw context.error("train_fraction", "must be in (0, 1], got \(fraction)") }
             let split = max(1, Int(Double(bars.count) * fraction))
             let training = bars.slice(0..<split)
-            let metricName = try context.string("metric") ?? "sharpe"
-            let sets: [[String: Double]]
-            let objective: Objective
-            do {
-                let descriptor = try StrategyCatalog.descriptor(named: name)
-                guard case .object(let rangePairs)? = context.value("ranges") else { throw context.error("ranges", "is required: a mapping such as {fast: \"5:20:5\"}") }
-                var ranges: [ParameterRange] = []
-                for (key, value) in rangePairs { ranges.append(try ParameterRange(parsing: "\(key)=\(value.plainText)")) }
-                var rules: [ParameterConstraint] = []
-                for c in try context.strings("constraints") ?? [] { rules.append(try ParameterConstraint(parsing: c)) }
-                sets = try ParameterSpace(ranges: ranges, constraints: rules, known: descriptor.parameters.map(\.name)).grid()
-                objective = Objective(metric: try Objective.metric(named: metricName), maximize: nil, minimumTrades: try context.integer("min_trades", in: OptimizerLimits.minimumTrades) ?? 1)
-            } catch let e as StepParameterError { throw e } catch { throw AppError.usage("step '\(context.step)': \(error)") }
+            guard case .object(let rangePairs)? = context.value("ranges") else { throw context.error("ranges", "is required: a mapping such as {fast: \"5:20:5\"}") }
             let s = try settings(context, bars: bars)
-            let result = await Optimizer.run(strategy: name, sets: sets, on: training, settings: s, objective: objective, top: 5,
-                                             jobs: ProcessInfo.processInfo.activeProcessorCount)
+            let spec: StrategySpec
+            do { spec = try StrategySpec(name: name) } catch { throw AppError.usage("step '\(context.step)': \(error)") }
+            // The same checks and search as `gpt-trader optimize`, on the training bars.
+            let request = OptimizeRequest(strategy: name, ranges: rangePairs.map { "\($0.0)=\($0.1.plainText)" },
+                                          constraints: try context.strings("constraints") ?? [], metric: try context.string("metric") ?? "sharpe",
+                                          minimumTrades: try context.integer("min_trades", in: OptimizerLimits.minimumTrades) ?? 1, top: 5,
+                                          backtest: BacktestRequest(source: try env.dataRequest(context).source, strategy: spec, settings: s))
+            let plan: OptimizationPlan
+            do { plan = try OptimizeService().plan(request) } catch { throw AppError.usage("step '\(context.step)': \(error)") }
+            let objective = plan.objective
+            let result = try await OptimizeService().search(request, plan: plan, bars: training, workers: ProcessInfo.processInfo.activeProcessorCount)
             guard let best = result.ranked.first else {
                 throw AppError.runtime("step '\(context.step)': no parameter set of \(name) made \(objective.minimumTrades) trade(s) on the training bars")
             }

@@ -81,169 +81,82 @@ struct OptimizeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let descriptor: StrategyDescriptor
-        do { descriptor = try StrategyCatalog.descriptor(named: strategy) } catch { throw ValidationError(error.description) }
-        let objective: Objective
-        let space: ParameterSpace
-        let sets: [[String: Double]]
-        do {
-            objective = Objective(metric: try Objective.metric(named: metric), maximize: maximize ? true : minimize ? false : nil,
-                                  minimumTrades: minTrades)
-            var ranges: [ParameterRange] = []
-            for p in params { ranges.append(try ParameterRange(parsing: p)) }
-            var rules: [ParameterConstraint] = []
-            for c in constraints { rules.append(try ParameterConstraint(parsing: c)) }
-            space = try ParameterSpace(ranges: ranges, constraints: rules, known: descriptor.parameters.map(\.name))
-            sets = method == "random" ? try space.sample(samples, seed: try NumberArgument.seed(seed)) : try space.grid()
-        } catch {
-            throw ValidationError("\(error)")
-        }
-        // Each value must also be valid for the strategy (periods within bounds, ...); reject up front.
-        do { try space.check(against: descriptor) } catch { throw ValidationError(error.description) }
-
+        let request = try optimizeRequest()
+        // Checked before the cache or the database is opened: a bad range is the error to see.
+        let plan = try OptimizeService().plan(request)
         let cache = try cacheOptions.cache()
         let history = try await saving.history()
+        let service = OptimizeService(cache: cache, history: history)
         try await RunHistory.using(history) {
-            try await AppCache.using(cache) {
-                try await search(sets: sets, space: space, objective: objective, cache: cache, history: history)
-            }
+            try await AppCache.using(cache) { try await search(request, plan: plan, service: service) }
         }
+    }
+
+    /// The search the flags ask for.
+    func optimizeRequest() throws -> OptimizeRequest {
+        let (source, start, end) = try market.resolve()
+        let backtest = BacktestRequest(source: source, start: start, end: end, strategy: try StrategySpec(name: strategy),
+                                       settings: try execution.settings(), sizing: try sizingOptions.configuration(size: execution.size))
+        return OptimizeRequest(strategy: strategy, ranges: params, constraints: constraints, method: OptimizeRequest.Method(rawValue: method) ?? .grid,
+                               samples: samples, seed: try NumberArgument.seed(seed), metric: metric,
+                               maximize: maximize ? true : minimize ? false : nil, minimumTrades: minTrades, top: top,
+                               windows: .init(train: train, test: test, step: step), heatmap: heatmap, backtest: backtest)
     }
 
     /// Loads the bars (through the cache) and runs the search; a grid or random search already
     /// run on the same data with the same inputs by this build is served from the cache.
-    func search(sets: [[String: Double]], space: ParameterSpace, objective: Objective, cache: AppCache?, history: RunHistory?) async throws {
-        let (source, start, end) = try market.resolve()
-        let settings = try execution.settings()
-        let service = BacktestService(cache: cache)
-        let request = BacktestRequest(source: source, start: start, end: end, strategy: try StrategySpec(name: strategy), settings: settings,
-                                      sizing: try sizingOptions.configuration(size: execution.size))
-        // A prototype: every set's run sizes with a fresh copy.
-        let sizer = try request.makeSizer()
-        let bars = try await service.bars(for: request)
-        // Windows longer than the data are refused before a single set allocates one.
-        do { try space.check(against: StrategyCatalog.descriptor(named: strategy), barCount: bars.count) } catch {
-            throw ValidationError("\(error)")
-        }
-        try request.checkFits(barCount: bars.count)
+    func search(_ request: OptimizeRequest, plan: OptimizationPlan, service: OptimizeService) async throws {
+        // A usage error prints as a flag's would (`error: ...`, exit 2).
+        let bars = try await service.bars(for: request, plan: plan)
         let terminal = Terminal(noColorFlag: noColor)
-        let progress = ProgressBar(label: "optimize \(strategy)", unit: "sets", enabled: terminal.stderrIsTTY && output != .json)
+        let walkForward = request.method == .walkForward
+        let progress = ProgressBar(label: "\(walkForward ? "walk-forward" : "optimize") \(strategy)", unit: walkForward ? "folds" : "sets",
+                                   enabled: terminal.stderrIsTTY && output != .json)
         let configured = ActiveConfiguration.integer("optimize.jobs")
         let workers = jobs ?? (configured > 0 ? configured : ProcessInfo.processInfo.activeProcessorCount)
-        if method == "walk-forward" {
-            try await walkForward(sets: sets, bars: bars, settings: settings, sizer: sizer, objective: objective, workers: workers,
-                                  names: space.ranges.map(\.name), terminal: terminal, history: history)
+        if walkForward {
+            // Ctrl-C stops after the folds completed so far, which are still printed (exit 130).
+            let (result, interrupted) = try await Interruption.cancellingOnInterrupt {
+                try await service.walkForward(request, plan: plan, bars: bars, workers: workers, progress: { progress.update($0, $1) })
+            }
+            progress.finish()
+            let report = try await service.walkForwardReport(result, request: request, plan: plan, bars: bars, workers: workers)
+            printWalkForward(result, report: report, plan: plan, bars: bars, terminal: terminal)
+            if interrupted { throw AppError.interrupted("stopped after \(result.folds.count) folds; the folds completed are above") }
             return
         }
-        if heatmap != nil && space.ranges.count != 2 {
-            throw ValidationError("--heatmap needs exactly two --param ranges, got \(space.ranges.count)")
-        }
-        // A heat map needs every set's score, so keep them all; otherwise only the top N.
-        let keep = heatmap == nil ? top : sets.count
-        let name = strategy
         // Ctrl-C cancels the search; the best sets so far are still printed (exit 130).
-        let search: @Sendable () async -> OptimizationResult = {
-            await Optimizer.run(strategy: name, sets: sets, on: bars, settings: settings, sizer: sizer, objective: objective,
-                                top: keep, jobs: workers, progress: { progress.update($0, $1) })
-        }
-        let version = try cache.map { _ in try service.data.dataVersion(of: source) }
-        let identity = AppCache.optimizationIdentity(strategy: name, sets: sets, request: request, objective: objective, keep: keep)
         let (full, interrupted) = try await Interruption.cancellingOnInterrupt {
-            guard let cache, let version else { return await search() }
-            return try await cache.optimization(identity: identity, dataVersion: version) { await search() }
+            try await service.search(request, plan: plan, bars: bars, workers: workers, progress: { progress.update($0, $1) })
         }
         progress.finish()
-        if let heatmap {
-            let (xr, yr) = (space.ranges[0], space.ranges[1])
-            var scores: [HeatmapSVG.Pair: Double] = [:]
-            for e in full.ranked {
-                scores[HeatmapSVG.Pair(x: e.parameters[xr.name] ?? .nan, y: e.parameters[yr.name] ?? .nan)] = objective.metric.value(e.metrics)
-            }
-            try HeatmapSVG(title: "\(strategy) on \(bars.symbol): \(objective.metric.rawValue)", xName: xr.name, yName: yr.name,
-                           xValues: xr.values, yValues: yr.values, scores: scores).write(to: heatmap)
-        }
-        let result = full.prefix(top)
-        let names = space.ranges.map(\.name)
-        var document = json(result, names: names, sets: sets.count, bars: bars, workers: workers, sizing: sizer?.summary)
-        var savedID: UUID?
-        if let history {
-            savedID = try await history.save(optimization: result, strategy: strategy, symbol: bars.symbol,
-                                             configuration: savedConfiguration(document, names: names, settings: settings))
-            if let savedID, case let .object(fields) = document { document = .object([("run_id", .string(savedID.uuidString.lowercased()))] + fields) }
-        }
+        let report = try await service.report(full, request: request, plan: plan, bars: bars, workers: workers)
+        let result = report.result
         switch output {
         case .json:
-            print(document.serialized())
+            print(report.document.serialized())
         case .table, .quiet:
-            print(Self.table(result, names: names, terminal: terminal))
+            print(Self.table(result, names: report.names, terminal: terminal))
             let seedNote = method == "random" ? ", seed \(seed)" : ""
-            print(terminal.paint("\(method) search\(seedNote): \(sets.count) sets, \(result.evaluated) run, \(result.invalid) invalid, "
-                + "\(result.unqualified) below --min-trades or undefined; \(workers) workers; \(objective)"
-                + (sizer.map { "; sizing \($0.summary)" } ?? ""), .dim))
+            print(terminal.paint("\(method) search\(seedNote): \(plan.sets.count) sets, \(result.evaluated) run, \(result.invalid) invalid, "
+                + "\(result.unqualified) below --min-trades or undefined; \(workers) workers; \(plan.objective)"
+                + (report.sizing.map { "; sizing \($0)" } ?? ""), .dim))
         }
-        if let savedID { BacktestPrinter(terminal: terminal, output: output == .json ? .json : .table, includeTrades: false).announce(saved: savedID) }
+        if let savedID = report.savedID { BacktestPrinter(terminal: terminal, output: output == .json ? .json : .table, includeTrades: false).announce(saved: savedID) }
         if interrupted {
-            throw AppError.interrupted("stopped after \(result.evaluated + result.invalid) of \(sets.count) sets; the best so far are above")
+            throw AppError.interrupted("stopped after \(result.evaluated + result.invalid) of \(plan.sets.count) sets; the best so far are above")
         }
         if result.ranked.isEmpty { throw AppError.runtime("no parameter set qualified (try a lower --min-trades)") }
     }
 
-    func walkForward(sets: [[String: Double]], bars: BarSeries, settings: ExecutionSettings, sizer: (any PositionSizer)?,
-                     objective: Objective, workers: Int, names: [String], terminal: Terminal, history: RunHistory?) async throws {
-        let windows: WalkForward.Windows
-        do { windows = try WalkForward.Windows(trainDays: train, testDays: test, stepDays: step) } catch { throw ValidationError(error.description) }
-        let progress = ProgressBar(label: "walk-forward \(strategy)", unit: "folds", enabled: terminal.stderrIsTTY && output != .json)
-        let result: WalkForward.Result
-        let interrupted: Bool
-        let name = strategy
-        do {
-            // Ctrl-C stops after the folds completed so far, which are still printed (exit 130).
-            (result, interrupted) = try await Interruption.cancellingOnInterrupt {
-                try await WalkForward.run(strategy: name, sets: sets, on: bars, settings: settings, sizer: sizer, objective: objective,
-                                          windows: windows, jobs: workers, progress: { progress.update($0, $1) })
-            }
-        } catch let e as OptimizationError {
-            throw ValidationError(e.description)
-        }
-        progress.finish()
-        let renderer = ReportRenderer(terminal: terminal)
-        func day(_ i: Int) -> String { Timestamp(nanos: bars.timestamps[i]).iso8601(dateOnlyAtMidnight: true) }
-        let document: JSONValue = {
-            let folds: [JSONValue] = result.folds.map { f in
-                .object([
-                    ("train_start", .string(day(f.split.train.lowerBound))), ("train_end", .string(day(f.split.train.upperBound - 1))),
-                    ("test_start", .string(day(f.split.test.lowerBound))), ("test_end", .string(day(f.split.test.upperBound - 1))),
-                    ("parameters", f.best.map { b in .object(names.map { ($0, .number(b.parameters[$0] ?? .nan)) }) } ?? .null),
-                    ("in_sample", f.best.map { b in .object([("score", .number(objective.metric.value(b.metrics))),
-                                                              ("return_pct", .number(b.metrics.returnPct)),
-                                                              ("sharpe_ratio", .number(b.metrics.sharpeRatio)),
-                                                              ("trades", .integer(b.metrics.tradeCount))]) } ?? .null),
-                    ("out_of_sample", f.outOfSample.map { m in .object([("score", .number(objective.metric.value(m))),
-                                                                         ("return_pct", .number(m.returnPct)),
-                                                                         ("sharpe_ratio", .number(m.sharpeRatio)),
-                                                                         ("trades", .integer(m.tradeCount))]) } ?? .null),
-                ])
-            }
-            return JSONValue.object([
-                ("strategy", .string(strategy)), ("symbol", .string(bars.symbol)), ("method", .string("walk-forward")),
-                ("train_days", .integer(train)), ("test_days", .integer(test)), ("step_days", .integer(step)),
-                ("objective", .object([("metric", .string(objective.metric.rawValue)), ("maximize", .bool(objective.maximize))])),
-                ("sizing", Self.json(sizer?.summary)),
-                ("sets", .integer(sets.count)), ("folds", .array(folds)), ("cancelled", .bool(result.cancelled)),
-                ("out_of_sample_return_pct", .number(result.outOfSampleReturnPct)),
-                ("stitched_equity_final", .number(result.stitchedEquity.last ?? .nan)),
-            ])
-        }()
-        // A walk-forward search is saved whole as its document: its folds are not one ranked list.
-        let savedID = try await history?.save(
-            optimization: OptimizationResult(objective: objective, ranked: [], evaluated: 0, invalid: 0, unqualified: 0, cancelled: result.cancelled),
-            strategy: strategy, symbol: bars.symbol, configuration: savedConfiguration(document, names: names, settings: settings))
+    func printWalkForward(_ result: WalkForward.Result, report: OptimizeReport, plan: OptimizationPlan, bars: BarSeries, terminal: Terminal) {
+        let objective = plan.objective, names = plan.names
         switch output {
         case .json:
-            var doc = document
-            if let savedID, case let .object(fields) = doc { doc = .object([("run_id", .string(savedID.uuidString.lowercased()))] + fields) }
-            print(doc.serialized())
+            print(report.document.serialized())
         case .table, .quiet:
+            let renderer = ReportRenderer(terminal: terminal)
+            func day(_ i: Int) -> String { Timestamp(nanos: bars.timestamps[i]).iso8601(dateOnlyAtMidnight: true) }
             var t = TextTable(headers: ["Fold", "Train", "Test"] + names + ["IS \(objective.metric.rawValue)", "OOS \(objective.metric.rawValue)", "OOS Return [%]", "OOS Trades"],
                               alignments: [.right, .left, .left] + Array(repeating: .right, count: names.count + 4))
             for (i, f) in result.folds.enumerated() {
@@ -257,23 +170,11 @@ struct OptimizeCommand: AsyncParsableCommand {
                 ])
             }
             print(t.render(headerStyle: { terminal.paint($0, .bold) }))
-            print(terminal.paint("walk-forward: \(result.folds.count) folds (train \(train) / test \(test) / step \(step) days), \(sets.count) sets per fold; "
+            print(terminal.paint("walk-forward: \(result.folds.count) folds (train \(train) / test \(test) / step \(step) days), \(plan.sets.count) sets per fold; "
                 + "stitched out-of-sample return \(renderer.number(result.outOfSampleReturnPct, digits: 2)) %; \(objective)"
-                + (sizer.map { "; sizing \($0.summary)" } ?? ""), .dim))
+                + (report.sizing.map { "; sizing \($0)" } ?? ""), .dim))
         }
-        if let savedID { BacktestPrinter(terminal: terminal, output: output == .json ? .json : .table, includeTrades: false).announce(saved: savedID) }
-        if interrupted { throw AppError.interrupted("stopped after \(result.folds.count) folds; the folds completed are above") }
-    }
-
-    /// What is saved as the search's configuration: its report without the ranked list (stored as
-    /// rows), plus the ranges and constraints as given, the parameter order and the settings.
-    func savedConfiguration(_ document: JSONValue, names: [String], settings: ExecutionSettings) -> JSONValue {
-        guard case let .object(fields) = document else { return document }
-        return .object(fields.filter { $0.0 != "ranked" } + [
-            ("parameter_names", .array(names.map(JSONValue.string))),
-            ("params", .array(params.map(JSONValue.string))), ("constraints", .array(constraints.map(JSONValue.string))),
-            ("execution", BacktestReport.settingsJSON(settings)),
-        ])
+        if let savedID = report.savedID { BacktestPrinter(terminal: terminal, output: output == .json ? .json : .table, includeTrades: false).announce(saved: savedID) }
     }
 
     static func table(_ r: OptimizationResult, names: [String], terminal: Terminal) -> String {
@@ -287,40 +188,5 @@ struct OptimizeCommand: AsyncParsableCommand {
                    renderer.number(m.sharpeRatio, digits: 4), renderer.number(m.maxDrawdownPct, digits: 2), String(m.tradeCount)])
         }
         return t.render(headerStyle: { terminal.paint($0, .bold) })
-    }
-
-    /// The sizing of every run, as `backtest` reports it; null without `--sizing`.
-    static func json(_ sizing: SizingSummary?) -> JSONValue {
-        guard let sizing else { return .null }
-        return .object([("rule", .string(sizing.rule))] + sizing.parameters.map { ($0.name, .number($0.value)) })
-    }
-
-    /// The ranked sets as JSON: shared with `runs show` of a saved search.
-    static func rankedJSON(_ r: OptimizationResult, names: [String]) -> JSONValue {
-        .array(r.ranked.map { e in
-            .object([
-                ("parameters", .object(names.map { ($0, .number(e.parameters[$0] ?? .nan)) })),
-                ("score", .number(r.objective.metric.value(e.metrics))),
-                ("return_pct", .number(e.metrics.returnPct)), ("sharpe_ratio", .number(e.metrics.sharpeRatio)),
-                ("sqn", .number(e.metrics.sqn)), ("max_drawdown_pct", .number(e.metrics.maxDrawdownPct)),
-                ("trades", .integer(e.metrics.tradeCount)), ("equity_final", .number(e.metrics.equityFinal)),
-            ])
-        })
-    }
-
-    func json(_ r: OptimizationResult, names: [String], sets: Int, bars: BarSeries, workers: Int, sizing: SizingSummary?) -> JSONValue {
-        .object([
-            ("strategy", .string(strategy)),
-            ("symbol", .string(bars.symbol)),
-            ("bars", .integer(bars.count)),
-            ("method", .string(method)),
-            ("seed", method == "random" ? .string(seed) : .null),
-            ("objective", .object([("metric", .string(r.objective.metric.rawValue)), ("maximize", .bool(r.objective.maximize)),
-                                   ("min_trades", .integer(r.objective.minimumTrades))])),
-            ("sizing", Self.json(sizing)),
-            ("sets", .integer(sets)), ("evaluated", .integer(r.evaluated)), ("invalid", .integer(r.invalid)),
-            ("unqualified", .integer(r.unqualified)), ("workers", .integer(workers)), ("cancelled", .bool(r.cancelled)),
-            ("ranked", Self.rankedJSON(r, names: names)),
-        ])
     }
 }

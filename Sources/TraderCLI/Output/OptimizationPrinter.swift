@@ -35,7 +35,7 @@ struct OptimizationPrinter {
             break
         case .json:
             var out: [(String, JSONValue)] = [("run_id", .string(id))] + fields.filter { !["parameter_names", "params", "constraints", "execution"].contains($0.0) }
-            if !walkForward { out.append(("ranked", OptimizeCommand.rankedJSON(result, names: names))) }
+            if !walkForward { out.append(("ranked", OptimizeReport.rankedJSON(result, names: names))) }
             Swift.print(JSONValue.object(out).serialized())
         case .table:
             Swift.print(terminal.paint("optimization \(id): \(o.strategy) on \(o.symbol), \(o.objective), saved \(RunsCommand.created(o.createdAt)) UTC", .dim))
