@@ -83,17 +83,17 @@ let package = Package(
                                            "TraderLive",
                                            "TraderWorkflows", "TraderYAML",
                                            .product(name: "Logging", package: "swift-log"),
+                                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                                           .product(name: "NIOHTTP1", package: "swift-nio"),
                                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
                 swiftSettings: strict),
         .target(
             name: "TraderCLI",
             dependencies: [
                 "TraderApp", "TraderCore", "TraderStrategies", "TraderEngine", "TraderData", "TraderAnalysis", "TraderCache", "TraderStore",
-                "TraderLive",
+                "TraderLive", "TraderWorkflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -43,43 +43,12 @@ struct StatusCommand: AsyncParsableCommand {
         if let url {
             document = try await StatusClient.fetch(url)
         } else {
-            document = Self.document(await SystemStatus.gather(locator: MarketDataLocator(), cache: try cacheOptions.settings(),
-                                                               database: try database.location()))
+            document = await SystemStatus.gather(locator: MarketDataLocator(), cache: try cacheOptions.settings(),
+                                                 database: try database.location()).document(version: GPTTraderCommand.version)
         }
         switch output {
         case .json: print(document.serialized())
         case .table, .quiet: print(StatusRenderer(terminal: Terminal(noColorFlag: noColor)).render(document, source: url))
         }
-    }
-
-    /// The status as JSON: what `--output json` prints and what the server serves.
-    static func document(_ s: SystemStatus) -> JSONValue {
-        func service(_ x: SystemStatus.ServiceStatus) -> JSONValue {
-            .object([("configured", .bool(x.target != nil)), ("target", x.target.map(JSONValue.string) ?? .null),
-                     ("reachable", x.reachable.map(JSONValue.bool) ?? .null), ("detail", x.detail.map(JSONValue.string) ?? .null)])
-        }
-        return .object([
-            ("version", .string(GPTTraderCommand.version)),
-            ("data", .object([("search_paths", .array(s.data.searchPaths.map(JSONValue.string))),
-                              ("store_directory", .string(s.data.storeDirectory)),
-                              ("stored_symbols", .array(s.data.storedSymbols.map(JSONValue.string))),
-                              ("csv_symbols", .array(s.data.csvSymbols.map(JSONValue.string)))])),
-            ("cache", service(s.cache)),
-            ("database", service(s.database)),
-            ("schema_version", s.schemaVersion.map(JSONValue.integer) ?? .null),
-            ("pending_migrations", s.pendingMigrations.map(JSONValue.integer) ?? .null),
-            ("recent_runs", .array(s.recentRuns.map { r in
-                .object([("id", .string(r.id.lowercased())), ("created", .string(r.created.iso8601())), ("strategy", .string(r.strategy)),
-                         ("symbol", .string(r.symbol)), ("return_pct", r.returnPct.map(JSONValue.number) ?? .null),
-                         ("trades", .integer(r.trades))])
-            })),
-            ("running", .object([
-                ("bots", .integer(s.runningBots)), ("workflows", .integer(s.runningWorkflows)),
-                ("workflow_runs", .array(s.workflows.map { w in
-                    .object([("id", .string(w.id.lowercased())), ("workflow", .string(w.workflow)), ("started", .string(w.started.iso8601())),
-                             ("runner", .string(w.runner)), ("stale", .bool(w.stale))])
-                })),
-            ])),
-        ])
     }
 }

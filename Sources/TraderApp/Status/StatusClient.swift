@@ -2,8 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import TraderApp
-import TraderCore
+public import TraderCore
 
 /// Reads a running server's status: `GET {url}/api/v1/status`, the document `status --output
 /// json` prints. An unreachable server or a non-JSON answer is a runtime error saying which.
@@ -12,8 +11,8 @@ import TraderCore
 /// Foundation's URLSession: FoundationNetworking pulls libcurl and a dozen libraries into every
 /// start of the program, which cost each command about 10 ms. Plain http only, for now: put a
 /// TLS server behind an SSH tunnel or a private network.
-enum StatusClient {
-    static func fetch(_ base: String, timeout: Duration = .seconds(10)) async throws -> JSONValue {
+public enum StatusClient {
+    public static func fetch(_ base: String, timeout: Duration = .seconds(10)) async throws -> JSONValue {
         let trimmed = base.hasSuffix("/") ? String(base.dropLast()) : base
         guard let url = URL(string: trimmed + "/api/v1/status"), let host = url.host else { throw AppError.usage("--url: '\(base)' is not a URL") }
         guard url.scheme == "http" else {
