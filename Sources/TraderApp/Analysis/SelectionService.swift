@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import TraderAnalysis
 public import TraderCore
 public import TraderEngine
@@ -110,5 +110,30 @@ public struct SelectionService: Sendable {
         } catch {
             throw .usage("\(path): not a saved selection model (\(error))")
         }
+    }
+}
+
+extension SelectionService {
+    /// What `backtest --strategy auto --output json` prints: the auto run's report with its
+    /// walk-forward choices and the comparison with each candidate traded alone.
+    public static func autoDocument(_ auto: BacktestResult, fixed: [BacktestResult], run: SelectionRun, bars: BarSeries,
+                                    includeTrades: Bool, runID: UUID?) -> JSONValue {
+        guard case var .object(fields) = BacktestReport.json(auto, parameters: [], includeTrades: includeTrades) else {
+            return BacktestReport.json(auto, parameters: [], includeTrades: includeTrades)
+        }
+        if let runID { fields.insert(("run_id", .string(runID.uuidString.lowercased())), at: 0) }
+        fields.append(("selection", .object([
+            ("decisions", .integer(run.decisions.count)), ("hit_rate", .number(run.hitRate)),
+            ("choices", .array(run.decisions.map { d in
+                .object([("start", .string(Timestamp(nanos: bars.timestamps[d.bars.lowerBound]).iso8601(dateOnlyAtMidnight: true))),
+                         ("strategy", .string(d.chosen)), ("confidence", .number(d.ranking[0].confidence))])
+            })),
+        ])))
+        fields.append(("comparison", .array(([auto] + fixed).map { r in
+            .object([("strategy", .string(r.strategy)), ("return_pct", .number(r.metrics.returnPct)),
+                     ("sharpe_ratio", .number(r.metrics.sharpeRatio)), ("max_drawdown_pct", .number(r.metrics.maxDrawdownPct)),
+                     ("trades", .integer(r.metrics.tradeCount))])
+        })))
+        return .object(fields)
     }
 }

@@ -109,24 +109,7 @@ extension BacktestCommand {
         case .quiet:
             break
         case .json:
-            var doc = BacktestReport.json(auto, parameters: [], includeTrades: trades)
-            if case var .object(fields) = doc {
-                if let id { fields.insert(("run_id", .string(id.uuidString.lowercased())), at: 0) }
-                fields.append(("selection", .object([
-                    ("decisions", .integer(run.decisions.count)), ("hit_rate", .number(run.hitRate)),
-                    ("choices", .array(run.decisions.map { d in
-                        .object([("start", .string(Timestamp(nanos: bars.timestamps[d.bars.lowerBound]).iso8601(dateOnlyAtMidnight: true))),
-                                 ("strategy", .string(d.chosen)), ("confidence", .number(d.ranking[0].confidence))])
-                    })),
-                ])))
-                fields.append(("comparison", .array(all.map { r in
-                    .object([("strategy", .string(r.strategy)), ("return_pct", .number(r.metrics.returnPct)),
-                             ("sharpe_ratio", .number(r.metrics.sharpeRatio)), ("max_drawdown_pct", .number(r.metrics.maxDrawdownPct)),
-                             ("trades", .integer(r.metrics.tradeCount))])
-                })))
-                doc = .object(fields)
-            }
-            print(doc.serialized())
+            print(SelectionService.autoDocument(auto, fixed: fixed, run: run, bars: bars, includeTrades: trades, runID: id).serialized())
         case .table:
             let renderer = ReportRenderer(terminal: terminal)
             print(renderer.statistics(auto))
@@ -175,33 +158,17 @@ extension BacktestCommand {
         let requests = sources.map { BacktestRequest(source: $0, start: start, end: end, strategy: spec, settings: settings, sizing: sizing) }
         let progress = ProgressBar(label: "backtest \(requests.count) symbols", unit: "symbols", enabled: terminal.stderrIsTTY && output != .json)
         let cache = try cacheOptions.cache()
-        let results = try await AppCache.using(cache) {
-            try await BacktestService(cache: cache).runBatch(requests, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-                                                             progress: { progress.update($0, $1) })
+        let report = try await AppCache.using(cache) {
+            try await BacktestService(cache: cache).batch(requests, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, history: history,
+                                                          progress: { progress.update($0, $1) })
         }
         progress.finish()
-        var ids: [UUID?] = []
-        for (result, request) in zip(results, requests) { ids.append(try await history?.save(result, request: request)) }
-        let capital = settings.initialCapital * Double(results.count)
-        let final = results.reduce(0) { $0 + $1.metrics.equityFinal }
-        let totalTrades = results.reduce(0) { $0 + $1.metrics.tradeCount }
-        let totalReturn = (final - capital) / capital * 100
+        let results = report.results
         switch output {
         case .quiet:
             break
         case .json:
-            let rows: [JSONValue] = zip(results, ids).map { r, id in
-                let m = r.metrics
-                return .object([("run_id", id.map { .string($0.uuidString.lowercased()) } ?? .null), ("symbol", .string(r.symbol)), ("bars", .integer(r.barCount)), ("return_pct", .number(m.returnPct)),
-                                ("sharpe_ratio", .number(m.sharpeRatio)), ("max_drawdown_pct", .number(m.maxDrawdownPct)),
-                                ("trades", .integer(m.tradeCount)), ("win_rate_pct", .number(m.winRatePct)),
-                                ("equity_final", .number(m.equityFinal))])
-            }
-            print(JSONValue.object([
-                ("strategy", .string(spec.description)), ("symbols", .array(rows)),
-                ("total", .object([("capital", .number(capital)), ("equity_final", .number(final)),
-                                   ("return_pct", .number(totalReturn)), ("trades", .integer(totalTrades))])),
-            ]).serialized())
+            print(report.document.serialized())
         case .table:
             let renderer = ReportRenderer(terminal: terminal)
             var t = TextTable(headers: ["Symbol", "Bars", "Return [%]", "Sharpe", "Max DD [%]", "# Trades", "Win Rate [%]", "Equity Final [$]"],
@@ -212,13 +179,13 @@ extension BacktestCommand {
                                renderer.number(m.maxDrawdownPct, digits: 2), String(m.tradeCount), renderer.number(m.winRatePct, digits: 2),
                                renderer.number(m.equityFinal, digits: 2, grouped: true)])
             }
-            t.rows.append(["Total", String(results.reduce(0) { $0 + $1.barCount }), renderer.number(totalReturn, digits: 2), "", "",
-                           String(totalTrades), "", renderer.number(final, digits: 2, grouped: true)])
+            t.rows.append(["Total", String(report.bars), renderer.number(report.returnPct, digits: 2), "", "",
+                           String(report.trades), "", renderer.number(report.equityFinal, digits: 2, grouped: true)])
             print(t.render(headerStyle: { terminal.paint($0, .bold) }))
             print(terminal.paint(spec.description + ", \(renderer.number(settings.initialCapital, digits: 2, grouped: true)) per symbol"
                 + (results.first?.sizing.map { ", sizing \($0)" } ?? ""), .dim))
             if history != nil {
-                writeStandardError(terminal.paintStderr("saved \(ids.count) runs (gpt-trader runs list)", .dim) + "\n")
+                writeStandardError(terminal.paintStderr("saved \(report.runIDs.count) runs (gpt-trader runs list)", .dim) + "\n")
             }
         }
     }
