@@ -69,6 +69,8 @@ public struct OptimizationPlan: Sendable {
     public let objective: Objective
     public let space: ParameterSpace
     public let sets: [[String: Double]]
+    /// The sizing rule every set's run uses (a prototype: each run sizes with its own copy).
+    public let sizer: (any PositionSizer)?
 
     /// The parameters searched, in the order given.
     public var names: [String] { space.ranges.map(\.name) }

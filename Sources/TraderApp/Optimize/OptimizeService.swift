@@ -42,7 +42,7 @@ public struct OptimizeService: Sendable {
             if request.method == .walkForward { throw .usage("--heatmap applies to grid and random searches") }
             if space.ranges.count != 2 { throw .usage("--heatmap needs exactly two --param ranges, got \(space.ranges.count)") }
         }
-        return OptimizationPlan(descriptor: descriptor, objective: objective, space: space, sets: sets)
+        return OptimizationPlan(descriptor: descriptor, objective: objective, space: space, sets: sets, sizer: try request.backtest.makeSizer())
     }
 
     /// The request's bars (through the cache), checked against the plan: windows longer than the
@@ -63,7 +63,7 @@ public struct OptimizeService: Sendable {
     /// with the best sets so far.
     public func search(_ request: OptimizeRequest, plan: OptimizationPlan, bars: BarSeries, workers: Int,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> OptimizationResult {
-        let sizer = try request.backtest.makeSizer()
+        let sizer = plan.sizer
         let keep = kept(request, plan: plan), name = request.strategy, sets = plan.sets, objective = plan.objective
         let settings = request.backtest.settings
         let run: @Sendable () async -> OptimizationResult = {
@@ -90,7 +90,7 @@ public struct OptimizeService: Sendable {
                            xValues: xr.values, yValues: yr.values, scores: scores).write(to: path)
         }
         let result = full.prefix(request.top)
-        let sizing = try request.backtest.makeSizer()?.summary
+        let sizing = plan.sizer?.summary
         var report = OptimizeReport(result: result, names: plan.names, sets: plan.sets.count, workers: workers, sizing: sizing,
                                     document: OptimizeReport.document(result, request: request, names: plan.names, sets: plan.sets.count,
                                                                       bars: bars, workers: workers, sizing: sizing))
@@ -108,7 +108,7 @@ public struct OptimizeService: Sendable {
         } catch { throw AppError.usage(error.description) }
         do {
             return try await WalkForward.run(strategy: request.strategy, sets: plan.sets, on: bars, settings: request.backtest.settings,
-                                             sizer: try request.backtest.makeSizer(), objective: plan.objective, windows: windows,
+                                             sizer: plan.sizer, objective: plan.objective, windows: windows,
                                              jobs: workers, progress: progress)
         } catch let e as OptimizationError {
             throw AppError.usage(e.description)
@@ -119,7 +119,7 @@ public struct OptimizeService: Sendable {
     /// ranked list).
     public func walkForwardReport(_ result: WalkForward.Result, request: OptimizeRequest, plan: OptimizationPlan, bars: BarSeries,
                                   workers: Int) async throws -> OptimizeReport {
-        let sizing = try request.backtest.makeSizer()?.summary
+        let sizing = plan.sizer?.summary
         let ranked = OptimizationResult(objective: plan.objective, ranked: [], evaluated: 0, invalid: 0, unqualified: 0, cancelled: result.cancelled)
         var report = OptimizeReport(result: ranked, names: plan.names, sets: plan.sets.count, workers: workers, sizing: sizing,
                                     document: OptimizeReport.walkForwardDocument(result, request: request, plan: plan, bars: bars, sizing: sizing))

@@ -39,6 +39,11 @@ public protocol MarketFeed: Sendable {
 
 extension MarketFeed {
     public mutating func next(into events: inout [FeedEvent], limit: Int) async throws -> Bool {
+        try await appendNext(to: &events)
+    }
+
+    /// Appends the next event (`next()`) to `events`; false when the feed has ended.
+    mutating func appendNext(to events: inout [FeedEvent]) async throws -> Bool {
         guard let event = try await next() else { return false }
         events.append(event)
         return true

@@ -39,11 +39,7 @@ public struct ReplayFeed: MarketFeed {
     }
 
     public mutating func next(into events: inout [FeedEvent], limit: Int) async throws -> Bool {
-        guard case .max = speed else {
-            guard let event = try await next() else { return false }
-            events.append(event)
-            return true
-        }
+        guard case .max = speed else { return try await appendNext(to: &events) }
         let start = position, end = min(series.count, start + max(1, limit))
         guard start < end else { return false }
         try Task.checkCancellation()

@@ -38,7 +38,7 @@ public struct SessionJournal: Sendable {
     private var pendingFirst = 0
     private var pendingFirstFill = 0
     /// Events derived in this session so far, those a resume found stored included.
-    public private(set) var eventCount = 0
+    private var eventCount = 0
     /// Fills of the session so far (their ids follow it).
     public private(set) var fillCount = 0
     /// Events already stored when the session resumed: re-derived, not written again.
@@ -250,12 +250,7 @@ public struct SessionJournal: Sendable {
             touched.removeAll(keepingCapacity: true)
         } else {
             entry.orders = events.map { ($0.order(identity, symbol: symbol), $0.detail) }
-            var sequence = pendingFirstFill
-            for e in events {
-                guard let fill = e.fill(identity, symbol: symbol, sequence: sequence) else { continue }
-                entry.fills.append(fill)
-                sequence += 1
-            }
+            entry.fills = OrderEvent.fills(events, identity, symbol: symbol, firstFill: pendingFirstFill)
         }
         if positionsChanged, let account = lastAccount {
             entry.positions = account.positions.filter { $0.units != 0 }.map {

@@ -77,8 +77,6 @@ public struct OrderEvent: Sendable, Equatable {
         }
     }
 
-    public var isTerminal: Bool { kind == .filled || kind == .cancelled || kind == .rejected }
-
     /// The state change's text, as `orderHistory` shows it.
     public var detail: String {
         switch kind {
@@ -99,6 +97,17 @@ public struct OrderEvent: Sendable, Equatable {
 
     public var stateChange: OrderStateChange {
         OrderStateChange(at: at, status: status, filledQuantity: filledQuantity, detail: detail)
+    }
+
+    /// The fill records of `events`' executions, numbered on from `firstFill` (the session's
+    /// number of the first of them): how every journal, packed or not, numbers its fills.
+    public static func fills(_ events: some Sequence<OrderEvent>, _ identity: OrderIdentity, symbol: String, firstFill: Int) -> [StoredFill] {
+        var fills: [StoredFill] = []
+        for e in events {
+            guard let fill = e.fill(identity, symbol: symbol, sequence: firstFill + fills.count) else { continue }
+            fills.append(fill)
+        }
+        return fills
     }
 
     /// The execution as a fill record: the session's fill number `sequence`.
@@ -135,9 +144,6 @@ public struct PackedOrderEvents: Sendable {
         self.open = open
         self.closed = closed
     }
-
-    /// How many of `events` are executions.
-    public var fillCount: Int { events.reduce(0) { $0 + ($1.execution == nil ? 0 : 1) } }
 }
 
 /// Where a session's packed journal stands in the store: what a resumed session skips while it

@@ -79,14 +79,9 @@ extension PackedJournalSource {
         let identity = OrderIdentity(bot: botID, session: session)
         var orders: [Int: StoredOrder] = [:], fills: [StoredFill] = []
         for row in try await journalChunks(botID: botID, session: session) {
-            var fill = row.firstFill
-            for e in try JournalChunks.decode(row.data, count: row.count) {
-                orders[e.number] = e.order(identity, symbol: row.symbol)
-                if let f = e.fill(identity, symbol: row.symbol, sequence: fill) {
-                    fills.append(f)
-                    fill += 1
-                }
-            }
+            let events = try JournalChunks.decode(row.data, count: row.count)
+            for e in events { orders[e.number] = e.order(identity, symbol: row.symbol) }
+            fills += OrderEvent.fills(events, identity, symbol: row.symbol, firstFill: row.firstFill)
         }
         return SessionRecords(orders: Array(orders.values), fills: fills)
     }
@@ -100,21 +95,24 @@ extension PackedJournalSource {
     /// session's open order keeps a row) counts once, in its newer state.
     static func merge(rows: [StoredOrder], packed: [StoredOrder], limit: Int) -> [StoredOrder] {
         guard !packed.isEmpty else { return rows }
-        var byID: [UUID: StoredOrder] = [:]
-        for o in packed { byID[o.id] = o }
-        for o in rows where byID[o.id].map({ o.updatedAt >= $0.updatedAt }) ?? true { byID[o.id] = o }
-        return Array(newestFirst(Array(byID.values)).prefix(max(0, limit)))
+        return Array(newestFirst(Array(newest(rows: rows, packed: packed).values)).prefix(max(0, limit)))
     }
 
     /// One session's records, row-form and packed, oldest first.
     static func merge(rows: SessionRecords, packed: SessionRecords) -> SessionRecords {
-        var byID: [UUID: StoredOrder] = [:]
-        for o in packed.orders { byID[o.id] = o }
-        for o in rows.orders where byID[o.id].map({ o.updatedAt >= $0.updatedAt }) ?? true { byID[o.id] = o }
+        let byID = newest(rows: rows.orders, packed: packed.orders)
         var seen = Set<UUID>(), fills: [StoredFill] = []
         for f in packed.fills + rows.fills where seen.insert(f.id).inserted { fills.append(f) }
         return SessionRecords(orders: byID.values.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) },
                               fills: fills.sorted { ($0.at, $0.id.uuidString) < ($1.at, $1.id.uuidString) })
+    }
+
+    /// Each order once, in its newer state (a row on a tie).
+    private static func newest(rows: [StoredOrder], packed: [StoredOrder]) -> [UUID: StoredOrder] {
+        var byID: [UUID: StoredOrder] = [:]
+        for o in packed { byID[o.id] = o }
+        for o in rows where byID[o.id].map({ o.updatedAt >= $0.updatedAt }) ?? true { byID[o.id] = o }
+        return byID
     }
 
     private static func createdAt(rank: Int, of orders: Dictionary<some Hashable, StoredOrder>.Values) -> Int64 {
