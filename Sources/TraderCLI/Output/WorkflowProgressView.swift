@@ -14,6 +14,8 @@ final class WorkflowProgressView: Sendable {
         var records: [String: WorkflowRun.StepRecord] = [:]
         var drawnLines = 0
         var started = ContinuousClock.now
+        /// Set by `finish`: the lines below the view are someone else's from then on.
+        var finished = false
     }
 
     private let order: [String]
@@ -37,8 +39,8 @@ final class WorkflowProgressView: Sendable {
         guard mode == .live else { return }
         redraw()
         let task = Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(200))
+            // A sleep ended by `finish` cancelling the ticker must not draw once more.
+            while (try? await Task.sleep(for: .milliseconds(200))) != nil {
                 self?.redraw()
             }
         }
@@ -65,14 +67,20 @@ final class WorkflowProgressView: Sendable {
     /// Stops the ticker and leaves the final lines on the screen.
     func finish() {
         ticker.withLock { $0?.cancel(); $0 = nil }
-        if mode == .live { redraw() }
+        if mode == .live { redraw(final: true) }
     }
 
     /// Builds and writes the lines under the lock: the ticker and step updates redraw from
     /// different threads, and a first draw written after a second one (which moves the cursor up
     /// by the first's lines) left two copies of the view on a loaded machine.
-    private func redraw() {
+    ///
+    /// After the final draw nothing is drawn: a tick already past its sleep when `finish` ran
+    /// would otherwise move the cursor up into what was printed after the view (the summary)
+    /// and leave a second copy of the view's lines, as the tmux test saw on loaded machines.
+    private func redraw(final: Bool = false) {
         state.withLock { s in
+            guard !s.finished else { return }
+            if final { s.finished = true }
             var out = s.drawnLines > 0 ? "\u{1B}[\(s.drawnLines)A" : ""
             let columns = Terminal.stderrColumns - 1
             let width = order.map(\.count).max() ?? 4
